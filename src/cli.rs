@@ -1,0 +1,55 @@
+//! The command line (clap): subcommands and their options. Parsing only; the work is
+//! done by the library.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tlsscope",
+    version,
+    about = "Show what happened inside the TLS sessions of packet captures"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// One row per TLS connection: endpoints, SNI, version, cipher suite, bytes, state.
+    Summary {
+        #[command(flatten)]
+        common: Common,
+        /// Capture files (pcap or pcapng, optionally gzip-compressed).
+        #[arg(required = true)]
+        captures: Vec<PathBuf>,
+    },
+    /// Every handshake message of every connection (or of one), with its fields.
+    Inspect {
+        #[command(flatten)]
+        common: Common,
+        /// Only this connection (the id shown by `summary`).
+        #[arg(long = "conn", value_name = "ID")]
+        conn: Option<u64>,
+        #[arg(required = true)]
+        captures: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Print one JSON document instead of tables.
+    #[arg(long)]
+    pub json: bool,
+    /// Server RSA private key (file or folder); repeatable. Used for decryption.
+    #[arg(short = 'k', long = "key", value_name = "KEY")]
+    pub keys: Vec<PathBuf>,
+    /// NSS key log file (SSLKEYLOGFILE). Used for decryption.
+    #[arg(long = "keylog", value_name = "FILE")]
+    pub keylogs: Vec<PathBuf>,
+    /// Bytes each TCP direction may hold out of order before a hole counts as lost.
+    #[arg(long, value_name = "BYTES", default_value_t = 4 << 20)]
+    pub max_out_of_order: usize,
+}

@@ -1,0 +1,12 @@
+//! Reports: the JSON contract ([`model`]) and the human tables ([`table`]).
+
+pub mod model;
+pub mod table;
+pub mod time;
+
+pub use model::Report;
+
+/// The report as pretty JSON (the `--json` output).
+pub fn to_json(report: &Report) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}

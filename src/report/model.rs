@@ -1,0 +1,388 @@
+//! The report: what `--json` prints (the contract tooling depends on), and what the
+//! tables are drawn from.
+
+use serde::Serialize;
+
+use crate::net::{Endpoint, NetStats};
+use crate::tcp::Direction;
+use crate::tls::cipher_suite::{CipherSuite, KeyExchange};
+use crate::tls::handshake::{CertificateEntry, HandshakeMessage};
+use crate::tls::names;
+
+/// The whole document: `{"capture": {...}, "connections": [...]}`.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub capture: CaptureReport,
+    pub connections: Vec<ConnectionReport>,
+}
+
+/// One input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub file: String,
+    pub format: Option<crate::capture::CaptureFormat>,
+    pub packets: u64,
+    pub bytes: u64,
+    pub truncated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrupt: Option<String>,
+}
+
+/// What was read, and the damage met on the way.
+#[derive(Debug, Serialize, Default)]
+pub struct CaptureReport {
+    /// The first file's name and format (see `files` when several were given).
+    pub file: String,
+    pub format: Option<crate::capture::CaptureFormat>,
+    pub files: Vec<FileReport>,
+    pub link_types: Vec<LinkTypeReport>,
+    pub packets: u64,
+    pub bytes: u64,
+    /// A file ended in the middle of a packet.
+    pub truncated: bool,
+    pub tcp_connections: u64,
+    pub tls_connections: u64,
+    pub network: NetStats,
+    pub skipped_packets: u64,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkTypeReport {
+    pub id: u32,
+    pub name: String,
+    pub packets: u64,
+    pub supported: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EndpointReport {
+    pub ip: String,
+    pub port: u16,
+}
+
+impl From<Endpoint> for EndpointReport {
+    fn from(e: Endpoint) -> Self {
+        EndpointReport {
+            ip: e.ip.to_string(),
+            port: e.port,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SuiteReport {
+    pub id: u16,
+    pub name: String,
+}
+
+/// Which side of the TLS connection sent something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Client,
+    Server,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Client => "client",
+            Side::Server => "server",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GapReport {
+    #[serde(rename = "direction")]
+    pub side: Side,
+    /// Offset of the first missing byte in that direction's stream.
+    pub offset: u64,
+    pub len: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TcpReport {
+    pub client_bytes: u64,
+    pub server_bytes: u64,
+    pub gaps: Vec<GapReport>,
+    pub retransmitted_bytes: u64,
+    pub out_of_order_segments: u64,
+    pub snaplen_truncated: bool,
+    pub buffer_cap_exceeded: bool,
+    /// FIN from both sides or RST seen (else the capture ended first).
+    pub closed: bool,
+}
+
+/// An alert, in the clear (level and description) or still encrypted.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertEntry {
+    #[serde(skip)]
+    pub direction: Direction,
+    #[serde(rename = "direction")]
+    pub side: Side,
+    pub time: String,
+    pub encrypted: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl AlertEntry {
+    pub fn clear(direction: Direction, ts: i64, level: u8, code: u8) -> Self {
+        AlertEntry {
+            direction,
+            side: Side::Client,
+            time: super::time::rfc3339(ts),
+            encrypted: false,
+            level: Some(level),
+            level_name: Some(names::alert_level_name(level)),
+            code: Some(code),
+            description: Some(names::alert_description_name(code)),
+        }
+    }
+
+    pub fn encrypted(direction: Direction, ts: i64) -> Self {
+        AlertEntry {
+            direction,
+            side: Side::Client,
+            time: super::time::rfc3339(ts),
+            encrypted: true,
+            level: None,
+            level_name: None,
+            code: None,
+            description: None,
+        }
+    }
+}
+
+/// Consecutive application data records of one direction, counted and sized.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppDataRun {
+    pub records: u64,
+    pub bytes: u64,
+}
+
+/// What one entry of a connection's message list holds.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum MessageBody {
+    Handshake(Box<HandshakeMessage>),
+    Other(OtherMessage),
+    #[serde(serialize_with = "ser_app_data")]
+    ApplicationData(AppDataRun),
+    #[serde(serialize_with = "ser_alert")]
+    Alert(AlertEntry),
+    #[serde(serialize_with = "ser_ccs")]
+    ChangeCipherSpec {},
+    #[serde(serialize_with = "ser_enc_finished")]
+    EncryptedFinished {
+        length: usize,
+        note: &'static str,
+    },
+    #[serde(serialize_with = "ser_enc_hs")]
+    EncryptedHandshake {
+        length: usize,
+    },
+    #[serde(serialize_with = "ser_enc_alert")]
+    EncryptedAlert {
+        length: usize,
+    },
+    #[serde(serialize_with = "ser_heartbeat")]
+    Heartbeat {
+        length: usize,
+    },
+    #[serde(serialize_with = "ser_malformed")]
+    Malformed {
+        msg_type: u8,
+        name: String,
+        length: usize,
+        error: String,
+    },
+}
+
+/// Placeholder for future message kinds decoded after decryption.
+#[derive(Debug, Clone, Serialize)]
+pub struct OtherMessage {
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+fn ser_app_data<S: serde::Serializer>(run: &AppDataRun, s: S) -> Result<S::Ok, S::Error> {
+    serde_json::json!({"type": "ApplicationData", "records": run.records, "bytes": run.bytes})
+        .serialize(s)
+}
+fn ser_alert<S: serde::Serializer>(a: &AlertEntry, s: S) -> Result<S::Ok, S::Error> {
+    serde_json::json!({"type": "Alert", "level": a.level_name, "description": a.description,
+        "code": a.code})
+    .serialize(s)
+}
+fn ser_ccs<S: serde::Serializer>(s: S) -> Result<S::Ok, S::Error> {
+    serde_json::json!({"type": "ChangeCipherSpec"}).serialize(s)
+}
+fn ser_enc_finished<S: serde::Serializer>(
+    length: &usize,
+    note: &&'static str,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    serde_json::json!({"type": "Finished", "encrypted": true, "length": length, "note": note})
+        .serialize(s)
+}
+fn ser_enc_hs<S: serde::Serializer>(length: &usize, s: S) -> Result<S::Ok, S::Error> {
+    serde_json::json!({"type": "EncryptedHandshake", "encrypted": true, "length": length})
+        .serialize(s)
+}
+fn ser_enc_alert<S: serde::Serializer>(length: &usize, s: S) -> Result<S::Ok, S::Error> {
+    serde_json::json!({"type": "Alert", "encrypted": true, "length": length}).serialize(s)
+}
+fn ser_heartbeat<S: serde::Serializer>(length: &usize, s: S) -> Result<S::Ok, S::Error> {
+    serde_json::json!({"type": "Heartbeat", "length": length}).serialize(s)
+}
+fn ser_malformed<S: serde::Serializer>(
+    msg_type: &u8,
+    name: &String,
+    length: &usize,
+    error: &String,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    serde_json::json!({"type": "Malformed", "msg_type": msg_type, "name": name,
+        "length": length, "error": error})
+    .serialize(s)
+}
+
+/// One record-layer event of a connection, in capture order.
+#[derive(Debug, Clone, Serialize)]
+pub struct MessageEntry {
+    #[serde(skip)]
+    pub direction: Direction,
+    #[serde(rename = "direction")]
+    pub side: Side,
+    #[serde(rename = "time", serialize_with = "ser_time")]
+    pub timestamp_ns: i64,
+    #[serde(flatten)]
+    pub body: MessageBody,
+}
+
+fn ser_time<S: serde::Serializer>(ns: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&super::time::rfc3339(*ns))
+}
+
+impl MessageEntry {
+    /// The message's type name as shown in tables.
+    pub fn type_name(&self) -> String {
+        let v = serde_json::to_value(&self.body).unwrap_or_default();
+        v.get("type")
+            .and_then(|t| t.as_str())
+            .unwrap_or("?")
+            .to_string()
+    }
+}
+
+/// Where decryption stands for a connection.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecryptionReport {
+    /// decrypted | no_key | not_rsa | key_mismatch | unsupported_cipher | incomplete
+    pub status: &'static str,
+    pub reason: String,
+    pub client_finished_verified: bool,
+    pub server_finished_verified: bool,
+}
+
+impl DecryptionReport {
+    /// The status of a connection when no key material was given.
+    pub fn without_keys(suite: Option<&CipherSuite>, tls13: bool, incomplete: bool) -> Self {
+        let (status, reason) = match suite {
+            None if incomplete => (
+                "incomplete",
+                "the handshake was cut before the ServerHello".to_string(),
+            ),
+            None => (
+                "no_key",
+                "no ServerHello: the cipher suite is unknown".to_string(),
+            ),
+            Some(_) if tls13 => (
+                "not_rsa",
+                "TLS 1.3 has no RSA key exchange: a key log is needed".to_string(),
+            ),
+            Some(s) if !matches!(s.key_exchange, KeyExchange::Rsa | KeyExchange::RsaExport) => (
+                "not_rsa",
+                format!(
+                    "key exchange is {:?}, not RSA: a key log is needed",
+                    s.key_exchange
+                ),
+            ),
+            Some(_) => ("no_key", "no RSA private key was given".to_string()),
+        };
+        DecryptionReport {
+            status,
+            reason,
+            client_finished_verified: false,
+            server_finished_verified: false,
+        }
+    }
+}
+
+/// Per-direction digest of decrypted application data (filled by decryption).
+#[derive(Debug, Clone, Serialize)]
+pub struct AppDataDigest {
+    pub records: u64,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AppData {
+    pub client: AppDataDigest,
+    pub server: AppDataDigest,
+}
+
+/// Everything about one TLS connection.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConnectionReport {
+    pub id: u64,
+    pub client: EndpointReport,
+    pub server: EndpointReport,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub version: Option<String>,
+    pub cipher_suite: Option<SuiteReport>,
+    pub sni: Option<String>,
+    /// Negotiated ALPN protocol when the server chose one, else what the client offered.
+    pub alpn: Vec<String>,
+    pub alpn_negotiated: Option<String>,
+    /// The client random *x*.
+    pub client_random: Option<String>,
+    /// The server random *y*.
+    pub server_random: Option<String>,
+    pub session_id: Option<String>,
+    pub resumed: bool,
+    pub extended_master_secret: bool,
+    pub encrypt_then_mac: bool,
+    /// The client offered a session ticket (Some(true): a non-empty one, to resume).
+    pub session_ticket: Option<bool>,
+    pub ja3: Option<String>,
+    pub ja3_hash: Option<String>,
+    pub ja4: Option<String>,
+    pub ja3s: Option<String>,
+    pub certificates: Vec<CertificateEntry>,
+    pub client_certificates: Vec<CertificateEntry>,
+    pub messages: Vec<MessageEntry>,
+    pub alerts: Vec<AlertEntry>,
+    pub tcp: TcpReport,
+    /// TLS records seen, [client, server].
+    pub records: [u64; 2],
+    /// Application data records and their bytes on the wire, [client, server].
+    pub app_records: [u64; 2],
+    pub app_bytes: [u64; 2],
+    /// established | handshake | client_hello_only | records_only | incomplete | failed: <alert>
+    pub state: String,
+    pub warnings: Vec<String>,
+    pub decryption: DecryptionReport,
+    pub app_data: Option<AppData>,
+}

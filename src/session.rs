@@ -1,0 +1,557 @@
+//! The per-connection state machine: TLS records of both directions in, a
+//! [`ConnectionReport`] out.
+//!
+//! ```text
+//!  stream chunk ─► RecordDeframer ─► record ─┬─ handshake ─► HandshakeReassembler ─► message
+//!   (per direction)                          ├─ change_cipher_spec (direction now encrypted)
+//!                                            ├─ alert (clear, or encrypted)
+//!                                            └─ application_data (counted, sized)
+//! ```
+//! Direction here is the TCP one (first sender = `Forward`); which side is the client is
+//! decided by who sent the ClientHello (else the SYN, else the ephemeral port).
+
+use crate::net::Endpoint;
+use crate::report::model::{
+    AlertEntry, AppDataRun, ConnectionReport, DecryptionReport, EndpointReport, GapReport,
+    MessageBody, MessageEntry, Side, TcpReport,
+};
+use crate::tcp::{ConnectionSummary, Direction, StreamChunk};
+use crate::tls::cipher_suite::{self, KeyExchange};
+use crate::tls::extensions::{self, ExtensionData};
+use crate::tls::fingerprint::{self, ClientHelloFacts, Transport};
+use crate::tls::handshake::{
+    CertificateEntry, HandshakeFrame, HandshakeMessage, HandshakeReassembler, KeyExchangeHint,
+    ParseContext,
+};
+use crate::tls::hello::{ClientHello, ServerHello};
+use crate::tls::names;
+use crate::tls::record::{self, Record, RecordDeframer, RecordEvent};
+
+/// A direction that shows no TLS record within this many bytes is given up on.
+const SNIFF_BUDGET: u64 = 64 * 1024;
+
+#[derive(Debug, Default)]
+struct DirState {
+    deframer: RecordDeframer,
+    handshake: HandshakeReassembler,
+    /// ChangeCipherSpec seen (TLS ≤ 1.2) or TLS 1.3 keys in force: records are ciphertext.
+    encrypted: bool,
+    /// Encrypted handshake messages seen since the last ChangeCipherSpec.
+    encrypted_handshakes: u32,
+    fed: u64,
+    abandoned: bool,
+    app_records: u64,
+    app_bytes: u64,
+    change_cipher_spec: bool,
+}
+
+/// Everything tlsscope learns about one TCP connection's TLS.
+pub struct Session {
+    id: u64,
+    endpoints: [Endpoint; 2],
+    dirs: [DirState; 2],
+    client_hello_dir: Option<Direction>,
+    client_hello: Option<ClientHello>,
+    server_hello: Option<ServerHello>,
+    certificates: Vec<CertificateEntry>,
+    client_certificates: Vec<CertificateEntry>,
+    messages: Vec<MessageEntry>,
+    alerts: Vec<AlertEntry>,
+    warnings: Vec<String>,
+    /// Server sent Certificate / ServerKeyExchange / ServerHelloDone (a full handshake).
+    server_full_handshake: bool,
+    saw_tls: bool,
+    first_record_ts: Option<i64>,
+}
+
+impl Session {
+    pub fn new(id: u64, endpoints: [Endpoint; 2]) -> Self {
+        Session {
+            id,
+            endpoints,
+            dirs: [DirState::new(), DirState::new()],
+            client_hello_dir: None,
+            client_hello: None,
+            server_hello: None,
+            certificates: Vec::new(),
+            client_certificates: Vec::new(),
+            messages: Vec::new(),
+            alerts: Vec::new(),
+            warnings: Vec::new(),
+            server_full_handshake: false,
+            saw_tls: false,
+            first_record_ts: None,
+        }
+    }
+
+    /// True once both directions have been given up on as not TLS.
+    pub fn is_abandoned(&self) -> bool {
+        self.dirs.iter().all(|d| d.abandoned) && !self.saw_tls
+    }
+
+    /// Feeds one reassembled chunk of one direction.
+    pub fn on_chunk(&mut self, direction: Direction, chunk: StreamChunk<'_>, ts: i64) {
+        let i = direction.index();
+        if self.dirs[i].abandoned {
+            return;
+        }
+        match chunk {
+            StreamChunk::Gap(_) => {
+                self.dirs[i].deframer.gap();
+                self.dirs[i].handshake.reset();
+            }
+            StreamChunk::Data(data) => {
+                let dir = &mut self.dirs[i];
+                if dir.fed == 0 && record::sniff(data) == record::Sniff::NotTls {
+                    // Picked up mid-stream, or not TLS: hunt for a record boundary.
+                    dir.deframer.resync();
+                }
+                dir.fed += data.len() as u64;
+                let mut deframer = std::mem::take(&mut dir.deframer);
+                deframer.push(data, &mut |ev| match ev {
+                    RecordEvent::Record(r) => self.on_record(direction, r, ts),
+                    RecordEvent::Skipped(_) => {}
+                });
+                let dir = &mut self.dirs[i];
+                dir.deframer = deframer;
+                if dir.deframer.records == 0 && dir.fed > SNIFF_BUDGET {
+                    dir.abandoned = true;
+                    dir.deframer = RecordDeframer::new();
+                }
+            }
+        }
+    }
+
+    fn ctx(&self) -> ParseContext {
+        let version = self.server_hello.as_ref().map(|s| s.version());
+        let key_exchange = self
+            .server_hello
+            .as_ref()
+            .and_then(|s| cipher_suite::lookup(s.suite_id()))
+            .map(|s| match s.key_exchange {
+                KeyExchange::Rsa | KeyExchange::RsaExport => KeyExchangeHint::Rsa,
+                KeyExchange::Dh | KeyExchange::Dhe | KeyExchange::DhePsk => KeyExchangeHint::Dhe,
+                KeyExchange::Ecdh | KeyExchange::Ecdhe | KeyExchange::EcdhePsk => {
+                    KeyExchangeHint::Ecdhe
+                }
+                KeyExchange::Psk | KeyExchange::RsaPsk => KeyExchangeHint::Psk,
+                _ => KeyExchangeHint::Unknown,
+            })
+            .unwrap_or_default();
+        ParseContext {
+            version,
+            key_exchange,
+        }
+    }
+
+    fn is_tls13(&self) -> bool {
+        self.server_hello.as_ref().is_some_and(|s| {
+            !s.hello_retry_request && (s.version() == 0x0304 || s.version() >> 8 == 0x7f)
+        })
+    }
+
+    fn on_record(&mut self, direction: Direction, rec: Record<'_>, ts: i64) {
+        self.saw_tls = true;
+        self.first_record_ts.get_or_insert(ts);
+        let i = direction.index();
+        match rec.content_type {
+            record::SSLV2_CLIENT_HELLO => match ClientHello::parse_sslv2(rec.fragment) {
+                Ok(ch) => {
+                    self.on_message(direction, HandshakeMessage::ClientHello(Box::new(ch)), ts)
+                }
+                Err(e) => self.warn(direction, format!("SSLv2 ClientHello: {e}")),
+            },
+            record::HANDSHAKE if self.dirs[i].encrypted => {
+                self.dirs[i].encrypted_handshakes += 1;
+                let body = if self.dirs[i].encrypted_handshakes == 1 && !self.is_tls13() {
+                    MessageBody::EncryptedFinished {
+                        length: rec.fragment.len(),
+                        note: "Finished, encrypted: needs the session keys",
+                    }
+                } else {
+                    MessageBody::EncryptedHandshake {
+                        length: rec.fragment.len(),
+                    }
+                };
+                self.push_message(direction, ts, body);
+            }
+            record::HANDSHAKE => {
+                let mut frames: Vec<(u8, Vec<u8>)> = Vec::new();
+                let mut hs = std::mem::take(&mut self.dirs[i].handshake);
+                let pushed = hs.push(rec.fragment, &mut |f: HandshakeFrame<'_>| {
+                    frames.push((f.msg_type, f.body.to_vec()))
+                });
+                self.dirs[i].handshake = hs;
+                if let Err(e) = pushed {
+                    self.warn(direction, e.to_string());
+                }
+                for (msg_type, body) in frames {
+                    let frame = HandshakeFrame {
+                        msg_type,
+                        body: &body,
+                        raw: &[],
+                    };
+                    match HandshakeMessage::parse(&frame, &self.ctx()) {
+                        Ok(m) => self.on_message(direction, m, ts),
+                        Err(e) => {
+                            self.warn(
+                                direction,
+                                format!("{}: {e}", names::handshake_type_title(msg_type)),
+                            );
+                            self.push_message(
+                                direction,
+                                ts,
+                                MessageBody::Malformed {
+                                    msg_type,
+                                    name: names::handshake_type_title(msg_type),
+                                    length: body.len(),
+                                    error: e.to_string(),
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+            record::CHANGE_CIPHER_SPEC => {
+                let tls13 = self.is_tls13();
+                let d = &mut self.dirs[i];
+                d.change_cipher_spec = true;
+                // In TLS 1.3 the CCS is a compatibility no-op; keys changed already.
+                if !tls13 {
+                    d.encrypted = true;
+                    d.encrypted_handshakes = 0;
+                }
+                self.push_message(direction, ts, MessageBody::ChangeCipherSpec {});
+            }
+            record::ALERT => {
+                if self.dirs[i].encrypted
+                    || (self.is_tls13() && self.side_of(direction) == Side::Server)
+                {
+                    self.push_message(
+                        direction,
+                        ts,
+                        MessageBody::EncryptedAlert {
+                            length: rec.fragment.len(),
+                        },
+                    );
+                    self.alerts.push(AlertEntry::encrypted(direction, ts));
+                } else {
+                    for pair in rec.fragment.chunks(2) {
+                        if pair.len() < 2 {
+                            self.warn(direction, "alert record of odd length".into());
+                            break;
+                        }
+                        let alert = AlertEntry::clear(direction, ts, pair[0], pair[1]);
+                        self.push_message(direction, ts, MessageBody::Alert(alert.clone()));
+                        self.alerts.push(alert);
+                    }
+                }
+            }
+            record::APPLICATION_DATA => {
+                let d = &mut self.dirs[i];
+                d.app_records += 1;
+                d.app_bytes += rec.fragment.len() as u64;
+                if let Some(MessageEntry {
+                    direction: last_dir,
+                    body: MessageBody::ApplicationData(run),
+                    ..
+                }) = self.messages.last_mut()
+                {
+                    if *last_dir == direction {
+                        run.records += 1;
+                        run.bytes += rec.fragment.len() as u64;
+                        return;
+                    }
+                }
+                self.push_message(
+                    direction,
+                    ts,
+                    MessageBody::ApplicationData(AppDataRun {
+                        records: 1,
+                        bytes: rec.fragment.len() as u64,
+                    }),
+                );
+            }
+            record::HEARTBEAT => self.push_message(
+                direction,
+                ts,
+                MessageBody::Heartbeat {
+                    length: rec.fragment.len(),
+                },
+            ),
+            other => self.warn(direction, format!("record of unknown content type {other}")),
+        }
+    }
+
+    fn on_message(&mut self, direction: Direction, msg: HandshakeMessage, ts: i64) {
+        match &msg {
+            HandshakeMessage::ClientHello(ch) if self.client_hello.is_none() => {
+                self.client_hello_dir = Some(direction);
+                self.client_hello = Some((**ch).clone());
+            }
+            HandshakeMessage::ServerHello(sh) => {
+                let retry = sh.hello_retry_request;
+                if self
+                    .server_hello
+                    .as_ref()
+                    .is_none_or(|s| s.hello_retry_request)
+                {
+                    self.server_hello = Some((**sh).clone());
+                }
+                if !retry && self.is_tls13() {
+                    // Everything the server sends after its ServerHello is encrypted.
+                    self.dirs[direction.index()].encrypted = true;
+                    self.dirs[direction.other().index()].encrypted = true;
+                }
+            }
+            HandshakeMessage::Certificate { certificates } => {
+                if self.side_of(direction) == Side::Server {
+                    self.server_full_handshake = true;
+                    if self.certificates.is_empty() {
+                        self.certificates = certificates.clone();
+                    }
+                } else if self.client_certificates.is_empty() {
+                    self.client_certificates = certificates.clone();
+                }
+            }
+            HandshakeMessage::ServerKeyExchange { .. } | HandshakeMessage::ServerHelloDone {} => {
+                self.server_full_handshake = true;
+            }
+            _ => {}
+        }
+        self.push_message(direction, ts, MessageBody::Handshake(Box::new(msg)));
+    }
+
+    fn push_message(&mut self, direction: Direction, ts: i64, body: MessageBody) {
+        self.messages.push(MessageEntry {
+            direction,
+            side: Side::Client, // fixed up in `finish` once the roles are known
+            timestamp_ns: ts,
+            body,
+        });
+    }
+
+    fn warn(&mut self, direction: Direction, text: String) {
+        let who = match self.side_of(direction) {
+            Side::Client => "client",
+            Side::Server => "server",
+        };
+        if self.warnings.len() < 32 {
+            self.warnings.push(format!("{who}: {text}"));
+        }
+    }
+
+    /// Which side sent in `direction`, as far as we know now.
+    fn side_of(&self, direction: Direction) -> Side {
+        match self.client_hello_dir {
+            Some(d) if d == direction => Side::Client,
+            Some(_) => Side::Server,
+            None => Side::Client,
+        }
+    }
+
+    /// Bytes held in buffers (for memory accounting).
+    pub fn buffered(&self) -> usize {
+        self.dirs
+            .iter()
+            .map(|d| d.deframer.buffered() + d.handshake.buffered())
+            .sum()
+    }
+
+    /// The connection ended: build its report, or `None` if it carried no TLS.
+    pub fn finish(mut self, tcp: &ConnectionSummary) -> Option<ConnectionReport> {
+        if !self.saw_tls {
+            return None;
+        }
+        let client_dir = self.client_hello_dir.unwrap_or_else(|| {
+            tcp.syn_sender.unwrap_or({
+                // Without a hello or a SYN: the ephemeral (higher) port is the client's.
+                if self.endpoints[0].port >= self.endpoints[1].port {
+                    Direction::Forward
+                } else {
+                    Direction::Reverse
+                }
+            })
+        });
+        let side = |d: Direction| {
+            if d == client_dir {
+                Side::Client
+            } else {
+                Side::Server
+            }
+        };
+        for m in &mut self.messages {
+            m.side = side(m.direction);
+        }
+        for a in &mut self.alerts {
+            a.side = side(a.direction);
+        }
+        let c = client_dir.index();
+        let s = client_dir.other().index();
+        let ch = self.client_hello.as_ref();
+        let sh = self.server_hello.as_ref();
+        let suite = sh.map(|s| s.suite_id());
+        let suite_info = suite.and_then(cipher_suite::lookup);
+        let tls13 = self.is_tls13();
+
+        let resumed = match sh {
+            Some(sh) if tls13 => sh.has_extension(extensions::PRE_SHARED_KEY),
+            Some(_) => self.dirs[s].change_cipher_spec && !self.server_full_handshake,
+            None => false,
+        };
+        let both = |id: u16| {
+            ch.is_some_and(|c| c.has_extension(id)) && sh.is_some_and(|s| s.has_extension(id))
+        };
+
+        let (ja3, ja3_hash, ja4) = match ch {
+            Some(ch) => {
+                let suites = ch.suite_ids();
+                let exts = ch.extension_ids();
+                let groups = ch.supported_groups();
+                let formats = ch.ec_point_formats();
+                let sigs = ch.signature_algorithms();
+                let versions = ch.supported_versions();
+                let alpn: Vec<Vec<u8>> = ch.alpn().into_iter().map(String::into_bytes).collect();
+                let facts = ClientHelloFacts {
+                    legacy_version: ch.legacy_version.id as u16,
+                    cipher_suites: &suites,
+                    extensions: &exts,
+                    supported_groups: &groups,
+                    ec_point_formats: &formats,
+                    signature_algorithms: &sigs,
+                    supported_versions: &versions,
+                    alpn: &alpn,
+                    has_sni: ch.has_extension(extensions::SERVER_NAME),
+                };
+                let j = fingerprint::ja3(&facts);
+                (
+                    Some(j.full),
+                    Some(j.hash),
+                    Some(fingerprint::ja4(&facts, Transport::Tcp)),
+                )
+            }
+            None => (None, None, None),
+        };
+        let ja3s = sh.map(|sh| {
+            fingerprint::ja3s(
+                sh.legacy_version.id as u16,
+                sh.suite_id(),
+                &sh.extension_ids(),
+            )
+            .full
+        });
+
+        let mut gaps = Vec::new();
+        for (d, list) in tcp.gaps.iter().enumerate() {
+            for g in list {
+                gaps.push(GapReport {
+                    side: side(Direction::from_index(d)),
+                    offset: g.offset,
+                    len: g.len,
+                });
+            }
+        }
+        let fatal = self.alerts.iter().find(|a| a.level == Some(2));
+        let established = if tls13 {
+            self.dirs[c].app_records > 0 || self.dirs[s].app_records > 3
+        } else {
+            self.dirs[c].change_cipher_spec && self.dirs[s].change_cipher_spec
+        };
+        let incomplete = !gaps.is_empty() || tcp.snaplen_cut;
+        let state = if let Some(a) = fatal {
+            format!("failed: {}", a.description.as_deref().unwrap_or("alert"))
+        } else if incomplete {
+            "incomplete".to_string()
+        } else if established {
+            "established".to_string()
+        } else if sh.is_some() {
+            "handshake".to_string()
+        } else if ch.is_some() {
+            "client_hello_only".to_string()
+        } else {
+            "records_only".to_string()
+        };
+        let mut warnings = self.warnings;
+        for (d, dir) in self.dirs.iter().enumerate() {
+            if dir.deframer.skipped_bytes > 0 {
+                warnings.push(format!(
+                    "{}: {} bytes did not parse as TLS records",
+                    side(Direction::from_index(d)).as_str(),
+                    dir.deframer.skipped_bytes
+                ));
+            }
+        }
+        let decryption = DecryptionReport::without_keys(suite_info, tls13, incomplete);
+        let version = sh.map(|sh| {
+            if sh.hello_retry_request {
+                names::version_name(0x0304)
+            } else {
+                names::version_name(sh.version())
+            }
+        });
+        Some(ConnectionReport {
+            id: self.id,
+            client: EndpointReport::from(self.endpoints[c]),
+            server: EndpointReport::from(self.endpoints[s]),
+            first_seen: crate::report::time::rfc3339(tcp.first_seen_ns),
+            last_seen: crate::report::time::rfc3339(tcp.last_seen_ns),
+            version,
+            cipher_suite: suite.map(|id| crate::report::model::SuiteReport {
+                id,
+                name: cipher_suite::suite_name(id),
+            }),
+            sni: ch.and_then(|c| c.sni()).map(str::to_string),
+            alpn: sh
+                .map(|s| s.alpn())
+                .filter(|a| !a.is_empty())
+                .unwrap_or_else(|| ch.map(|c| c.alpn()).unwrap_or_default()),
+            alpn_negotiated: sh.map(|s| s.alpn()).and_then(|a| a.into_iter().next()),
+            client_random: ch.map(|c| hex::encode(&c.random)),
+            server_random: sh.map(|s| hex::encode(&s.random)),
+            session_id: sh.map(|s| hex::encode(&s.session_id)),
+            resumed,
+            extended_master_secret: both(extensions::EXTENDED_MASTER_SECRET),
+            encrypt_then_mac: both(extensions::ENCRYPT_THEN_MAC)
+                && suite_info.is_some_and(|s| !s.is_aead() && s.block_len > 0),
+            session_ticket: ch
+                .and_then(|c| c.extension(extensions::SESSION_TICKET))
+                .map(|e| !matches!(e.data, ExtensionData::Flag {})),
+            ja3,
+            ja3_hash,
+            ja4,
+            ja3s,
+            certificates: self.certificates,
+            client_certificates: self.client_certificates,
+            messages: self.messages,
+            alerts: self.alerts,
+            tcp: TcpReport {
+                client_bytes: tcp.stats[c].bytes,
+                server_bytes: tcp.stats[s].bytes,
+                gaps,
+                retransmitted_bytes: tcp.stats[0].retransmitted_bytes
+                    + tcp.stats[1].retransmitted_bytes,
+                out_of_order_segments: tcp.stats[0].out_of_order_segments
+                    + tcp.stats[1].out_of_order_segments,
+                snaplen_truncated: tcp.snaplen_cut,
+                buffer_cap_exceeded: tcp.stats[0].cap_exceeded || tcp.stats[1].cap_exceeded,
+                closed: !tcp.open_at_end,
+            },
+            records: [self.dirs[c].deframer.records, self.dirs[s].deframer.records],
+            app_records: [self.dirs[c].app_records, self.dirs[s].app_records],
+            app_bytes: [self.dirs[c].app_bytes, self.dirs[s].app_bytes],
+            state,
+            warnings,
+            decryption,
+            app_data: None,
+        })
+    }
+}
+
+impl DirState {
+    fn new() -> Self {
+        DirState {
+            deframer: RecordDeframer::new(),
+            ..Default::default()
+        }
+    }
+}

@@ -1,0 +1,306 @@
+//! One direction of a TCP connection, reassembled into the byte stream the sender wrote.
+//!
+//! Sequence numbers are mapped to 64-bit stream offsets relative to the first data byte,
+//! so wraparound at 2^32 is invisible above this type:
+//!
+//! ```text
+//!   stream offset:   0 .......... next ........ k1 .... k1+n1 ...... k2 ...
+//!                    [ delivered ][   hole    ][ pending  ]  [hole] [pending]
+//! ```
+//!
+//! In-order bytes are handed straight to the caller (no copy); segments beyond `next`
+//! wait in `pending`, bounded by a byte cap. A hole is only declared lost when the
+//! direction ends (FIN, RST, end of capture) or when the cap is reached: then the
+//! reassembler reports a [`Gap`] and carries on with what follows it.
+
+use std::collections::BTreeMap;
+
+/// A run of stream bytes that never appeared in the capture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Gap {
+    /// Stream offset of the first missing byte (0 = first data byte of the direction).
+    pub offset: u64,
+    pub len: u64,
+}
+
+/// What the reassembler hands to the next stage, in stream order.
+#[derive(Debug, PartialEq, Eq)]
+pub enum StreamChunk<'a> {
+    Data(&'a [u8]),
+    Gap(Gap),
+}
+
+/// Counters for the report.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AssemblerStats {
+    pub bytes: u64,
+    pub retransmitted_bytes: u64,
+    pub out_of_order_segments: u64,
+    /// The out-of-order cap was reached at least once.
+    pub cap_exceeded: bool,
+}
+
+/// Reassembles one direction of one TCP connection.
+#[derive(Debug)]
+pub struct TcpReassembler {
+    /// Sequence number of stream offset 0.
+    base: Option<u32>,
+    next: u64,
+    pending: BTreeMap<u64, Vec<u8>>,
+    pending_bytes: usize,
+    cap: usize,
+    pub stats: AssemblerStats,
+    pub gaps: Vec<Gap>,
+}
+
+impl TcpReassembler {
+    /// `cap` bounds the bytes held out of order.
+    pub fn new(cap: usize) -> Self {
+        TcpReassembler {
+            base: None,
+            next: 0,
+            pending: BTreeMap::new(),
+            pending_bytes: 0,
+            cap,
+            stats: AssemblerStats::default(),
+            gaps: Vec::new(),
+        }
+    }
+
+    /// A SYN fixes the initial sequence number: data starts at `isn + 1`.
+    pub fn syn(&mut self, isn: u32) {
+        if self.base.is_none() {
+            self.base = Some(isn.wrapping_add(1));
+        }
+    }
+
+    pub fn has_started(&self) -> bool {
+        self.base.is_some()
+    }
+
+    /// Offset of the next byte expected.
+    pub fn next_offset(&self) -> u64 {
+        self.next
+    }
+
+    pub fn pending_bytes(&self) -> usize {
+        self.pending_bytes
+    }
+
+    /// Maps a sequence number to a stream offset near `next` (negative: before the start).
+    fn offset_of(&mut self, seq: u32) -> i64 {
+        let base = *self.base.get_or_insert(seq);
+        let rel = seq.wrapping_sub(base);
+        let delta = rel.wrapping_sub(self.next as u32) as i32;
+        self.next as i64 + delta as i64
+    }
+
+    /// Adds a segment's payload; `missing` more bytes followed it on the wire but were cut
+    /// by the snapshot length. In-order data (and any pending data it unblocks) goes to
+    /// `out` before this returns.
+    pub fn insert(
+        &mut self,
+        seq: u32,
+        payload: &[u8],
+        missing: u32,
+        out: &mut impl FnMut(StreamChunk<'_>),
+    ) {
+        if payload.is_empty() && missing == 0 {
+            return;
+        }
+        let start = self.offset_of(seq);
+        let mut data = payload;
+        let mut offset = start;
+        if offset < 0 {
+            // Bytes before the first one we anchored on: nothing to deliver them to.
+            let skip = (-offset) as usize;
+            if skip >= data.len() {
+                return;
+            }
+            data = &data[skip..];
+            offset = 0;
+        }
+        let offset = offset as u64;
+        let end = offset + data.len() as u64;
+        if end <= self.next && !data.is_empty() {
+            self.stats.retransmitted_bytes += data.len() as u64;
+            return;
+        }
+        if offset <= self.next {
+            let skip = (self.next - offset) as usize;
+            self.stats.retransmitted_bytes += skip as u64;
+            let fresh = &data[skip..];
+            self.deliver(fresh, out);
+            if missing > 0 && data.len() == payload.len() {
+                self.skip_gap(missing as u64, out);
+            }
+            self.drain(out);
+            return;
+        }
+        // Beyond `next`: keep a copy until the hole before it fills or is declared lost.
+        self.stats.out_of_order_segments += 1;
+        if !data.is_empty() {
+            let keep = match self.pending.get(&offset) {
+                Some(existing) => existing.len() < data.len(),
+                None => true,
+            };
+            if keep {
+                if let Some(old) = self.pending.insert(offset, data.to_vec()) {
+                    self.pending_bytes -= old.len();
+                }
+                self.pending_bytes += data.len();
+            }
+        }
+        if self.pending_bytes > self.cap {
+            self.stats.cap_exceeded = true;
+            self.skip_to_pending(out);
+        }
+    }
+
+    fn deliver(&mut self, data: &[u8], out: &mut impl FnMut(StreamChunk<'_>)) {
+        if data.is_empty() {
+            return;
+        }
+        self.next += data.len() as u64;
+        self.stats.bytes += data.len() as u64;
+        out(StreamChunk::Data(data));
+    }
+
+    fn skip_gap(&mut self, len: u64, out: &mut impl FnMut(StreamChunk<'_>)) {
+        let gap = Gap {
+            offset: self.next,
+            len,
+        };
+        self.next += len;
+        self.gaps.push(gap);
+        out(StreamChunk::Gap(gap));
+    }
+
+    /// Delivers pending segments that now touch `next`.
+    fn drain(&mut self, out: &mut impl FnMut(StreamChunk<'_>)) {
+        while let Some((&offset, _)) = self.pending.first_key_value() {
+            if offset > self.next {
+                break;
+            }
+            let data = self.pending.remove(&offset).unwrap_or_default();
+            self.pending_bytes -= data.len();
+            let end = offset + data.len() as u64;
+            if end <= self.next {
+                self.stats.retransmitted_bytes += data.len() as u64;
+                continue;
+            }
+            let skip = (self.next - offset) as usize;
+            self.stats.retransmitted_bytes += skip as u64;
+            self.deliver(&data[skip..], out);
+        }
+    }
+
+    /// Declares the hole before the first pending segment lost and delivers what follows.
+    fn skip_to_pending(&mut self, out: &mut impl FnMut(StreamChunk<'_>)) {
+        if let Some((&offset, _)) = self.pending.first_key_value() {
+            if offset > self.next {
+                self.skip_gap(offset - self.next, out);
+            }
+            self.drain(out);
+        }
+    }
+
+    /// The direction has ended (FIN, RST or end of capture): every remaining hole is lost.
+    pub fn finish(&mut self, out: &mut impl FnMut(StreamChunk<'_>)) {
+        while !self.pending.is_empty() {
+            self.skip_to_pending(out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(segments: &[(u32, &[u8])]) -> (Vec<u8>, Vec<Gap>, TcpReassembler) {
+        let mut r = TcpReassembler::new(1 << 20);
+        r.syn(999);
+        let mut bytes = Vec::new();
+        let mut gaps = Vec::new();
+        let mut sink = |c: StreamChunk<'_>| match c {
+            StreamChunk::Data(d) => bytes.extend_from_slice(d),
+            StreamChunk::Gap(g) => gaps.push(g),
+        };
+        for (seq, data) in segments {
+            r.insert(*seq, data, 0, &mut sink);
+        }
+        r.finish(&mut sink);
+        (bytes, gaps, r)
+    }
+
+    #[test]
+    fn in_order_and_out_of_order() {
+        let (b, g, r) = run(&[(1000, b"abc"), (1006, b"ghi"), (1003, b"def")]);
+        assert_eq!(b, b"abcdefghi");
+        assert!(g.is_empty());
+        assert_eq!(r.stats.out_of_order_segments, 1);
+    }
+
+    #[test]
+    fn overlapping_retransmission_with_other_boundaries() {
+        let (b, _, r) = run(&[(1000, b"abcd"), (1002, b"cdefg"), (1000, b"abcdefghij")]);
+        assert_eq!(b, b"abcdefghij");
+        assert_eq!(r.stats.retransmitted_bytes, 2 + 7);
+    }
+
+    #[test]
+    fn lost_segment_is_a_gap() {
+        let (b, g, _) = run(&[(1000, b"abc"), (1006, b"ghi")]);
+        assert_eq!(b, b"abcghi");
+        assert_eq!(g, vec![Gap { offset: 3, len: 3 }]);
+    }
+
+    #[test]
+    fn wraparound() {
+        let mut r = TcpReassembler::new(1 << 20);
+        r.syn(u32::MAX - 2);
+        let mut bytes = Vec::new();
+        let mut sink = |c: StreamChunk<'_>| {
+            if let StreamChunk::Data(d) = c {
+                bytes.extend_from_slice(d)
+            }
+        };
+        r.insert(3, b"fgh", 0, &mut sink);
+        r.insert(u32::MAX - 1, b"abcde", 0, &mut sink);
+        r.finish(&mut sink);
+        assert_eq!(bytes, b"abcdefgh");
+    }
+
+    #[test]
+    fn cap_turns_the_hole_into_a_gap() {
+        let mut r = TcpReassembler::new(4);
+        r.syn(0);
+        let mut gaps = Vec::new();
+        let mut sink = |c: StreamChunk<'_>| {
+            if let StreamChunk::Gap(g) = c {
+                gaps.push(g)
+            }
+        };
+        r.insert(11, b"abc", 0, &mut sink);
+        r.insert(14, b"def", 0, &mut sink);
+        assert!(r.stats.cap_exceeded);
+        assert_eq!(gaps, vec![Gap { offset: 0, len: 10 }]);
+        assert_eq!(r.pending_bytes(), 0);
+    }
+
+    #[test]
+    fn snaplen_cut_becomes_a_gap() {
+        let mut r = TcpReassembler::new(1 << 20);
+        r.syn(0);
+        let mut out = Vec::new();
+        let mut sink = |c: StreamChunk<'_>| {
+            out.push(match c {
+                StreamChunk::Data(d) => format!("d{}", d.len()),
+                StreamChunk::Gap(g) => format!("g{}@{}", g.len, g.offset),
+            })
+        };
+        r.insert(1, b"ab", 5, &mut sink);
+        r.insert(8, b"xy", 0, &mut sink);
+        assert_eq!(out, vec!["d2", "g5@2", "d2"]);
+    }
+}

@@ -1,0 +1,477 @@
+//! Handshake messages: reassembly across records, and decoding of each message type.
+//!
+//! ```text
+//!  Handshake: msg_type(1) length(3) body[length]     — may span records, or share one
+//! ```
+
+use serde::Serialize;
+
+use super::certificate::{summarize, CertificateSummary};
+use super::codec::{DecodeError, DecodeResult, Reader};
+use super::extensions::{parse_extensions, Extension, HelloKind, Named};
+use super::hello::{ClientHello, ServerHello};
+use super::names;
+
+pub const HELLO_REQUEST: u8 = 0;
+pub const CLIENT_HELLO: u8 = 1;
+pub const SERVER_HELLO: u8 = 2;
+pub const NEW_SESSION_TICKET: u8 = 4;
+pub const END_OF_EARLY_DATA: u8 = 5;
+pub const ENCRYPTED_EXTENSIONS: u8 = 8;
+pub const CERTIFICATE: u8 = 11;
+pub const SERVER_KEY_EXCHANGE: u8 = 12;
+pub const CERTIFICATE_REQUEST: u8 = 13;
+pub const SERVER_HELLO_DONE: u8 = 14;
+pub const CERTIFICATE_VERIFY: u8 = 15;
+pub const CLIENT_KEY_EXCHANGE: u8 = 16;
+pub const FINISHED: u8 = 20;
+pub const CERTIFICATE_STATUS: u8 = 22;
+pub const KEY_UPDATE: u8 = 24;
+
+/// Handshake messages longer than this are treated as corrupt (a certificate chain of
+/// a few dozen certificates fits easily).
+pub const MAX_HANDSHAKE_LEN: usize = 1 << 20;
+
+/// One whole handshake message, as bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct HandshakeFrame<'a> {
+    pub msg_type: u8,
+    pub body: &'a [u8],
+    /// Header and body: what the transcript hash covers.
+    pub raw: &'a [u8],
+}
+
+/// Collects handshake messages out of one direction's handshake records.
+#[derive(Debug, Default)]
+pub struct HandshakeReassembler {
+    buf: Vec<u8>,
+}
+
+impl HandshakeReassembler {
+    /// Adds a handshake record's fragment; every message it completes goes to `out`.
+    pub fn push(
+        &mut self,
+        fragment: &[u8],
+        out: &mut impl FnMut(HandshakeFrame<'_>),
+    ) -> Result<(), DecodeError> {
+        let data: &[u8] = if self.buf.is_empty() {
+            fragment
+        } else {
+            self.buf.extend_from_slice(fragment);
+            &[]
+        };
+        let owned;
+        let data = if data.is_empty() && !self.buf.is_empty() {
+            owned = std::mem::take(&mut self.buf);
+            &owned[..]
+        } else {
+            data
+        };
+        let mut pos = 0;
+        let mut result = Ok(());
+        while data.len() - pos >= 4 {
+            let len = u32::from_be_bytes([0, data[pos + 1], data[pos + 2], data[pos + 3]]) as usize;
+            if len > MAX_HANDSHAKE_LEN {
+                result = Err(DecodeError::new("handshake", "message length over 1 MiB"));
+                pos = data.len();
+                break;
+            }
+            if data.len() - pos < 4 + len {
+                break;
+            }
+            out(HandshakeFrame {
+                msg_type: data[pos],
+                body: &data[pos + 4..pos + 4 + len],
+                raw: &data[pos..pos + 4 + len],
+            });
+            pos += 4 + len;
+        }
+        self.buf = data[pos..].to_vec();
+        result
+    }
+
+    /// Bytes of an unfinished message.
+    pub fn buffered(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Drops a partial message (the stream lost bytes under it).
+    pub fn reset(&mut self) {
+        self.buf.clear();
+    }
+}
+
+/// What the parser needs to know about the connection to read version-dependent messages.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ParseContext {
+    /// The negotiated version (ServerHello), if known.
+    pub version: Option<u16>,
+    pub key_exchange: KeyExchangeHint,
+}
+
+impl ParseContext {
+    fn tls13(&self) -> bool {
+        matches!(self.version, Some(v) if v == 0x0304 || v >> 8 == 0x7f)
+    }
+    fn has_sig_scheme(&self) -> bool {
+        self.tls13() || matches!(self.version, Some(0x0303))
+    }
+}
+
+/// The key exchange family of the negotiated suite: it decides how key exchange
+/// messages are laid out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum KeyExchangeHint {
+    #[default]
+    Unknown,
+    Rsa,
+    Dhe,
+    Ecdhe,
+    Psk,
+}
+
+/// A certificate in a Certificate message: decoded, or why not.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum CertificateEntry {
+    Parsed(Box<CertificateSummary>),
+    Unparsed { length: usize, error: String },
+}
+
+/// A decoded handshake message. Serialised with `"type": "ClientHello"` etc.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type")]
+pub enum HandshakeMessage {
+    HelloRequest {},
+    ClientHello(Box<ClientHello>),
+    ServerHello(Box<ServerHello>),
+    NewSessionTicket {
+        lifetime_hint: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        age_add: Option<u32>,
+        ticket_length: usize,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        extensions: Vec<Extension>,
+    },
+    EndOfEarlyData {},
+    EncryptedExtensions {
+        extensions: Vec<Extension>,
+    },
+    Certificate {
+        certificates: Vec<CertificateEntry>,
+    },
+    ServerKeyExchange {
+        length: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        named_group: Option<Named>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        dh_prime_bits: Option<usize>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        public_key_length: Option<usize>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        signature_algorithm: Option<Named>,
+    },
+    CertificateRequest {
+        certificate_types: Vec<Named>,
+        signature_algorithms: Vec<Named>,
+        certificate_authorities: usize,
+    },
+    ServerHelloDone {},
+    CertificateVerify {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        signature_algorithm: Option<Named>,
+        signature_length: usize,
+    },
+    ClientKeyExchange {
+        /// "rsa" (the encrypted pre-master secret *z*), "dh", "ecdh", "psk" or "unknown".
+        exchange: &'static str,
+        length: usize,
+        /// RSA: the pre-master secret *z*, encrypted to the server's public key.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        encrypted_pre_master_secret: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        public_key_length: Option<usize>,
+    },
+    Finished {
+        /// Present when the message was read in the clear (or once decrypted).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        verify_data: Option<String>,
+    },
+    CertificateStatus {
+        status_type: Named,
+        length: usize,
+    },
+    KeyUpdate {
+        update_requested: bool,
+    },
+    Unknown {
+        msg_type: u8,
+        name: String,
+        length: usize,
+    },
+}
+
+impl HandshakeMessage {
+    /// Decodes one message. A body that does not decode is an error for the caller to
+    /// report; the connection goes on.
+    pub fn parse(frame: &HandshakeFrame<'_>, ctx: &ParseContext) -> DecodeResult<HandshakeMessage> {
+        let body = frame.body;
+        let mut r = Reader::new(body, "handshake message");
+        Ok(match frame.msg_type {
+            HELLO_REQUEST => HandshakeMessage::HelloRequest {},
+            CLIENT_HELLO => HandshakeMessage::ClientHello(Box::new(ClientHello::parse(body)?)),
+            SERVER_HELLO => HandshakeMessage::ServerHello(Box::new(ServerHello::parse(body)?)),
+            NEW_SESSION_TICKET => {
+                let lifetime_hint = r.u32()?;
+                if ctx.tls13() {
+                    let age_add = r.u32()?;
+                    r.vec8()?;
+                    let ticket = r.vec16()?;
+                    let extensions = parse_extensions(r.vec16()?, HelloKind::Encrypted)?;
+                    HandshakeMessage::NewSessionTicket {
+                        lifetime_hint,
+                        age_add: Some(age_add),
+                        ticket_length: ticket.len(),
+                        extensions,
+                    }
+                } else {
+                    HandshakeMessage::NewSessionTicket {
+                        lifetime_hint,
+                        age_add: None,
+                        ticket_length: r.vec16()?.len(),
+                        extensions: Vec::new(),
+                    }
+                }
+            }
+            END_OF_EARLY_DATA => HandshakeMessage::EndOfEarlyData {},
+            ENCRYPTED_EXTENSIONS => HandshakeMessage::EncryptedExtensions {
+                extensions: parse_extensions(r.vec16()?, HelloKind::Encrypted)?,
+            },
+            CERTIFICATE => {
+                if ctx.tls13() {
+                    r.vec8()?;
+                }
+                let mut list = Reader::new(r.vec24()?, "certificate_list");
+                let mut certificates = Vec::new();
+                while !list.is_empty() {
+                    let der = list.vec24()?;
+                    if ctx.tls13() {
+                        list.vec16()?;
+                    }
+                    certificates.push(match summarize(der) {
+                        Ok(c) => CertificateEntry::Parsed(Box::new(c)),
+                        Err(e) => CertificateEntry::Unparsed {
+                            length: der.len(),
+                            error: e.to_string(),
+                        },
+                    });
+                }
+                HandshakeMessage::Certificate { certificates }
+            }
+            SERVER_KEY_EXCHANGE => server_key_exchange(body, ctx),
+            CERTIFICATE_REQUEST => {
+                if ctx.tls13() {
+                    r.vec8()?;
+                    let extensions = parse_extensions(r.vec16()?, HelloKind::Encrypted)?;
+                    let signature_algorithms = extensions
+                        .iter()
+                        .find_map(|e| match &e.data {
+                            super::extensions::ExtensionData::SignatureAlgorithms {
+                                algorithms,
+                            } => Some(algorithms.clone()),
+                            _ => None,
+                        })
+                        .unwrap_or_default();
+                    HandshakeMessage::CertificateRequest {
+                        certificate_types: Vec::new(),
+                        signature_algorithms,
+                        certificate_authorities: 0,
+                    }
+                } else {
+                    let types = r.vec8()?;
+                    let sigs = if ctx.has_sig_scheme() {
+                        Reader::u16_list(r.vec16()?, "signature_algorithms")?
+                    } else {
+                        Vec::new()
+                    };
+                    let mut cas = r.sub16("certificate_authorities")?;
+                    let mut count = 0;
+                    while !cas.is_empty() {
+                        cas.vec16()?;
+                        count += 1;
+                    }
+                    HandshakeMessage::CertificateRequest {
+                        certificate_types: types
+                            .iter()
+                            .map(|&t| Named::new(t, names::client_certificate_type_name(t)))
+                            .collect(),
+                        signature_algorithms: sigs
+                            .iter()
+                            .map(|&s| Named::new(s, names::signature_scheme_name(s)))
+                            .collect(),
+                        certificate_authorities: count,
+                    }
+                }
+            }
+            SERVER_HELLO_DONE => HandshakeMessage::ServerHelloDone {},
+            CERTIFICATE_VERIFY => {
+                let signature_algorithm = if ctx.has_sig_scheme() {
+                    let s = r.u16()?;
+                    Some(Named::new(s, names::signature_scheme_name(s)))
+                } else {
+                    None
+                };
+                HandshakeMessage::CertificateVerify {
+                    signature_algorithm,
+                    signature_length: r.vec16()?.len(),
+                }
+            }
+            CLIENT_KEY_EXCHANGE => client_key_exchange(body, ctx),
+            FINISHED => HandshakeMessage::Finished {
+                verify_data: Some(hex::encode(body)),
+            },
+            CERTIFICATE_STATUS => {
+                let t = r.u8()?;
+                HandshakeMessage::CertificateStatus {
+                    status_type: Named::new(t, names::certificate_status_type_name(t)),
+                    length: r.vec24()?.len(),
+                }
+            }
+            KEY_UPDATE => HandshakeMessage::KeyUpdate {
+                update_requested: r.u8()? == 1,
+            },
+            t => HandshakeMessage::Unknown {
+                msg_type: t,
+                name: names::handshake_type_title(t),
+                length: body.len(),
+            },
+        })
+    }
+}
+
+fn server_key_exchange(body: &[u8], ctx: &ParseContext) -> HandshakeMessage {
+    let mut msg = HandshakeMessage::ServerKeyExchange {
+        length: body.len(),
+        named_group: None,
+        dh_prime_bits: None,
+        public_key_length: None,
+        signature_algorithm: None,
+    };
+    let HandshakeMessage::ServerKeyExchange {
+        named_group,
+        dh_prime_bits,
+        public_key_length,
+        signature_algorithm,
+        ..
+    } = &mut msg
+    else {
+        unreachable!()
+    };
+    let mut r = Reader::new(body, "ServerKeyExchange");
+    let parsed: DecodeResult<()> = (|| {
+        match ctx.key_exchange {
+            KeyExchangeHint::Ecdhe => {
+                if r.u8()? != 3 {
+                    return Ok(()); // explicit curves: not worth decoding
+                }
+                let g = r.u16()?;
+                *named_group = Some(Named::new(g, names::named_group_name(g)));
+                *public_key_length = Some(r.vec8()?.len());
+            }
+            KeyExchangeHint::Dhe => {
+                let p = r.vec16()?;
+                let skip = p.iter().take_while(|&&b| b == 0).count();
+                *dh_prime_bits = Some(p[skip..].len() * 8);
+                r.vec16()?;
+                *public_key_length = Some(r.vec16()?.len());
+            }
+            _ => return Ok(()),
+        }
+        if ctx.has_sig_scheme() && r.remaining() >= 4 {
+            let s = r.u16()?;
+            *signature_algorithm = Some(Named::new(s, names::signature_scheme_name(s)));
+        }
+        Ok(())
+    })();
+    let _ = parsed; // a partly decoded ServerKeyExchange still reports its length
+    msg
+}
+
+fn client_key_exchange(body: &[u8], ctx: &ParseContext) -> HandshakeMessage {
+    let mut r = Reader::new(body, "ClientKeyExchange");
+    let (exchange, epms, public_key_length) = match ctx.key_exchange {
+        KeyExchangeHint::Rsa => {
+            // SSL 3.0 sends the bare ciphertext; TLS prefixes it with a 2-byte length.
+            let ct = match r.vec16() {
+                Ok(ct) if ctx.version != Some(0x0300) && r.is_empty() => ct,
+                _ => body,
+            };
+            ("rsa", Some(hex::encode(ct)), None)
+        }
+        KeyExchangeHint::Dhe => ("dh", None, r.vec16().ok().map(|k| k.len())),
+        KeyExchangeHint::Ecdhe => ("ecdh", None, r.vec8().ok().map(|k| k.len())),
+        KeyExchangeHint::Psk => ("psk", None, None),
+        KeyExchangeHint::Unknown => ("unknown", None, None),
+    };
+    HandshakeMessage::ClientKeyExchange {
+        exchange,
+        length: body.len(),
+        encrypted_pre_master_secret: epms,
+        public_key_length,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_spanning_and_sharing_records() {
+        let mut h = HandshakeReassembler::default();
+        let mut seen = Vec::new();
+        let mut sink = |f: HandshakeFrame<'_>| seen.push((f.msg_type, f.body.to_vec()));
+        h.push(&[14, 0, 0, 0, 20, 0, 0], &mut sink).unwrap();
+        h.push(&[2, 0xaa], &mut sink).unwrap();
+        h.push(&[0xbb, 0, 0], &mut sink).unwrap();
+        assert_eq!(seen, vec![(14, vec![]), (20, vec![0xaa, 0xbb])]);
+        assert_eq!(h.buffered(), 2);
+    }
+
+    #[test]
+    fn oversized_length_is_refused() {
+        let mut h = HandshakeReassembler::default();
+        assert!(h.push(&[11, 0xff, 0xff, 0xff], &mut |_| {}).is_err());
+        assert_eq!(h.buffered(), 0);
+    }
+
+    #[test]
+    fn rsa_client_key_exchange_tls_and_ssl3() {
+        let frame = HandshakeFrame {
+            msg_type: CLIENT_KEY_EXCHANGE,
+            body: &[0, 2, 0xab, 0xcd],
+            raw: &[],
+        };
+        let ctx = ParseContext {
+            version: Some(0x0303),
+            key_exchange: KeyExchangeHint::Rsa,
+        };
+        match HandshakeMessage::parse(&frame, &ctx).unwrap() {
+            HandshakeMessage::ClientKeyExchange {
+                encrypted_pre_master_secret,
+                ..
+            } => assert_eq!(encrypted_pre_master_secret.as_deref(), Some("abcd")),
+            other => panic!("{other:?}"),
+        }
+        let ssl3 = ParseContext {
+            version: Some(0x0300),
+            ..ctx
+        };
+        match HandshakeMessage::parse(&frame, &ssl3).unwrap() {
+            HandshakeMessage::ClientKeyExchange {
+                encrypted_pre_master_secret,
+                ..
+            } => assert_eq!(encrypted_pre_master_secret.as_deref(), Some("0002abcd")),
+            other => panic!("{other:?}"),
+        }
+    }
+}

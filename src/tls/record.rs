@@ -1,0 +1,282 @@
+//! The TLS record layer: cuts one direction's byte stream into records.
+//!
+//! ```text
+//!  TLSPlaintext: type(1) version(2) length(2) fragment[length]
+//!  SSLv2 ClientHello: 1LLLLLLL LLLLLLLL msg_type=1 version(2) ...  (only as the first record)
+//! ```
+//!
+//! A record may span many TCP segments and a segment may hold many records: the deframer
+//! keeps only the bytes of one unfinished record. After a gap it hunts for the next
+//! plausible record header (two in a row, or one that ends exactly at the data's end).
+
+/// Content types (RFC 8446 §5.1).
+pub const CHANGE_CIPHER_SPEC: u8 = 20;
+pub const ALERT: u8 = 21;
+pub const HANDSHAKE: u8 = 22;
+pub const APPLICATION_DATA: u8 = 23;
+pub const HEARTBEAT: u8 = 24;
+/// Not a real content type: marks the SSLv2-compatible ClientHello record.
+pub const SSLV2_CLIENT_HELLO: u8 = 0x80;
+
+/// The largest record: 2^14 plaintext plus 2048 of expansion (RFC 5246 §6.2.3).
+pub const MAX_RECORD_LEN: usize = (1 << 14) + 2048;
+const HEADER_LEN: usize = 5;
+
+/// One record as it travelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record<'a> {
+    pub content_type: u8,
+    pub version: u16,
+    pub fragment: &'a [u8],
+}
+
+/// What the deframer reports besides records.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RecordEvent<'a> {
+    Record(Record<'a>),
+    /// Bytes that were not a record: the stream lost sync (after a gap, or not TLS).
+    Skipped(u64),
+}
+
+/// Whether the first bytes of a direction look like TLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniff {
+    Tls,
+    NotTls,
+    NeedMore,
+}
+
+/// Checks a 5-byte record header for plausibility.
+pub fn plausible_header(h: &[u8]) -> bool {
+    h.len() >= HEADER_LEN
+        && (CHANGE_CIPHER_SPEC..=HEARTBEAT).contains(&h[0])
+        && h[1] == 3
+        && h[2] <= 4
+        && {
+            let len = u16::from_be_bytes([h[3], h[4]]) as usize;
+            len > 0 && len <= MAX_RECORD_LEN
+        }
+}
+
+/// An SSLv2-compatible ClientHello header (RFC 5246 Appendix E.2).
+fn sslv2_client_hello(h: &[u8]) -> Option<usize> {
+    if h.len() >= 5 && h[0] & 0x80 != 0 && h[2] == 1 && (h[3] == 3 || (h[3] == 0 && h[4] == 2)) {
+        Some((((h[0] & 0x7f) as usize) << 8) | h[1] as usize)
+    } else {
+        None
+    }
+}
+
+/// Looks at the first bytes of a direction.
+pub fn sniff(start: &[u8]) -> Sniff {
+    if start.len() < HEADER_LEN {
+        return Sniff::NeedMore;
+    }
+    if plausible_header(start) || sslv2_client_hello(start).is_some() {
+        Sniff::Tls
+    } else {
+        Sniff::NotTls
+    }
+}
+
+/// Splits one direction's stream into records.
+#[derive(Debug, Default)]
+pub struct RecordDeframer {
+    buf: Vec<u8>,
+    /// True until the first record: only then may an SSLv2 ClientHello appear.
+    at_start: bool,
+    /// Lost sync (after a gap): hunt for a header before parsing.
+    hunting: bool,
+    pub records: u64,
+    pub skipped_bytes: u64,
+}
+
+impl RecordDeframer {
+    pub fn new() -> Self {
+        RecordDeframer {
+            at_start: true,
+            ..Default::default()
+        }
+    }
+
+    /// Bytes held for an unfinished record.
+    pub fn buffered(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The stream lost bytes: what is buffered can't be completed.
+    pub fn gap(&mut self) {
+        if !self.buf.is_empty() {
+            self.skipped_bytes += self.buf.len() as u64;
+            self.buf.clear();
+        }
+        self.hunting = true;
+    }
+
+    /// Starts hunting for a record boundary (a capture picked up mid-stream).
+    pub fn resync(&mut self) {
+        self.hunting = true;
+    }
+
+    /// Feeds stream bytes; complete records go to `out` in order.
+    pub fn push(&mut self, data: &[u8], out: &mut impl FnMut(RecordEvent<'_>)) {
+        if self.buf.is_empty() {
+            // Fast path: parse records straight out of `data`, buffer only the tail.
+            let used = self.parse(data, out);
+            self.buf.extend_from_slice(&data[used..]);
+        } else {
+            self.buf.extend_from_slice(data);
+            let buf = std::mem::take(&mut self.buf);
+            let used = self.parse(&buf, out);
+            self.buf = buf;
+            self.buf.drain(..used);
+        }
+        if self.hunting && self.buf.len() > 4 * MAX_RECORD_LEN {
+            // Nothing record-like in a long stretch: let it go.
+            let drop = self.buf.len() - HEADER_LEN;
+            self.skipped_bytes += drop as u64;
+            out(RecordEvent::Skipped(drop as u64));
+            self.buf.drain(..drop);
+        }
+    }
+
+    /// Parses as many whole records as `data` holds; returns the bytes consumed.
+    fn parse(&mut self, data: &[u8], out: &mut impl FnMut(RecordEvent<'_>)) -> usize {
+        let mut pos = 0;
+        loop {
+            let rest = &data[pos..];
+            if self.hunting {
+                match find_boundary(rest) {
+                    Some(skip) => {
+                        if skip > 0 {
+                            self.skipped_bytes += skip as u64;
+                            out(RecordEvent::Skipped(skip as u64));
+                        }
+                        pos += skip;
+                        self.hunting = false;
+                        continue;
+                    }
+                    None => return pos,
+                }
+            }
+            if rest.len() < HEADER_LEN {
+                return pos;
+            }
+            if self.at_start {
+                if let Some(len) = sslv2_client_hello(rest) {
+                    if rest.len() < 2 + len {
+                        return pos;
+                    }
+                    self.at_start = false;
+                    self.records += 1;
+                    out(RecordEvent::Record(Record {
+                        content_type: SSLV2_CLIENT_HELLO,
+                        version: 0x0002,
+                        fragment: &rest[2..2 + len],
+                    }));
+                    pos += 2 + len;
+                    continue;
+                }
+            }
+            if !plausible_header(rest) {
+                self.hunting = true;
+                continue;
+            }
+            let len = u16::from_be_bytes([rest[3], rest[4]]) as usize;
+            if rest.len() < HEADER_LEN + len {
+                return pos;
+            }
+            self.at_start = false;
+            self.records += 1;
+            out(RecordEvent::Record(Record {
+                content_type: rest[0],
+                version: u16::from_be_bytes([rest[1], rest[2]]),
+                fragment: &rest[HEADER_LEN..HEADER_LEN + len],
+            }));
+            pos += HEADER_LEN + len;
+        }
+    }
+}
+
+/// Finds the first offset where a record plausibly starts: a header whose record is
+/// followed by another plausible header, or that ends exactly at the end of `data`.
+/// Returns `None` when more data is needed to decide.
+fn find_boundary(data: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i + HEADER_LEN <= data.len() {
+        if plausible_header(&data[i..]) {
+            let len = u16::from_be_bytes([data[i + 3], data[i + 4]]) as usize;
+            let next = i + HEADER_LEN + len;
+            if next == data.len() {
+                return Some(i);
+            }
+            if next + HEADER_LEN <= data.len() {
+                if plausible_header(&data[next..]) && data[next + 1] == data[i + 1] {
+                    return Some(i);
+                }
+            } else {
+                // Can't confirm yet: keep this candidate and wait for more bytes.
+                return if i == 0 { None } else { Some(i) };
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(chunks: &[&[u8]]) -> Vec<(u8, Vec<u8>)> {
+        let mut d = RecordDeframer::new();
+        let mut out = Vec::new();
+        for c in chunks {
+            d.push(c, &mut |e| {
+                if let RecordEvent::Record(r) = e {
+                    out.push((r.content_type, r.fragment.to_vec()))
+                }
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn records_across_and_within_chunks() {
+        let stream = [
+            &[22, 3, 3, 0, 2, 1][..],
+            &[2, 23, 3, 3, 0, 1, 9, 21, 3],
+            &[3, 0, 2, 1, 0],
+        ];
+        assert_eq!(
+            collect(&stream),
+            vec![(22, vec![1, 2]), (23, vec![9]), (21, vec![1, 0])]
+        );
+    }
+
+    #[test]
+    fn sslv2_client_hello_first() {
+        let v2 = [0x80, 3, 1, 3, 1];
+        assert_eq!(collect(&[&v2]), vec![(SSLV2_CLIENT_HELLO, vec![1, 3, 1])]);
+    }
+
+    #[test]
+    fn resync_after_gap() {
+        let mut d = RecordDeframer::new();
+        let mut out = Vec::new();
+        let mut sink = |e: RecordEvent<'_>| out.push(format!("{e:?}"));
+        d.push(&[23, 3, 3, 0, 10, 1, 2], &mut sink);
+        d.gap();
+        d.push(&[7, 7, 23, 3, 3, 0, 1, 5, 23, 3, 3, 0, 1, 6], &mut sink);
+        assert_eq!(out.len(), 3);
+        assert!(out[0].contains("Skipped(2)"));
+        assert_eq!(d.skipped_bytes, 7 + 2);
+    }
+
+    #[test]
+    fn sniffing() {
+        assert_eq!(sniff(b"GET / HTTP/1.1"), Sniff::NotTls);
+        assert_eq!(sniff(&[22, 3, 1, 0, 200]), Sniff::Tls);
+        assert_eq!(sniff(&[22, 3]), Sniff::NeedMore);
+    }
+}

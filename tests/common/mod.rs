@@ -1,0 +1,52 @@
+//! Helpers shared by the integration tests: run the binary, find samples and the corpus.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs tlsscope with `args` from the crate root.
+pub fn tlsscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tlsscope"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run tlsscope")
+}
+
+pub fn json(args: &[&str]) -> serde_json::Value {
+    let out = tlsscope(args);
+    assert!(
+        out.status.success(),
+        "tlsscope {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// Every capture in samples/ (relative paths, sorted).
+pub fn samples() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root().join("samples"))
+        .expect("samples/")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".pcap") || n.ends_with(".pcapng"))
+        .map(|n| format!("samples/{n}"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The public corpus folder, or `None` (with a note) when TLSSCOPE_CORPUS is unset.
+pub fn corpus() -> Option<PathBuf> {
+    match std::env::var_os("TLSSCOPE_CORPUS") {
+        Some(p) if Path::new(&p).is_dir() => Some(PathBuf::from(p)),
+        _ => {
+            eprintln!("note: TLSSCOPE_CORPUS is not set: skipping the public-corpus test");
+            None
+        }
+    }
+}
