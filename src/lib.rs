@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod capture;
+pub mod crypto;
 pub mod net;
 pub mod report;
 pub mod session;

@@ -1,0 +1,5 @@
+//! Crypto: server RSA keys, the TLS/SSL PRFs and key expansion, and record decryption.
+
+pub mod keys;
+pub mod prf;
+pub mod record;
