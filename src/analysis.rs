@@ -5,8 +5,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use crate::capture::{strip_link_layer, CaptureEvent, CaptureReader, LinkError, LinkType};
+use crate::crypto::secrets::Secrets;
 use crate::net::NetDecoder;
-use crate::report::model::{CaptureReport, ConnectionReport, FileReport, LinkTypeReport, Report};
+use crate::report::model::{
+    CaptureReport, ConnectionReport, FileReport, KeyReport, LinkTypeReport, Report,
+};
 use crate::session::Session;
 use crate::tcp::{FlowTable, TcpEvent};
 
@@ -17,20 +20,34 @@ pub use crate::capture::CaptureError;
 pub struct Options {
     /// Bytes each TCP direction may hold out of order before the hole is declared lost.
     pub out_of_order_cap: usize,
+    /// Keep the decrypted application data of this connection (for `follow`).
+    pub follow: Option<u64>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             out_of_order_cap: 4 << 20,
+            follow: None,
         }
     }
 }
 
-/// Analyses the captures in order, as one run: connection ids continue across files.
-/// An unreadable file stops the run with its error.
-pub fn analyze(paths: &[PathBuf], options: &Options) -> Result<Report, CaptureError> {
-    let mut run = Run::new(options);
+/// The result of a run: the report, and the secrets it recovered.
+pub struct Analysis {
+    pub report: Report,
+    /// `CLIENT_RANDOM` lines of every handshake whose master secret became known.
+    pub keylog_lines: Vec<String>,
+}
+
+/// Analyses the captures in order, as one run: connection ids continue across files,
+/// and sessions of one file may resume in another. An unreadable file stops the run.
+pub fn analyze(
+    paths: &[PathBuf],
+    options: &Options,
+    secrets: Secrets,
+) -> Result<Analysis, CaptureError> {
+    let mut run = Run::new(options, secrets);
     for path in paths {
         let mut reader = CaptureReader::open(path)?;
         run.file(path, &mut reader);
@@ -47,10 +64,11 @@ struct Run<'o> {
     link_types: BTreeMap<u32, (u64, bool)>,
     next_id: u64,
     tcp_connections: u64,
+    secrets: Secrets,
 }
 
 impl<'o> Run<'o> {
-    fn new(options: &'o Options) -> Self {
+    fn new(options: &'o Options, secrets: Secrets) -> Self {
         Run {
             options,
             net: NetDecoder::new(),
@@ -60,6 +78,7 @@ impl<'o> Run<'o> {
             link_types: BTreeMap::new(),
             next_id: 0,
             tcp_connections: 0,
+            secrets,
         }
     }
 
@@ -73,9 +92,13 @@ impl<'o> Run<'o> {
             link_types,
             capture,
             tcp_connections,
+            secrets,
+            options,
             ..
         } = self;
-        let mut on_tcp = |ev: TcpEvent<'_>| handle(ev, sessions, connections, tcp_connections);
+        let follow = options.follow;
+        let name = path.display().to_string();
+
         let summary = reader.for_each(|ev| match ev {
             CaptureEvent::Packet(p) => {
                 let entry = link_types
@@ -84,7 +107,9 @@ impl<'o> Run<'o> {
                 entry.0 += 1;
                 match strip_link_layer(p.link_type, p.data) {
                     Ok(payload) => net.decode(payload, &mut |seg| {
-                        flows.process(seg, p.timestamp_ns, &mut on_tcp)
+                        flows.process(seg, p.timestamp_ns, &mut |ev| {
+                            handle(ev, sessions, connections, tcp_connections, secrets, follow)
+                        })
                     }),
                     Err(LinkError::UnsupportedLinkType) | Err(LinkError::Truncated) => {
                         capture.skipped_packets += 1
@@ -92,11 +117,10 @@ impl<'o> Run<'o> {
                     Err(LinkError::NotIp) => {}
                 }
             }
-            CaptureEvent::TlsKeyLog(_) => {}
+            CaptureEvent::TlsKeyLog(text) => secrets.keylog.add(text, &name),
         });
-        flows.finish(&mut on_tcp);
+        flows.finish(&mut |ev| handle(ev, sessions, connections, tcp_connections, secrets, follow));
         self.next_id = flows.next_id();
-        let name = path.display().to_string();
         if summary.truncated {
             self.capture.warnings.push(format!(
                 "{name}: file ends in the middle of a packet (truncated)"
@@ -117,7 +141,7 @@ impl<'o> Run<'o> {
         });
     }
 
-    fn finish(mut self) -> Report {
+    fn finish(mut self) -> Analysis {
         let mut c = self.capture;
         if let Some(first) = c.files.first() {
             c.file = first.file.clone();
@@ -156,9 +180,33 @@ impl<'o> Run<'o> {
         c.tcp_connections = self.tcp_connections;
         self.connections.sort_by_key(|r| r.id);
         c.tls_connections = self.connections.len() as u64;
-        Report {
-            capture: c,
-            connections: self.connections,
+        for p in &self.secrets.keylog.problems {
+            c.warnings.push(format!("key log {p}"));
+        }
+        let unused: Vec<String> = self
+            .secrets
+            .unused_keys()
+            .iter()
+            .map(|k| k.source.clone())
+            .collect();
+        for k in &self.secrets.keys {
+            c.keys.push(KeyReport {
+                source: k.source.clone(),
+                bits: k.bits,
+                used: !unused.contains(&k.source),
+            });
+        }
+        for u in unused {
+            c.warnings.push(format!(
+                "key {u} matches no server certificate in the capture"
+            ));
+        }
+        Analysis {
+            report: Report {
+                capture: c,
+                connections: self.connections,
+            },
+            keylog_lines: self.secrets.keylog_lines(),
         }
     }
 }
@@ -168,6 +216,8 @@ fn handle(
     sessions: &mut HashMap<u64, Session>,
     done: &mut Vec<ConnectionReport>,
     tcp_connections: &mut u64,
+    secrets: &mut Secrets,
+    follow: Option<u64>,
 ) {
     match ev {
         TcpEvent::Stream {
@@ -179,9 +229,9 @@ fn handle(
         } => {
             let s = sessions
                 .entry(id)
-                .or_insert_with(|| Session::new(id, endpoints));
+                .or_insert_with(|| Session::new(id, endpoints, follow == Some(id)));
             if !s.is_abandoned() {
-                s.on_chunk(direction, chunk, timestamp_ns);
+                s.on_chunk(direction, chunk, timestamp_ns, secrets);
             }
         }
         TcpEvent::Closed(summary) => {

@@ -36,6 +36,45 @@ pub enum Command {
         #[arg(required = true)]
         captures: Vec<PathBuf>,
     },
+    /// The decrypted application data of one connection, like tshark's follow TLS stream.
+    Follow {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long = "conn", value_name = "ID")]
+        conn: u64,
+        /// Which side's data to show.
+        #[arg(long, value_enum, default_value_t = FollowDirection::Both)]
+        direction: FollowDirection,
+        /// raw: the exact bytes; ascii: printable text with direction markers; hex: a dump.
+        #[arg(long, value_enum, default_value_t = FollowFormat::Ascii)]
+        format: FollowFormat,
+        #[arg(required = true)]
+        captures: Vec<PathBuf>,
+    },
+    /// The recovered master secrets as an NSS key log (CLIENT_RANDOM lines) for Wireshark.
+    Keylog {
+        #[command(flatten)]
+        common: Common,
+        /// Write to this file (created with mode 0600) instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(required = true)]
+        captures: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FollowDirection {
+    Client,
+    Server,
+    Both,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FollowFormat {
+    Raw,
+    Ascii,
+    Hex,
 }
 
 #[derive(Debug, Args)]
@@ -46,9 +85,17 @@ pub struct Common {
     /// Server RSA private key (file or folder); repeatable. Used for decryption.
     #[arg(short = 'k', long = "key", value_name = "KEY")]
     pub keys: Vec<PathBuf>,
-    /// NSS key log file (SSLKEYLOGFILE). Used for decryption.
+    /// NSS key log file (SSLKEYLOGFILE); repeatable.
     #[arg(long = "keylog", value_name = "FILE")]
     pub keylogs: Vec<PathBuf>,
+    /// Password of encrypted key files (PKCS#8, PKCS#12).
+    #[arg(
+        long,
+        value_name = "PASSWORD",
+        env = "TLSSCOPE_KEY_PASSWORD",
+        hide_env_values = true
+    )]
+    pub key_password: Option<String>,
     /// Bytes each TCP direction may hold out of order before a hole counts as lost.
     #[arg(long, value_name = "BYTES", default_value_t = 4 << 20)]
     pub max_out_of_order: usize,

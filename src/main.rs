@@ -8,9 +8,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use tlsscope::analysis::{analyze, Options};
-use tlsscope::report::{self, table};
+use tlsscope::crypto::keylog::KeyLog;
+use tlsscope::crypto::keys::load_keys;
+use tlsscope::crypto::secrets::Secrets;
+use tlsscope::report::{self, follow, table};
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, Common, FollowDirection, FollowFormat};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -44,44 +47,139 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
-    let (common, captures, conn, inspect) = match cli.command {
-        Command::Summary { common, captures } => (common, captures, None, false),
-        Command::Inspect {
-            common,
-            conn,
-            captures,
-        } => (common, captures, conn, true),
-    };
+/// Loads keys and key logs; problems with them are reported on stderr, one line each,
+/// and the run goes on with what loaded.
+fn secrets(common: &Common) -> Result<Secrets, String> {
     for k in common.keys.iter().chain(&common.keylogs) {
         if !k.exists() {
             return Err(format!("{}: no such file", k.display()));
         }
     }
+    let (keys, errors) = load_keys(&common.keys, common.key_password.as_deref());
+    for e in errors {
+        eprintln!("tlsscope: {e}");
+    }
+    let mut keylog = KeyLog::default();
+    for path in &common.keylogs {
+        let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        keylog.add(&text, &path.display().to_string());
+    }
+    Ok(Secrets::new(keys, keylog))
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let (common, captures) = match &cli.command {
+        Command::Summary { common, captures }
+        | Command::Inspect {
+            common, captures, ..
+        }
+        | Command::Follow {
+            common, captures, ..
+        }
+        | Command::Keylog {
+            common, captures, ..
+        } => (common, captures),
+    };
+    let follow_conn = match &cli.command {
+        Command::Follow { conn, .. } => Some(*conn),
+        _ => None,
+    };
     let options = Options {
         out_of_order_cap: common.max_out_of_order,
+        follow: follow_conn,
     };
-    let mut report = analyze(&captures, &options).map_err(|e| e.to_string())?;
-    if let Some(id) = conn {
-        report.connections.retain(|c| c.id == id);
-        if report.connections.is_empty() {
-            return Err(format!("no TLS connection with id {id}"));
+    let secrets = secrets(common)?;
+    let analysis = analyze(captures, &options, secrets).map_err(|e| e.to_string())?;
+    let mut report = analysis.report;
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth a message: writes are best effort.
+    match &cli.command {
+        Command::Summary { common, .. } => {
+            let text = if common.json {
+                // The summary document leaves out the per-message detail.
+                for c in &mut report.connections {
+                    c.messages.clear();
+                }
+                report::to_json(&report)
+            } else {
+                table::summary(&report)
+            };
+            let _ = writeln!(out, "{text}");
+        }
+        Command::Inspect { common, conn, .. } => {
+            if let Some(id) = conn {
+                report.connections.retain(|c| c.id == *id);
+                if report.connections.is_empty() {
+                    return Err(format!("no TLS connection with id {id}"));
+                }
+            }
+            let text = if common.json {
+                report::to_json(&report)
+            } else {
+                table::inspect(&report)
+            };
+            let _ = writeln!(out, "{text}");
+        }
+        Command::Follow {
+            conn,
+            direction,
+            format,
+            ..
+        } => {
+            let c = report
+                .connections
+                .iter()
+                .find(|c| c.id == *conn)
+                .ok_or_else(|| format!("no TLS connection with id {conn}"))?;
+            if c.app_data.is_none() {
+                return Err(format!(
+                    "connection {conn} was not decrypted ({}: {})",
+                    c.decryption.status, c.decryption.reason
+                ));
+            }
+            let which = match direction {
+                FollowDirection::Client => follow::Which::Client,
+                FollowDirection::Server => follow::Which::Server,
+                FollowDirection::Both => follow::Which::Both,
+            };
+            let shape = match format {
+                FollowFormat::Raw => follow::Format::Raw,
+                FollowFormat::Ascii => follow::Format::Ascii,
+                FollowFormat::Hex => follow::Format::Hex,
+            };
+            let _ = out.write_all(&follow::render(&c.plaintext, which, shape));
+        }
+        Command::Keylog { output, .. } => {
+            let mut text = analysis.keylog_lines.join("\n");
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            match output {
+                Some(path) => write_private(path, text.as_bytes())
+                    .map_err(|e| format!("{}: {e}", path.display()))?,
+                None => {
+                    let _ = out.write_all(text.as_bytes());
+                }
+            }
         }
     }
-    let text = match (common.json, inspect) {
-        (true, true) => report::to_json(&report),
-        (true, false) => {
-            // The summary document leaves out the per-message detail.
-            for c in &mut report.connections {
-                c.messages.clear();
-            }
-            report::to_json(&report)
-        }
-        (false, true) => table::inspect(&report),
-        (false, false) => table::summary(&report),
-    };
-    let mut out = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth a message.
-    let _ = writeln!(out, "{text}");
     Ok(())
+}
+
+/// Writes a file that holds secrets: created with mode 0600 (owner only).
+fn write_private(path: &std::path::Path, data: &[u8]) -> std::io::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        opts.mode(0o600);
+        let mut f = opts.open(path)?;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        f.write_all(data)
+    }
+    #[cfg(not(unix))]
+    {
+        opts.open(path)?.write_all(data)
+    }
 }

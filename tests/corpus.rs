@@ -12,7 +12,10 @@ const EXPECTED: &[(&str, &[(&str, u64)])] = &[
     ("dmgr.pcapng", &[("TLS 1.0", 0x002f)]),
     ("http2-data-reassembly.pcap", &[("TLS 1.2", 0xc02b)]),
     ("rsa-p-lt-q.pcap", &[("TLS 1.2", 0x0035)]),
-    ("rsasnakeoil2.pcap", &[("SSL 3.0", 0x0035), ("SSL 3.0", 0x000a)]),
+    (
+        "rsasnakeoil2.pcap",
+        &[("SSL 3.0", 0x0035), ("SSL 3.0", 0x000a)],
+    ),
     ("tls-renegotiation.pcap", &[("TLS 1.2", 0x002f)]),
     ("tls12-aes128ccm.pcap", &[("TLS 1.2", 0xc0a4)]),
     ("tls12-aes256gcm.pcap", &[("TLS 1.2", 0x00a9)]),
@@ -28,12 +31,21 @@ const EXPECTED: &[(&str, &[(&str, u64)])] = &[
             ("TLS 1.2", 0xccab),
         ],
     ),
-    ("tls12-dsb.pcapng", &[("TLS 1.2", 0xc02f), ("TLS 1.2", 0xc02f)]),
+    (
+        "tls12-dsb.pcapng",
+        &[("TLS 1.2", 0xc02f), ("TLS 1.2", 0xc02f)],
+    ),
     (
         "tls13-20-chacha20poly1305.pcap",
-        &[("TLS 1.3 (draft 20)", 0x1303), ("TLS 1.3 (draft 20)", 0x1303)],
+        &[
+            ("TLS 1.3 (draft 20)", 0x1303),
+            ("TLS 1.3 (draft 20)", 0x1303),
+        ],
     ),
-    ("tls13-rfc8446.pcap", &[("TLS 1.3", 0x1301), ("TLS 1.3", 0x1301)]),
+    (
+        "tls13-rfc8446.pcap",
+        &[("TLS 1.3", 0x1301), ("TLS 1.3", 0x1301)],
+    ),
 ];
 
 #[test]
@@ -64,7 +76,12 @@ fn every_capture_is_read_without_error() {
     for entry in std::fs::read_dir(dir.join("captures")).unwrap() {
         let path = entry.unwrap().path();
         let out = tlsscope(&["summary", path.to_str().unwrap()]);
-        assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 

@@ -1,5 +1,6 @@
 //! Reports: the JSON contract ([`model`]) and the human tables ([`table`]).
 
+pub mod follow;
 pub mod model;
 pub mod table;
 pub mod time;

@@ -44,7 +44,16 @@ pub struct CaptureReport {
     pub tls_connections: u64,
     pub network: NetStats,
     pub skipped_packets: u64,
+    /// The RSA keys loaded, and whether each matched a server certificate in the capture.
+    pub keys: Vec<KeyReport>,
     pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyReport {
+    pub source: String,
+    pub bits: usize,
+    pub used: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -166,7 +175,10 @@ impl AlertEntry {
 #[derive(Debug, Clone, Serialize)]
 pub struct AppDataRun {
     pub records: u64,
+    /// Bytes on the wire (ciphertext).
     pub bytes: u64,
+    /// Plaintext bytes, when the records were decrypted.
+    pub decrypted_bytes: Option<u64>,
 }
 
 /// What one entry of a connection's message list holds.
@@ -215,8 +227,12 @@ pub struct OtherMessage {
 }
 
 fn ser_app_data<S: serde::Serializer>(run: &AppDataRun, s: S) -> Result<S::Ok, S::Error> {
-    serde_json::json!({"type": "ApplicationData", "records": run.records, "bytes": run.bytes})
-        .serialize(s)
+    let mut v = serde_json::json!({"type": "ApplicationData", "records": run.records,
+        "bytes": run.bytes});
+    if let Some(d) = run.decrypted_bytes {
+        v["decrypted_bytes"] = d.into();
+    }
+    v.serialize(s)
 }
 fn ser_alert<S: serde::Serializer>(a: &AlertEntry, s: S) -> Result<S::Ok, S::Error> {
     serde_json::json!({"type": "Alert", "level": a.level_name, "description": a.description,
@@ -292,6 +308,19 @@ pub struct DecryptionReport {
     pub reason: String,
     pub client_finished_verified: bool,
     pub server_finished_verified: bool,
+    /// What opened the connection: `rsa_key:<file>`, `keylog`, `resumed_session_id`, `resumed_ticket`.
+    pub key_source: Option<String>,
+    /// Records decrypted and authenticated, per side.
+    pub records_decrypted: PerSide,
+    /// Records whose MAC, tag or padding check failed, per side.
+    pub record_failures: PerSide,
+}
+
+/// A count for each side.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct PerSide {
+    pub client: u64,
+    pub server: u64,
 }
 
 impl DecryptionReport {
@@ -324,6 +353,9 @@ impl DecryptionReport {
             reason,
             client_finished_verified: false,
             server_finished_verified: false,
+            key_source: None,
+            records_decrypted: PerSide::default(),
+            record_failures: PerSide::default(),
         }
     }
 }
@@ -385,4 +417,7 @@ pub struct ConnectionReport {
     pub warnings: Vec<String>,
     pub decryption: DecryptionReport,
     pub app_data: Option<AppData>,
+    /// Decrypted application data in capture order (only for `follow`).
+    #[serde(skip)]
+    pub plaintext: Vec<(Side, Vec<u8>)>,
 }

@@ -10,10 +10,18 @@
 //! Direction here is the TCP one (first sender = `Forward`); which side is the client is
 //! decided by who sent the ClientHello (else the SYN, else the ephemeral port).
 
+mod crypto;
+
+pub use crypto::{FinishedCheck, KeySource, Obstacle, SessionCrypto};
+
+use sha2::{Digest, Sha256};
+
+use crate::crypto::record::RecordDecryptor;
+use crate::crypto::secrets::Secrets;
 use crate::net::Endpoint;
 use crate::report::model::{
-    AlertEntry, AppDataRun, ConnectionReport, DecryptionReport, EndpointReport, GapReport,
-    MessageBody, MessageEntry, Side, TcpReport,
+    AlertEntry, AppData, AppDataDigest, AppDataRun, ConnectionReport, DecryptionReport,
+    EndpointReport, GapReport, MessageBody, MessageEntry, PerSide, Side, TcpReport,
 };
 use crate::tcp::{ConnectionSummary, Direction, StreamChunk};
 use crate::tls::cipher_suite::{self, KeyExchange};
@@ -43,6 +51,14 @@ struct DirState {
     app_records: u64,
     app_bytes: u64,
     change_cipher_spec: bool,
+    /// The keys in force for this direction's records, when known.
+    cipher: Option<RecordDecryptor>,
+    decrypted_records: u64,
+    failed_records: u64,
+    plaintext: Sha256,
+    plaintext_bytes: u64,
+    plaintext_records: u64,
+    finished: Option<FinishedCheck>,
 }
 
 /// Everything tlsscope learns about one TCP connection's TLS.
@@ -62,10 +78,14 @@ pub struct Session {
     server_full_handshake: bool,
     saw_tls: bool,
     first_record_ts: Option<i64>,
+    crypto: SessionCrypto,
+    /// Decrypted application data in capture order, kept only for `follow`.
+    follow: Option<Vec<(Direction, Vec<u8>)>>,
 }
 
 impl Session {
-    pub fn new(id: u64, endpoints: [Endpoint; 2]) -> Self {
+    /// `follow`: keep the decrypted application data for `tlsscope follow`.
+    pub fn new(id: u64, endpoints: [Endpoint; 2], follow: bool) -> Self {
         Session {
             id,
             endpoints,
@@ -81,6 +101,8 @@ impl Session {
             server_full_handshake: false,
             saw_tls: false,
             first_record_ts: None,
+            crypto: SessionCrypto::default(),
+            follow: follow.then(Vec::new),
         }
     }
 
@@ -90,7 +112,13 @@ impl Session {
     }
 
     /// Feeds one reassembled chunk of one direction.
-    pub fn on_chunk(&mut self, direction: Direction, chunk: StreamChunk<'_>, ts: i64) {
+    pub fn on_chunk(
+        &mut self,
+        direction: Direction,
+        chunk: StreamChunk<'_>,
+        ts: i64,
+        secrets: &mut Secrets,
+    ) {
         let i = direction.index();
         if self.dirs[i].abandoned {
             return;
@@ -102,14 +130,20 @@ impl Session {
             }
             StreamChunk::Data(data) => {
                 let dir = &mut self.dirs[i];
-                if dir.fed == 0 && record::sniff(data) == record::Sniff::NotTls {
-                    // Picked up mid-stream, or not TLS: hunt for a record boundary.
-                    dir.deframer.resync();
+                if dir.fed == 0 {
+                    match record::sniff(data) {
+                        // Picked up mid-stream, or not TLS: hunt for a record boundary.
+                        record::Sniff::NotTls => dir.deframer.resync(),
+                        // A stream that starts with a record header is TLS, even if the
+                        // capture later loses the rest of the record.
+                        record::Sniff::Tls => self.saw_tls = true,
+                        record::Sniff::NeedMore => {}
+                    }
                 }
                 dir.fed += data.len() as u64;
                 let mut deframer = std::mem::take(&mut dir.deframer);
                 deframer.push(data, &mut |ev| match ev {
-                    RecordEvent::Record(r) => self.on_record(direction, r, ts),
+                    RecordEvent::Record(r) => self.on_record(direction, r, ts, secrets),
                     RecordEvent::Skipped(_) => {}
                 });
                 let dir = &mut self.dirs[i];
@@ -144,142 +178,247 @@ impl Session {
         }
     }
 
+    /// TLS 1.3 (or a draft) was negotiated; a HelloRetryRequest already says so.
     fn is_tls13(&self) -> bool {
-        self.server_hello.as_ref().is_some_and(|s| {
-            !s.hello_retry_request && (s.version() == 0x0304 || s.version() >> 8 == 0x7f)
-        })
+        self.server_hello
+            .as_ref()
+            .is_some_and(|s| s.version() == 0x0304 || s.version() >> 8 == 0x7f)
     }
 
-    fn on_record(&mut self, direction: Direction, rec: Record<'_>, ts: i64) {
+    fn on_record(&mut self, direction: Direction, rec: Record<'_>, ts: i64, secrets: &mut Secrets) {
         self.saw_tls = true;
         self.first_record_ts.get_or_insert(ts);
         let i = direction.index();
-        match rec.content_type {
-            record::SSLV2_CLIENT_HELLO => match ClientHello::parse_sslv2(rec.fragment) {
+        if rec.content_type == record::APPLICATION_DATA {
+            self.dirs[i].app_records += 1;
+            self.dirs[i].app_bytes += rec.fragment.len() as u64;
+        }
+        if rec.content_type == record::SSLV2_CLIENT_HELLO {
+            match ClientHello::parse_sslv2(rec.fragment) {
                 Ok(ch) => {
+                    let version = ch.legacy_version.id as u16;
+                    self.crypto
+                        .on_sslv2_client_hello(direction, rec.fragment, version, &ch.random);
                     self.on_message(direction, HandshakeMessage::ClientHello(Box::new(ch)), ts)
                 }
                 Err(e) => self.warn(direction, format!("SSLv2 ClientHello: {e}")),
-            },
-            record::HANDSHAKE if self.dirs[i].encrypted => {
+            }
+            return;
+        }
+        if rec.content_type == record::CHANGE_CIPHER_SPEC || !self.dirs[i].encrypted {
+            self.on_plaintext(
+                direction,
+                rec.content_type,
+                rec.fragment,
+                ts,
+                secrets,
+                false,
+            );
+            return;
+        }
+        let Some(cipher) = self.dirs[i].cipher.as_mut() else {
+            self.on_ciphertext(direction, rec, ts);
+            return;
+        };
+        match cipher.decrypt(rec.content_type, rec.version, rec.fragment) {
+            Ok(plain) => {
+                self.dirs[i].decrypted_records += 1;
+                self.on_plaintext(direction, rec.content_type, &plain, ts, secrets, true);
+            }
+            Err(e) => {
+                let d = &mut self.dirs[i];
+                d.failed_records += 1;
+                if d.failed_records == 1 {
+                    let seq = cipher_seq(d);
+                    self.warn(
+                        direction,
+                        format!("record {seq} after ChangeCipherSpec: {e}"),
+                    );
+                }
+                self.on_ciphertext(direction, rec, ts);
+            }
+        }
+    }
+
+    /// A record we could not decrypt: counted and sized, never guessed at.
+    fn on_ciphertext(&mut self, direction: Direction, rec: Record<'_>, ts: i64) {
+        let i = direction.index();
+        let length = rec.fragment.len();
+        match rec.content_type {
+            record::HANDSHAKE => {
                 self.dirs[i].encrypted_handshakes += 1;
                 let body = if self.dirs[i].encrypted_handshakes == 1 && !self.is_tls13() {
                     MessageBody::EncryptedFinished {
-                        length: rec.fragment.len(),
+                        length,
                         note: "Finished, encrypted: needs the session keys",
                     }
                 } else {
-                    MessageBody::EncryptedHandshake {
-                        length: rec.fragment.len(),
-                    }
+                    MessageBody::EncryptedHandshake { length }
                 };
                 self.push_message(direction, ts, body);
             }
+            record::ALERT => {
+                self.push_message(direction, ts, MessageBody::EncryptedAlert { length });
+                self.alerts.push(AlertEntry::encrypted(direction, ts));
+            }
+            record::APPLICATION_DATA => self.app_data_run(direction, ts, length as u64, None),
+            _ => self.on_plaintext_other(direction, rec.content_type, length, ts),
+        }
+    }
+
+    /// A record in the clear, or decrypted (`decrypted`).
+    fn on_plaintext(
+        &mut self,
+        direction: Direction,
+        content_type: u8,
+        fragment: &[u8],
+        ts: i64,
+        secrets: &mut Secrets,
+        decrypted: bool,
+    ) {
+        let i = direction.index();
+        match content_type {
             record::HANDSHAKE => {
-                let mut frames: Vec<(u8, Vec<u8>)> = Vec::new();
+                let mut frames: Vec<Vec<u8>> = Vec::new();
                 let mut hs = std::mem::take(&mut self.dirs[i].handshake);
-                let pushed = hs.push(rec.fragment, &mut |f: HandshakeFrame<'_>| {
-                    frames.push((f.msg_type, f.body.to_vec()))
+                let pushed = hs.push(fragment, &mut |f: HandshakeFrame<'_>| {
+                    frames.push(f.raw.to_vec())
                 });
                 self.dirs[i].handshake = hs;
                 if let Err(e) = pushed {
                     self.warn(direction, e.to_string());
                 }
-                for (msg_type, body) in frames {
-                    let frame = HandshakeFrame {
-                        msg_type,
-                        body: &body,
-                        raw: &[],
-                    };
-                    match HandshakeMessage::parse(&frame, &self.ctx()) {
-                        Ok(m) => self.on_message(direction, m, ts),
-                        Err(e) => {
-                            self.warn(
-                                direction,
-                                format!("{}: {e}", names::handshake_type_title(msg_type)),
-                            );
-                            self.push_message(
-                                direction,
-                                ts,
-                                MessageBody::Malformed {
-                                    msg_type,
-                                    name: names::handshake_type_title(msg_type),
-                                    length: body.len(),
-                                    error: e.to_string(),
-                                },
-                            );
-                        }
-                    }
+                for raw in frames {
+                    self.on_frame(direction, &raw, ts, secrets);
                 }
             }
             record::CHANGE_CIPHER_SPEC => {
                 let tls13 = self.is_tls13();
+                let keys = if tls13 {
+                    None
+                } else {
+                    self.crypto.take_keys(direction)
+                };
                 let d = &mut self.dirs[i];
                 d.change_cipher_spec = true;
                 // In TLS 1.3 the CCS is a compatibility no-op; keys changed already.
                 if !tls13 {
                     d.encrypted = true;
                     d.encrypted_handshakes = 0;
+                    d.cipher = keys;
                 }
                 self.push_message(direction, ts, MessageBody::ChangeCipherSpec {});
             }
             record::ALERT => {
-                if self.dirs[i].encrypted
-                    || (self.is_tls13() && self.side_of(direction) == Side::Server)
-                {
-                    self.push_message(
-                        direction,
-                        ts,
-                        MessageBody::EncryptedAlert {
-                            length: rec.fragment.len(),
-                        },
-                    );
+                if !decrypted && self.is_tls13() && self.side_of(direction) == Side::Server {
+                    let length = fragment.len();
+                    self.push_message(direction, ts, MessageBody::EncryptedAlert { length });
                     self.alerts.push(AlertEntry::encrypted(direction, ts));
-                } else {
-                    for pair in rec.fragment.chunks(2) {
-                        if pair.len() < 2 {
-                            self.warn(direction, "alert record of odd length".into());
-                            break;
-                        }
-                        let alert = AlertEntry::clear(direction, ts, pair[0], pair[1]);
-                        self.push_message(direction, ts, MessageBody::Alert(alert.clone()));
-                        self.alerts.push(alert);
+                    return;
+                }
+                for pair in fragment.chunks(2) {
+                    if pair.len() < 2 {
+                        self.warn(direction, "alert record of odd length".into());
+                        break;
                     }
+                    let alert = AlertEntry::clear(direction, ts, pair[0], pair[1]);
+                    self.push_message(direction, ts, MessageBody::Alert(alert.clone()));
+                    self.alerts.push(alert);
                 }
             }
             record::APPLICATION_DATA => {
-                let d = &mut self.dirs[i];
-                d.app_records += 1;
-                d.app_bytes += rec.fragment.len() as u64;
-                if let Some(MessageEntry {
-                    direction: last_dir,
-                    body: MessageBody::ApplicationData(run),
-                    ..
-                }) = self.messages.last_mut()
-                {
-                    if *last_dir == direction {
-                        run.records += 1;
-                        run.bytes += rec.fragment.len() as u64;
-                        return;
+                let plain = decrypted.then_some(fragment);
+                if let Some(p) = plain {
+                    let d = &mut self.dirs[i];
+                    d.plaintext.update(p);
+                    d.plaintext_bytes += p.len() as u64;
+                    d.plaintext_records += 1;
+                    if let Some(f) = &mut self.follow {
+                        match f.last_mut() {
+                            Some((last, data)) if *last == direction => data.extend_from_slice(p),
+                            _ => f.push((direction, p.to_vec())),
+                        }
                     }
                 }
+                self.app_data_run(direction, ts, fragment.len() as u64, plain.map(|p| p.len()));
+            }
+            other => self.on_plaintext_other(direction, other, fragment.len(), ts),
+        }
+    }
+
+    fn on_plaintext_other(
+        &mut self,
+        direction: Direction,
+        content_type: u8,
+        length: usize,
+        ts: i64,
+    ) {
+        if content_type == record::HEARTBEAT {
+            self.push_message(direction, ts, MessageBody::Heartbeat { length });
+        } else {
+            self.warn(
+                direction,
+                format!("record of unknown content type {content_type}"),
+            );
+        }
+    }
+
+    /// Counts application data, merging consecutive records of one direction.
+    fn app_data_run(&mut self, direction: Direction, ts: i64, wire: u64, plain: Option<usize>) {
+        if let Some(MessageEntry {
+            direction: last_dir,
+            body: MessageBody::ApplicationData(run),
+            ..
+        }) = self.messages.last_mut()
+        {
+            if *last_dir == direction && run.decrypted_bytes.is_some() == plain.is_some() {
+                run.records += 1;
+                run.bytes += wire;
+                if let (Some(d), Some(p)) = (&mut run.decrypted_bytes, plain) {
+                    *d += p as u64;
+                }
+                return;
+            }
+        }
+        self.push_message(
+            direction,
+            ts,
+            MessageBody::ApplicationData(AppDataRun {
+                records: 1,
+                bytes: wire,
+                decrypted_bytes: plain.map(|p| p as u64),
+            }),
+        );
+    }
+
+    /// One whole handshake message (header included).
+    fn on_frame(&mut self, direction: Direction, raw: &[u8], ts: i64, secrets: &mut Secrets) {
+        let msg_type = raw[0];
+        let check = self.crypto.on_message(direction, msg_type, raw, secrets);
+        if let Some(check) = check {
+            self.dirs[direction.index()].finished = Some(check);
+        }
+        let frame = HandshakeFrame {
+            msg_type,
+            body: &raw[4..],
+            raw,
+        };
+        match HandshakeMessage::parse(&frame, &self.ctx()) {
+            Ok(m) => self.on_message(direction, m, ts),
+            Err(e) => {
+                let name = names::handshake_type_title(msg_type);
+                self.warn(direction, format!("{name}: {e}"));
                 self.push_message(
                     direction,
                     ts,
-                    MessageBody::ApplicationData(AppDataRun {
-                        records: 1,
-                        bytes: rec.fragment.len() as u64,
-                    }),
+                    MessageBody::Malformed {
+                        msg_type,
+                        name,
+                        length: raw.len() - 4,
+                        error: e.to_string(),
+                    },
                 );
             }
-            record::HEARTBEAT => self.push_message(
-                direction,
-                ts,
-                MessageBody::Heartbeat {
-                    length: rec.fragment.len(),
-                },
-            ),
-            other => self.warn(direction, format!("record of unknown content type {other}")),
         }
     }
 
@@ -471,7 +610,8 @@ impl Session {
         } else {
             "records_only".to_string()
         };
-        let mut warnings = self.warnings;
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.extend(self.crypto.warnings.iter().cloned());
         for (d, dir) in self.dirs.iter().enumerate() {
             if dir.deframer.skipped_bytes > 0 {
                 warnings.push(format!(
@@ -481,7 +621,21 @@ impl Session {
                 ));
             }
         }
-        let decryption = DecryptionReport::without_keys(suite_info, tls13, incomplete);
+        let decryption = self.decryption_report(c, s, suite_info, tls13, incomplete);
+        let app_data =
+            (self.dirs[c].decrypted_records + self.dirs[s].decrypted_records > 0).then(|| {
+                AppData {
+                    client: digest(&self.dirs[c]),
+                    server: digest(&self.dirs[s]),
+                }
+            });
+        let plaintext = self
+            .follow
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(d, data)| (side(d), data))
+            .collect();
         let version = sh.map(|sh| {
             if sh.hello_retry_request {
                 names::version_name(0x0304)
@@ -542,8 +696,81 @@ impl Session {
             state,
             warnings,
             decryption,
-            app_data: None,
+            app_data,
+            plaintext,
         })
+    }
+}
+
+fn digest(d: &DirState) -> AppDataDigest {
+    AppDataDigest {
+        records: d.plaintext_records,
+        bytes: d.plaintext_bytes,
+        sha256: hex::encode(d.plaintext.clone().finalize()),
+    }
+}
+
+impl Session {
+    /// Where decryption stands, and why.
+    fn decryption_report(
+        &self,
+        c: usize,
+        s: usize,
+        suite: Option<&'static cipher_suite::CipherSuite>,
+        tls13: bool,
+        incomplete: bool,
+    ) -> DecryptionReport {
+        let (cd, sd) = (&self.dirs[c], &self.dirs[s]);
+        let mut r = DecryptionReport::without_keys(suite, tls13, incomplete);
+        r.client_finished_verified = cd.finished == Some(FinishedCheck::Verified);
+        r.server_finished_verified = sd.finished == Some(FinishedCheck::Verified);
+        r.records_decrypted = PerSide {
+            client: cd.decrypted_records,
+            server: sd.decrypted_records,
+        };
+        r.record_failures = PerSide {
+            client: cd.failed_records,
+            server: sd.failed_records,
+        };
+        r.key_source = self.crypto.source.as_ref().map(KeySource::describe);
+        let decrypted = cd.decrypted_records + sd.decrypted_records;
+        let failures = cd.failed_records + sd.failed_records;
+        let finished_failed = cd.finished == Some(FinishedCheck::Failed)
+            || sd.finished == Some(FinishedCheck::Failed);
+        let (status, reason) = if decrypted > 0 && !finished_failed {
+            let mut why = format!("{decrypted} records decrypted");
+            if failures > 0 {
+                why.push_str(&format!(", {failures} failed their MAC/tag/padding check"));
+            }
+            if incomplete {
+                why.push_str("; gaps in the capture cut some records");
+                ("incomplete", why)
+            } else {
+                ("decrypted", why)
+            }
+        } else if self.crypto.master_known() && (finished_failed || failures > 0) {
+            (
+                "key_mismatch",
+                "the master secret does not verify: wrong key or corrupt records".to_string(),
+            )
+        } else if let Some(o) = &self.crypto.obstacle {
+            match o {
+                Obstacle::NoKey(w) => ("no_key", w.clone()),
+                Obstacle::NotRsa(w) => ("not_rsa", w.clone()),
+                Obstacle::KeyMismatch(w) => ("key_mismatch", w.clone()),
+                Obstacle::Unsupported(w) => ("unsupported_cipher", w.clone()),
+            }
+        } else if self.crypto.resumed_without_secret() && r.status == "no_key" {
+            (
+                "no_key",
+                "resumed session whose full handshake is not in the capture".to_string(),
+            )
+        } else {
+            (r.status, r.reason.clone())
+        };
+        r.status = status;
+        r.reason = reason;
+        r
     }
 }
 
@@ -554,4 +781,8 @@ impl DirState {
             ..Default::default()
         }
     }
+}
+
+fn cipher_seq(d: &DirState) -> u64 {
+    d.cipher.as_ref().map(|c| c.seq()).unwrap_or(0)
 }

@@ -1,0 +1,101 @@
+//! Key material shared by all connections of a run: the server's RSA keys, key logs,
+//! and the master secrets recovered so far (for session resumption and `keylog`).
+
+use std::collections::HashMap;
+
+use super::keylog::KeyLog;
+use super::keys::ServerKey;
+
+/// Everything that can open a connection, and what was opened.
+#[derive(Default)]
+pub struct Secrets {
+    pub keys: Vec<ServerKey>,
+    key_used: Vec<bool>,
+    pub keylog: KeyLog,
+    by_session_id: HashMap<Vec<u8>, Vec<u8>>,
+    by_ticket: HashMap<Vec<u8>, Vec<u8>>,
+    /// (client random, master secret) of every handshake whose master secret is known,
+    /// in the order they completed.
+    recovered: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+impl Secrets {
+    pub fn new(keys: Vec<ServerKey>, keylog: KeyLog) -> Self {
+        let key_used = vec![false; keys.len()];
+        Secrets {
+            keys,
+            key_used,
+            keylog,
+            ..Default::default()
+        }
+    }
+
+    pub fn has_keys(&self) -> bool {
+        !self.keys.is_empty()
+    }
+
+    /// Indices of the keys to try for a server: those matching its certificate's
+    /// modulus when the certificate was seen (as Wireshark does), else all of them.
+    pub fn candidate_keys(&self, certificate_modulus: Option<&[u8]>) -> Vec<usize> {
+        match certificate_modulus {
+            Some(m) => (0..self.keys.len())
+                .filter(|&i| self.keys[i].matches_modulus(m))
+                .collect(),
+            None => (0..self.keys.len()).collect(),
+        }
+    }
+
+    /// Notes that a key's modulus matched a certificate in the capture.
+    pub fn mark_used(&mut self, index: usize) {
+        if let Some(u) = self.key_used.get_mut(index) {
+            *u = true;
+        }
+    }
+
+    /// Keys that matched no certificate and opened no connection.
+    pub fn unused_keys(&self) -> Vec<&ServerKey> {
+        self.keys
+            .iter()
+            .zip(&self.key_used)
+            .filter(|(_, used)| !**used)
+            .map(|(k, _)| k)
+            .collect()
+    }
+
+    pub fn remember_session(&mut self, session_id: &[u8], master: &[u8]) {
+        if !session_id.is_empty() {
+            self.by_session_id
+                .insert(session_id.to_vec(), master.to_vec());
+        }
+    }
+
+    pub fn remember_ticket(&mut self, ticket: &[u8], master: &[u8]) {
+        if !ticket.is_empty() {
+            self.by_ticket.insert(ticket.to_vec(), master.to_vec());
+        }
+    }
+
+    pub fn session(&self, session_id: &[u8]) -> Option<&Vec<u8>> {
+        self.by_session_id.get(session_id)
+    }
+
+    pub fn ticket(&self, ticket: &[u8]) -> Option<&Vec<u8>> {
+        self.by_ticket.get(ticket)
+    }
+
+    /// Records a handshake's master secret for the `keylog` output.
+    pub fn recovered(&mut self, client_random: &[u8], master: &[u8]) {
+        if !self.recovered.iter().any(|(r, _)| r == client_random) {
+            self.recovered
+                .push((client_random.to_vec(), master.to_vec()));
+        }
+    }
+
+    /// `CLIENT_RANDOM <random> <master>` lines (NSS key log format).
+    pub fn keylog_lines(&self) -> Vec<String> {
+        self.recovered
+            .iter()
+            .map(|(r, m)| format!("CLIENT_RANDOM {} {}", hex::encode(r), hex::encode(m)))
+            .collect()
+    }
+}
