@@ -203,3 +203,75 @@ fn unmatched_key_is_reported() {
     assert_eq!(doc["capture"]["keys"][0]["used"], false);
     assert_eq!(doc["connections"][0]["decryption"]["status"], "no_key");
 }
+
+/// The same server key in every supported container opens the baseline sample, and so
+/// does the whole key folder.
+#[test]
+fn every_key_format_opens_the_baseline_sample() {
+    let sample = "samples/tls12-rsa-aes128gcm.pcap";
+    for key in [
+        "server-rsa2048.key",
+        "server-rsa2048.pkcs1.pem",
+        "server-rsa2048.p8.der",
+        "server-rsa2048.enc.pem",
+        "server-rsa2048.p12",
+        "",
+    ] {
+        let path = format!("samples/keys/{key}");
+        let doc = json(&[
+            "summary",
+            "--json",
+            "--key-password",
+            "tlsscope",
+            "-k",
+            &path,
+            sample,
+        ]);
+        let d = &doc["connections"][0]["decryption"];
+        assert_eq!(d["status"], "decrypted", "{path}: {d}");
+        assert_eq!(d["client_finished_verified"], true, "{path}");
+    }
+}
+
+/// An encrypted key without its password is one line on stderr; the run goes on.
+#[test]
+fn encrypted_key_without_password_is_reported() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tlsscope"))
+        .args([
+            "summary",
+            "-k",
+            "samples/keys/server-rsa2048.enc.pem",
+            "samples/tls12-rsa-aes128gcm.pcap",
+        ])
+        .current_dir(root())
+        .env_remove("TLSSCOPE_KEY_PASSWORD")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("server-rsa2048.enc.pem"), "{err}");
+}
+
+/// `keylog -o` writes a file only its owner can read.
+#[cfg(unix)]
+#[test]
+fn keylog_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("keys.log");
+    let status = tlsscope(&[
+        "keylog",
+        "-k",
+        "samples/keys/server-rsa2048.key",
+        "-o",
+        out.to_str().unwrap(),
+        "samples/tls12-rsa-aes128gcm.pcap",
+    ]);
+    assert!(status.status.success());
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .starts_with("CLIENT_RANDOM "));
+}

@@ -16,12 +16,38 @@ fn expected_path(sample: &str) -> std::path::PathBuf {
     root().join("samples/expected").join(format!("{name}.json"))
 }
 
+/// `inspect --json` with the sample's own key material: its RSA key when it has one,
+/// else the key log OpenSSL wrote.
+fn decrypting_args(sample: &str) -> Vec<String> {
+    let mut args = vec!["inspect".to_string(), "--json".to_string()];
+    let truth_path = root().join(
+        sample
+            .replace(".pcapng", ".truth.json")
+            .replace(".pcap", ".truth.json"),
+    );
+    if let Ok(text) = std::fs::read_to_string(truth_path) {
+        let t: Value = serde_json::from_str(&text).unwrap();
+        if let Some(k) = t["rsa_key"].as_str() {
+            args.extend(["-k".to_string(), format!("samples/{k}")]);
+        } else if let Some(k) = t["keylog"].as_str() {
+            args.extend(["--keylog".to_string(), format!("samples/{k}")]);
+        }
+    }
+    args.push(sample.to_string());
+    args
+}
+
 #[test]
 fn every_sample_matches_its_expected_json() {
     let bless = std::env::var_os("TLSSCOPE_BLESS").is_some();
     let mut failures = Vec::new();
     for sample in samples() {
-        let got = json(&["inspect", "--json", &sample]);
+        let got = json(
+            &decrypting_args(&sample)
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        );
         let path = expected_path(&sample);
         if bless {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -133,6 +133,13 @@ impl SessionCrypto {
             CERTIFICATE if Some(dir) != self.client => {
                 self.full_handshake();
                 self.server_modulus = leaf_modulus(body);
+                // A key is "used" when it belongs to a server in the capture, whatever
+                // ends up opening the connection.
+                if let Some(m) = &self.server_modulus {
+                    for i in secrets.candidate_keys(Some(m)) {
+                        secrets.mark_used(i);
+                    }
+                }
             }
             SERVER_KEY_EXCHANGE | SERVER_HELLO_DONE => self.full_handshake(),
             CLIENT_KEY_EXCHANGE => {
@@ -331,9 +338,6 @@ impl SessionCrypto {
             } else {
                 prf::master_secret(kind, &pms, &self.client_random, &self.server_random)
             };
-            if self.server_modulus.is_some() {
-                secrets.mark_used(i);
-            }
             self.master = Some(master.to_vec());
             self.source = Some(KeySource::RsaKey(secrets.keys[i].source.clone()));
             self.derive(secrets);
