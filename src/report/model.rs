@@ -186,7 +186,6 @@ pub struct AppDataRun {
 #[serde(untagged)]
 pub enum MessageBody {
     Handshake(Box<HandshakeMessage>),
-    Other(OtherMessage),
     #[serde(serialize_with = "ser_app_data")]
     ApplicationData(AppDataRun),
     #[serde(serialize_with = "ser_alert")]
@@ -217,13 +216,6 @@ pub enum MessageBody {
         length: usize,
         error: String,
     },
-}
-
-/// Placeholder for future message kinds decoded after decryption.
-#[derive(Debug, Clone, Serialize)]
-pub struct OtherMessage {
-    #[serde(rename = "type")]
-    pub kind: String,
 }
 
 fn ser_app_data<S: serde::Serializer>(run: &AppDataRun, s: S) -> Result<S::Ok, S::Error> {

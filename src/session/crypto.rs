@@ -16,11 +16,12 @@ use crate::crypto::secrets::Secrets;
 use crate::tcp::Direction;
 use crate::tls::cipher_suite::{self, CipherSuite, KeyExchange};
 use crate::tls::codec::Reader;
-use crate::tls::extensions::{ENCRYPT_THEN_MAC, EXTENDED_MASTER_SECRET, SESSION_TICKET};
+use crate::tls::extensions::{ENCRYPT_THEN_MAC, EXTENDED_MASTER_SECRET};
 use crate::tls::handshake::{
-    CERTIFICATE, CLIENT_HELLO, CLIENT_KEY_EXCHANGE, FINISHED, HELLO_REQUEST, NEW_SESSION_TICKET,
-    SERVER_HELLO, SERVER_HELLO_DONE, SERVER_KEY_EXCHANGE,
+    CertificateEntry, HandshakeMessage, CERTIFICATE, CLIENT_HELLO, CLIENT_KEY_EXCHANGE, FINISHED,
+    HELLO_REQUEST, NEW_SESSION_TICKET, SERVER_HELLO, SERVER_HELLO_DONE, SERVER_KEY_EXCHANGE,
 };
+use crate::tls::hello::ServerHello;
 
 /// Where a connection's master secret came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,40 +100,45 @@ impl SessionCrypto {
         self.master.is_some()
     }
 
-    /// A handshake message (clear or decrypted), with its 4-byte header, from `dir`.
-    /// Returns the Finished check for Finished messages.
+    /// A handshake message (clear or decrypted) from `dir`: `raw` is what the transcript
+    /// hash covers (header and body; for an SSLv2-compatible ClientHello, the record
+    /// payload), `msg` its decoding when it decoded. Returns the check of a Finished.
     pub fn on_message(
         &mut self,
         dir: Direction,
         msg_type: u8,
+        msg: Option<&HandshakeMessage>,
         raw: &[u8],
         secrets: &mut Secrets,
     ) -> Option<FinishedCheck> {
         let body = raw.get(4..).unwrap_or(&[]);
         let mut check = None;
-        match msg_type {
-            HELLO_REQUEST => return None, // not part of the transcript (RFC 5246 §7.4.1.1)
-            CLIENT_HELLO => {
-                // A new handshake (the first, or a renegotiation): a fresh transcript.
-                *self = SessionCrypto {
-                    source: self.source.take(),
-                    obstacle: self.obstacle.take(),
-                    warnings: std::mem::take(&mut self.warnings),
-                    handshakes: self.handshakes + 1,
-                    server_modulus: self.server_modulus.take(),
-                    ..Default::default()
-                };
-                self.client = Some(dir);
-                self.read_client_hello(body);
+        match (msg_type, msg) {
+            (HELLO_REQUEST, _) => return None, // not in the transcript (RFC 5246 §7.4.1.1)
+            (CLIENT_HELLO, _) => {
+                self.start_handshake(dir);
+                if let Some(HandshakeMessage::ClientHello(ch)) = msg {
+                    self.client_version = ch.legacy_version.id as u16;
+                    self.client_random = ch.random.clone();
+                    self.offered_session_id = ch.session_id.clone();
+                    self.offered_ticket = ch.session_ticket.clone();
+                    self.client_ems = ch.has_extension(EXTENDED_MASTER_SECRET);
+                    self.client_etm = ch.has_extension(ENCRYPT_THEN_MAC);
+                }
             }
-            SERVER_HELLO => {
+            (SERVER_HELLO, Some(HandshakeMessage::ServerHello(sh))) => {
                 self.transcript.extend_from_slice(raw);
-                self.read_server_hello(body, secrets);
+                self.read_server_hello(sh, secrets);
                 return None;
             }
-            CERTIFICATE if Some(dir) != self.client => {
+            (CERTIFICATE, _) if Some(dir) != self.client => {
                 self.full_handshake();
-                self.server_modulus = leaf_modulus(body);
+                self.server_modulus = match msg {
+                    Some(HandshakeMessage::Certificate { certificates }) => {
+                        leaf_modulus(certificates)
+                    }
+                    _ => None,
+                };
                 // A key is "used" when it belongs to a server in the capture, whatever
                 // ends up opening the connection.
                 if let Some(m) = &self.server_modulus {
@@ -141,15 +147,15 @@ impl SessionCrypto {
                     }
                 }
             }
-            SERVER_KEY_EXCHANGE | SERVER_HELLO_DONE => self.full_handshake(),
-            CLIENT_KEY_EXCHANGE => {
+            (SERVER_KEY_EXCHANGE | SERVER_HELLO_DONE, _) => self.full_handshake(),
+            (CLIENT_KEY_EXCHANGE, _) => {
                 self.transcript.extend_from_slice(raw);
                 if self.master.is_none() {
                     self.rsa_master(body, secrets);
                 }
                 return None;
             }
-            FINISHED => {
+            (FINISHED, _) => {
                 let c = self.check_finished(dir, body);
                 if let (FinishedCheck::Verified, Some(KeySource::Ticket), Some(m)) =
                     (c, &self.source, &self.master)
@@ -159,13 +165,10 @@ impl SessionCrypto {
                 }
                 check = Some(c);
             }
-            NEW_SESSION_TICKET => {
-                let mut r = Reader::new(body, "NewSessionTicket");
-                if let (Ok(_), Ok(ticket)) = (r.u32(), r.vec16()) {
-                    match &self.master {
-                        Some(m) => secrets.remember_ticket(ticket, m),
-                        None => self.pending_tickets.push(ticket.to_vec()),
-                    }
+            (NEW_SESSION_TICKET, Some(HandshakeMessage::NewSessionTicket { ticket, .. })) => {
+                match &self.master {
+                    Some(m) => secrets.remember_ticket(ticket, m),
+                    None => self.pending_tickets.push(ticket.clone()),
                 }
             }
             _ => {}
@@ -174,26 +177,18 @@ impl SessionCrypto {
         check
     }
 
-    /// The SSLv2-compatible ClientHello: the handshake hash covers the record's payload
-    /// (RFC 5246 Appendix E.2); the random is the challenge, zero-padded on the left.
-    pub fn on_sslv2_client_hello(
-        &mut self,
-        dir: Direction,
-        payload: &[u8],
-        version: u16,
-        random: &[u8],
-    ) {
+    /// A ClientHello starts a new handshake (the first, or a renegotiation): a fresh
+    /// transcript; what the connection learnt so far stays.
+    fn start_handshake(&mut self, client: Direction) {
         *self = SessionCrypto {
             source: self.source.take(),
             obstacle: self.obstacle.take(),
             warnings: std::mem::take(&mut self.warnings),
             handshakes: self.handshakes + 1,
+            server_modulus: self.server_modulus.take(),
+            client: Some(client),
             ..Default::default()
         };
-        self.client = Some(dir);
-        self.client_version = version;
-        self.client_random = random.to_vec();
-        self.transcript.extend_from_slice(payload);
     }
 
     /// The server went on with a full handshake: a master secret taken from a resumable
@@ -210,58 +205,13 @@ impl SessionCrypto {
         }
     }
 
-    fn read_client_hello(&mut self, body: &[u8]) {
-        let mut r = Reader::new(body, "ClientHello");
-        let parsed: Option<()> = (|| {
-            self.client_version = r.u16().ok()?;
-            self.client_random = r.take(32).ok()?.to_vec();
-            self.offered_session_id = r.vec8().ok()?.to_vec();
-            r.vec16().ok()?;
-            r.vec8().ok()?;
-            if r.is_empty() {
-                return Some(());
-            }
-            let mut ext = Reader::new(r.vec16().ok()?, "extensions");
-            while !ext.is_empty() {
-                let id = ext.u16().ok()?;
-                let data = ext.vec16().ok()?;
-                match id {
-                    SESSION_TICKET => self.offered_ticket = data.to_vec(),
-                    EXTENDED_MASTER_SECRET => self.client_ems = true,
-                    ENCRYPT_THEN_MAC => self.client_etm = true,
-                    _ => {}
-                }
-            }
-            Some(())
-        })();
-        let _ = parsed;
-    }
-
-    fn read_server_hello(&mut self, body: &[u8], secrets: &mut Secrets) {
-        let mut r = Reader::new(body, "ServerHello");
-        let parsed: Option<()> = (|| {
-            self.version = r.u16().ok()?;
-            self.server_random = r.take(32).ok()?.to_vec();
-            self.session_id = r.vec8().ok()?.to_vec();
-            let suite = r.u16().ok()?;
-            self.suite = cipher_suite::lookup(suite);
-            r.u8().ok()?;
-            if r.is_empty() {
-                return Some(());
-            }
-            let mut ext = Reader::new(r.vec16().ok()?, "extensions");
-            while !ext.is_empty() {
-                let id = ext.u16().ok()?;
-                ext.vec16().ok()?;
-                match id {
-                    EXTENDED_MASTER_SECRET => self.ems = self.client_ems,
-                    ENCRYPT_THEN_MAC => self.etm = self.client_etm,
-                    _ => {}
-                }
-            }
-            Some(())
-        })();
-        let _ = parsed;
+    fn read_server_hello(&mut self, sh: &ServerHello, secrets: &mut Secrets) {
+        self.version = sh.version();
+        self.server_random = sh.random.clone();
+        self.session_id = sh.session_id.clone();
+        self.suite = cipher_suite::lookup(sh.suite_id());
+        self.ems = self.client_ems && sh.has_extension(EXTENDED_MASTER_SECRET);
+        self.etm = self.client_etm && sh.has_extension(ENCRYPT_THEN_MAC);
         if self.version > 0x0303 || self.version < 0x0300 {
             return; // TLS 1.3 and drafts: a later stage
         }
@@ -412,11 +362,10 @@ impl SessionCrypto {
     }
 }
 
-/// The RSA modulus of the first certificate in a TLS ≤ 1.2 Certificate message.
-fn leaf_modulus(body: &[u8]) -> Option<Vec<u8>> {
-    let mut r = Reader::new(body, "Certificate");
-    let mut list = Reader::new(r.vec24().ok()?, "certificate_list");
-    let der = list.vec24().ok()?;
-    let summary = crate::tls::certificate::summarize(der).ok()?;
-    summary.public_key.rsa_modulus
+/// The RSA modulus of the server's leaf (first) certificate.
+fn leaf_modulus(certificates: &[CertificateEntry]) -> Option<Vec<u8>> {
+    match certificates.first()? {
+        CertificateEntry::Parsed(c) => c.public_key.rsa_modulus.clone(),
+        CertificateEntry::Unparsed { .. } => None,
+    }
 }

@@ -28,8 +28,8 @@ use crate::tls::cipher_suite::{self, KeyExchange};
 use crate::tls::extensions::{self, ExtensionData};
 use crate::tls::fingerprint::{self, ClientHelloFacts, Transport};
 use crate::tls::handshake::{
-    CertificateEntry, HandshakeFrame, HandshakeMessage, HandshakeReassembler, KeyExchangeHint,
-    ParseContext,
+    self, CertificateEntry, HandshakeFrame, HandshakeMessage, HandshakeReassembler,
+    KeyExchangeHint, ParseContext,
 };
 use crate::tls::hello::{ClientHello, ServerHello};
 use crate::tls::names;
@@ -196,10 +196,16 @@ impl Session {
         if rec.content_type == record::SSLV2_CLIENT_HELLO {
             match ClientHello::parse_sslv2(rec.fragment) {
                 Ok(ch) => {
-                    let version = ch.legacy_version.id as u16;
-                    self.crypto
-                        .on_sslv2_client_hello(direction, rec.fragment, version, &ch.random);
-                    self.on_message(direction, HandshakeMessage::ClientHello(Box::new(ch)), ts)
+                    // The handshake hash covers this record's payload (RFC 5246 E.2).
+                    let msg = HandshakeMessage::ClientHello(Box::new(ch));
+                    self.crypto.on_message(
+                        direction,
+                        handshake::CLIENT_HELLO,
+                        Some(&msg),
+                        rec.fragment,
+                        secrets,
+                    );
+                    self.on_message(direction, msg, ts)
                 }
                 Err(e) => self.warn(direction, format!("SSLv2 ClientHello: {e}")),
             }
@@ -394,16 +400,19 @@ impl Session {
     /// One whole handshake message (header included).
     fn on_frame(&mut self, direction: Direction, raw: &[u8], ts: i64, secrets: &mut Secrets) {
         let msg_type = raw[0];
-        let check = self.crypto.on_message(direction, msg_type, raw, secrets);
-        if let Some(check) = check {
-            self.dirs[direction.index()].finished = Some(check);
-        }
         let frame = HandshakeFrame {
             msg_type,
             body: &raw[4..],
             raw,
         };
-        match HandshakeMessage::parse(&frame, &self.ctx()) {
+        let parsed = HandshakeMessage::parse(&frame, &self.ctx());
+        let check = self
+            .crypto
+            .on_message(direction, msg_type, parsed.as_ref().ok(), raw, secrets);
+        if let Some(check) = check {
+            self.dirs[direction.index()].finished = Some(check);
+        }
+        match parsed {
             Ok(m) => self.on_message(direction, m, ts),
             Err(e) => {
                 let name = names::handshake_type_title(msg_type);

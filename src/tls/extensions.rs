@@ -159,6 +159,19 @@ pub fn parse_extensions(block: &[u8], kind: HelloKind) -> DecodeResult<Vec<Exten
     Ok(out)
 }
 
+/// The undecoded body of extension `id` in an extensions block, when present.
+pub fn raw_extension(block: &[u8], id: u16) -> Option<&[u8]> {
+    let mut r = Reader::new(block, "extensions");
+    while !r.is_empty() {
+        let this = r.u16().ok()?;
+        let body = r.vec16().ok()?;
+        if this == id {
+            return Some(body);
+        }
+    }
+    None
+}
+
 fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionData> {
     let mut r = Reader::new(body, "extension");
     let client = kind == HelloKind::Client;

@@ -54,27 +54,20 @@ impl HandshakeReassembler {
         fragment: &[u8],
         out: &mut impl FnMut(HandshakeFrame<'_>),
     ) -> Result<(), DecodeError> {
+        // Fast path: nothing pending, so messages are read straight from the fragment.
+        let owned;
         let data: &[u8] = if self.buf.is_empty() {
             fragment
         } else {
             self.buf.extend_from_slice(fragment);
-            &[]
-        };
-        let owned;
-        let data = if data.is_empty() && !self.buf.is_empty() {
             owned = std::mem::take(&mut self.buf);
-            &owned[..]
-        } else {
-            data
+            &owned
         };
         let mut pos = 0;
-        let mut result = Ok(());
         while data.len() - pos >= 4 {
             let len = u32::from_be_bytes([0, data[pos + 1], data[pos + 2], data[pos + 3]]) as usize;
             if len > MAX_HANDSHAKE_LEN {
-                result = Err(DecodeError::new("handshake", "message length over 1 MiB"));
-                pos = data.len();
-                break;
+                return Err(DecodeError::new("handshake", "message length over 1 MiB"));
             }
             if data.len() - pos < 4 + len {
                 break;
@@ -87,7 +80,7 @@ impl HandshakeReassembler {
             pos += 4 + len;
         }
         self.buf = data[pos..].to_vec();
-        result
+        Ok(())
     }
 
     /// Bytes of an unfinished message.
@@ -152,6 +145,9 @@ pub enum HandshakeMessage {
         ticket_length: usize,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         extensions: Vec<Extension>,
+        /// The ticket itself: the key under which resumption finds the master secret.
+        #[serde(skip)]
+        ticket: Vec<u8>,
     },
     EndOfEarlyData {},
     EncryptedExtensions {
@@ -233,13 +229,16 @@ impl HandshakeMessage {
                         age_add: Some(age_add),
                         ticket_length: ticket.len(),
                         extensions,
+                        ticket: ticket.to_vec(),
                     }
                 } else {
+                    let ticket = r.vec16()?;
                     HandshakeMessage::NewSessionTicket {
                         lifetime_hint,
                         age_add: None,
-                        ticket_length: r.vec16()?.len(),
+                        ticket_length: ticket.len(),
                         extensions: Vec::new(),
+                        ticket: ticket.to_vec(),
                     }
                 }
             }

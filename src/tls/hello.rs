@@ -4,7 +4,9 @@ use serde::Serialize;
 
 use super::cipher_suite;
 use super::codec::{DecodeResult, Reader};
-use super::extensions::{parse_extensions, Extension, ExtensionData, HelloKind, Named};
+use super::extensions::{
+    parse_extensions, raw_extension, Extension, ExtensionData, HelloKind, Named, SESSION_TICKET,
+};
 use super::extensions::{
     ALPN, EC_POINT_FORMATS, SERVER_NAME, SIGNATURE_ALGORITHMS, SUPPORTED_GROUPS, SUPPORTED_VERSIONS,
 };
@@ -36,6 +38,9 @@ pub struct ClientHello {
     pub cipher_suites: Vec<Named>,
     pub compression_methods: Vec<Named>,
     pub extensions: Vec<Extension>,
+    /// The session ticket offered for resumption (empty: none), kept whole for lookup.
+    #[serde(skip)]
+    pub session_ticket: Vec<u8>,
     /// Sent in the SSL 2.0-compatible record format (RFC 5246 Appendix E.2).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub sslv2_format: bool,
@@ -49,11 +54,11 @@ impl ClientHello {
         let session_id = r.vec8()?.to_vec();
         let suites = Reader::u16_list(r.vec16()?, "cipher_suites")?;
         let compression = r.vec8()?;
-        let extensions = if r.is_empty() {
-            Vec::new()
-        } else {
-            parse_extensions(r.vec16()?, HelloKind::Client)?
-        };
+        let block = if r.is_empty() { &[][..] } else { r.vec16()? };
+        let extensions = parse_extensions(block, HelloKind::Client)?;
+        let session_ticket = raw_extension(block, SESSION_TICKET)
+            .unwrap_or_default()
+            .to_vec();
         Ok(ClientHello {
             legacy_version: version(legacy_version),
             random,
@@ -64,6 +69,7 @@ impl ClientHello {
                 .map(|&c| Named::new(c, names::compression_method_name(c)))
                 .collect(),
             extensions,
+            session_ticket,
             sslv2_format: false,
         })
     }
@@ -102,6 +108,7 @@ impl ClientHello {
             cipher_suites,
             compression_methods: vec![Named::new(0u8, names::compression_method_name(0))],
             extensions: Vec::new(),
+            session_ticket: Vec::new(),
             sslv2_format: true,
         })
     }
