@@ -98,6 +98,7 @@ impl<'o> Run<'o> {
         } = self;
         let follow = options.follow;
         let name = path.display().to_string();
+        let dsb_name = format!("{name} (secrets block)");
 
         let summary = reader.for_each(|ev| match ev {
             CaptureEvent::Packet(p) => {
@@ -117,7 +118,7 @@ impl<'o> Run<'o> {
                     Err(LinkError::NotIp) => {}
                 }
             }
-            CaptureEvent::TlsKeyLog(text) => secrets.keylog.add(text, &name),
+            CaptureEvent::TlsKeyLog(text) => secrets.keylog.add(text, &dsb_name),
         });
         flows.finish(&mut |ev| handle(ev, sessions, connections, tcp_connections, secrets, follow));
         self.next_id = flows.next_id();

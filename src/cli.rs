@@ -88,6 +88,9 @@ pub struct Common {
     /// NSS key log file (SSLKEYLOGFILE); repeatable.
     #[arg(long = "keylog", value_name = "FILE")]
     pub keylogs: Vec<PathBuf>,
+    /// Pre-shared key (hex) for PSK and RSA-PSK cipher suites.
+    #[arg(long = "psk", value_name = "HEX")]
+    pub psk: Option<String>,
     /// Password of encrypted key files (PKCS#8, PKCS#12).
     #[arg(
         long,

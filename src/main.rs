@@ -64,7 +64,15 @@ fn secrets(common: &Common) -> Result<Secrets, String> {
         let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         keylog.add(&text, &path.display().to_string());
     }
-    Ok(Secrets::new(keys, keylog))
+    let mut secrets = Secrets::new(keys, keylog);
+    if let Some(psk) = &common.psk {
+        let bytes = hex::decode(psk.trim().trim_start_matches("0x"))
+            .ok()
+            .filter(|b| !b.is_empty() && b.len() <= 1024)
+            .ok_or_else(|| format!("--psk {psk}: not a hex key of 1 to 1024 bytes"))?;
+        secrets.psk = Some(bytes);
+    }
+    Ok(secrets)
 }
 
 fn run(cli: Cli) -> Result<(), String> {

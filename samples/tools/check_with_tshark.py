@@ -9,7 +9,18 @@ For each NAME.truth.json:
     truth's client_sha256 / server_sha256 (for plain TCP connections,
     follow,tcp,raw);
   * rsa: the same with only the RSA private key (uat:rsa_keys), for samples
-    whose truth names an rsa_key (RSA key exchange).
+    whose truth names an rsa_key (RSA key exchange);
+  * psk: the same with only the pre-shared key (tls.psk), for samples whose
+    truth has a top-level "psk" (TLS 1.2 plain PSK), shown in the rsa/psk column;
+  * key updates: where a connection's truth has "key_updates", tshark (with
+    the key log) sees that many TLS 1.3 KeyUpdate messages each way, with the
+    update_requested flags the truth gives.
+
+TLS 1.3 early data the server rejected (truth client_early_rejected_*) is not
+in client_sha256; tshark 4.0 still decrypts those records with the key log's
+CLIENT_EARLY_TRAFFIC_SECRET and follows them as client data, so there the
+client side passes when tshark's data is the rejected bytes followed by
+exactly client_sha256's bytes (noted in the table).
 
 Directions the truth marks incomplete (client_complete/server_complete false,
 in derived damaged samples): the first *_recoverable_prefix_bytes of what
@@ -78,6 +89,24 @@ def server_hellos(cap: str, prefs: list) -> dict:
         for c in cs.split(","):
             if c:
                 res.setdefault(int(s), []).append(int(c, 0))
+    return res
+
+
+def key_updates(cap: str, prefs: list) -> dict:
+    """tcp.stream -> {source port: [request_update flag of each KeyUpdate]}"""
+    out = tshark(["-r", cap] + prefs + ["-Y", "tls.handshake.type == 24", "-T", "fields", "-e", "tcp.stream",
+                                         "-e", "tcp.srcport", "-e", "tls.handshake.type",
+                                         "-e", "tls.handshake.key_update.request_update"])
+    res: dict = {}
+    for line in out.splitlines():
+        if not line.strip():
+            continue
+        st, sp, types, flags = line.split("\t")
+        n = sum(1 for t in types.split(",") if t == "24")
+        fl = [int(f) for f in flags.split(",") if f]
+        if len(fl) != n:
+            raise RuntimeError(f"KeyUpdate fields do not line up: {line!r}")
+        res.setdefault(int(st), {}).setdefault(int(sp), []).extend(fl)
     return res
 
 
@@ -244,6 +273,12 @@ def compare(truth: dict, conns: list, smap: dict, fol: dict) -> tuple:
         if not d0 and not d1 and node0_port == 0:
             pass
         for d, data in (("client", d0), ("server", d1)):
+            rej = c.get(f"{d}_early_rejected_bytes")
+            if rej and sha(data) != c[f"{d}_sha256"] and sha(data[:rej]) == c[f"{d}_early_rejected_sha256"] \
+                    and sha(data[rej:]) == c[f"{d}_sha256"]:
+                details.append(f"conn {i} {d}: tshark also follows the {rej} bytes of rejected early data; "
+                               f"the rest matches")
+                continue
             if c.get(f"{d}_complete", True):
                 if sha(data) != c[f"{d}_sha256"]:
                     ok = False
@@ -303,6 +338,20 @@ def check(path: str) -> dict:
         elif got[0] != c["cipher_id"]:
             hs_ok = False
             hs_notes.append(f"conn {i}: cipher 0x{got[0]:04x} != 0x{c['cipher_id']:04x}")
+    if any(c.get("key_updates") for c in conns):
+        ku = key_updates(cap, keylog_prefs)
+        for i, c in enumerate(conns):
+            want_ku = c.get("key_updates")
+            if not want_ku:
+                continue
+            got = ku.get(smap.get(i), {})
+            gc, gs = got.get(c["client_port"], []), got.get(c["server_port"], [])
+            if (len(gc), sum(gc), len(gs), sum(gs)) != (want_ku["client_sent"], want_ku["client_update_requested"],
+                                                        want_ku["server_sent"], want_ku["server_update_requested"]):
+                hs_ok = False
+                hs_notes.append(f"conn {i}: KeyUpdates client {gc} server {gs} differ from the truth")
+            else:
+                hs_notes.append(f"conn {i}: KeyUpdates client {gc}, server {gs} (request_update flags) as in truth")
     row["handshake"] = "ok" if hs_ok else "FAIL"
     want = [("tls" if c.get("tls", True) else "tcp", smap[i]) for i, c in enumerate(conns) if i in smap]
     # keylog decryption
@@ -313,6 +362,10 @@ def check(path: str) -> dict:
         rsa_prefs = ["-o", f"uat:rsa_keys:\"{truth['rsa_key']}\",\"\""]
         fol = follow(cap, rsa_prefs, want)
         row["rsa"], d2 = compare(truth, conns, smap, fol)
+    elif truth.get("psk"):
+        fol = follow(cap, ["-o", f"tls.psk:{truth['psk']}"], want)
+        row["rsa"], d2 = compare(truth, conns, smap, fol)
+        d2 = "psk: " + (d2 or "PSK-only decryption (tls.psk) matches")
     else:
         row["rsa"], d2 = "-", ""
     if limits and "FAIL" in (row["keylog"], row["rsa"]):
@@ -340,7 +393,7 @@ def main() -> int:
             rows.append({"sample": Path(f).name[:-len(".truth.json")], "conns": "?", "handshake": "FAIL",
                          "keylog": "FAIL", "rsa": "FAIL", "notes": repr(e)})
     w = max(len(r["sample"]) for r in rows) if rows else 10
-    print(f"{'sample':<{w}}  conns  handshake  keylog      rsa-key     notes")
+    print(f"{'sample':<{w}}  conns  handshake  keylog      rsa/psk     notes")
     bad = 0
     for r in rows:
         print(f"{r['sample']:<{w}}  {str(r['conns']):>5}  {r['handshake']:<9}  {r['keylog']:<10}  {r['rsa']:<10}  {r['notes']}")

@@ -425,6 +425,20 @@ def d_pcapng_dsb():
          ext="pcapng")
 
 
+def d_pcapng_dsb_tls13():
+    """The same for TLS 1.3: the pcap of tls13-aes256gcm turned into a pcapng
+    whose DSB holds its key log (the *_TRAFFIC_SECRET lines)."""
+    src = "tls13-aes256gcm"
+    out = SAMPLES / "pcapng-dsb-tls13.pcapng"
+    subprocess.run(["editcap", "-F", "pcapng", "--inject-secrets", f"tls,{SAMPLES / (src + '.keylog')}",
+                    str(SAMPLES / f"{src}.pcap"), str(out)], check=True)
+    truth = json.load(open(SAMPLES / f"{src}.truth.json"))
+    truth["keylog_embedded"] = True
+    save("pcapng-dsb-tls13", None, truth, src, f"{src} (TLS 1.3 AES-256-GCM) converted to pcapng with its key log "
+         "embedded in a Decryption Secrets Block (editcap --inject-secrets tls,...): decryptable without a "
+         "separate key log", None, "EN10MB (1)", ext="pcapng")
+
+
 # --------------------------------------------------------------------------
 # IP fragments, sequence wraparound, port reuse
 
@@ -548,6 +562,7 @@ ALL = {
     "link-*": d_links,
     "pcap-nsec/pcap-bigendian": d_formats,
     "pcapng-dsb": d_pcapng_dsb,
+    "pcapng-dsb-tls13": d_pcapng_dsb_tls13,
     "ip-fragments": d_fragments,
     "tcp-seq-wrap": d_seq_wrap,
     "tcp-port-reuse": d_port_reuse,

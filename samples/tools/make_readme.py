@@ -41,11 +41,14 @@ For every sample `NAME` there are:
 | `server-rsa2048.enc.pem` | the same key as encrypted PKCS#8 PEM (PBES2, AES-256-CBC, PBKDF2-HMAC-SHA256), password `tlsscope` |
 | `server-rsa2048.p12` | key + cert as PKCS#12 (OpenSSL 3 defaults: AES-256-CBC, PBKDF2, SHA-256 MAC), password `tlsscope` |
 | `server-rsa1024.key` / `.crt` | 1024-bit RSA server key and cert (for `tls12-rsa1024-aes128sha256`) |
-| `server-ecdsa-p256.key` / `.crt` | ECDSA P-256 server key and cert (for `tls12-ecdhe-ecdsa-chacha20`) |
-| `client-rsa2048.key` / `.crt` | client key and cert (CN=tlsscope client) for `tls12-rsa-clientcert` |
+| `server-ecdsa-p256.key` / `.crt` | ECDSA P-256 server key and cert (for `tls12-ecdhe-ecdsa-chacha20`, `tls12-ecdhe-ecdsa-aes128ccm`) |
+| `client-rsa2048.key` / `.crt` | client key and cert (CN=tlsscope client) for `tls12-rsa-clientcert`, `tls13-client-cert` |
 
 The keys are generated only when missing, so regenerating the captures reuses
-the committed keys. All other samples use `server-rsa2048`.
+the committed keys. All other samples use `server-rsa2048`, except the TLS 1.2
+plain-PSK samples (`tls12-psk-*`), which have no certificate: their pre-shared
+key is `0102030405060708090a0b0c0d0e0f10` (identity `tlsscope-client`, hint
+`tlsscope`), also in their truth files as `"psk"`.
 
 ## Truth files
 
@@ -75,6 +78,16 @@ plaintext is lost), `*_recoverable_prefix_bytes` / `*_recoverable_prefix_sha256`
 missing TCP and plaintext ranges and the intact records after the gap.
 Some samples add a few more keys (`encrypt_then_mac`, `empty_fragments`,
 `hello_retry_request`, `client_isn`/`server_isn`, `keylog_embedded`, ...).
+TLS 1.3 samples may add per connection `key_updates` (`client_sent`,
+`server_sent`, `client_update_requested`, `server_update_requested`: KeyUpdate
+messages each side sent, answers to update_requested included) and
+`early_data` (`accepted` / `rejected` / `not_sent`). Accepted 0-RTT data
+counts in `client_sha256` / `client_bytes` / `client_writes` and is also given
+alone as `client_early_sha256` / `client_early_bytes` / `client_early_writes`;
+rejected early data is not in `client_*` (the server never received it) and is
+given as `client_early_rejected_sha256` / `_bytes` / `_writes`. PSK samples
+have a top-level `"psk"` (hex) and per connection `psk_identity` /
+`psk_identity_hint`.
 
 Application data is deterministic: the client sends an HTTP-like POST with a
 text body, the server an HTTP-like response with a pseudo-random
@@ -112,6 +125,16 @@ named (or the key log) decrypts it; *key log* means only the key log can
   `SSL_OP_ALLOW_CLIENT_RENEGOTIATION` (OpenSSL 3.0 refuses client-initiated
   renegotiation without it). TLS 1.3 suite lists are set the same way with
   `SSL_CTX_set_ciphersuites`.
+* **TLS 1.3 KeyUpdate, 0-RTT, TLS 1.2 PSK, DHE**: Python 3.11's ssl module
+  has no API for these either; the generator calls `SSL_key_update`,
+  `SSL_write_early_data` / `SSL_read_early_data` /
+  `SSL_get_early_data_status`, `SSL_CTX_set_max_early_data`,
+  `SSL_CTX_set_psk_client_callback` / `SSL_CTX_set_psk_server_callback` and
+  `SSL_CTX_set_dh_auto` through ctypes in the same way. In
+  `tls13-early-data-rejected` the key log has the
+  `CLIENT_EARLY_TRAFFIC_SECRET`, so the rejected early records can be
+  decrypted (tshark 4.0 does, and follows them as client data), but they are
+  not application data the server received.
 * **TLS 1.0**: Python clears `SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS`, so OpenSSL
   sends an empty application_data record before each CBC write (BEAST
   countermeasure); encrypt-then-MAC is negotiated in the TLS 1.0/1.1 samples.
@@ -138,7 +161,9 @@ samples/make-samples.sh --check-only             # tshark check table
 
 def opens_with(t: dict) -> str:
     if t.get("keylog_embedded"):
-        return "key log embedded (DSB); RSA key"
+        return "key log embedded (DSB); RSA key" if t.get("rsa_key") else "key log embedded (DSB)"
+    if t.get("psk"):
+        return f"PSK `{t['psk']}` or key log"
     if t.get("rsa_key"):
         return f"RSA key `{t['rsa_key']}`"
     if all(not c.get("tls", True) for c in t["connections"]):

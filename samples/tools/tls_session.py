@@ -144,11 +144,15 @@ _FALLBACK_CIPHERS = {
     "RC4-MD5": ("TLS_RSA_WITH_RC4_128_MD5", 0x0004),
 }
 _CIPHER_TABLE: Dict[str, tuple] = {}
+# all TLS 1.3 suites (the CCM ones are not in OpenSSL's default list)
+TLS13_ALL = ("TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:"
+             "TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256")
 
 
 def cipher_info(openssl_name: str) -> tuple:
     if not _CIPHER_TABLE:
-        out = subprocess.run(["openssl", "ciphers", "-V", "-stdname", "ALL:COMPLEMENTOFALL:@SECLEVEL=0"],
+        out = subprocess.run(["openssl", "ciphers", "-V", "-stdname", "-ciphersuites", TLS13_ALL,
+                              "ALL:COMPLEMENTOFALL:@SECLEVEL=0"],
                              check=True, capture_output=True, text=True).stdout
         for line in out.splitlines():
             m = re.match(r"\s*0x([0-9A-F]{2}),0x([0-9A-F]{2}) - (\S+)(?:\s+- (\S+))?", line)
@@ -178,14 +182,39 @@ _libssl.SSL_get_version.restype = ctypes.c_char_p
 _libssl.SSL_CTX_get_options.argtypes = [ctypes.c_void_p]
 _libssl.SSL_CTX_get_options.restype = ctypes.c_uint64
 _libssl.SSL_CTX_set_ciphersuites.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+_libssl.SSL_CTX_ctrl.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
+_libssl.SSL_CTX_ctrl.restype = ctypes.c_long
+_libssl.SSL_CTX_set_max_early_data.argtypes = [ctypes.c_void_p, ctypes.c_uint32]
+_libssl.SSL_key_update.argtypes = [ctypes.c_void_p, ctypes.c_int]
+_libssl.SSL_write_early_data.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t,
+                                         ctypes.POINTER(ctypes.c_size_t)]
+_libssl.SSL_read_early_data.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t,
+                                        ctypes.POINTER(ctypes.c_size_t)]
+_libssl.SSL_get_early_data_status.argtypes = [ctypes.c_void_p]
+_libssl.SSL_get_error.argtypes = [ctypes.c_void_p, ctypes.c_int]
+_libssl.SSL_CTX_use_psk_identity_hint.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+_PSK_CLIENT_CB = ctypes.CFUNCTYPE(ctypes.c_uint, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_uint,
+                                  ctypes.c_void_p, ctypes.c_uint)
+_PSK_SERVER_CB = ctypes.CFUNCTYPE(ctypes.c_uint, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_uint)
+_libssl.SSL_CTX_set_psk_client_callback.argtypes = [ctypes.c_void_p, _PSK_CLIENT_CB]
+_libssl.SSL_CTX_set_psk_server_callback.argtypes = [ctypes.c_void_p, _PSK_SERVER_CB]
+
+SSL_CTRL_SET_DH_AUTO = 118
+SSL_KEY_UPDATE_NOT_REQUESTED, SSL_KEY_UPDATE_REQUESTED = 0, 1
+SSL_READ_EARLY_DATA_ERROR, SSL_READ_EARLY_DATA_SUCCESS, SSL_READ_EARLY_DATA_FINISH = 0, 1, 2
+EARLY_DATA_STATUS = {0: "not_sent", 1: "rejected", 2: "accepted"}
+PSK_IDENTITY = b"tlsscope-client"
+PSK_HINT = b"tlsscope"
 
 
-def _ssl_ptr(sock: ssl.SSLSocket) -> int:
-    """SSL* of an SSLSocket: PySSLSocket is {PyObject_HEAD; PyObject *Socket; SSL *ssl; ...}."""
+def _ssl_ptr(sock: ssl.SSLSocket, before_handshake: bool = False) -> int:
+    """SSL* of an SSLSocket: PySSLSocket is {PyObject_HEAD; PyObject *Socket; SSL *ssl; ...}.
+    Before the handshake (do_handshake_on_connect=False, for early data) there is
+    no negotiated version to compare with, only the side."""
     obj = sock._sslobj
     ptr = ctypes.c_void_p.from_address(id(obj) + 2 * ctypes.sizeof(ctypes.c_void_p) + ctypes.sizeof(ctypes.c_void_p)).value
     if _libssl.SSL_is_server(ptr) != int(sock.server_side) or \
-            _libssl.SSL_get_version(ptr).decode() != sock.version():
+            (not before_handshake and _libssl.SSL_get_version(ptr).decode() != sock.version()):
         raise RuntimeError("could not locate SSL* behind the Python SSLSocket")
     return ptr
 
@@ -207,6 +236,79 @@ def client_renegotiate(sock: ssl.SSLSocket) -> None:
     p = _ssl_ptr(sock)
     if _libssl.SSL_renegotiate(p) != 1 or _libssl.SSL_do_handshake(p) != 1:
         raise RuntimeError("renegotiation failed")
+
+
+def key_update(sock: ssl.SSLSocket, requested: bool) -> None:
+    """TLS 1.3 KeyUpdate (SSL_key_update); OpenSSL sends it with the next write.
+    With update_requested the peer answers with its own KeyUpdate."""
+    mode = SSL_KEY_UPDATE_REQUESTED if requested else SSL_KEY_UPDATE_NOT_REQUESTED
+    if _libssl.SSL_key_update(_ssl_ptr(sock), mode) != 1:
+        raise RuntimeError("SSL_key_update failed")
+
+
+def set_dh_auto(ctx: ssl.SSLContext) -> None:
+    """SSL_CTX_set_dh_auto(ctx, 1): DHE groups matching the certificate (ffdhe2048 for RSA-2048)."""
+    if _libssl.SSL_CTX_ctrl(_ctx_ptr(ctx), SSL_CTRL_SET_DH_AUTO, 1, None) != 1:
+        raise RuntimeError("SSL_CTX_set_dh_auto failed")
+
+
+def set_max_early_data(ctx: ssl.SSLContext, n: int) -> None:
+    if _libssl.SSL_CTX_set_max_early_data(_ctx_ptr(ctx), n) != 1:
+        raise RuntimeError("SSL_CTX_set_max_early_data failed")
+
+
+def set_psk(sctx: ssl.SSLContext, cctx: ssl.SSLContext, psk: bytes) -> None:
+    """TLS 1.2 plain PSK through OpenSSL's callbacks (Python < 3.13 has no PSK API).
+    The callbacks are kept on the contexts so they outlive the handshakes."""
+
+    def client_cb(_ssl, hint, identity, max_id_len, out, max_psk_len):
+        if len(PSK_IDENTITY) + 1 > max_id_len or len(psk) > max_psk_len:
+            return 0
+        ctypes.memmove(identity, PSK_IDENTITY + b"\0", len(PSK_IDENTITY) + 1)
+        ctypes.memmove(out, psk, len(psk))
+        return len(psk)
+
+    def server_cb(_ssl, identity, out, max_psk_len):
+        if identity != PSK_IDENTITY or len(psk) > max_psk_len:
+            return 0
+        ctypes.memmove(out, psk, len(psk))
+        return len(psk)
+
+    ccb, scb = _PSK_CLIENT_CB(client_cb), _PSK_SERVER_CB(server_cb)
+    cctx._tlsscope_psk_cb = ccb
+    sctx._tlsscope_psk_cb = scb
+    _libssl.SSL_CTX_set_psk_client_callback(_ctx_ptr(cctx), ccb)
+    _libssl.SSL_CTX_set_psk_server_callback(_ctx_ptr(sctx), scb)
+    if _libssl.SSL_CTX_use_psk_identity_hint(_ctx_ptr(sctx), PSK_HINT) != 1:
+        raise RuntimeError("SSL_CTX_use_psk_identity_hint failed")
+
+
+def write_early_data(sock: ssl.SSLSocket, data: bytes) -> None:
+    """Client: SSL_write_early_data (the first call sends the ClientHello too)."""
+    p = _ssl_ptr(sock, before_handshake=True)
+    written = ctypes.c_size_t(0)
+    r = _libssl.SSL_write_early_data(p, data, len(data), ctypes.byref(written))
+    if r != 1 or written.value != len(data):
+        raise RuntimeError(f"SSL_write_early_data failed (error {_libssl.SSL_get_error(p, r)})")
+
+
+def read_early_data(sock: ssl.SSLSocket) -> bytes:
+    """Server: SSL_read_early_data until it reports the end of early data."""
+    p = _ssl_ptr(sock, before_handshake=True)
+    buf = ctypes.create_string_buffer(16384)
+    got = bytearray()
+    while True:
+        n = ctypes.c_size_t(0)
+        r = _libssl.SSL_read_early_data(p, buf, len(buf), ctypes.byref(n))
+        if r == SSL_READ_EARLY_DATA_ERROR:
+            raise RuntimeError(f"SSL_read_early_data failed (error {_libssl.SSL_get_error(p, 0)})")
+        got += buf.raw[:n.value]
+        if r == SSL_READ_EARLY_DATA_FINISH:
+            return bytes(got)
+
+
+def early_data_status(sock: ssl.SSLSocket) -> str:
+    return EARLY_DATA_STATUS[_libssl.SSL_get_early_data_status(_ssl_ptr(sock))]
 
 
 # --------------------------------------------------------------------------
@@ -309,6 +411,9 @@ class Spec:
     notes: str = ""
     bulk_mtu: bool = False               # lo: tso/gso off and MTU 1500 during the capture
     ecdh_curve: Optional[str] = None     # server: only this group (TLS 1.3: forces HelloRetryRequest)
+    dh_auto: bool = False                # server: SSL_CTX_set_dh_auto (DHE suites)
+    psk: Optional[str] = None            # TLS 1.2 plain PSK (hex); no server certificate then
+    early_data: Optional[str] = None     # TLS 1.3 0-RTT: "accept" or "reject" (server side)
     expect_cipher: Optional[str] = None  # OpenSSL name to insist on (default: ciphers/tls13)
     extra: Dict = field(default_factory=dict)
 
@@ -324,7 +429,8 @@ def make_contexts(spec: Spec, keylog: Path):
         c.maximum_version = v
         if spec.ciphers:
             c.set_ciphers(spec.ciphers)   # before loading keys: may lower the security level
-    sctx.load_cert_chain(str(KEYS / f"{spec.cert}.crt"), str(KEYS / f"{spec.cert}.key"))
+    if spec.cert:
+        sctx.load_cert_chain(str(KEYS / f"{spec.cert}.crt"), str(KEYS / f"{spec.cert}.key"))
     if spec.tls13:
         set_tls13_ciphersuites(cctx, spec.tls13)
         set_tls13_ciphersuites(sctx, spec.tls13)
@@ -335,6 +441,14 @@ def make_contexts(spec: Spec, keylog: Path):
         sctx.options &= ~spec.clear_client_opts
     if spec.ecdh_curve:
         sctx.set_ecdh_curve(spec.ecdh_curve)
+    if spec.dh_auto:
+        set_dh_auto(sctx)
+    if spec.psk:
+        set_psk(sctx, cctx, bytes.fromhex(spec.psk))
+    if spec.early_data:
+        # both servers issue tickets allowing early data (stateful tickets then, for
+        # OpenSSL's anti-replay); only a server that calls SSL_read_early_data accepts it
+        set_max_early_data(sctx, 16384)
     if spec.client_cert:
         sctx.verify_mode = ssl.CERT_REQUIRED
         sctx.load_verify_locations(str(KEYS / "client-rsa2048.crt"))
@@ -371,12 +485,25 @@ def run_plan(s, plan: list, me: str, barrier=None) -> None:
             s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, step[1])
         elif kind == "C_RENEG" and me == "C":
             client_renegotiate(s)
+        elif kind == me + "_KEYUPDATE":
+            key_update(s, step[1])
         elif kind == "C_BARRIER" and me == "C" and barrier is not None:
             barrier.wait(timeout=30)
 
 
 def plan_bytes(plan: list, who: str) -> bytes:
     return b"".join(s[1] for s in plan if s[0] == who)
+
+
+def key_update_counts(plan: list) -> Optional[dict]:
+    """KeyUpdate messages each side sends: its own SSL_key_update calls plus one answer
+    to each update_requested from the peer."""
+    c = [s[1] for s in plan if s[0] == "C_KEYUPDATE"]
+    sv = [s[1] for s in plan if s[0] == "S_KEYUPDATE"]
+    if not c and not sv:
+        return None
+    return {"client_sent": len(c) + sum(sv), "server_sent": len(sv) + sum(c),
+            "client_update_requested": sum(c), "server_update_requested": sum(sv)}
 
 
 def close_server(s: ssl.SSLSocket) -> None:
@@ -419,14 +546,21 @@ def run_python_sessions(spec: Spec, keylog: Path) -> list:
     def serve_one(raw, idx):
         try:
             raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            s = sctx.wrap_socket(raw, server_side=True)
+            s = sctx.wrap_socket(raw, server_side=True, do_handshake_on_connect=not spec.early_data)
             peer_port = s.getpeername()[1]
             # which plan? parallel clients say who they are via their port (mapped below)
             while peer_port not in port_to_idx:
                 time.sleep(0.01)
             i = port_to_idx[peer_port]
+            if spec.early_data:
+                early = plan_bytes(plans[i], "C_EARLY")
+                if early and spec.early_data == "accept":
+                    if read_early_data(s) != early:
+                        raise RuntimeError("early data received differs from plan")
+                s.do_handshake()     # "reject": OpenSSL skips the client's early data records
+                server_info.setdefault(i, {})["early_data"] = early_data_status(s)
             run_plan(s, plans[i], "S")
-            server_info[i] = {"client_cert": s.getpeercert(binary_form=True) is not None}
+            server_info.setdefault(i, {})["client_cert"] = s.getpeercert(binary_form=True) is not None
             close_server(s)
         except Exception as e:  # noqa: BLE001
             errors.append(("server", idx, repr(e)))
@@ -459,7 +593,12 @@ def run_python_sessions(spec: Spec, keylog: Path) -> list:
             cport = raw.getsockname()[1]
             port_to_idx[cport] = i
             sess = session_holder.get("s") if (spec.resume and i > 0) else None
-            s = cctx.wrap_socket(raw, server_hostname=SNI, session=sess)
+            early = [st[1] for st in plans[i] if st[0] == "C_EARLY"]
+            s = cctx.wrap_socket(raw, server_hostname=SNI, session=sess, do_handshake_on_connect=not early)
+            if early:
+                for d in early:
+                    write_early_data(s, d)
+                s.do_handshake()
             run_plan(s, plans[i], "C", barrier)
             results[i] = {
                 "client_port": cport,
@@ -467,6 +606,8 @@ def run_python_sessions(spec: Spec, keylog: Path) -> list:
                 "cipher": s.cipher()[0],
                 "resumed": s.session_reused,
             }
+            if spec.early_data:
+                results[i]["early_data"] = early_data_status(s)
             if spec.resume and i == 0:
                 session_holder["s"] = s.session
             close_client(s)
@@ -523,6 +664,34 @@ def run_python_sessions(spec: Spec, keylog: Path) -> list:
             if spec.version != "1.3" else None,
             "notes": spec.notes,
         }
+        if spec.psk:
+            e["psk_identity"] = PSK_IDENTITY.decode()
+            e["psk_identity_hint"] = PSK_HINT.decode()
+        ku = key_update_counts(plan)
+        if ku:
+            e["key_updates"] = ku
+        if spec.early_data:
+            status = r["early_data"]
+            if status != server_info.get(i, {}).get("early_data"):
+                raise RuntimeError(f"{spec.name}: client and server disagree about early data")
+            early = plan_bytes(plan, "C_EARLY")
+            want_status = ("accepted" if spec.early_data == "accept" else "rejected") if early else "not_sent"
+            if status != want_status:
+                raise RuntimeError(f"{spec.name}: connection {i}: early data {status}, wanted {want_status}")
+            e["early_data"] = status
+            early_writes = [len(s[1]) for s in plan if s[0] == "C_EARLY"]
+            if status == "accepted":
+                # 0-RTT data is application data the server got: it counts in client_*
+                allc = early + cb
+                e.update({"client_sha256": hashlib.sha256(allc).hexdigest(), "client_bytes": len(allc),
+                          "client_writes": early_writes + e["client_writes"],
+                          "client_early_sha256": hashlib.sha256(early).hexdigest(),
+                          "client_early_bytes": len(early), "client_early_writes": early_writes})
+            elif status == "rejected":
+                # sent under the early traffic key but skipped by the server: not in client_*
+                e.update({"client_early_rejected_sha256": hashlib.sha256(early).hexdigest(),
+                          "client_early_rejected_bytes": len(early),
+                          "client_early_rejected_writes": early_writes})
         if spec.extra:
             e.update(spec.extra)
         entries.append(e)
@@ -665,6 +834,7 @@ class WireSizedLoopback:
 # sample catalogue
 
 RSA2048 = "keys/server-rsa2048.key"
+PSK_HEX = "0102030405060708090a0b0c0d0e0f10"
 
 
 def plan_resume(name, conn):
@@ -714,6 +884,38 @@ def plan_tls10(name, conn):
     steps = [("C", req[:200]), ("C", req[200:])]
     steps += [("S", p) for p in response_parts(name, conn, [c1, c2, c3])]
     return steps
+
+
+def plan_keyupdate(name, conn):
+    """Connection 1 (resumed): request/response, then KeyUpdates both ways with
+    more data after each: the client's update_requested (the server answers with
+    its own KeyUpdate before its next data), then the server's update_requested
+    (the client answers)."""
+    if conn == 0:
+        return default_plan(name, conn)
+    r1, r2, r3, s1, s2, s3, s4 = sizes_for(f"{name}:{conn}", [300, 420, 260, 900, 1300, 700, 1100])
+    resp = response_parts(name, conn, [s1, s2, s3, s4])
+    return [("C", request(name, 1, r1)), ("S", resp[0]),
+            ("C_KEYUPDATE", True), ("C", request(name, 2, r2)), ("S", resp[1]),
+            ("S_KEYUPDATE", True), ("S", resp[2]), ("C", request(name, 3, r3)), ("S", resp[3])]
+
+
+def plan_early(resend: bool):
+    """Connection 1 (resumed) starts with 0-RTT early data: the first request in
+    two early writes, then (after the handshake) a second request; the server
+    answers both. With resend the client sends the first request again after
+    the handshake (what a client does when the server rejected its early data)."""
+    def plan(name, conn):
+        if conn == 0:
+            return default_plan(name, conn)
+        r1, r2, s1, s2, s3 = sizes_for(f"{name}:{conn}", [500, 350, 1100, 1500, 800])
+        req1 = request(name, 1, r1)
+        steps = [("C_EARLY", req1[:120]), ("C_EARLY", req1[120:])]
+        if resend:
+            steps.append(("C", req1))
+        resp = response_parts(name, conn, [s1, s2, s3])
+        return steps + [("S", resp[0]), ("C", request(name, 2, r2)), ("S", resp[1]), ("S", resp[2])]
+    return plan
 
 
 def specs() -> List[Spec]:
@@ -814,6 +1016,58 @@ def specs() -> List[Spec]:
                    ciphers="AES128-GCM-SHA256", plan=plan_bulk(200_000, cork=True),
                    notes="captured packets far larger than any wire MTU (server socket corked while writing, so the "
                          "kernel builds maximum-size GSO segments)"))
+    tls12.append(S("tls13-aes128ccm", 20060, "TLS 1.3 TLS_AES_128_CCM_SHA256 (16-byte tag); needs the key log",
+                   version="1.3", tls13="TLS_AES_128_CCM_SHA256", rsa_key=None))
+    tls12.append(S("tls13-aes128ccm8", 20061, "TLS 1.3 TLS_AES_128_CCM_8_SHA256 (8-byte tag); needs the key log",
+                   version="1.3", tls13="TLS_AES_128_CCM_8_SHA256", rsa_key=None))
+    tls12.append(S("tls13-keyupdate", 20062, "TLS 1.3 full handshake, then a PSK resumption in which both sides "
+                   "send KeyUpdate messages between application data; needs the key log",
+                   version="1.3", tls13="TLS_AES_128_GCM_SHA256", conns=2, resume=True, rsa_key=None,
+                   plan=plan_keyupdate,
+                   notes="connection 2 resumes connection 1 (NewSessionTicket PSK); after the first exchange the "
+                         "client sends KeyUpdate(update_requested), the server answers with "
+                         "KeyUpdate(update_not_requested); later the server sends KeyUpdate(update_requested) and "
+                         "the client answers: 2 KeyUpdates each way, each side's traffic secret is updated twice "
+                         "(SSL_key_update through ctypes)"))
+    tls12.append(S("tls13-early-data", 20063, "TLS 1.3 full handshake, then a PSK resumption with 0-RTT early data "
+                   "accepted by the server, more data after the handshake; needs the key log",
+                   version="1.3", tls13="TLS_AES_128_GCM_SHA256", conns=2, resume=True, rsa_key=None,
+                   plan=plan_early(False), early_data="accept",
+                   notes="connection 2 resumes connection 1 and sends its first request as 0-RTT early data "
+                         "(two records under CLIENT_EARLY_TRAFFIC_SECRET, then EndOfEarlyData); the server accepted "
+                         "it, so client_* include the early bytes (SSL_write_early_data/SSL_read_early_data "
+                         "through ctypes)"))
+    tls12.append(S("tls13-early-data-rejected", 20064, "TLS 1.3 PSK resumption whose 0-RTT early data the server "
+                   "rejects (PSK accepted, early data skipped); the client sends the request again after the "
+                   "handshake; needs the key log",
+                   version="1.3", tls13="TLS_AES_128_GCM_SHA256", conns=2, resume=True, rsa_key=None,
+                   plan=plan_early(True), early_data="reject",
+                   notes="connection 2 resumes connection 1 and sends its first request as 0-RTT early data; the "
+                         "server does not take early data (no early_data in EncryptedExtensions, no "
+                         "EndOfEarlyData) and skips those records; client_* are only what the server received, "
+                         "the rejected bytes are in client_early_rejected_*; the request is sent again after the "
+                         "handshake"))
+    tls12.append(S("tls13-client-cert", 20065, "TLS 1.3 with a client certificate (server requires it); needs the "
+                   "key log",
+                   version="1.3", tls13="TLS_AES_128_GCM_SHA256", client_cert=True, rsa_key=None,
+                   notes="encrypted CertificateRequest, client Certificate + CertificateVerify "
+                         "(keys/client-rsa2048.crt)"))
+    tls12.append(S("tls12-dhe-rsa-aes256gcm", 20066, "TLS 1.2 DHE-RSA-AES256-GCM-SHA384 (finite-field DHE, "
+                   "ffdhe2048; forward secret, needs the key log)",
+                   ciphers="DHE-RSA-AES256-GCM-SHA384", dh_auto=True, rsa_key=None))
+    tls12.append(S("tls12-ecdhe-ecdsa-aes128ccm", 20067, "TLS 1.2 ECDHE-ECDSA-AES128-CCM, P-256 ECDSA certificate "
+                   "(needs the key log)",
+                   ciphers="ECDHE-ECDSA-AES128-CCM", cert="server-ecdsa-p256", rsa_key=None))
+    tls12.append(S("tls12-psk-aes128gcm", 20068, "TLS 1.2 plain PSK, PSK-AES128-GCM-SHA256 (no certificate; "
+                   "decryptable with the PSK or the key log)",
+                   ciphers="PSK-AES128-GCM-SHA256", cert=None, psk=PSK_HEX, rsa_key=None,
+                   notes="psk_identity tlsscope-client, identity hint tlsscope (SSL_CTX_set_psk_*_callback "
+                         "through ctypes)"))
+    tls12.append(S("tls12-psk-aes128cbc-sha256", 20069, "TLS 1.2 plain PSK, PSK-AES128-CBC-SHA256 with "
+                   "encrypt-then-MAC (no certificate; decryptable with the PSK or the key log)",
+                   ciphers="PSK-AES128-CBC-SHA256", cert=None, psk=PSK_HEX, rsa_key=None,
+                   notes="psk_identity tlsscope-client, identity hint tlsscope; encrypt_then_mac negotiated",
+                   extra={"encrypt_then_mac": True}))
     return tls12
 
 
@@ -900,7 +1154,8 @@ def make_python_sample(spec: Spec) -> None:
     if spec.resume:
         for i, e in enumerate(entries):
             e["notes"] = ("full handshake" if i == 0 else "resumed: " + spec.notes)
-    write_truth(spec.name, pcap.name, spec.desc, entries, spec.rsa_key, "EN10MB (1)")
+    write_truth(spec.name, pcap.name, spec.desc, entries, spec.rsa_key, "EN10MB (1)",
+                {"psk": spec.psk} if spec.psk else None)
 
 
 def make_gnutls_sample(name, port, desc, priority, ossl_name, cbc) -> None:

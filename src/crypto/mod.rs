@@ -5,3 +5,4 @@ pub mod keys;
 pub mod prf;
 pub mod record;
 pub mod secrets;
+pub mod tls13;

@@ -14,9 +14,12 @@ pub struct Secrets {
     pub keylog: KeyLog,
     by_session_id: HashMap<Vec<u8>, Vec<u8>>,
     by_ticket: HashMap<Vec<u8>, Vec<u8>>,
-    /// (client random, master secret) of every handshake whose master secret is known,
-    /// in the order they completed.
-    recovered: Vec<(Vec<u8>, Vec<u8>)>,
+    /// `--psk`: the pre-shared key of plain PSK and RSA-PSK suites.
+    pub psk: Option<Vec<u8>>,
+    /// Key log lines for the handshakes whose secrets are known, in the order they
+    /// became known, once per (label, client random).
+    recovered: Vec<String>,
+    recovered_seen: std::collections::HashSet<(u8, Vec<u8>)>,
 }
 
 impl Secrets {
@@ -85,17 +88,29 @@ impl Secrets {
 
     /// Records a handshake's master secret for the `keylog` output.
     pub fn recovered(&mut self, client_random: &[u8], master: &[u8]) {
-        if !self.recovered.iter().any(|(r, _)| r == client_random) {
-            self.recovered
-                .push((client_random.to_vec(), master.to_vec()));
+        if self.recovered_seen.insert((0, client_random.to_vec())) {
+            self.recovered.push(format!(
+                "CLIENT_RANDOM {} {}",
+                hex::encode(client_random),
+                hex::encode(master)
+            ));
         }
     }
 
-    /// `CLIENT_RANDOM <random> <master>` lines (NSS key log format).
+    /// Records that a TLS 1.3 handshake in the capture has secrets in the key log: they
+    /// go to the `keylog` output (a key log filtered to the capture).
+    pub fn recovered_tls13(&mut self, client_random: &[u8]) {
+        let Some(t) = self.keylog.tls13.get(client_random) else {
+            return;
+        };
+        if self.recovered_seen.insert((1, client_random.to_vec())) {
+            self.recovered.extend(t.lines(client_random));
+        }
+    }
+
+    /// NSS key log lines: `CLIENT_RANDOM <random> <master>` for TLS ≤ 1.2, the TLS 1.3
+    /// traffic secrets as given.
     pub fn keylog_lines(&self) -> Vec<String> {
-        self.recovered
-            .iter()
-            .map(|(r, m)| format!("CLIENT_RANDOM {} {}", hex::encode(r), hex::encode(m)))
-            .collect()
+        self.recovered.clone()
     }
 }

@@ -179,6 +179,9 @@ pub struct AppDataRun {
     pub bytes: u64,
     /// Plaintext bytes, when the records were decrypted.
     pub decrypted_bytes: Option<u64>,
+    /// TLS 1.3 0-RTT data (shown as `EarlyData`).
+    #[serde(skip)]
+    pub early: bool,
 }
 
 /// What one entry of a connection's message list holds.
@@ -188,6 +191,9 @@ pub enum MessageBody {
     Handshake(Box<HandshakeMessage>),
     #[serde(serialize_with = "ser_app_data")]
     ApplicationData(AppDataRun),
+    /// TLS 1.3 0-RTT data from the client.
+    #[serde(serialize_with = "ser_app_data")]
+    EarlyData(AppDataRun),
     #[serde(serialize_with = "ser_alert")]
     Alert(AlertEntry),
     #[serde(serialize_with = "ser_ccs")]
@@ -219,8 +225,12 @@ pub enum MessageBody {
 }
 
 fn ser_app_data<S: serde::Serializer>(run: &AppDataRun, s: S) -> Result<S::Ok, S::Error> {
-    let mut v = serde_json::json!({"type": "ApplicationData", "records": run.records,
-        "bytes": run.bytes});
+    let kind = if run.early {
+        "EarlyData"
+    } else {
+        "ApplicationData"
+    };
+    let mut v = serde_json::json!({"type": kind, "records": run.records, "bytes": run.bytes});
     if let Some(d) = run.decrypted_bytes {
         v["decrypted_bytes"] = d.into();
     }
@@ -300,12 +310,29 @@ pub struct DecryptionReport {
     pub reason: String,
     pub client_finished_verified: bool,
     pub server_finished_verified: bool,
-    /// What opened the connection: `rsa_key:<file>`, `keylog`, `resumed_session_id`, `resumed_ticket`.
+    /// What opened the connection: `rsa_key:<file>`, `keylog:<file>` (master secret or
+    /// TLS 1.3 secrets), `keylog_pre_master:<file>`, `psk`, `rsa_key+psk:<file>`,
+    /// `resumed_session_id`, `resumed_ticket`.
     pub key_source: Option<String>,
     /// Records decrypted and authenticated, per side.
     pub records_decrypted: PerSide,
     /// Records whose MAC, tag or padding check failed, per side.
     pub record_failures: PerSide,
+    /// TLS 1.3 0-RTT data, when the client offered it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub early_data: Option<EarlyDataReport>,
+}
+
+/// The client's 0-RTT early data.
+#[derive(Debug, Clone, Serialize)]
+pub struct EarlyDataReport {
+    pub records: u64,
+    /// Bytes on the wire (record fragments).
+    pub bytes: u64,
+    /// Plaintext bytes, when the early traffic secret was known.
+    pub decrypted_bytes: Option<u64>,
+    /// Whether the server accepted it (its EncryptedExtensions), when known.
+    pub accepted: Option<bool>,
 }
 
 /// A count for each side.
@@ -348,6 +375,7 @@ impl DecryptionReport {
             key_source: None,
             records_decrypted: PerSide::default(),
             record_failures: PerSide::default(),
+            early_data: None,
         }
     }
 }

@@ -74,6 +74,7 @@ pub fn summary(report: &Report) -> String {
         "S→C",
         "state",
         "decryption",
+        "key source",
     ]);
     for c in &report.connections {
         t.add_row(vec![
@@ -90,9 +91,25 @@ pub fn summary(report: &Report) -> String {
             c.tcp.server_bytes.to_string(),
             state_text(c),
             c.decryption.status.to_string(),
+            c.decryption
+                .key_source
+                .as_deref()
+                .map(short_source)
+                .unwrap_or_else(|| "-".into()),
         ]);
     }
     format!("{}\n{}\n{}", capture_line(report), t, warnings(report))
+}
+
+/// A key source without the folders of its file: `keylog: sslkeys.log`.
+fn short_source(source: &str) -> String {
+    match source.split_once(':') {
+        Some((kind, file)) => {
+            let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+            format!("{kind}: {name}")
+        }
+        None => source.to_string(),
+    }
 }
 
 fn endpoint(ip: &str, port: u16) -> String {
@@ -172,6 +189,20 @@ pub fn inspect(report: &Report) -> String {
             "decryption",
             format!("{}: {}", c.decryption.status, c.decryption.reason),
         );
+        if let Some(source) = &c.decryption.key_source {
+            fact("key source", source.clone());
+        }
+        if let Some(e) = &c.decryption.early_data {
+            let what = match (e.decrypted_bytes, e.accepted) {
+                (Some(p), Some(false)) => format!("{p} bytes decrypted, rejected by the server"),
+                (Some(p), _) => format!("{p} bytes decrypted"),
+                (None, _) => "not decrypted (no CLIENT_EARLY_TRAFFIC_SECRET)".to_string(),
+            };
+            fact(
+                "early data",
+                format!("{} records, {} bytes: {what}", e.records, e.bytes),
+            );
+        }
         for w in &c.warnings {
             fact("warning", w.clone());
         }

@@ -12,16 +12,17 @@
 
 mod crypto;
 
-pub use crypto::{FinishedCheck, KeySource, Obstacle, SessionCrypto};
+pub use crypto::{FinishedCheck, KeyChange, KeySource, Obstacle, SessionCrypto};
 
 use sha2::{Digest, Sha256};
 
-use crate::crypto::record::RecordDecryptor;
+use crate::crypto::record::{KeyChain, RecordKeys, Unlocked};
 use crate::crypto::secrets::Secrets;
 use crate::net::Endpoint;
 use crate::report::model::{
     AlertEntry, AppData, AppDataDigest, AppDataRun, ConnectionReport, DecryptionReport,
-    EndpointReport, GapReport, MessageBody, MessageEntry, PerSide, Side, TcpReport,
+    EarlyDataReport, EndpointReport, GapReport, MessageBody, MessageEntry, PerSide, Side,
+    TcpReport,
 };
 use crate::tcp::{ConnectionSummary, Direction, StreamChunk};
 use crate::tls::cipher_suite::{self, KeyExchange};
@@ -51,8 +52,8 @@ struct DirState {
     app_records: u64,
     app_bytes: u64,
     change_cipher_spec: bool,
-    /// The keys in force for this direction's records, when known.
-    cipher: Option<RecordDecryptor>,
+    /// The keys for this direction's records, when known.
+    keys: KeyChain,
     decrypted_records: u64,
     failed_records: u64,
     plaintext: Sha256,
@@ -81,7 +82,25 @@ pub struct Session {
     crypto: SessionCrypto,
     /// Decrypted application data in capture order, kept only for `follow`.
     follow: Option<Vec<(Direction, Vec<u8>)>>,
+    early: EarlyData,
 }
+
+/// The client's TLS 1.3 0-RTT data.
+#[derive(Debug, Default)]
+struct EarlyData {
+    offered: bool,
+    records: u64,
+    bytes: u64,
+    decrypted_records: u64,
+    decrypted_bytes: u64,
+    /// Decrypted early data held until the server's EncryptedExtensions say whether it
+    /// was accepted (then it is the start of the client's application data).
+    pending: Vec<u8>,
+    accepted: Option<bool>,
+}
+
+/// Early data held while its acceptance is unknown is capped (servers allow far less).
+const MAX_PENDING_EARLY_DATA: usize = 16 << 20;
 
 impl Session {
     /// `follow`: keep the decrypted application data for `tlsscope follow`.
@@ -103,6 +122,7 @@ impl Session {
             first_record_ts: None,
             crypto: SessionCrypto::default(),
             follow: follow.then(Vec::new),
+            early: EarlyData::default(),
         }
     }
 
@@ -178,6 +198,13 @@ impl Session {
         }
     }
 
+    /// The ClientHello offered TLS 1.3.
+    fn offers_tls13(&self) -> bool {
+        self.client_hello
+            .as_ref()
+            .is_some_and(|c| c.supported_versions().contains(&0x0304))
+    }
+
     /// TLS 1.3 (or a draft) was negotiated; a HelloRetryRequest already says so.
     fn is_tls13(&self) -> bool {
         self.server_hello
@@ -222,26 +249,115 @@ impl Session {
             );
             return;
         }
-        let Some(cipher) = self.dirs[i].cipher.as_mut() else {
-            self.on_ciphertext(direction, rec, ts);
-            return;
-        };
-        match cipher.decrypt(rec.content_type, rec.version, rec.fragment) {
-            Ok(plain) => {
+        let early = self.crypto.in_early_data(direction);
+        match self.dirs[i]
+            .keys
+            .decrypt(rec.content_type, rec.version, rec.fragment)
+        {
+            Unlocked::Opened { opened, switched } => {
                 self.dirs[i].decrypted_records += 1;
-                self.on_plaintext(direction, rec.content_type, &plain, ts, secrets, true);
+                if switched {
+                    self.crypto.tls13_switched(direction);
+                    self.apply_key_changes();
+                }
+                let early = early && !switched;
+                if early {
+                    self.early.records += 1;
+                    self.early.bytes += rec.fragment.len() as u64;
+                }
+                if early && opened.content_type == record::APPLICATION_DATA {
+                    self.on_early_data(direction, rec.fragment.len(), &opened.data, ts);
+                } else {
+                    self.on_plaintext(
+                        direction,
+                        opened.content_type,
+                        &opened.data,
+                        ts,
+                        secrets,
+                        true,
+                    );
+                }
             }
-            Err(e) => {
+            Unlocked::NoKeys if early => {
+                self.early.records += 1;
+                self.early.bytes += rec.fragment.len() as u64;
+                self.early_run(direction, ts, rec.fragment.len() as u64, None);
+            }
+            Unlocked::NoKeys => self.on_ciphertext(direction, rec, ts),
+            Unlocked::Failed(e) => {
                 let d = &mut self.dirs[i];
                 d.failed_records += 1;
                 if d.failed_records == 1 {
-                    let seq = cipher_seq(d);
-                    self.warn(
-                        direction,
-                        format!("record {seq} after ChangeCipherSpec: {e}"),
-                    );
+                    let seq = d.keys.seq();
+                    let when = if self.is_tls13() {
+                        "under its traffic keys"
+                    } else {
+                        "after ChangeCipherSpec"
+                    };
+                    self.warn(direction, format!("record {seq} {when}: {e}"));
                 }
                 self.on_ciphertext(direction, rec, ts);
+            }
+        }
+    }
+
+    /// Applies the key changes the handshake crypto decided on.
+    fn apply_key_changes(&mut self) {
+        for (dir, change) in std::mem::take(&mut self.crypto.changes) {
+            let chain = &mut self.dirs[dir.index()].keys;
+            match change {
+                KeyChange::Install(k) => chain.install(k),
+                KeyChange::Alternatives(v) => chain.install_alternatives(v),
+                KeyChange::Next(k) => chain.expect_next(k),
+                KeyChange::Update => {
+                    if let Err(e) = chain.key_update() {
+                        self.warn(dir, format!("KeyUpdate: {e}"));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Decrypted 0-RTT application data from the client.
+    fn on_early_data(&mut self, direction: Direction, wire: usize, data: &[u8], ts: i64) {
+        self.early.decrypted_records += 1;
+        self.early.decrypted_bytes += data.len() as u64;
+        match self.early.accepted {
+            Some(true) => self.add_plaintext(direction, data),
+            Some(false) => {}
+            None => {
+                if self.early.pending.len() + data.len() <= MAX_PENDING_EARLY_DATA {
+                    self.early.pending.extend_from_slice(data);
+                }
+            }
+        }
+        self.early_run(direction, ts, wire as u64, Some(data.len()));
+    }
+
+    /// The server said whether it accepted the early data (or the capture ended).
+    fn decide_early_data(&mut self, accepted: bool) {
+        if self.early.accepted.is_some() {
+            return;
+        }
+        self.early.accepted = Some(accepted);
+        let pending = std::mem::take(&mut self.early.pending);
+        if accepted && !pending.is_empty() {
+            if let Some(c) = self.client_hello_dir {
+                self.add_plaintext(c, &pending);
+            }
+        }
+    }
+
+    /// Decrypted application data of one direction: hashed, counted, kept for `follow`.
+    fn add_plaintext(&mut self, direction: Direction, p: &[u8]) {
+        let d = &mut self.dirs[direction.index()];
+        d.plaintext.update(p);
+        d.plaintext_bytes += p.len() as u64;
+        d.plaintext_records += 1;
+        if let Some(f) = &mut self.follow {
+            match f.last_mut() {
+                Some((last, data)) if *last == direction => data.extend_from_slice(p),
+                _ => f.push((direction, p.to_vec())),
             }
         }
     }
@@ -299,7 +415,9 @@ impl Session {
                 }
             }
             record::CHANGE_CIPHER_SPEC => {
-                let tls13 = self.is_tls13();
+                // TLS 1.3's compatibility CCS can come before the ServerHello (after a
+                // ClientHello with early data); a TLS ≤ 1.2 one never does.
+                let tls13 = self.is_tls13() || (self.server_hello.is_none() && self.offers_tls13());
                 let keys = if tls13 {
                     None
                 } else {
@@ -311,7 +429,10 @@ impl Session {
                 if !tls13 {
                     d.encrypted = true;
                     d.encrypted_handshakes = 0;
-                    d.cipher = keys;
+                    match keys {
+                        Some(k) => d.keys.install(RecordKeys::Tls12(k)),
+                        None => d.keys.clear(),
+                    }
                 }
                 self.push_message(direction, ts, MessageBody::ChangeCipherSpec {});
             }
@@ -335,16 +456,11 @@ impl Session {
             record::APPLICATION_DATA => {
                 let plain = decrypted.then_some(fragment);
                 if let Some(p) = plain {
-                    let d = &mut self.dirs[i];
-                    d.plaintext.update(p);
-                    d.plaintext_bytes += p.len() as u64;
-                    d.plaintext_records += 1;
-                    if let Some(f) = &mut self.follow {
-                        match f.last_mut() {
-                            Some((last, data)) if *last == direction => data.extend_from_slice(p),
-                            _ => f.push((direction, p.to_vec())),
-                        }
+                    if self.side_of(direction) == Side::Client {
+                        // Data after the early data: the server took the early data.
+                        self.decide_early_data(true);
                     }
+                    self.add_plaintext(direction, p);
                 }
                 self.app_data_run(direction, ts, fragment.len() as u64, plain.map(|p| p.len()));
             }
@@ -371,13 +487,32 @@ impl Session {
 
     /// Counts application data, merging consecutive records of one direction.
     fn app_data_run(&mut self, direction: Direction, ts: i64, wire: u64, plain: Option<usize>) {
+        self.data_run(direction, ts, wire, plain, false)
+    }
+
+    /// Counts 0-RTT early data, merging consecutive records.
+    fn early_run(&mut self, direction: Direction, ts: i64, wire: u64, plain: Option<usize>) {
+        self.data_run(direction, ts, wire, plain, true)
+    }
+
+    fn data_run(
+        &mut self,
+        direction: Direction,
+        ts: i64,
+        wire: u64,
+        plain: Option<usize>,
+        early: bool,
+    ) {
         if let Some(MessageEntry {
             direction: last_dir,
-            body: MessageBody::ApplicationData(run),
+            body: MessageBody::ApplicationData(run) | MessageBody::EarlyData(run),
             ..
         }) = self.messages.last_mut()
         {
-            if *last_dir == direction && run.decrypted_bytes.is_some() == plain.is_some() {
+            if *last_dir == direction
+                && run.decrypted_bytes.is_some() == plain.is_some()
+                && run.early == early
+            {
                 run.records += 1;
                 run.bytes += wire;
                 if let (Some(d), Some(p)) = (&mut run.decrypted_bytes, plain) {
@@ -386,15 +521,18 @@ impl Session {
                 return;
             }
         }
-        self.push_message(
-            direction,
-            ts,
-            MessageBody::ApplicationData(AppDataRun {
-                records: 1,
-                bytes: wire,
-                decrypted_bytes: plain.map(|p| p as u64),
-            }),
-        );
+        let run = AppDataRun {
+            records: 1,
+            bytes: wire,
+            decrypted_bytes: plain.map(|p| p as u64),
+            early,
+        };
+        let body = if early {
+            MessageBody::EarlyData(run)
+        } else {
+            MessageBody::ApplicationData(run)
+        };
+        self.push_message(direction, ts, body);
     }
 
     /// One whole handshake message (header included).
@@ -412,6 +550,7 @@ impl Session {
         if let Some(check) = check {
             self.dirs[direction.index()].finished = Some(check);
         }
+        self.apply_key_changes();
         match parsed {
             Ok(m) => self.on_message(direction, m, ts),
             Err(e) => {
@@ -436,6 +575,15 @@ impl Session {
             HandshakeMessage::ClientHello(ch) if self.client_hello.is_none() => {
                 self.client_hello_dir = Some(direction);
                 self.client_hello = Some((**ch).clone());
+                if self.crypto.in_early_data(direction) {
+                    // 0-RTT: the client's next records are encrypted already.
+                    self.early.offered = true;
+                    self.dirs[direction.index()].encrypted = true;
+                }
+            }
+            HandshakeMessage::EncryptedExtensions { extensions } if self.early.offered => {
+                let accepted = extensions.iter().any(|e| e.id == extensions::EARLY_DATA);
+                self.decide_early_data(accepted);
             }
             HandshakeMessage::ServerHello(sh) => {
                 let retry = sh.hello_retry_request;
@@ -533,6 +681,10 @@ impl Session {
         }
         for a in &mut self.alerts {
             a.side = side(a.direction);
+        }
+        if self.early.offered {
+            // No word from the server: the early data counts as sent.
+            self.decide_early_data(true);
         }
         let c = client_dir.index();
         let s = client_dir.other().index();
@@ -742,6 +894,15 @@ impl Session {
             server: sd.failed_records,
         };
         r.key_source = self.crypto.source.as_ref().map(KeySource::describe);
+        if self.early.offered {
+            r.early_data = Some(EarlyDataReport {
+                records: self.early.records,
+                bytes: self.early.bytes,
+                decrypted_bytes: (self.early.decrypted_records > 0)
+                    .then_some(self.early.decrypted_bytes),
+                accepted: self.early.accepted,
+            });
+        }
         let decrypted = cd.decrypted_records + sd.decrypted_records;
         let failures = cd.failed_records + sd.failed_records;
         let finished_failed = cd.finished == Some(FinishedCheck::Failed)
@@ -757,7 +918,7 @@ impl Session {
             } else {
                 ("decrypted", why)
             }
-        } else if self.crypto.master_known() && (finished_failed || failures > 0) {
+        } else if self.crypto.secret_known() && (finished_failed || failures > 0) {
             (
                 "key_mismatch",
                 "the master secret does not verify: wrong key or corrupt records".to_string(),
@@ -790,8 +951,4 @@ impl DirState {
             ..Default::default()
         }
     }
-}
-
-fn cipher_seq(d: &DirState) -> u64 {
-    d.cipher.as_ref().map(|c| c.seq()).unwrap_or(0)
 }

@@ -221,7 +221,10 @@ impl HandshakeMessage {
                 let lifetime_hint = r.u32()?;
                 if ctx.tls13() {
                     let age_add = r.u32()?;
-                    r.vec8()?;
+                    // The ticket nonce came in draft 21.
+                    if !matches!(ctx.version, Some(v) if v >> 8 == 0x7f && v & 0xff < 21) {
+                        r.vec8()?;
+                    }
                     let ticket = r.vec16()?;
                     let extensions = parse_extensions(r.vec16()?, HelloKind::Encrypted)?;
                     HandshakeMessage::NewSessionTicket {

@@ -38,8 +38,28 @@ impl AeadState {
         key: &[u8],
         iv: &[u8],
     ) -> Result<Self, String> {
+        Self::keyed(cipher, mode, key, iv, mode != CipherMode::Poly1305)
+    }
+
+    /// Keys a TLS 1.3 AEAD: every suite uses the 12-byte IV XOR the sequence
+    /// number as its nonce (RFC 8446 §5.3).
+    pub(super) fn new_tls13(
+        cipher: BulkCipher,
+        mode: CipherMode,
+        key: &[u8],
+        iv: &[u8],
+    ) -> Result<Self, String> {
+        Self::keyed(cipher, mode, key, iv, false)
+    }
+
+    fn keyed(
+        cipher: BulkCipher,
+        mode: CipherMode,
+        key: &[u8],
+        iv: &[u8],
+        explicit_nonce: bool,
+    ) -> Result<Self, String> {
         let aead = Aead::new(cipher, mode, key)?;
-        let explicit_nonce = mode != CipherMode::Poly1305;
         let mut fixed_iv = [0u8; 12];
         if explicit_nonce {
             check_iv(iv, 4)?;
@@ -54,6 +74,28 @@ impl AeadState {
             fixed_iv,
             explicit_nonce,
         })
+    }
+
+    /// TLS 1.3: decrypts record `seq` with `aad` (the record header, or nothing in
+    /// early drafts); returns the inner plaintext, padding and type still on.
+    pub(super) fn open_tls13(
+        &self,
+        seq: u64,
+        aad: &[u8],
+        fragment: &[u8],
+    ) -> Result<Vec<u8>, RecordError> {
+        if fragment.len() < self.tag_len {
+            return Err(RecordError::TooShort);
+        }
+        let mut nonce = self.fixed_iv;
+        nonce[4..]
+            .iter_mut()
+            .zip(seq.to_be_bytes())
+            .for_each(|(n, s)| *n ^= s);
+        let (ciphertext, tag) = fragment.split_at(fragment.len() - self.tag_len);
+        let mut out = ciphertext.to_vec();
+        self.aead.open(&nonce, aad, &mut out, tag)?;
+        Ok(out)
     }
 
     /// Builds the record's nonce, then decrypts and checks the fragment.

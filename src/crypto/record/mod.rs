@@ -31,20 +31,26 @@
 //! per-record dispatch, the errors and the MAC / AAD header; `mac.rs` the TLS
 //! HMAC and SSL 3.0 MAC; `stream.rs` the NULL and RC4 ciphers; `cbc.rs` the
 //! CBC constructions (padding, IV chaining, Encrypt-then-MAC); `aead.rs` GCM,
-//! CCM and ChaCha20-Poly1305.
+//! CCM and ChaCha20-Poly1305; `tls13.rs` TLS 1.3 record protection; `chain.rs`
+//! a direction's keys over time (ChangeCipherSpec, TLS 1.3 key changes).
 
 mod aead;
 mod cbc;
+mod chain;
 mod mac;
 mod stream;
 #[cfg(test)]
 mod testutil;
+mod tls13;
 
 use std::fmt;
 
 use aes::cipher::KeyInit;
 use aes_gcm::aead::consts::U16;
 use rc4::Rc4;
+
+pub use self::chain::{KeyChain, RecordKeys, Unlocked};
+pub use self::tls13::{Opened, Tls13Decryptor};
 
 use self::aead::AeadState;
 use self::cbc::CbcState;
@@ -65,6 +71,12 @@ pub enum RecordError {
     /// number of blocks.
     #[error("record too short for its cipher")]
     TooShort,
+    /// Longer than any protected record may be (2^14 + 256 bytes in TLS 1.3).
+    #[error("record longer than the protocol allows")]
+    TooLong,
+    /// TLS 1.3: the decrypted record is all zeros, with no content type.
+    #[error("decrypted TLS 1.3 record has no content type")]
+    NoContentType,
 }
 
 /// The suite / version / key combination cannot be decrypted by this module.

@@ -8,10 +8,17 @@
 //!        keys = PRF(master, "key expansion", y + x)  → installed at each ChangeCipherSpec
 //!        Finished = PRF(master, "client finished" | "server finished", Hash(transcript))
 //! ```
+//!
+//! The master secret can also come from a key log (`CLIENT_RANDOM`, or the pre-master
+//! secret by `PMS_CLIENT_RANDOM` / `RSA`), from `--psk` (PSK and RSA-PSK suites), or
+//! from an earlier session the connection resumes. TLS 1.3 is in `tls13.rs`: there the
+//! key log gives the traffic secrets themselves.
+
+mod tls13;
 
 use crate::crypto::keys::decrypt_pre_master;
 use crate::crypto::prf::{self, PrfKind};
-use crate::crypto::record::RecordDecryptor;
+use crate::crypto::record::{RecordDecryptor, RecordKeys};
 use crate::crypto::secrets::Secrets;
 use crate::tcp::Direction;
 use crate::tls::cipher_suite::{self, CipherSuite, KeyExchange};
@@ -23,11 +30,21 @@ use crate::tls::handshake::{
 };
 use crate::tls::hello::ServerHello;
 
+use self::tls13::Tls13State;
+
 /// Where a connection's master secret came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeySource {
+    /// z decrypted with this RSA key file.
     RsaKey(String),
-    KeyLog,
+    /// The master secret (TLS ≤ 1.2) or traffic secrets (TLS 1.3) from this key log.
+    KeyLog(String),
+    /// z from this key log (`PMS_CLIENT_RANDOM` or `RSA`).
+    KeyLogPreMaster(String),
+    /// `--psk` (plain PSK suites).
+    Psk,
+    /// RSA-PSK: z from this RSA key file, with `--psk`.
+    RsaKeyAndPsk(String),
     SessionId,
     Ticket,
 }
@@ -36,11 +53,27 @@ impl KeySource {
     pub fn describe(&self) -> String {
         match self {
             KeySource::RsaKey(path) => format!("rsa_key:{path}"),
-            KeySource::KeyLog => "keylog".into(),
+            KeySource::KeyLog(src) => format!("keylog:{src}"),
+            KeySource::KeyLogPreMaster(src) => format!("keylog_pre_master:{src}"),
+            KeySource::Psk => "psk".into(),
+            KeySource::RsaKeyAndPsk(path) => format!("rsa_key+psk:{path}"),
             KeySource::SessionId => "resumed_session_id".into(),
             KeySource::Ticket => "resumed_ticket".into(),
         }
     }
+}
+
+/// A change to one direction's record keys, for the session to apply.
+#[derive(Debug)]
+pub enum KeyChange {
+    /// These keys are in force from the next record.
+    Install(RecordKeys),
+    /// One of these is in force (TLS 1.3 early data: one per offered suite).
+    Alternatives(Vec<RecordKeys>),
+    /// The sender switches to these next.
+    Next(RecordKeys),
+    /// TLS 1.3 KeyUpdate: the next generation of the keys in force.
+    Update,
 }
 
 /// Why a connection could not be opened (the last reason wins).
@@ -86,6 +119,10 @@ pub struct SessionCrypto {
     /// Keys waiting for each direction's ChangeCipherSpec.
     pending: [Option<RecordDecryptor>; 2],
     pending_tickets: Vec<Vec<u8>>,
+    /// TLS 1.3 (or a HelloRetryRequest towards it) was negotiated.
+    tls13: Option<Tls13State>,
+    /// TLS 1.3 key changes the session has yet to apply.
+    pub changes: Vec<(Direction, KeyChange)>,
     pub obstacle: Option<Obstacle>,
     pub warnings: Vec<String>,
     pub handshakes: u32,
@@ -94,10 +131,6 @@ pub struct SessionCrypto {
 impl SessionCrypto {
     fn prf_kind(&self) -> Option<PrfKind> {
         self.suite.map(|s| PrfKind::for_suite(self.version, s))
-    }
-
-    pub fn master_known(&self) -> bool {
-        self.master.is_some()
     }
 
     /// A handshake message (clear or decrypted) from `dir`: `raw` is what the transcript
@@ -112,6 +145,12 @@ impl SessionCrypto {
         secrets: &mut Secrets,
     ) -> Option<FinishedCheck> {
         let body = raw.get(4..).unwrap_or(&[]);
+        if let Some(t) = &self.tls13 {
+            let second_hello = msg_type == CLIENT_HELLO && t.awaits_second_client_hello();
+            if msg_type != CLIENT_HELLO || second_hello {
+                return self.tls13_message(dir, msg_type, msg, raw, secrets);
+            }
+        }
         let mut check = None;
         match (msg_type, msg) {
             (HELLO_REQUEST, _) => return None, // not in the transcript (RFC 5246 §7.4.1.1)
@@ -124,11 +163,12 @@ impl SessionCrypto {
                     self.offered_ticket = ch.session_ticket.clone();
                     self.client_ems = ch.has_extension(EXTENDED_MASTER_SECRET);
                     self.client_etm = ch.has_extension(ENCRYPT_THEN_MAC);
+                    self.tls13_client_hello(dir, ch, secrets);
                 }
             }
             (SERVER_HELLO, Some(HandshakeMessage::ServerHello(sh))) => {
                 self.transcript.extend_from_slice(raw);
-                self.read_server_hello(sh, secrets);
+                self.read_server_hello(sh, raw, secrets);
                 return None;
             }
             (CERTIFICATE, _) if Some(dir) != self.client => {
@@ -151,7 +191,7 @@ impl SessionCrypto {
             (CLIENT_KEY_EXCHANGE, _) => {
                 self.transcript.extend_from_slice(raw);
                 if self.master.is_none() {
-                    self.rsa_master(body, secrets);
+                    self.master_from_key_exchange(body, secrets);
                 }
                 return None;
             }
@@ -186,6 +226,7 @@ impl SessionCrypto {
             warnings: std::mem::take(&mut self.warnings),
             handshakes: self.handshakes + 1,
             server_modulus: self.server_modulus.take(),
+            changes: std::mem::take(&mut self.changes),
             client: Some(client),
             ..Default::default()
         };
@@ -205,15 +246,16 @@ impl SessionCrypto {
         }
     }
 
-    fn read_server_hello(&mut self, sh: &ServerHello, secrets: &mut Secrets) {
+    fn read_server_hello(&mut self, sh: &ServerHello, raw: &[u8], secrets: &mut Secrets) {
         self.version = sh.version();
         self.server_random = sh.random.clone();
         self.session_id = sh.session_id.clone();
         self.suite = cipher_suite::lookup(sh.suite_id());
         self.ems = self.client_ems && sh.has_extension(EXTENDED_MASTER_SECRET);
         self.etm = self.client_etm && sh.has_extension(ENCRYPT_THEN_MAC);
-        if self.version > 0x0303 || self.version < 0x0300 {
-            return; // TLS 1.3 and drafts: a later stage
+        if self.version > 0x0303 || self.version < 0x0300 || sh.hello_retry_request {
+            self.tls13_server_hello(sh, raw, secrets);
+            return;
         }
         // The master secret may be known already: from a key log, or a resumed session.
         let resumed_id = (!self.session_id.is_empty()
@@ -221,8 +263,8 @@ impl SessionCrypto {
             .then(|| secrets.session(&self.session_id))
             .flatten();
         if let Some(m) = secrets.keylog.master_secrets.get(&self.client_random) {
-            self.master = Some(m.clone());
-            self.source = Some(KeySource::KeyLog);
+            self.master = Some(m.secret.clone());
+            self.source = Some(KeySource::KeyLog(m.source.to_string()));
         } else if let Some(m) = resumed_id {
             self.master = Some(m.clone());
             self.source = Some(KeySource::SessionId);
@@ -237,39 +279,102 @@ impl SessionCrypto {
         }
     }
 
-    /// z from the ClientKeyExchange with the server's key, then the master secret.
-    fn rsa_master(&mut self, body: &[u8], secrets: &mut Secrets) {
+    /// The master secret from the ClientKeyExchange: z from a key log, the server's RSA
+    /// key, or `--psk`.
+    fn master_from_key_exchange(&mut self, body: &[u8], secrets: &mut Secrets) {
         let Some(suite) = self.suite else { return };
-        if !matches!(
-            suite.key_exchange,
-            KeyExchange::Rsa | KeyExchange::RsaExport
-        ) {
-            self.obstacle = Some(Obstacle::NotRsa(format!(
-                "key exchange is {:?}, not RSA: a key log is needed",
-                suite.key_exchange
-            )));
-            return;
+        match self.pre_master(suite, body, secrets) {
+            Ok((pms, source)) => {
+                let Some(kind) = self.prf_kind() else { return };
+                let master = if self.ems {
+                    let hash = prf::session_hash(kind, &self.transcript);
+                    prf::extended_master_secret(kind, &pms, &hash)
+                } else {
+                    prf::master_secret(kind, &pms, &self.client_random, &self.server_random)
+                };
+                self.master = Some(master.to_vec());
+                self.source = Some(source);
+                self.derive(secrets);
+            }
+            Err(o) => self.obstacle = Some(o),
+        }
+    }
+
+    /// z, and where it came from.
+    fn pre_master(
+        &mut self,
+        suite: &CipherSuite,
+        body: &[u8],
+        secrets: &mut Secrets,
+    ) -> Result<(Vec<u8>, KeySource), Obstacle> {
+        if let Some(p) = secrets.keylog.pre_master_secrets.get(&self.client_random) {
+            return Ok((
+                p.secret.clone(),
+                KeySource::KeyLogPreMaster(p.source.to_string()),
+            ));
+        }
+        let mut r = Reader::new(body, "ClientKeyExchange");
+        match suite.key_exchange {
+            KeyExchange::Rsa | KeyExchange::RsaExport => {
+                // SSL 3.0 sends the bare ciphertext; TLS prefixes it with two length bytes.
+                let ciphertext = match r.vec16() {
+                    Ok(ct) if self.version != 0x0300 && r.is_empty() => ct,
+                    _ => body,
+                };
+                self.rsa_pre_master(ciphertext, secrets)
+            }
+            KeyExchange::Psk => {
+                let psk = secrets.psk.as_ref().ok_or_else(|| {
+                    Obstacle::NoKey("PSK key exchange: the pre-shared key is needed (--psk)".into())
+                })?;
+                Ok((psk_pre_master(&vec![0; psk.len()], psk), KeySource::Psk))
+            }
+            KeyExchange::RsaPsk => {
+                let ciphertext = r
+                    .vec16()
+                    .and_then(|_identity| r.vec16())
+                    .map_err(|e| Obstacle::Unsupported(e.to_string()))?;
+                let psk = secrets.psk.clone().ok_or_else(|| {
+                    Obstacle::NoKey(
+                        "RSA-PSK key exchange: the pre-shared key is needed (--psk)".into(),
+                    )
+                })?;
+                let (rsa_part, source) = self.rsa_pre_master(ciphertext, secrets)?;
+                let source = match source {
+                    KeySource::RsaKey(path) => KeySource::RsaKeyAndPsk(path),
+                    other => other,
+                };
+                Ok((psk_pre_master(&rsa_part, &psk), source))
+            }
+            kx => Err(Obstacle::NotRsa(format!(
+                "key exchange is {kx:?}: a key log with this session's secrets is needed"
+            ))),
+        }
+    }
+
+    /// The RSA-encrypted z: from a key log's `RSA` line, else the server's key.
+    fn rsa_pre_master(
+        &mut self,
+        ciphertext: &[u8],
+        secrets: &mut Secrets,
+    ) -> Result<(Vec<u8>, KeySource), Obstacle> {
+        if let Some(p) = ciphertext
+            .get(..8)
+            .and_then(|id| secrets.keylog.rsa_pre_master_secrets.get(id))
+        {
+            return Ok((
+                p.secret.clone(),
+                KeySource::KeyLogPreMaster(p.source.to_string()),
+            ));
         }
         if !secrets.has_keys() {
-            self.obstacle = Some(Obstacle::NoKey("no RSA private key was given".into()));
-            return;
+            return Err(Obstacle::NoKey("no RSA private key was given".into()));
         }
-        // SSL 3.0 sends the bare ciphertext; TLS prefixes it with two length bytes.
-        let ciphertext = if self.version == 0x0300 {
-            body
-        } else {
-            let mut r = Reader::new(body, "ClientKeyExchange");
-            match r.vec16() {
-                Ok(ct) if r.is_empty() => ct,
-                _ => body,
-            }
-        };
         let candidates = secrets.candidate_keys(self.server_modulus.as_deref());
         if candidates.is_empty() {
-            self.obstacle = Some(Obstacle::NoKey(
+            return Err(Obstacle::NoKey(
                 "no loaded key matches the server's certificate".into(),
             ));
-            return;
         }
         for i in candidates {
             let Ok(pms) = decrypt_pre_master(&secrets.keys[i], ciphertext) else {
@@ -282,20 +387,14 @@ impl SessionCrypto {
                     self.client_version
                 ));
             }
-            let Some(kind) = self.prf_kind() else { return };
-            let master = if self.ems {
-                prf::extended_master_secret(kind, &pms, &prf::session_hash(kind, &self.transcript))
-            } else {
-                prf::master_secret(kind, &pms, &self.client_random, &self.server_random)
-            };
-            self.master = Some(master.to_vec());
-            self.source = Some(KeySource::RsaKey(secrets.keys[i].source.clone()));
-            self.derive(secrets);
-            return;
+            return Ok((
+                pms.to_vec(),
+                KeySource::RsaKey(secrets.keys[i].source.clone()),
+            ));
         }
-        self.obstacle = Some(Obstacle::KeyMismatch(
+        Err(Obstacle::KeyMismatch(
             "RSA decryption of the pre-master secret failed with every candidate key".into(),
-        ));
+        ))
     }
 
     /// Expands the master secret into both directions' keys.
@@ -358,8 +457,27 @@ impl SessionCrypto {
 
     /// The server chose to resume (abbreviated handshake) but we had no master secret.
     pub fn resumed_without_secret(&self) -> bool {
-        self.master.is_none() && !self.server_sent_full_handshake && !self.server_random.is_empty()
+        self.tls13.is_none()
+            && self.master.is_none()
+            && !self.server_sent_full_handshake
+            && !self.server_random.is_empty()
     }
+
+    /// Some secret for the connection is known (master secret or TLS 1.3 secrets).
+    pub fn secret_known(&self) -> bool {
+        self.master.is_some() || self.tls13.as_ref().is_some_and(Tls13State::has_secrets)
+    }
+}
+
+/// The PSK pre-master secret (RFC 4279 §2): `other_secret` and the PSK, each with a
+/// two-byte length (`other_secret` is N zeros for plain PSK, z for RSA-PSK).
+fn psk_pre_master(other: &[u8], psk: &[u8]) -> Vec<u8> {
+    let mut pms = Vec::with_capacity(4 + other.len() + psk.len());
+    pms.extend_from_slice(&(other.len() as u16).to_be_bytes());
+    pms.extend_from_slice(other);
+    pms.extend_from_slice(&(psk.len() as u16).to_be_bytes());
+    pms.extend_from_slice(psk);
+    pms
 }
 
 /// The RSA modulus of the server's leaf (first) certificate.

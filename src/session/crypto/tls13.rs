@@ -1,0 +1,323 @@
+//! TLS 1.3 handshakes (RFC 8446): which traffic secret protects each direction when,
+//! the transcript, and the check of both Finished messages.
+//!
+//! A passive reader cannot run the key schedule (it lacks the (EC)DHE secret), so the
+//! traffic secrets come from a key log, by client random. What is left is to know when
+//! each side switches:
+//!
+//! ```text
+//!  client: ClientHello ─[early secret: 0-RTT data … EndOfEarlyData]─ [client handshake
+//!          secret: Certificate, CertificateVerify, Finished] ─ [application secret_0,
+//!          then _1, _2 … after each KeyUpdate]
+//!  server: ServerHello ─[server handshake secret: EncryptedExtensions … Finished]─
+//!          [application secret_0, _1 …]
+//! ```
+//! The transcript runs from the ClientHello to the client's Finished; after a
+//! HelloRetryRequest the first ClientHello is replaced by its hash (§4.4.1).
+
+use super::{FinishedCheck, KeyChange, KeySource, Obstacle, SessionCrypto};
+use crate::crypto::keylog::Tls13Secrets;
+use crate::crypto::record::{RecordKeys, Tls13Decryptor};
+use crate::crypto::secrets::Secrets;
+use crate::crypto::tls13::{self, SuiteHash, Tls13Variant};
+use crate::tcp::Direction;
+use crate::tls::cipher_suite::{self, CipherSuite};
+use crate::tls::extensions::EARLY_DATA;
+use crate::tls::handshake::{
+    HandshakeMessage, END_OF_EARLY_DATA, FINISHED, KEY_UPDATE, NEW_SESSION_TICKET,
+};
+use crate::tls::hello::{ClientHello, ServerHello};
+
+/// What a TLS 1.3 connection's handshake has got to.
+#[derive(Debug, Default)]
+pub(super) struct Tls13State {
+    variant: Option<Tls13Variant>,
+    suite: Option<&'static CipherSuite>,
+    secrets: Option<Tls13Secrets>,
+    /// A HelloRetryRequest came; the second ClientHello continues this handshake.
+    retry: bool,
+    second_client_hello: bool,
+    /// The client's records are early data until its handshake keys take over.
+    pub(super) client_early: bool,
+    /// The server's EncryptedExtensions accepted the early data.
+    early_accepted: bool,
+    /// The client's Finished was seen: later messages are not in the transcript.
+    done: bool,
+}
+
+impl Tls13State {
+    pub(super) fn awaits_second_client_hello(&self) -> bool {
+        self.retry && !self.second_client_hello
+    }
+
+    /// Records of a direction are early data only while a key log can tell.
+    fn tracks_early_data(&self) -> bool {
+        self.client_early && self.secrets.is_some()
+    }
+
+    pub(super) fn has_secrets(&self) -> bool {
+        self.secrets.is_some()
+    }
+
+    fn hash(&self) -> Option<SuiteHash> {
+        self.suite.map(SuiteHash::for_suite)
+    }
+
+    /// Keys for `secret` under the negotiated suite.
+    fn keys(&self, secret: Option<&Vec<u8>>) -> Option<Result<RecordKeys, String>> {
+        let (suite, variant, secret) = (self.suite?, self.variant?, secret?);
+        Some(
+            Tls13Decryptor::new(suite, variant, secret)
+                .map(RecordKeys::Tls13)
+                .map_err(|e| e.to_string()),
+        )
+    }
+}
+
+impl SessionCrypto {
+    /// A ClientHello offering 0-RTT data: its early records are protected with the
+    /// client early traffic secret, under the suite of the resumed session, which only
+    /// the ServerHello names; every offered TLS 1.3 suite with the secret's hash length
+    /// is tried on the first early record.
+    pub(super) fn tls13_client_hello(
+        &mut self,
+        dir: Direction,
+        ch: &ClientHello,
+        secrets: &mut Secrets,
+    ) {
+        if !ch.has_extension(EARLY_DATA) || !ch.supported_versions().contains(&0x0304) {
+            return;
+        }
+        let mut state = Tls13State {
+            client_early: true,
+            ..Default::default()
+        };
+        let logged = secrets.keylog.tls13.get(&self.client_random).cloned();
+        if let Some(early) = logged.as_ref().and_then(|t| t.client_early.as_ref()) {
+            let rfc = Tls13Variant { draft: None };
+            let alternatives: Vec<RecordKeys> = ch
+                .suite_ids()
+                .into_iter()
+                .filter_map(cipher_suite::lookup)
+                .filter(|s| s.is_tls13() && SuiteHash::for_suite(s).output_len() == early.len())
+                .filter_map(|s| Tls13Decryptor::new(s, rfc, early).ok())
+                .map(RecordKeys::Tls13)
+                .collect();
+            if !alternatives.is_empty() {
+                self.changes
+                    .push((dir, KeyChange::Alternatives(alternatives)));
+            }
+        }
+        state.secrets = logged;
+        self.tls13 = Some(state);
+    }
+
+    /// A ServerHello selecting TLS 1.3 (or a draft), or a HelloRetryRequest.
+    pub(super) fn tls13_server_hello(
+        &mut self,
+        sh: &ServerHello,
+        raw: &[u8],
+        secrets: &mut Secrets,
+    ) {
+        let Some(variant) = Tls13Variant::from_version(self.version) else {
+            return; // SSL 2 or an unknown version: nothing to derive
+        };
+        let state = self.tls13.get_or_insert_with(Tls13State::default);
+        state.variant = Some(variant);
+        state.suite = self.suite;
+        if sh.hello_retry_request {
+            // The transcript so far is ClientHello1 and this HelloRetryRequest.
+            if let Some(hash) = state.hash() {
+                let client_hello1 = &self.transcript[..self.transcript.len() - raw.len()];
+                let mut t = tls13::message_hash(hash, client_hello1);
+                t.extend_from_slice(raw);
+                self.transcript = t;
+            }
+            state.retry = true;
+            state.client_early = false; // no early data after a retry
+            return;
+        }
+        let Some(client) = self.client else { return };
+        let Some(logged) = secrets.keylog.tls13.get(&self.client_random).cloned() else {
+            self.obstacle = Some(Obstacle::NoKey(if secrets.keylog.tls13.is_empty() {
+                "TLS 1.3 needs the traffic secrets from a key log (--keylog)".into()
+            } else {
+                "the key log has no TLS 1.3 secrets for this client random".into()
+            }));
+            return;
+        };
+        secrets.recovered_tls13(&self.client_random);
+        self.source = logged
+            .source
+            .as_ref()
+            .map(|s| KeySource::KeyLog(s.to_string()));
+        state.secrets = Some(logged.clone());
+        let server = client.other();
+        let mut changes = Vec::new();
+        let mut problem = None;
+        let mut add = |dir, change: fn(RecordKeys) -> KeyChange, keys| match keys {
+            Some(Ok(k)) => changes.push((dir, change(k))),
+            Some(Err(e)) => problem = Some(e),
+            None => {}
+        };
+        // The server's next record is under its handshake secret.
+        if logged.server_handshake.is_some() {
+            add(
+                server,
+                KeyChange::Install,
+                state.keys(logged.server_handshake.as_ref()),
+            );
+        }
+        add(
+            server,
+            KeyChange::Next,
+            state.keys(logged.server_traffic_0.as_ref()),
+        );
+        // The client's, after its early data if any.
+        let client_hs = state.keys(logged.client_handshake.as_ref());
+        if state.client_early {
+            add(client, KeyChange::Next, client_hs);
+        } else if client_hs.is_some() {
+            add(client, KeyChange::Install, client_hs);
+            add(
+                client,
+                KeyChange::Next,
+                state.keys(logged.client_traffic_0.as_ref()),
+            );
+        } else {
+            add(
+                client,
+                KeyChange::Next,
+                state.keys(logged.client_traffic_0.as_ref()),
+            );
+        }
+        self.changes.extend(changes);
+        if let Some(e) = problem {
+            self.obstacle = Some(Obstacle::Unsupported(e));
+        }
+    }
+
+    /// A TLS 1.3 handshake message after the ServerHello (decrypted), or the second
+    /// ClientHello after a retry.
+    pub(super) fn tls13_message(
+        &mut self,
+        dir: Direction,
+        msg_type: u8,
+        msg: Option<&HandshakeMessage>,
+        raw: &[u8],
+        secrets: &mut Secrets,
+    ) -> Option<FinishedCheck> {
+        let client = self.client?;
+        let state = self.tls13.as_mut()?;
+        let body = raw.get(4..).unwrap_or(&[]);
+        match msg_type {
+            crate::tls::handshake::CLIENT_HELLO => {
+                state.second_client_hello = true;
+                self.transcript.extend_from_slice(raw);
+                None
+            }
+            crate::tls::handshake::SERVER_HELLO => {
+                // The ServerHello after a HelloRetryRequest.
+                self.transcript.extend_from_slice(raw);
+                if let Some(HandshakeMessage::ServerHello(sh)) = msg {
+                    self.version = sh.version();
+                    self.server_random = sh.random.clone();
+                    self.suite = cipher_suite::lookup(sh.suite_id());
+                    self.tls13_server_hello(sh, raw, secrets);
+                }
+                None
+            }
+            // Post-handshake messages are not part of the transcript.
+            NEW_SESSION_TICKET => None,
+            KEY_UPDATE => {
+                self.changes.push((dir, KeyChange::Update));
+                None
+            }
+            _ if state.done => None,
+            END_OF_EARLY_DATA => {
+                self.transcript.extend_from_slice(raw);
+                state.client_early = false;
+                let logged = state.secrets.clone().unwrap_or_default();
+                if let Some(Ok(k)) = state.keys(logged.client_handshake.as_ref()) {
+                    self.changes.push((dir, KeyChange::Install(k)));
+                }
+                if let Some(Ok(k)) = state.keys(logged.client_traffic_0.as_ref()) {
+                    self.changes.push((dir, KeyChange::Next(k)));
+                }
+                None
+            }
+            FINISHED => {
+                let from_client = dir == client;
+                let logged = state.secrets.clone().unwrap_or_default();
+                let base = if from_client {
+                    logged.client_handshake.as_ref()
+                } else {
+                    logged.server_handshake.as_ref()
+                };
+                let check = match (state.hash(), state.variant, base) {
+                    (Some(hash), Some(variant), Some(base)) => {
+                        let th = hash.digest(&self.transcript);
+                        if tls13::finished_verify_data(hash, variant, base, &th) == body {
+                            FinishedCheck::Verified
+                        } else {
+                            FinishedCheck::Failed
+                        }
+                    }
+                    _ => FinishedCheck::Unknown,
+                };
+                self.transcript.extend_from_slice(raw);
+                let next = if from_client {
+                    state.done = true;
+                    logged.client_traffic_0.as_ref()
+                } else {
+                    logged.server_traffic_0.as_ref()
+                };
+                if let Some(Ok(k)) = state.keys(next) {
+                    self.changes.push((dir, KeyChange::Install(k)));
+                }
+                Some(check)
+            }
+            crate::tls::handshake::ENCRYPTED_EXTENSIONS => {
+                if let Some(HandshakeMessage::EncryptedExtensions { extensions }) = msg {
+                    state.early_accepted = extensions.iter().any(|e| e.id == EARLY_DATA);
+                }
+                self.transcript.extend_from_slice(raw);
+                None
+            }
+            _ => {
+                self.transcript.extend_from_slice(raw);
+                None
+            }
+        }
+    }
+
+    /// A direction's records started opening under the keys expected next: the
+    /// client's early data is over, and its application keys come after.
+    pub fn tls13_switched(&mut self, dir: Direction) {
+        let Some(state) = self.tls13.as_mut() else {
+            return;
+        };
+        if Some(dir) == self.client && state.client_early {
+            state.client_early = false;
+            if state.early_accepted {
+                // The client's EndOfEarlyData went by under the early secret we lack; it
+                // has no content, so the transcript can still have it.
+                self.transcript
+                    .extend_from_slice(&[END_OF_EARLY_DATA, 0, 0, 0]);
+            }
+            let logged = state.secrets.clone().unwrap_or_default();
+            if let Some(Ok(k)) = state.keys(logged.client_traffic_0.as_ref()) {
+                self.changes.push((dir, KeyChange::Next(k)));
+            }
+        }
+    }
+
+    /// The client's records are still 0-RTT early data.
+    pub fn in_early_data(&self, dir: Direction) -> bool {
+        Some(dir) == self.client
+            && self
+                .tls13
+                .as_ref()
+                .is_some_and(Tls13State::tracks_early_data)
+    }
+}
