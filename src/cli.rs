@@ -99,6 +99,13 @@ pub struct Common {
         hide_env_values = true
     )]
     pub key_password: Option<String>,
+    /// No progress bar (it only shows on a terminal, for runs longer than a second).
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Threads decrypting RSA pre-master secrets ahead of need (0: none). Default: one
+    /// per core.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
     /// Bytes each TCP direction may hold out of order before a hole counts as lost.
     #[arg(long, value_name = "BYTES", default_value_t = 4 << 20)]
     pub max_out_of_order: usize,

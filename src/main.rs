@@ -3,7 +3,7 @@
 
 mod cli;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -92,9 +92,12 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Follow { conn, .. } => Some(*conn),
         _ => None,
     };
+    let defaults = Options::default();
     let options = Options {
         out_of_order_cap: common.max_out_of_order,
         follow: follow_conn,
+        rsa_threads: common.threads.unwrap_or(defaults.rsa_threads),
+        progress: !common.quiet && std::io::stderr().is_terminal(),
     };
     let secrets = secrets(common)?;
     let analysis = analyze(captures, &options, secrets).map_err(|e| e.to_string())?;

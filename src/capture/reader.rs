@@ -3,6 +3,8 @@
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use flate2::read::MultiGzDecoder;
 use pcap_parser::pcapng::Block;
@@ -85,6 +87,9 @@ struct Interface {
 /// A streaming reader over one capture file.
 pub struct CaptureReader {
     inner: Box<dyn PcapReaderIterator + Send>,
+    /// Bytes read from the file so far, and its size (for a progress bar).
+    read: Arc<AtomicU64>,
+    size: u64,
     format: CaptureFormat,
     interfaces: Vec<Interface>,
     legacy: Interface,
@@ -109,13 +114,26 @@ impl CaptureReader {
         let mut magic = [0u8; 2];
         let gz = file.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b];
         drop(file);
-        let file = BufReader::new(File::open(path).map_err(io)?);
+        let read = Arc::new(AtomicU64::new(0));
+        let file = BufReader::new(Counting {
+            inner: File::open(path).map_err(io)?,
+            read: read.clone(),
+        });
         let source: Box<dyn Read + Send> = if gz {
             Box::new(MultiGzDecoder::new(file))
         } else {
             Box::new(file)
         };
-        Self::from_reader(source, &name)
+        let mut reader = Self::from_reader(source, &name)?;
+        reader.read = read;
+        reader.size = meta.len();
+        Ok(reader)
+    }
+
+    /// How far reading has got: bytes of the file read so far (shared, updated as it
+    /// goes), and the file's size.
+    pub fn progress(&self) -> (Arc<AtomicU64>, u64) {
+        (self.read.clone(), self.size)
     }
 
     /// Reads a capture from any byte stream; `name` is used in error messages.
@@ -135,6 +153,8 @@ impl CaptureReader {
         };
         Ok(CaptureReader {
             inner,
+            read: Arc::new(AtomicU64::new(0)),
+            size: 0,
             format: CaptureFormat::Pcap,
             interfaces: Vec::new(),
             legacy: default,
@@ -154,6 +174,7 @@ impl CaptureReader {
             format,
             interfaces,
             legacy,
+            ..
         } = self;
         loop {
             match inner.next() {
@@ -245,7 +266,10 @@ fn ng_block(
                 .copied()
                 .unwrap_or(legacy);
             let ticks = ((epb.ts_high as u64) << 32) | epb.ts_low as u64;
-            let secs = (ticks / iface.resolution) as i64 + iface.offset;
+            // Crafted files can hold any values here: saturate rather than overflow.
+            let secs = i64::try_from(ticks / iface.resolution)
+                .unwrap_or(i64::MAX)
+                .saturating_add(iface.offset);
             let frac =
                 (ticks % iface.resolution) as u128 * 1_000_000_000 / iface.resolution as u128;
             let data = &epb.data[..epb.data.len().min(epb.caplen as usize)];
@@ -253,7 +277,9 @@ fn ng_block(
             summary.bytes += data.len() as u64;
             visit(CaptureEvent::Packet(Packet {
                 index: summary.packets - 1,
-                timestamp_ns: secs.saturating_mul(1_000_000_000) + frac as i64,
+                timestamp_ns: secs
+                    .saturating_mul(1_000_000_000)
+                    .saturating_add(frac as i64),
                 link_type: iface.link_type,
                 data,
                 original_len: epb.origlen.max(data.len() as u32),
@@ -289,5 +315,19 @@ fn describe(e: &PcapError<&[u8]>) -> String {
         PcapError::HeaderNotRecognized => "unrecognised block".into(),
         PcapError::ReadError => "read error".into(),
         other => format!("{other:?}"),
+    }
+}
+
+/// Counts the bytes read from the file.
+struct Counting {
+    inner: File,
+    read: Arc<AtomicU64>,
+}
+
+impl Read for Counting {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
     }
 }

@@ -16,6 +16,8 @@ pub struct Secrets {
     by_ticket: HashMap<Vec<u8>, Vec<u8>>,
     /// `--psk`: the pre-shared key of plain PSK and RSA-PSK suites.
     pub psk: Option<Vec<u8>>,
+    /// RSA decryptions started ahead of need on other threads, when the run uses them.
+    pub prefetch: Option<std::sync::Arc<super::keys::PreMasterPrefetch>>,
     /// Key log lines for the handshakes whose secrets are known, in the order they
     /// became known, once per (label, client random).
     recovered: Vec<String>,
@@ -35,6 +37,20 @@ impl Secrets {
 
     pub fn has_keys(&self) -> bool {
         !self.keys.is_empty()
+    }
+
+    /// z from `ciphertext` with key `index`: the prefetched result when there is one
+    /// (`prefetched`, taken once per handshake by the caller), else decrypted here.
+    pub fn decrypt_pre_master(
+        &self,
+        index: usize,
+        ciphertext: &[u8],
+        prefetched: Option<&super::keys::PreMasterResults>,
+    ) -> Result<Vec<u8>, super::keys::PreMasterError> {
+        match prefetched.and_then(|r| r.get(index)) {
+            Some(r) => r.clone(),
+            None => super::keys::decrypt_pre_master(&self.keys[index], ciphertext),
+        }
     }
 
     /// Indices of the keys to try for a server: those matching its certificate's

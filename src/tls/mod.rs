@@ -9,3 +9,4 @@ pub mod handshake;
 pub mod hello;
 pub mod names;
 pub mod record;
+pub mod scan;

@@ -26,6 +26,7 @@ mod der;
 mod formats;
 mod pbe;
 mod pkcs12;
+mod prefetch;
 mod premaster;
 #[cfg(test)]
 mod testutil;
@@ -40,6 +41,7 @@ use rsa::traits::PublicKeyParts;
 use rsa::RsaPrivateKey;
 
 use self::formats::{from_der, from_pem};
+pub use self::prefetch::{PreMasterPrefetch, PreMasterResults};
 pub use self::premaster::{decrypt_pre_master, PreMasterError};
 
 /// One loaded private key.
@@ -53,6 +55,8 @@ pub struct ServerKey {
     pub modulus: Vec<u8>,
     /// Size of the modulus in bits.
     pub bits: usize,
+    /// The same key in AWS-LC, for keys it accepts (2048 bits and more): the fast path.
+    pub(super) fast: Option<std::sync::Arc<aws_lc_rs::rsa::Pkcs1PrivateDecryptingKey>>,
 }
 
 impl ServerKey {
@@ -66,6 +70,7 @@ impl ServerKey {
             source: source.into(),
             modulus: n.to_bytes_be(),
             bits: n.bits(),
+            fast: fast_key(&key),
             key,
         }
     }
@@ -87,6 +92,18 @@ impl fmt::Debug for ServerKey {
             .field("modulus", &format_args!("{}…", hex::encode(head)))
             .finish_non_exhaustive()
     }
+}
+
+/// The key in AWS-LC, or `None` when it refuses it (under 2048 bits, unusual shapes).
+fn fast_key(
+    key: &RsaPrivateKey,
+) -> Option<std::sync::Arc<aws_lc_rs::rsa::Pkcs1PrivateDecryptingKey>> {
+    use rsa::pkcs8::EncodePrivateKey;
+    let der = key.to_pkcs8_der().ok()?;
+    let private = aws_lc_rs::rsa::PrivateDecryptingKey::from_pkcs8(der.as_bytes()).ok()?;
+    aws_lc_rs::rsa::Pkcs1PrivateDecryptingKey::new(private)
+        .ok()
+        .map(std::sync::Arc::new)
 }
 
 fn strip_leading_zeros(b: &[u8]) -> &[u8] {

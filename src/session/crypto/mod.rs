@@ -16,7 +16,6 @@
 
 mod tls13;
 
-use crate::crypto::keys::decrypt_pre_master;
 use crate::crypto::prf::{self, PrfKind};
 use crate::crypto::record::{RecordDecryptor, RecordKeys};
 use crate::crypto::secrets::Secrets;
@@ -376,8 +375,9 @@ impl SessionCrypto {
                 "no loaded key matches the server's certificate".into(),
             ));
         }
+        let prefetched = secrets.prefetch.as_ref().and_then(|p| p.take(ciphertext));
         for i in candidates {
-            let Ok(pms) = decrypt_pre_master(&secrets.keys[i], ciphertext) else {
+            let Ok(pms) = secrets.decrypt_pre_master(i, ciphertext, prefetched.as_ref()) else {
                 continue;
             };
             let offered = u16::from_be_bytes([pms[0], pms[1]]);

@@ -1,0 +1,259 @@
+//! Drives the pipeline over capture files, on two threads and a pool:
+//!
+//! ```text
+//!  transport stage (thread): capture → link layer → IP → TCP reassembly ─ batches ─┐
+//!  session stage (caller's thread): per-connection [`Session`] → report   ◄────────┘
+//!  pre-master pool (threads): RSA decryptions the transport stage saw coming
+//! ```
+//! The stages only pass owned batches through a bounded channel, so memory stays flat
+//! and the output is the same as a single-threaded run's, event for event.
+
+mod progress;
+mod transport;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::mpsc::sync_channel;
+use std::sync::Arc;
+
+use crate::capture::{CaptureReader, LinkType};
+use crate::crypto::keys::PreMasterPrefetch;
+use crate::crypto::secrets::Secrets;
+use crate::report::model::{CaptureReport, ConnectionReport, KeyReport, LinkTypeReport, Report};
+use crate::session::Session;
+use crate::tcp::StreamChunk;
+
+pub use crate::capture::CaptureError;
+
+use self::progress::Progress;
+use self::transport::{Batch, Event, Transport, TransportReport};
+
+/// Settings of one analysis run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Bytes each TCP direction may hold out of order before the hole is declared lost.
+    pub out_of_order_cap: usize,
+    /// Keep the decrypted application data of this connection (for `follow`).
+    pub follow: Option<u64>,
+    /// Threads for RSA decryption ahead of need (0: none, all inline).
+    pub rsa_threads: usize,
+    /// Show a progress bar on stderr for long runs.
+    pub progress: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            out_of_order_cap: 4 << 20,
+            follow: None,
+            rsa_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            progress: false,
+        }
+    }
+}
+
+/// The result of a run: the report, and the secrets it recovered.
+pub struct Analysis {
+    pub report: Report,
+    /// Key log lines of every handshake whose secrets became known.
+    pub keylog_lines: Vec<String>,
+}
+
+/// Batches in flight between the stages (each up to a few hundred KB).
+const CHANNEL_BATCHES: usize = 8;
+
+/// Analyses the captures in order, as one run: connection ids continue across files,
+/// and sessions of one file may resume in another. An unreadable file stops the run
+/// before anything is read.
+pub fn analyze(
+    paths: &[PathBuf],
+    options: &Options,
+    mut secrets: Secrets,
+) -> Result<Analysis, CaptureError> {
+    let readers = paths
+        .iter()
+        .map(|p| Ok((p.display().to_string(), CaptureReader::open(p)?)))
+        .collect::<Result<Vec<_>, CaptureError>>()?;
+    // Prefetching tries every key on every ClientKeyExchange: worth it for a few keys.
+    let prefetch = (options.rsa_threads > 0 && (1..=4).contains(&secrets.keys.len())).then(|| {
+        Arc::new(PreMasterPrefetch::new(
+            secrets.keys.clone(),
+            options.rsa_threads,
+        ))
+    });
+    secrets.prefetch = prefetch.clone();
+    let transport = Transport {
+        out_of_order_cap: options.out_of_order_cap,
+        prefetch,
+        progress: Progress::new(options.progress),
+    };
+    let (tx, rx) = sync_channel::<Batch>(CHANNEL_BATCHES);
+    let reader = std::thread::spawn(move || transport.run(readers, tx));
+    let mut run = Run::new(options, secrets);
+    for batch in rx {
+        run.batch(&batch);
+    }
+    let report = match reader.join() {
+        Ok(r) => r,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    Ok(run.finish(report))
+}
+
+/// The session stage.
+struct Run<'o> {
+    options: &'o Options,
+    sessions: HashMap<u64, Session>,
+    connections: Vec<ConnectionReport>,
+    secrets: Secrets,
+}
+
+impl<'o> Run<'o> {
+    fn new(options: &'o Options, secrets: Secrets) -> Self {
+        Run {
+            options,
+            sessions: HashMap::new(),
+            connections: Vec::new(),
+            secrets,
+        }
+    }
+
+    fn batch(&mut self, batch: &Batch) {
+        let follow = self.options.follow;
+        for ev in &batch.events {
+            match ev {
+                Event::Data {
+                    id,
+                    endpoints,
+                    direction,
+                    range,
+                    timestamp_ns,
+                } => self.stream(
+                    *id,
+                    *endpoints,
+                    *direction,
+                    StreamChunk::Data(batch.bytes(range)),
+                    *timestamp_ns,
+                    follow,
+                ),
+                Event::Gap {
+                    id,
+                    endpoints,
+                    direction,
+                    gap,
+                    timestamp_ns,
+                } => self.stream(
+                    *id,
+                    *endpoints,
+                    *direction,
+                    StreamChunk::Gap(*gap),
+                    *timestamp_ns,
+                    follow,
+                ),
+                Event::Closed(summary) => {
+                    if let Some(s) = self.sessions.remove(&summary.id) {
+                        if let Some(r) = s.finish(summary) {
+                            self.connections.push(r);
+                        }
+                    }
+                }
+                Event::KeyLog { range, source } => {
+                    self.secrets.keylog.add(batch.bytes(range), source)
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn stream(
+        &mut self,
+        id: u64,
+        endpoints: [crate::net::Endpoint; 2],
+        direction: crate::tcp::Direction,
+        chunk: StreamChunk<'_>,
+        ts: i64,
+        follow: Option<u64>,
+    ) {
+        let s = self
+            .sessions
+            .entry(id)
+            .or_insert_with(|| Session::new(id, endpoints, follow == Some(id)));
+        if !s.is_abandoned() {
+            s.on_chunk(direction, chunk, ts, &mut self.secrets);
+        }
+    }
+
+    fn finish(mut self, t: TransportReport) -> Analysis {
+        let mut c = CaptureReport {
+            files: t.files,
+            warnings: t.warnings,
+            skipped_packets: t.skipped_packets,
+            ..Default::default()
+        };
+        if let Some(first) = c.files.first() {
+            c.file = first.file.clone();
+            c.format = first.format;
+        }
+        c.packets = c.files.iter().map(|f| f.packets).sum();
+        c.bytes = c.files.iter().map(|f| f.bytes).sum();
+        c.truncated = c.files.iter().any(|f| f.truncated);
+        for (&id, &(packets, supported)) in &t.link_types {
+            let lt = LinkType(id);
+            if !supported {
+                c.warnings.push(format!(
+                    "unsupported link type {} ({id}): {packets} packets skipped",
+                    lt.name()
+                ));
+            }
+            c.link_types.push(LinkTypeReport {
+                id,
+                name: lt.name(),
+                packets,
+                supported,
+            });
+        }
+        c.network = t.network;
+        if c.network.snaplen_truncated_segments > 0 {
+            c.warnings.push(format!(
+                "{} TCP segments were cut short by the snapshot length",
+                c.network.snaplen_truncated_segments
+            ));
+        }
+        let pending = t.pending_fragments;
+        if pending > 0 {
+            c.warnings
+                .push(format!("{pending} IPv4 datagrams missed fragments"));
+        }
+        c.tcp_connections = t.tcp_connections;
+        self.connections.sort_by_key(|r| r.id);
+        c.tls_connections = self.connections.len() as u64;
+        for p in &self.secrets.keylog.problems {
+            c.warnings.push(format!("key log {p}"));
+        }
+        let unused: Vec<String> = self
+            .secrets
+            .unused_keys()
+            .iter()
+            .map(|k| k.source.clone())
+            .collect();
+        for k in &self.secrets.keys {
+            c.keys.push(KeyReport {
+                source: k.source.clone(),
+                bits: k.bits,
+                used: !unused.contains(&k.source),
+            });
+        }
+        for u in unused {
+            c.warnings.push(format!(
+                "key {u} matches no server certificate in the capture"
+            ));
+        }
+        Analysis {
+            report: Report {
+                capture: c,
+                connections: self.connections,
+            },
+            keylog_lines: self.secrets.keylog_lines(),
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! The transport stage, on its own thread: capture files → link layer → IP → TCP
+//! reassembly, handing the session stage batches of owned stream events.
+//!
+//! ```text
+//!  files ─► CaptureReader ─► strip_link_layer ─► NetDecoder ─► FlowTable ─► Batch ─► channel
+//!                                       KeyExchangeScanner ─► PreMasterPrefetch (other cores)
+//! ```
+//! Batches hold their stream bytes in one buffer, so that moving data between threads
+//! costs one copy and no allocation per segment.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::mpsc::SyncSender;
+use std::sync::Arc;
+
+use crate::capture::{strip_link_layer, CaptureEvent, CaptureReader, LinkError};
+use crate::crypto::keys::PreMasterPrefetch;
+use crate::net::{Endpoint, NetDecoder, NetStats};
+use crate::report::model::FileReport;
+use crate::tcp::{
+    ConnectionId, ConnectionSummary, Direction, FlowTable, Gap, StreamChunk, TcpEvent,
+};
+use crate::tls::scan::KeyExchangeScanner;
+
+use super::progress::Progress;
+
+/// Stream bytes per batch before it is sent on.
+const BATCH_BYTES: usize = 256 << 10;
+const BATCH_EVENTS: usize = 1024;
+
+/// What the session stage is told, in capture order.
+pub(super) enum Event {
+    Data {
+        id: ConnectionId,
+        endpoints: [Endpoint; 2],
+        direction: Direction,
+        range: Range<usize>,
+        timestamp_ns: i64,
+    },
+    Gap {
+        id: ConnectionId,
+        endpoints: [Endpoint; 2],
+        direction: Direction,
+        gap: Gap,
+        timestamp_ns: i64,
+    },
+    Closed(ConnectionSummary),
+    /// A pcapng Decryption Secrets Block (its bytes in `range`), and where it came from.
+    KeyLog {
+        range: Range<usize>,
+        source: Arc<str>,
+    },
+}
+
+/// A run of events and the bytes they point into.
+#[derive(Default)]
+pub(super) struct Batch {
+    pub data: Vec<u8>,
+    pub events: Vec<Event>,
+}
+
+impl Batch {
+    pub fn bytes(&self, range: &Range<usize>) -> &[u8] {
+        &self.data[range.clone()]
+    }
+}
+
+/// What the transport stage learnt about the files, for the capture report.
+#[derive(Default)]
+pub(super) struct TransportReport {
+    pub files: Vec<FileReport>,
+    pub warnings: Vec<String>,
+    /// Link type → (packets, supported).
+    pub link_types: BTreeMap<u32, (u64, bool)>,
+    pub network: NetStats,
+    pub pending_fragments: usize,
+    pub skipped_packets: u64,
+    pub tcp_connections: u64,
+}
+
+/// Settings of the transport stage.
+pub(super) struct Transport {
+    pub out_of_order_cap: usize,
+    pub prefetch: Option<Arc<PreMasterPrefetch>>,
+    pub progress: Progress,
+}
+
+struct Sink<'a> {
+    tx: &'a SyncSender<Batch>,
+    batch: Batch,
+    prefetch: Option<&'a PreMasterPrefetch>,
+    scanners: HashMap<ConnectionId, KeyExchangeScanner>,
+    tcp_connections: u64,
+}
+
+impl Sink<'_> {
+    fn push(&mut self, event: Event) {
+        self.batch.events.push(event);
+        if self.batch.data.len() >= BATCH_BYTES || self.batch.events.len() >= BATCH_EVENTS {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.batch.events.is_empty() {
+            let batch = std::mem::replace(
+                &mut self.batch,
+                Batch {
+                    data: Vec::with_capacity(BATCH_BYTES + (64 << 10)),
+                    events: Vec::with_capacity(BATCH_EVENTS),
+                },
+            );
+            // The session stage hung up only if it is gone: nothing left to do then.
+            let _ = self.tx.send(batch);
+        }
+    }
+
+    fn tcp(&mut self, ev: TcpEvent<'_>) {
+        match ev {
+            TcpEvent::Stream {
+                id,
+                endpoints,
+                direction,
+                chunk,
+                timestamp_ns,
+            } => {
+                self.scan(id, direction, &chunk);
+                match chunk {
+                    StreamChunk::Data(data) => {
+                        let start = self.batch.data.len();
+                        self.batch.data.extend_from_slice(data);
+                        let range = start..self.batch.data.len();
+                        self.push(Event::Data {
+                            id,
+                            endpoints,
+                            direction,
+                            range,
+                            timestamp_ns,
+                        });
+                    }
+                    StreamChunk::Gap(gap) => self.push(Event::Gap {
+                        id,
+                        endpoints,
+                        direction,
+                        gap,
+                        timestamp_ns,
+                    }),
+                }
+            }
+            TcpEvent::Closed(summary) => {
+                self.tcp_connections += 1;
+                self.scanners.remove(&summary.id);
+                self.push(Event::Closed(summary));
+            }
+        }
+    }
+
+    /// Starts the RSA decryption of a ClientKeyExchange as soon as it goes by.
+    fn scan(&mut self, id: ConnectionId, direction: Direction, chunk: &StreamChunk<'_>) {
+        let Some(prefetch) = self.prefetch else {
+            return;
+        };
+        let scanner = self.scanners.entry(id).or_default();
+        if scanner.is_done() {
+            return;
+        }
+        let z = match chunk {
+            StreamChunk::Data(data) => scanner.feed(direction.index(), data),
+            StreamChunk::Gap(_) => {
+                scanner.gap(direction.index());
+                None
+            }
+        };
+        if let Some(z) = z {
+            prefetch.submit(&z);
+        }
+    }
+}
+
+impl Transport {
+    /// Reads every file in order, sending batches on `tx`.
+    pub fn run(
+        self,
+        readers: Vec<(String, CaptureReader)>,
+        tx: SyncSender<Batch>,
+    ) -> TransportReport {
+        let mut report = TransportReport::default();
+        let mut net = NetDecoder::new();
+        let mut sink = Sink {
+            tx: &tx,
+            batch: Batch::default(),
+            prefetch: self.prefetch.as_deref(),
+            scanners: HashMap::new(),
+            tcp_connections: 0,
+        };
+        let mut next_id = 0;
+        let total: u64 = readers.iter().map(|(_, r)| r.progress().1).sum();
+        self.progress.start(total);
+        let mut done_before = 0;
+        for (name, mut reader) in readers {
+            let (read, size) = reader.progress();
+            let mut flows = FlowTable::new(self.out_of_order_cap);
+            flows.set_next_id(next_id);
+            let dsb_source: Arc<str> = Arc::from(format!("{name} (secrets block)"));
+            let mut packets_since_tick = 0u32;
+            let summary = reader.for_each(|ev| match ev {
+                CaptureEvent::Packet(p) => {
+                    let entry = report
+                        .link_types
+                        .entry(p.link_type.0)
+                        .or_insert((0, p.link_type.is_supported()));
+                    entry.0 += 1;
+                    match strip_link_layer(p.link_type, p.data) {
+                        Ok(payload) => net.decode(payload, &mut |seg| {
+                            flows.process(seg, p.timestamp_ns, &mut |ev| sink.tcp(ev))
+                        }),
+                        Err(LinkError::UnsupportedLinkType) | Err(LinkError::Truncated) => {
+                            report.skipped_packets += 1
+                        }
+                        Err(LinkError::NotIp) => {}
+                    }
+                    packets_since_tick += 1;
+                    if packets_since_tick == 4096 {
+                        packets_since_tick = 0;
+                        self.progress
+                            .set(done_before + read.load(std::sync::atomic::Ordering::Relaxed));
+                    }
+                }
+                CaptureEvent::TlsKeyLog(text) => {
+                    let start = sink.batch.data.len();
+                    sink.batch.data.extend_from_slice(text);
+                    let range = start..sink.batch.data.len();
+                    sink.push(Event::KeyLog {
+                        range,
+                        source: dsb_source.clone(),
+                    });
+                }
+            });
+            flows.finish(&mut |ev| sink.tcp(ev));
+            next_id = flows.next_id();
+            done_before += size;
+            self.progress.set(done_before);
+            if summary.truncated {
+                report.warnings.push(format!(
+                    "{name}: file ends in the middle of a packet (truncated)"
+                ));
+            }
+            if let Some(c) = &summary.corrupt {
+                report
+                    .warnings
+                    .push(format!("{name}: {c}; the rest of the file was not read"));
+            }
+            report.files.push(FileReport {
+                file: name,
+                format: Some(reader.format()),
+                packets: summary.packets,
+                bytes: summary.bytes,
+                truncated: summary.truncated,
+                corrupt: summary.corrupt,
+            });
+        }
+        sink.flush();
+        self.progress.finish();
+        report.tcp_connections = sink.tcp_connections;
+        report.network = net.stats.clone();
+        report.pending_fragments = net.pending_fragments();
+        report
+    }
+}
