@@ -7,10 +7,11 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use tlsscope::analysis::{analyze, Options};
+use tlsscope::analysis::{analyze, analyze_streaming, Options};
 use tlsscope::crypto::keylog::KeyLog;
 use tlsscope::crypto::keys::load_keys;
 use tlsscope::crypto::secrets::Secrets;
+use tlsscope::report::json::JsonStream;
 use tlsscope::report::{self, follow, table};
 
 use cli::{Cli, Command, Common, FollowDirection, FollowFormat};
@@ -100,22 +101,38 @@ fn run(cli: Cli) -> Result<(), String> {
         progress: !common.quiet && std::io::stderr().is_terminal(),
     };
     let secrets = secrets(common)?;
+    // `--json` documents are written as the run goes (bounded memory); `--conn` and the
+    // tables need the whole run first.
+    let streaming = match &cli.command {
+        Command::Summary { common, .. } => common.json,
+        Command::Inspect { common, conn, .. } => common.json && conn.is_none(),
+        _ => false,
+    };
+    if streaming {
+        let summary_only = matches!(cli.command, Command::Summary { .. });
+        let mut json = JsonStream::new(std::io::BufWriter::new(std::io::stdout().lock()));
+        let mut write_error = None;
+        let analysis = analyze_streaming(captures, &options, secrets, &mut |mut c| {
+            if summary_only {
+                // The summary document leaves out the per-message detail.
+                c.messages.clear();
+            }
+            if let Err(e) = json.connection(&c) {
+                write_error.get_or_insert(e);
+            }
+        })
+        .map_err(|e| e.to_string())?;
+        // A closed pipe (`| head`) is not an error worth a message: writes are best effort.
+        let _ = (write_error, json.end(&analysis.report.capture));
+        return Ok(());
+    }
     let analysis = analyze(captures, &options, secrets).map_err(|e| e.to_string())?;
     let mut report = analysis.report;
     let mut out = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth a message: writes are best effort.
     match &cli.command {
-        Command::Summary { common, .. } => {
-            let text = if common.json {
-                // The summary document leaves out the per-message detail.
-                for c in &mut report.connections {
-                    c.messages.clear();
-                }
-                report::to_json(&report)
-            } else {
-                table::summary(&report)
-            };
-            let _ = writeln!(out, "{text}");
+        Command::Summary { .. } => {
+            let _ = writeln!(out, "{}", table::summary(&report));
         }
         Command::Inspect { common, conn, .. } => {
             if let Some(id) = conn {

@@ -11,7 +11,7 @@
 mod progress;
 mod transport;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
@@ -62,13 +62,34 @@ pub struct Analysis {
 /// Batches in flight between the stages (each up to a few hundred KB).
 const CHANNEL_BATCHES: usize = 8;
 
+/// Finished connections held back so that the output is in id order; past this many,
+/// the oldest go out ahead of a connection that stays open (memory stays bounded).
+const REORDER_WINDOW: usize = 1024;
+
 /// Analyses the captures in order, as one run: connection ids continue across files,
 /// and sessions of one file may resume in another. An unreadable file stops the run
-/// before anything is read.
+/// before anything is read. The report holds every connection, in id order.
 pub fn analyze(
     paths: &[PathBuf],
     options: &Options,
+    secrets: Secrets,
+) -> Result<Analysis, CaptureError> {
+    let mut connections = Vec::new();
+    let mut analysis = analyze_streaming(paths, options, secrets, &mut |c| connections.push(c))?;
+    connections.sort_by_key(|c| c.id);
+    analysis.report.connections = connections;
+    Ok(analysis)
+}
+
+/// Like [`analyze`], but hands each connection's report to `emit` as soon as it is
+/// final (in id order, unless more than [`REORDER_WINDOW`] finished connections wait
+/// behind one that is still open) and keeps none: memory does not grow with the
+/// number of connections. The returned report has an empty `connections`.
+pub fn analyze_streaming(
+    paths: &[PathBuf],
+    options: &Options,
     mut secrets: Secrets,
+    emit: &mut dyn FnMut(ConnectionReport),
 ) -> Result<Analysis, CaptureError> {
     let readers = paths
         .iter()
@@ -89,7 +110,7 @@ pub fn analyze(
     };
     let (tx, rx) = sync_channel::<Batch>(CHANNEL_BATCHES);
     let reader = std::thread::spawn(move || transport.run(readers, tx));
-    let mut run = Run::new(options, secrets);
+    let mut run = Run::new(options, secrets, emit);
     for batch in rx {
         run.batch(&batch);
     }
@@ -101,20 +122,53 @@ pub fn analyze(
 }
 
 /// The session stage.
-struct Run<'o> {
+struct Run<'o, 'e> {
     options: &'o Options,
     sessions: HashMap<u64, Session>,
-    connections: Vec<ConnectionReport>,
     secrets: Secrets,
+    emit: &'e mut dyn FnMut(ConnectionReport),
+    /// Finished connections (None: not TLS) waiting for the lower ids to finish.
+    finished: BTreeMap<u64, Option<ConnectionReport>>,
+    next_out: u64,
+    tls_connections: u64,
 }
 
-impl<'o> Run<'o> {
-    fn new(options: &'o Options, secrets: Secrets) -> Self {
+impl<'o, 'e> Run<'o, 'e> {
+    fn new(
+        options: &'o Options,
+        secrets: Secrets,
+        emit: &'e mut dyn FnMut(ConnectionReport),
+    ) -> Self {
         Run {
             options,
             sessions: HashMap::new(),
-            connections: Vec::new(),
             secrets,
+            emit,
+            finished: BTreeMap::new(),
+            next_out: 0,
+            tls_connections: 0,
+        }
+    }
+
+    /// A connection ended: its report goes out once every lower id has.
+    fn finished(&mut self, id: u64, report: Option<ConnectionReport>) {
+        self.tls_connections += u64::from(report.is_some());
+        self.finished.insert(id, report);
+        loop {
+            let ready = match self.finished.first_key_value() {
+                Some((&first, _)) => first <= self.next_out || self.finished.len() > REORDER_WINDOW,
+                None => false,
+            };
+            if !ready {
+                break;
+            }
+            let Some((id, report)) = self.finished.pop_first() else {
+                break;
+            };
+            self.next_out = self.next_out.max(id + 1);
+            if let Some(r) = report {
+                (self.emit)(r);
+            }
         }
     }
 
@@ -151,11 +205,11 @@ impl<'o> Run<'o> {
                     follow,
                 ),
                 Event::Closed(summary) => {
-                    if let Some(s) = self.sessions.remove(&summary.id) {
-                        if let Some(r) = s.finish(summary) {
-                            self.connections.push(r);
-                        }
-                    }
+                    let report = self
+                        .sessions
+                        .remove(&summary.id)
+                        .and_then(|s| s.finish(summary));
+                    self.finished(summary.id, report);
                 }
                 Event::KeyLog { range, source } => {
                     self.secrets.keylog.add(batch.bytes(range), source)
@@ -184,6 +238,11 @@ impl<'o> Run<'o> {
     }
 
     fn finish(mut self, t: TransportReport) -> Analysis {
+        while let Some((_, report)) = self.finished.pop_first() {
+            if let Some(r) = report {
+                (self.emit)(r);
+            }
+        }
         let mut c = CaptureReport {
             files: t.files,
             warnings: t.warnings,
@@ -225,8 +284,7 @@ impl<'o> Run<'o> {
                 .push(format!("{pending} IPv4 datagrams missed fragments"));
         }
         c.tcp_connections = t.tcp_connections;
-        self.connections.sort_by_key(|r| r.id);
-        c.tls_connections = self.connections.len() as u64;
+        c.tls_connections = self.tls_connections;
         for p in &self.secrets.keylog.problems {
             c.warnings.push(format!("key log {p}"));
         }
@@ -251,7 +309,7 @@ impl<'o> Run<'o> {
         Analysis {
             report: Report {
                 capture: c,
-                connections: self.connections,
+                connections: Vec::new(),
             },
             keylog_lines: self.secrets.keylog_lines(),
         }

@@ -1,6 +1,7 @@
 //! Reports: the JSON contract ([`model`]) and the human tables ([`table`]).
 
 pub mod follow;
+pub mod json;
 pub mod model;
 pub mod table;
 pub mod time;
