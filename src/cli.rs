@@ -109,4 +109,11 @@ pub struct Common {
     /// Bytes each TCP direction may hold out of order before a hole counts as lost.
     #[arg(long, value_name = "BYTES", default_value_t = 4 << 20)]
     pub max_out_of_order: usize,
+    /// Out-of-order bytes all connections together may hold before holes count as lost.
+    #[arg(long, value_name = "BYTES", default_value_t = 256 << 20)]
+    pub max_buffered: usize,
+    /// TCP connections tracked at once; past it the least recently active are closed
+    /// (and reported).
+    #[arg(long, value_name = "N", default_value_t = 50_000)]
+    pub max_connections: usize,
 }

@@ -96,6 +96,8 @@ fn run(cli: Cli) -> Result<(), String> {
     let defaults = Options::default();
     let options = Options {
         out_of_order_cap: common.max_out_of_order,
+        buffered_cap: common.max_buffered,
+        max_connections: common.max_connections,
         follow: follow_conn,
         rsa_threads: common.threads.unwrap_or(defaults.rsa_threads),
         progress: !common.quiet && std::io::stderr().is_terminal(),

@@ -21,7 +21,7 @@ use crate::crypto::keys::PreMasterPrefetch;
 use crate::crypto::secrets::Secrets;
 use crate::report::model::{CaptureReport, ConnectionReport, KeyReport, LinkTypeReport, Report};
 use crate::session::Session;
-use crate::tcp::StreamChunk;
+use crate::tcp::{FlowLimits, StreamChunk};
 
 pub use crate::capture::CaptureError;
 
@@ -33,6 +33,10 @@ use self::transport::{Batch, Event, Transport, TransportReport};
 pub struct Options {
     /// Bytes each TCP direction may hold out of order before the hole is declared lost.
     pub out_of_order_cap: usize,
+    /// Out-of-order bytes all connections together may hold.
+    pub buffered_cap: usize,
+    /// TCP connections tracked at once.
+    pub max_connections: usize,
     /// Keep the decrypted application data of this connection (for `follow`).
     pub follow: Option<u64>,
     /// Threads for RSA decryption ahead of need (0: none, all inline).
@@ -43,8 +47,11 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
+        let limits = FlowLimits::default();
         Options {
-            out_of_order_cap: 4 << 20,
+            out_of_order_cap: limits.out_of_order_cap,
+            buffered_cap: limits.buffered_cap,
+            max_connections: limits.max_open,
             follow: None,
             rsa_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             progress: false,
@@ -104,7 +111,11 @@ pub fn analyze_streaming(
     });
     secrets.prefetch = prefetch.clone();
     let transport = Transport {
-        out_of_order_cap: options.out_of_order_cap,
+        limits: FlowLimits {
+            out_of_order_cap: options.out_of_order_cap,
+            buffered_cap: options.buffered_cap,
+            max_open: options.max_connections,
+        },
         prefetch,
         progress: Progress::new(options.progress),
     };
@@ -284,6 +295,18 @@ impl<'o, 'e> Run<'o, 'e> {
                 .push(format!("{pending} IPv4 datagrams missed fragments"));
         }
         c.tcp_connections = t.tcp_connections;
+        if t.flows.evicted > 0 {
+            c.warnings.push(format!(
+                "{} TCP connections were closed early: more than {} were open at once (--max-connections)",
+                t.flows.evicted, self.options.max_connections
+            ));
+        }
+        if t.flows.buffered_cap_hits > 0 {
+            c.warnings.push(format!(
+                "out-of-order data of all connections passed {} bytes {} times: those holes were declared lost (--max-buffered)",
+                self.options.buffered_cap, t.flows.buffered_cap_hits
+            ));
+        }
         c.tls_connections = self.tls_connections;
         for p in &self.secrets.keylog.problems {
             c.warnings.push(format!("key log {p}"));

@@ -18,7 +18,8 @@ use crate::crypto::keys::PreMasterPrefetch;
 use crate::net::{Endpoint, NetDecoder, NetStats};
 use crate::report::model::FileReport;
 use crate::tcp::{
-    ConnectionId, ConnectionSummary, Direction, FlowTable, Gap, StreamChunk, TcpEvent,
+    ConnectionId, ConnectionSummary, Direction, FlowLimits, FlowStats, FlowTable, Gap, StreamChunk,
+    TcpEvent,
 };
 use crate::tls::scan::KeyExchangeScanner;
 
@@ -76,11 +77,13 @@ pub(super) struct TransportReport {
     pub pending_fragments: usize,
     pub skipped_packets: u64,
     pub tcp_connections: u64,
+    /// What the memory caps cut.
+    pub flows: FlowStats,
 }
 
 /// Settings of the transport stage.
 pub(super) struct Transport {
-    pub out_of_order_cap: usize,
+    pub limits: FlowLimits,
     pub prefetch: Option<Arc<PreMasterPrefetch>>,
     pub progress: Progress,
 }
@@ -199,7 +202,7 @@ impl Transport {
         let mut done_before = 0;
         for (name, mut reader) in readers {
             let (read, size) = reader.progress();
-            let mut flows = FlowTable::new(self.out_of_order_cap);
+            let mut flows = FlowTable::with_limits(self.limits);
             flows.set_next_id(next_id);
             let dsb_source: Arc<str> = Arc::from(format!("{name} (secrets block)"));
             let mut packets_since_tick = 0u32;
@@ -238,6 +241,8 @@ impl Transport {
             });
             flows.finish(&mut |ev| sink.tcp(ev));
             next_id = flows.next_id();
+            report.flows.evicted += flows.stats.evicted;
+            report.flows.buffered_cap_hits += flows.stats.buffered_cap_hits;
             done_before += size;
             self.progress.set(done_before);
             if summary.truncated {

@@ -116,10 +116,15 @@ pub struct TcpReport {
     pub client_bytes: u64,
     pub server_bytes: u64,
     pub gaps: Vec<GapReport>,
+    /// All holes declared lost, both directions (`gaps` lists the first 1,000 of each).
+    pub gap_count: u64,
+    pub lost_bytes: u64,
     pub retransmitted_bytes: u64,
     pub out_of_order_segments: u64,
     pub snaplen_truncated: bool,
     pub buffer_cap_exceeded: bool,
+    /// Closed early: more connections were open at once than `--max-connections`.
+    pub evicted: bool,
     /// FIN from both sides or RST seen (else the capture ended first).
     pub closed: bool,
 }

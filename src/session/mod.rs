@@ -757,7 +757,7 @@ impl Session {
         } else {
             self.dirs[c].change_cipher_spec && self.dirs[s].change_cipher_spec
         };
-        let incomplete = !gaps.is_empty() || tcp.snaplen_cut;
+        let incomplete = !gaps.is_empty() || tcp.snaplen_cut || tcp.evicted;
         let state = if let Some(a) = fatal {
             format!("failed: {}", a.description.as_deref().unwrap_or("alert"))
         } else if incomplete {
@@ -843,6 +843,8 @@ impl Session {
                 client_bytes: tcp.stats[c].bytes,
                 server_bytes: tcp.stats[s].bytes,
                 gaps,
+                gap_count: tcp.stats[0].gap_count + tcp.stats[1].gap_count,
+                lost_bytes: tcp.stats[0].gap_bytes + tcp.stats[1].gap_bytes,
                 retransmitted_bytes: tcp.stats[0].retransmitted_bytes
                     + tcp.stats[1].retransmitted_bytes,
                 out_of_order_segments: tcp.stats[0].out_of_order_segments
@@ -850,6 +852,7 @@ impl Session {
                 snaplen_truncated: tcp.snaplen_cut,
                 buffer_cap_exceeded: tcp.stats[0].cap_exceeded || tcp.stats[1].cap_exceeded,
                 closed: !tcp.open_at_end,
+                evicted: tcp.evicted,
             },
             records: [self.dirs[c].deframer.records, self.dirs[s].deframer.records],
             app_records: [self.dirs[c].app_records, self.dirs[s].app_records],

@@ -38,7 +38,13 @@ pub struct AssemblerStats {
     pub out_of_order_segments: u64,
     /// The out-of-order cap was reached at least once.
     pub cap_exceeded: bool,
+    /// Holes declared lost, and their bytes (all of them; `gaps` lists the first ones).
+    pub gap_count: u64,
+    pub gap_bytes: u64,
 }
+
+/// Gaps listed one by one per direction; past this they are only counted.
+pub const MAX_LISTED_GAPS: usize = 1000;
 
 /// Reassembles one direction of one TCP connection.
 #[derive(Debug)]
@@ -157,6 +163,15 @@ impl TcpReassembler {
         }
     }
 
+    /// Gives up waiting for the holes (a global memory cap was hit): what is held goes
+    /// out after gaps.
+    pub fn give_up_holes(&mut self, out: &mut impl FnMut(StreamChunk<'_>)) {
+        if self.pending_bytes > 0 {
+            self.stats.cap_exceeded = true;
+            self.skip_to_pending(out);
+        }
+    }
+
     fn deliver(&mut self, data: &[u8], out: &mut impl FnMut(StreamChunk<'_>)) {
         if data.is_empty() {
             return;
@@ -172,7 +187,11 @@ impl TcpReassembler {
             len,
         };
         self.next += len;
-        self.gaps.push(gap);
+        self.stats.gap_count += 1;
+        self.stats.gap_bytes += len;
+        if self.gaps.len() < MAX_LISTED_GAPS {
+            self.gaps.push(gap);
+        }
         out(StreamChunk::Gap(gap));
     }
 

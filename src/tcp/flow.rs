@@ -51,6 +51,8 @@ pub struct ConnectionSummary {
     pub snaplen_cut: bool,
     /// The capture ended (or the table was flushed) before the connection closed.
     pub open_at_end: bool,
+    /// Closed early to stay under the cap on open connections.
+    pub evicted: bool,
 }
 
 /// Events in the order the pipeline needs them.
@@ -81,7 +83,11 @@ struct Connection {
 }
 
 impl Connection {
-    fn summary(self, open_at_end: bool) -> ConnectionSummary {
+    fn pending(&self) -> usize {
+        self.dirs[0].pending_bytes() + self.dirs[1].pending_bytes()
+    }
+
+    fn summary(self, open_at_end: bool, evicted: bool) -> ConnectionSummary {
         let [a, b] = self.dirs;
         ConnectionSummary {
             id: self.id,
@@ -93,6 +99,7 @@ impl Connection {
             gaps: [a.gaps, b.gaps],
             snaplen_cut: self.snaplen_cut,
             open_at_end,
+            evicted,
         }
     }
 }
@@ -102,16 +109,63 @@ pub struct FlowTable {
     /// Keyed by (lower endpoint, higher endpoint) so both directions find the entry.
     open: HashMap<(Endpoint, Endpoint), Connection>,
     next_id: ConnectionId,
-    out_of_order_cap: usize,
+    limits: FlowLimits,
+    /// Out-of-order bytes held by all connections.
+    buffered: usize,
+    pub stats: FlowStats,
+}
+
+/// Caps that keep memory bounded whatever the capture holds.
+#[derive(Debug, Clone, Copy)]
+pub struct FlowLimits {
+    /// Bytes each direction may hold waiting for a hole to fill.
+    pub out_of_order_cap: usize,
+    /// Out-of-order bytes all connections together may hold; past it, the direction
+    /// being fed gives up on its holes.
+    pub buffered_cap: usize,
+    /// Connections tracked at once; past it, the least recently active are closed.
+    pub max_open: usize,
+}
+
+impl Default for FlowLimits {
+    fn default() -> Self {
+        FlowLimits {
+            out_of_order_cap: 4 << 20,
+            buffered_cap: 256 << 20,
+            max_open: 50_000,
+        }
+    }
+}
+
+/// What the caps cut.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FlowStats {
+    /// Connections closed early by `max_open`.
+    pub evicted: u64,
+    /// Times the global `buffered_cap` made a direction give up on its holes.
+    pub buffered_cap_hits: u64,
 }
 
 impl FlowTable {
-    /// `out_of_order_cap`: bytes each direction may hold waiting for a hole to fill.
+    /// `out_of_order_cap`: bytes each direction may hold waiting for a hole to fill;
+    /// the other limits at their defaults.
     pub fn new(out_of_order_cap: usize) -> Self {
+        FlowTable::with_limits(FlowLimits {
+            out_of_order_cap,
+            ..FlowLimits::default()
+        })
+    }
+
+    pub fn with_limits(limits: FlowLimits) -> Self {
         FlowTable {
             open: HashMap::new(),
             next_id: 0,
-            out_of_order_cap,
+            limits: FlowLimits {
+                max_open: limits.max_open.max(1),
+                ..limits
+            },
+            buffered: 0,
+            stats: FlowStats::default(),
         }
     }
 
@@ -150,13 +204,17 @@ impl FlowTable {
                 && (conn.fin.iter().any(|&f| f) || conn.isn[dir].is_some_and(|isn| isn != seg.seq));
             if reused {
                 let old = self.open.remove(&key).expect("present");
-                Self::close(old, false, out);
+                self.buffered -= old.pending();
+                Self::close(old, false, false, out);
             }
         }
         if !self.open.contains_key(&key) {
             if seg.payload.is_empty() && seg.missing == 0 && !seg.flags.syn {
                 // A bare ACK/FIN/RST of a connection we never saw carry anything.
                 return;
+            }
+            if self.open.len() >= self.limits.max_open {
+                self.evict(out);
             }
             let id = self.next_id;
             self.next_id += 1;
@@ -166,8 +224,8 @@ impl FlowTable {
                     id,
                     endpoints: [seg.src, seg.dst],
                     dirs: [
-                        TcpReassembler::new(self.out_of_order_cap),
-                        TcpReassembler::new(self.out_of_order_cap),
+                        TcpReassembler::new(self.limits.out_of_order_cap),
+                        TcpReassembler::new(self.limits.out_of_order_cap),
                     ],
                     isn: [None, None],
                     syn_sender: None,
@@ -203,7 +261,8 @@ impl FlowTable {
         } else {
             seg.seq
         };
-        conn.dirs[i].insert(data_seq, seg.payload, seg.missing, &mut |chunk| {
+        let before = conn.pending();
+        let mut emit = |chunk: StreamChunk<'_>| {
             out(TcpEvent::Stream {
                 id,
                 endpoints,
@@ -211,17 +270,48 @@ impl FlowTable {
                 chunk,
                 timestamp_ns,
             })
-        });
+        };
+        conn.dirs[i].insert(data_seq, seg.payload, seg.missing, &mut emit);
+        if self.buffered + conn.pending() > self.limits.buffered_cap + before {
+            self.stats.buffered_cap_hits += 1;
+            conn.dirs[i].give_up_holes(&mut emit);
+        }
+        self.buffered = self.buffered + conn.pending() - before;
         if seg.flags.fin {
             conn.fin[i] = true;
         }
         if seg.flags.rst || conn.fin == [true, true] {
             let conn = self.open.remove(&key).expect("present");
-            Self::close(conn, false, out);
+            self.buffered -= conn.pending();
+            Self::close(conn, false, false, out);
         }
     }
 
-    fn close(mut conn: Connection, open_at_end: bool, out: &mut impl FnMut(TcpEvent<'_>)) {
+    /// Closes the least recently active sixteenth of the open connections (at least
+    /// one): a capture with more connections open at once than `max_open`.
+    fn evict(&mut self, out: &mut impl FnMut(TcpEvent<'_>)) {
+        let mut by_age: Vec<(i64, ConnectionId, (Endpoint, Endpoint))> = self
+            .open
+            .iter()
+            .map(|(k, c)| (c.last_seen_ns, c.id, *k))
+            .collect();
+        by_age.sort_unstable();
+        let n = (self.open.len() / 16).max(1);
+        for (_, _, key) in by_age.into_iter().take(n) {
+            if let Some(conn) = self.open.remove(&key) {
+                self.buffered -= conn.pending();
+                self.stats.evicted += 1;
+                Self::close(conn, false, true, out);
+            }
+        }
+    }
+
+    fn close(
+        mut conn: Connection,
+        open_at_end: bool,
+        evicted: bool,
+        out: &mut impl FnMut(TcpEvent<'_>),
+    ) {
         let id = conn.id;
         let endpoints = conn.endpoints;
         let ts = conn.last_seen_ns;
@@ -237,15 +327,82 @@ impl FlowTable {
                 })
             });
         }
-        out(TcpEvent::Closed(conn.summary(open_at_end)));
+        out(TcpEvent::Closed(conn.summary(open_at_end, evicted)));
     }
 
     /// End of capture: every connection still open ends here, in id order.
     pub fn finish(&mut self, out: &mut impl FnMut(TcpEvent<'_>)) {
         let mut conns: Vec<Connection> = self.open.drain().map(|(_, c)| c).collect();
         conns.sort_by_key(|c| c.id);
+        self.buffered = 0;
         for conn in conns {
-            Self::close(conn, true, out);
+            Self::close(conn, true, false, out);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::TcpFlags;
+
+    fn seg(port: u16, seq: u32, payload: &[u8]) -> TcpSegment<'_> {
+        let ep = |p| Endpoint {
+            ip: std::net::IpAddr::from([10, 0, 0, 1]),
+            port: p,
+        };
+        TcpSegment {
+            src: ep(port),
+            dst: ep(443),
+            seq,
+            ack: None,
+            flags: TcpFlags::default(),
+            payload,
+            missing: 0,
+        }
+    }
+
+    #[test]
+    fn connection_cap_closes_the_least_recently_active() {
+        let mut t = FlowTable::with_limits(FlowLimits {
+            max_open: 4,
+            ..FlowLimits::default()
+        });
+        let mut closed = Vec::new();
+        for port in 1000..1010u16 {
+            t.process(&seg(port, 1, b"x"), port as i64, &mut |ev| {
+                if let TcpEvent::Closed(s) = ev {
+                    closed.push((s.id, s.evicted));
+                }
+            });
+        }
+        assert!(t.open_connections() <= 4);
+        assert_eq!(t.stats.evicted, 6);
+        assert_eq!(&closed[..2], &[(0, true), (1, true)], "oldest first");
+    }
+
+    #[test]
+    fn global_buffer_cap_declares_holes_lost() {
+        let mut t = FlowTable::with_limits(FlowLimits {
+            buffered_cap: 1000,
+            ..FlowLimits::default()
+        });
+        let mut gaps = 0;
+        for port in 2000..2005u16 {
+            t.process(&seg(port, 1, b"a"), 0, &mut |_| {});
+            // A hole of 100 bytes, then 400 bytes waiting behind it.
+            t.process(&seg(port, 102, &[0; 400]), 0, &mut |ev| {
+                if let TcpEvent::Stream {
+                    chunk: StreamChunk::Gap(_),
+                    ..
+                } = ev
+                {
+                    gaps += 1;
+                }
+            });
+        }
+        assert!(t.buffered <= 1000, "{}", t.buffered);
+        assert!(t.stats.buffered_cap_hits >= 1);
+        assert!(gaps >= 1);
     }
 }

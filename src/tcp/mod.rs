@@ -6,4 +6,6 @@ mod assembler;
 mod flow;
 
 pub use assembler::{AssemblerStats, Gap, StreamChunk, TcpReassembler};
-pub use flow::{ConnectionId, ConnectionSummary, Direction, FlowTable, TcpEvent};
+pub use flow::{
+    ConnectionId, ConnectionSummary, Direction, FlowLimits, FlowStats, FlowTable, TcpEvent,
+};
