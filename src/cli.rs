@@ -99,6 +99,10 @@ pub struct Common {
         hide_env_values = true
     )]
     pub key_password: Option<String>,
+    /// Put each connection's secrets (master secret, TLS 1.3 traffic secrets) in the
+    /// JSON and the inspect view. Off by default: secrets are printed only when asked.
+    #[arg(long)]
+    pub show_secrets: bool,
     /// No progress bar (it only shows on a terminal, for runs longer than a second).
     #[arg(short = 'q', long)]
     pub quiet: bool,

@@ -101,6 +101,7 @@ fn run(cli: Cli) -> Result<(), String> {
         follow: follow_conn,
         rsa_threads: common.threads.unwrap_or(defaults.rsa_threads),
         progress: !common.quiet && std::io::stderr().is_terminal(),
+        show_secrets: common.show_secrets,
     };
     let secrets = secrets(common)?;
     // `--json` documents are written as the run goes (bounded memory); `--conn` and the

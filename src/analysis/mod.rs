@@ -43,6 +43,8 @@ pub struct Options {
     pub rsa_threads: usize,
     /// Show a progress bar on stderr for long runs.
     pub progress: bool,
+    /// Put each connection's secrets in its report.
+    pub show_secrets: bool,
 }
 
 impl Default for Options {
@@ -55,6 +57,7 @@ impl Default for Options {
             follow: None,
             rsa_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             progress: false,
+            show_secrets: false,
         }
     }
 }
@@ -239,10 +242,10 @@ impl<'o, 'e> Run<'o, 'e> {
         ts: i64,
         follow: Option<u64>,
     ) {
-        let s = self
-            .sessions
-            .entry(id)
-            .or_insert_with(|| Session::new(id, endpoints, follow == Some(id)));
+        let show_secrets = self.options.show_secrets;
+        let s = self.sessions.entry(id).or_insert_with(|| {
+            Session::new(id, endpoints, follow == Some(id)).show_secrets(show_secrets)
+        });
         if !s.is_abandoned() {
             s.on_chunk(direction, chunk, ts, &mut self.secrets);
         }

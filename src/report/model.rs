@@ -326,6 +326,9 @@ pub struct DecryptionReport {
     /// TLS 1.3 0-RTT data, when the client offered it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub early_data: Option<EarlyDataReport>,
+    /// Only with `--show-secrets`: the connection's secrets as key log lines.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<String>,
 }
 
 /// The client's 0-RTT early data.
@@ -381,6 +384,7 @@ impl DecryptionReport {
             records_decrypted: PerSide::default(),
             record_failures: PerSide::default(),
             early_data: None,
+            secrets: Vec::new(),
         }
     }
 }

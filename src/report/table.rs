@@ -192,6 +192,9 @@ pub fn inspect(report: &Report) -> String {
         if let Some(source) = &c.decryption.key_source {
             fact("key source", source.clone());
         }
+        for line in &c.decryption.secrets {
+            fact("secret", line.clone());
+        }
         if let Some(e) = &c.decryption.early_data {
             let what = match (e.decrypted_bytes, e.accepted) {
                 (Some(p), Some(false)) => format!("{p} bytes decrypted, rejected by the server"),

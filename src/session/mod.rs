@@ -83,6 +83,8 @@ pub struct Session {
     /// Decrypted application data in capture order, kept only for `follow`.
     follow: Option<Vec<(Direction, Vec<u8>)>>,
     early: EarlyData,
+    /// `--show-secrets`: the report carries the connection's secrets.
+    show_secrets: bool,
 }
 
 /// The client's TLS 1.3 0-RTT data.
@@ -123,7 +125,14 @@ impl Session {
             crypto: SessionCrypto::default(),
             follow: follow.then(Vec::new),
             early: EarlyData::default(),
+            show_secrets: false,
         }
+    }
+
+    /// Puts the connection's secrets in its report (`--show-secrets`).
+    pub fn show_secrets(mut self, yes: bool) -> Self {
+        self.show_secrets = yes;
+        self
     }
 
     /// True once both directions have been given up on as not TLS.
@@ -897,6 +906,9 @@ impl Session {
             server: sd.failed_records,
         };
         r.key_source = self.crypto.source.as_ref().map(KeySource::describe);
+        if self.show_secrets {
+            r.secrets = self.crypto.secret_lines();
+        }
         if self.early.offered {
             r.early_data = Some(EarlyDataReport {
                 records: self.early.records,

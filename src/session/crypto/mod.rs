@@ -463,6 +463,26 @@ impl SessionCrypto {
             && !self.server_random.is_empty()
     }
 
+    /// The connection's secrets as NSS key log lines (for `--show-secrets`): the master
+    /// secret of its last handshake, or the TLS 1.3 secrets it was opened with.
+    pub fn secret_lines(&self) -> Vec<String> {
+        if let Some(lines) = self
+            .tls13
+            .as_ref()
+            .and_then(|t| t.secret_lines(&self.client_random))
+        {
+            return lines;
+        }
+        match &self.master {
+            Some(m) => vec![format!(
+                "CLIENT_RANDOM {} {}",
+                hex::encode(&self.client_random),
+                hex::encode(m)
+            )],
+            None => Vec::new(),
+        }
+    }
+
     /// Some secret for the connection is known (master secret or TLS 1.3 secrets).
     pub fn secret_known(&self) -> bool {
         self.master.is_some() || self.tls13.as_ref().is_some_and(Tls13State::has_secrets)

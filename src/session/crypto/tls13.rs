@@ -55,6 +55,10 @@ impl Tls13State {
         self.client_early && self.secrets.is_some()
     }
 
+    pub(super) fn secret_lines(&self, client_random: &[u8]) -> Option<Vec<String>> {
+        self.secrets.as_ref().map(|s| s.lines(client_random))
+    }
+
     pub(super) fn has_secrets(&self) -> bool {
         self.secrets.is_some()
     }
