@@ -128,17 +128,22 @@ impl TcpReassembler {
         }
         let offset = offset as u64;
         let end = offset + data.len() as u64;
-        if end <= self.next && !data.is_empty() {
+        // Bytes the snapshot length cut off follow the payload in sequence space.
+        let missing = if data.len() == payload.len() {
+            missing as u64
+        } else {
+            0
+        };
+        if end + missing <= self.next {
             self.stats.retransmitted_bytes += data.len() as u64;
             return;
         }
         if offset <= self.next {
-            let skip = (self.next - offset) as usize;
+            let skip = ((self.next - offset) as usize).min(data.len());
             self.stats.retransmitted_bytes += skip as u64;
-            let fresh = &data[skip..];
-            self.deliver(fresh, out);
-            if missing > 0 && data.len() == payload.len() {
-                self.skip_gap(missing as u64, out);
+            self.deliver(&data[skip..], out);
+            if end + missing > self.next && missing > 0 {
+                self.skip_gap(end + missing - self.next, out);
             }
             self.drain(out);
             return;
