@@ -1,0 +1,300 @@
+//! The end of a connection: its [`ConnectionReport`], from what the session saw.
+
+use super::*;
+
+impl Session {
+    /// The connection ended: build its report, or `None` if it carried no TLS.
+    pub fn finish(mut self, tcp: &ConnectionSummary) -> Option<ConnectionReport> {
+        if !self.saw_tls {
+            return None;
+        }
+        let client_dir = self.client_hello_dir.unwrap_or_else(|| {
+            tcp.syn_sender.unwrap_or({
+                // Without a hello or a SYN: the ephemeral (higher) port is the client's.
+                if self.endpoints[0].port >= self.endpoints[1].port {
+                    Direction::Forward
+                } else {
+                    Direction::Reverse
+                }
+            })
+        });
+        let side = |d: Direction| {
+            if d == client_dir {
+                Side::Client
+            } else {
+                Side::Server
+            }
+        };
+        for m in &mut self.messages {
+            m.side = side(m.direction);
+        }
+        for a in &mut self.alerts {
+            a.side = side(a.direction);
+        }
+        if self.early.offered {
+            // No word from the server: the early data counts as sent.
+            self.decide_early_data(true);
+        }
+        let c = client_dir.index();
+        let s = client_dir.other().index();
+        let ch = self.client_hello.as_ref();
+        let sh = self.server_hello.as_ref();
+        let suite = sh.map(|s| s.suite_id());
+        let suite_info = suite.and_then(cipher_suite::lookup);
+        let tls13 = self.is_tls13();
+
+        let resumed = match sh {
+            Some(sh) if tls13 => sh.has_extension(extensions::PRE_SHARED_KEY),
+            Some(_) => self.dirs[s].change_cipher_spec && !self.server_full_handshake,
+            None => false,
+        };
+        let both = |id: u16| {
+            ch.is_some_and(|c| c.has_extension(id)) && sh.is_some_and(|s| s.has_extension(id))
+        };
+
+        let (ja3, ja3_hash, ja4) = match ch {
+            Some(ch) => {
+                let suites = ch.suite_ids();
+                let exts = ch.extension_ids();
+                let groups = ch.supported_groups();
+                let formats = ch.ec_point_formats();
+                let sigs = ch.signature_algorithms();
+                let versions = ch.supported_versions();
+                let alpn: Vec<Vec<u8>> = ch.alpn().into_iter().map(String::into_bytes).collect();
+                let facts = ClientHelloFacts {
+                    legacy_version: ch.legacy_version.id as u16,
+                    cipher_suites: &suites,
+                    extensions: &exts,
+                    supported_groups: &groups,
+                    ec_point_formats: &formats,
+                    signature_algorithms: &sigs,
+                    supported_versions: &versions,
+                    alpn: &alpn,
+                    has_sni: ch.has_extension(extensions::SERVER_NAME),
+                };
+                let j = fingerprint::ja3(&facts);
+                (
+                    Some(j.full),
+                    Some(j.hash),
+                    Some(fingerprint::ja4(&facts, Transport::Tcp)),
+                )
+            }
+            None => (None, None, None),
+        };
+        let ja3s = sh.map(|sh| {
+            fingerprint::ja3s(
+                sh.legacy_version.id as u16,
+                sh.suite_id(),
+                &sh.extension_ids(),
+            )
+            .full
+        });
+
+        let mut gaps = Vec::new();
+        for (d, list) in tcp.gaps.iter().enumerate() {
+            for g in list {
+                gaps.push(GapReport {
+                    side: side(Direction::from_index(d)),
+                    offset: g.offset,
+                    len: g.len,
+                });
+            }
+        }
+        let fatal = self.alerts.iter().find(|a| a.level == Some(2));
+        let established = if tls13 {
+            self.dirs[c].app_records > 0 || self.dirs[s].app_records > 3
+        } else {
+            self.dirs[c].change_cipher_spec && self.dirs[s].change_cipher_spec
+        };
+        let incomplete = !gaps.is_empty() || tcp.snaplen_cut || tcp.evicted;
+        let state = if let Some(a) = fatal {
+            format!("failed: {}", a.description.as_deref().unwrap_or("alert"))
+        } else if incomplete {
+            "incomplete".to_string()
+        } else if established {
+            "established".to_string()
+        } else if sh.is_some() {
+            "handshake".to_string()
+        } else if ch.is_some() {
+            "client_hello_only".to_string()
+        } else {
+            "records_only".to_string()
+        };
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.extend(self.crypto.warnings.iter().cloned());
+        for (d, dir) in self.dirs.iter().enumerate() {
+            if dir.deframer.skipped_bytes > 0 {
+                warnings.push(format!(
+                    "{}: {} bytes did not parse as TLS records",
+                    side(Direction::from_index(d)).as_str(),
+                    dir.deframer.skipped_bytes
+                ));
+            }
+        }
+        let decryption = self.decryption_report(c, s, suite_info, tls13, incomplete);
+        let app_data =
+            (self.dirs[c].decrypted_records + self.dirs[s].decrypted_records > 0).then(|| {
+                AppData {
+                    client: digest(&self.dirs[c]),
+                    server: digest(&self.dirs[s]),
+                }
+            });
+        let plaintext = self
+            .follow
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(d, data)| (side(d), data))
+            .collect();
+        let version = sh.map(|sh| {
+            if sh.hello_retry_request {
+                names::version_name(0x0304)
+            } else {
+                names::version_name(sh.version())
+            }
+        });
+        Some(ConnectionReport {
+            id: self.id,
+            client: EndpointReport::from(self.endpoints[c]),
+            server: EndpointReport::from(self.endpoints[s]),
+            first_seen: crate::report::time::rfc3339(tcp.first_seen_ns),
+            last_seen: crate::report::time::rfc3339(tcp.last_seen_ns),
+            version,
+            cipher_suite: suite.map(|id| crate::report::model::SuiteReport {
+                id,
+                name: cipher_suite::suite_name(id),
+            }),
+            sni: ch.and_then(|c| c.sni()).map(str::to_string),
+            alpn: sh
+                .map(|s| s.alpn())
+                .filter(|a| !a.is_empty())
+                .unwrap_or_else(|| ch.map(|c| c.alpn()).unwrap_or_default()),
+            alpn_negotiated: sh.map(|s| s.alpn()).and_then(|a| a.into_iter().next()),
+            client_random: ch.map(|c| hex::encode(&c.random)),
+            server_random: sh.map(|s| hex::encode(&s.random)),
+            session_id: sh.map(|s| hex::encode(&s.session_id)),
+            resumed,
+            extended_master_secret: both(extensions::EXTENDED_MASTER_SECRET),
+            encrypt_then_mac: both(extensions::ENCRYPT_THEN_MAC)
+                && suite_info.is_some_and(|s| !s.is_aead() && s.block_len > 0),
+            session_ticket: ch
+                .and_then(|c| c.extension(extensions::SESSION_TICKET))
+                .map(|e| !matches!(e.data, ExtensionData::Flag {})),
+            ja3,
+            ja3_hash,
+            ja4,
+            ja3s,
+            certificates: self.certificates,
+            client_certificates: self.client_certificates,
+            messages: self.messages,
+            alerts: self.alerts,
+            tcp: TcpReport {
+                client_bytes: tcp.stats[c].bytes,
+                server_bytes: tcp.stats[s].bytes,
+                gaps,
+                gap_count: tcp.stats[0].gap_count + tcp.stats[1].gap_count,
+                lost_bytes: tcp.stats[0].gap_bytes + tcp.stats[1].gap_bytes,
+                retransmitted_bytes: tcp.stats[0].retransmitted_bytes
+                    + tcp.stats[1].retransmitted_bytes,
+                out_of_order_segments: tcp.stats[0].out_of_order_segments
+                    + tcp.stats[1].out_of_order_segments,
+                snaplen_truncated: tcp.snaplen_cut,
+                buffer_cap_exceeded: tcp.stats[0].cap_exceeded || tcp.stats[1].cap_exceeded,
+                closed: !tcp.open_at_end,
+                evicted: tcp.evicted,
+            },
+            records: [self.dirs[c].deframer.records, self.dirs[s].deframer.records],
+            app_records: [self.dirs[c].app_records, self.dirs[s].app_records],
+            app_bytes: [self.dirs[c].app_bytes, self.dirs[s].app_bytes],
+            state,
+            warnings,
+            decryption,
+            app_data,
+            plaintext,
+        })
+    }
+}
+
+fn digest(d: &DirState) -> AppDataDigest {
+    AppDataDigest {
+        records: d.plaintext_records,
+        bytes: d.plaintext_bytes,
+        sha256: hex::encode(d.plaintext.clone().finalize()),
+    }
+}
+
+impl Session {
+    /// Where decryption stands, and why.
+    fn decryption_report(
+        &self,
+        c: usize,
+        s: usize,
+        suite: Option<&'static cipher_suite::CipherSuite>,
+        tls13: bool,
+        incomplete: bool,
+    ) -> DecryptionReport {
+        let (cd, sd) = (&self.dirs[c], &self.dirs[s]);
+        let mut r = DecryptionReport::without_keys(suite, tls13, incomplete);
+        r.client_finished_verified = cd.finished == Some(FinishedCheck::Verified);
+        r.server_finished_verified = sd.finished == Some(FinishedCheck::Verified);
+        r.records_decrypted = PerSide {
+            client: cd.decrypted_records,
+            server: sd.decrypted_records,
+        };
+        r.record_failures = PerSide {
+            client: cd.failed_records,
+            server: sd.failed_records,
+        };
+        r.key_source = self.crypto.source.as_ref().map(KeySource::describe);
+        if self.show_secrets {
+            r.secrets = self.crypto.secret_lines();
+        }
+        if self.early.offered {
+            r.early_data = Some(EarlyDataReport {
+                records: self.early.records,
+                bytes: self.early.bytes,
+                decrypted_bytes: (self.early.decrypted_records > 0)
+                    .then_some(self.early.decrypted_bytes),
+                accepted: self.early.accepted,
+            });
+        }
+        let decrypted = cd.decrypted_records + sd.decrypted_records;
+        let failures = cd.failed_records + sd.failed_records;
+        let finished_failed = cd.finished == Some(FinishedCheck::Failed)
+            || sd.finished == Some(FinishedCheck::Failed);
+        let (status, reason) = if decrypted > 0 && !finished_failed {
+            let mut why = format!("{decrypted} records decrypted");
+            if failures > 0 {
+                why.push_str(&format!(", {failures} failed their MAC/tag/padding check"));
+            }
+            if incomplete {
+                why.push_str("; gaps in the capture cut some records");
+                ("incomplete", why)
+            } else {
+                ("decrypted", why)
+            }
+        } else if self.crypto.secret_known() && (finished_failed || failures > 0) {
+            (
+                "key_mismatch",
+                "the master secret does not verify: wrong key or corrupt records".to_string(),
+            )
+        } else if let Some(o) = &self.crypto.obstacle {
+            match o {
+                Obstacle::NoKey(w) => ("no_key", w.clone()),
+                Obstacle::NotRsa(w) => ("not_rsa", w.clone()),
+                Obstacle::KeyMismatch(w) => ("key_mismatch", w.clone()),
+                Obstacle::Unsupported(w) => ("unsupported_cipher", w.clone()),
+            }
+        } else if self.crypto.resumed_without_secret() && r.status == "no_key" {
+            (
+                "no_key",
+                "resumed session whose full handshake is not in the capture".to_string(),
+            )
+        } else {
+            (r.status, r.reason.clone())
+        };
+        r.status = status;
+        r.reason = reason;
+        r
+    }
+}
