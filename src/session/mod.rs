@@ -249,14 +249,7 @@ impl Session {
             return;
         }
         if rec.content_type == record::CHANGE_CIPHER_SPEC || !self.dirs[i].encrypted {
-            self.on_plaintext(
-                direction,
-                rec.content_type,
-                rec.fragment,
-                ts,
-                secrets,
-                false,
-            );
+            self.on_plaintext(direction, rec.content_type, rec.fragment, ts, secrets, None);
             return;
         }
         let early = self.crypto.in_early_data(direction);
@@ -284,7 +277,7 @@ impl Session {
                         &opened.data,
                         ts,
                         secrets,
-                        true,
+                        Some(rec.fragment.len()),
                     );
                 }
             }
@@ -398,7 +391,7 @@ impl Session {
         }
     }
 
-    /// A record in the clear, or decrypted (`decrypted`).
+    /// A record in the clear, or decrypted (`wire`: its length as it travelled).
     fn on_plaintext(
         &mut self,
         direction: Direction,
@@ -406,8 +399,9 @@ impl Session {
         fragment: &[u8],
         ts: i64,
         secrets: &mut Secrets,
-        decrypted: bool,
+        wire: Option<usize>,
     ) {
+        let decrypted = wire.is_some();
         let i = direction.index();
         match content_type {
             record::HANDSHAKE => {
@@ -472,7 +466,8 @@ impl Session {
                     }
                     self.add_plaintext(direction, p);
                 }
-                self.app_data_run(direction, ts, fragment.len() as u64, plain.map(|p| p.len()));
+                let wire = wire.unwrap_or(fragment.len()) as u64;
+                self.app_data_run(direction, ts, wire, plain.map(|p| p.len()));
             }
             other => self.on_plaintext_other(direction, other, fragment.len(), ts),
         }
