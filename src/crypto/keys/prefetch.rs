@@ -168,3 +168,40 @@ mod tests {
         assert_eq!(pool.take(&[1u8; 128]), None, "never submitted");
     }
 }
+
+#[cfg(test)]
+mod scaling {
+    use super::super::testutil::{encrypt, load_one, secret, TestRng};
+    use super::*;
+
+    /// `cargo test --release --lib prefetch::scaling -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn parallel_decryption_scales() {
+        let key = load_one("rsa2048-pkcs1.pem", None);
+        let mut rng = TestRng(9);
+        let cts: Vec<Vec<u8>> = (0..64)
+            .map(|_| {
+                let pms = secret(&mut rng, 48);
+                encrypt(&key, &mut rng, &pms)
+            })
+            .collect();
+        for _ in 0..20 {
+            decrypt_pre_master(&key, &cts[0]).unwrap();
+        }
+        for threads in [1, 2] {
+            let start = std::time::Instant::now();
+            std::thread::scope(|s| {
+                for _ in 0..threads {
+                    s.spawn(|| {
+                        for i in 0..200 {
+                            decrypt_pre_master(&key, &cts[i % 64]).unwrap();
+                        }
+                    });
+                }
+            });
+            let per = start.elapsed().as_secs_f64() * 1000.0 / (200 * threads) as f64;
+            eprintln!("{threads} threads: {per:.3} ms per decryption (wall / total)");
+        }
+    }
+}
