@@ -103,7 +103,8 @@ fn run(cli: Cli) -> Result<(), String> {
         progress: !common.quiet && std::io::stderr().is_terminal(),
         show_secrets: common.show_secrets,
     };
-    let secrets = secrets(common)?;
+    let mut secrets = secrets(common)?;
+    secrets.collect_keylog = matches!(cli.command, Command::Keylog { .. });
     // `--json` documents are written as the run goes (bounded memory); `--conn` and the
     // tables need the whole run first.
     let streaming = match &cli.command {

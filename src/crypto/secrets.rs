@@ -12,12 +12,15 @@ pub struct Secrets {
     pub keys: Vec<ServerKey>,
     key_used: Vec<bool>,
     pub keylog: KeyLog,
-    by_session_id: HashMap<Vec<u8>, Vec<u8>>,
-    by_ticket: HashMap<Vec<u8>, Vec<u8>>,
+    by_session_id: ResumptionCache,
+    by_ticket: ResumptionCache,
     /// `--psk`: the pre-shared key of plain PSK and RSA-PSK suites.
     pub psk: Option<Vec<u8>>,
     /// RSA decryptions started ahead of need on other threads, when the run uses them.
     pub prefetch: Option<std::sync::Arc<super::keys::PreMasterPrefetch>>,
+    /// Collect the key log lines below (the `keylog` command); off, a run of millions of
+    /// handshakes keeps none of them.
+    pub collect_keylog: bool,
     /// Key log lines for the handshakes whose secrets are known, in the order they
     /// became known, once per (label, client random).
     recovered: Vec<String>,
@@ -31,6 +34,7 @@ impl Secrets {
             keys,
             key_used,
             keylog,
+            collect_keylog: true,
             ..Default::default()
         }
     }
@@ -83,14 +87,13 @@ impl Secrets {
 
     pub fn remember_session(&mut self, session_id: &[u8], master: &[u8]) {
         if !session_id.is_empty() {
-            self.by_session_id
-                .insert(session_id.to_vec(), master.to_vec());
+            self.by_session_id.insert(session_id, master);
         }
     }
 
     pub fn remember_ticket(&mut self, ticket: &[u8], master: &[u8]) {
         if !ticket.is_empty() {
-            self.by_ticket.insert(ticket.to_vec(), master.to_vec());
+            self.by_ticket.insert(ticket, master);
         }
     }
 
@@ -104,7 +107,7 @@ impl Secrets {
 
     /// Records a handshake's master secret for the `keylog` output.
     pub fn recovered(&mut self, client_random: &[u8], master: &[u8]) {
-        if self.recovered_seen.insert((0, client_random.to_vec())) {
+        if self.collect_keylog && self.recovered_seen.insert((0, client_random.to_vec())) {
             self.recovered.push(format!(
                 "CLIENT_RANDOM {} {}",
                 hex::encode(client_random),
@@ -116,7 +119,12 @@ impl Secrets {
     /// Records that a TLS 1.3 handshake in the capture has secrets in the key log: they
     /// go to the `keylog` output (a key log filtered to the capture).
     pub fn recovered_tls13(&mut self, client_random: &[u8]) {
-        let Some(t) = self.keylog.tls13.get(client_random) else {
+        let Some(t) = self
+            .keylog
+            .tls13
+            .get(client_random)
+            .filter(|_| self.collect_keylog)
+        else {
             return;
         };
         if self.recovered_seen.insert((1, client_random.to_vec())) {
@@ -128,5 +136,52 @@ impl Secrets {
     /// traffic secrets as given.
     pub fn keylog_lines(&self) -> Vec<String> {
         self.recovered.clone()
+    }
+}
+
+/// Master secrets of resumable sessions, by session id or ticket. Bounded like a
+/// server's own cache: past [`RESUMABLE_SESSIONS`] entries the oldest are forgotten, so
+/// a capture of millions of handshakes does not keep them all.
+#[derive(Default)]
+struct ResumptionCache {
+    map: HashMap<Vec<u8>, Vec<u8>>,
+    order: std::collections::VecDeque<Vec<u8>>,
+}
+
+/// Sessions (and, apart, tickets) remembered for resumption.
+const RESUMABLE_SESSIONS: usize = 20_000;
+
+impl ResumptionCache {
+    fn insert(&mut self, key: &[u8], master: &[u8]) {
+        if self.map.insert(key.to_vec(), master.to_vec()).is_none() {
+            self.order.push_back(key.to_vec());
+        }
+        while self.order.len() > RESUMABLE_SESSIONS {
+            if let Some(old) = self.order.pop_front() {
+                self.map.remove(&old);
+            }
+        }
+    }
+
+    fn get(&self, key: &[u8]) -> Option<&Vec<u8>> {
+        self.map.get(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resumption_cache_forgets_the_oldest() {
+        let mut c = ResumptionCache::default();
+        for i in 0..RESUMABLE_SESSIONS as u32 + 10 {
+            c.insert(&i.to_be_bytes(), &[1]);
+        }
+        assert_eq!(c.map.len(), RESUMABLE_SESSIONS);
+        assert!(c.get(&0u32.to_be_bytes()).is_none());
+        assert!(c
+            .get(&(RESUMABLE_SESSIONS as u32 + 9).to_be_bytes())
+            .is_some());
     }
 }
