@@ -26,7 +26,7 @@ use tlsscope::tcp::{FlowLimits, FlowTable, StreamChunk, TcpEvent};
 use tlsscope::tls::certificate::summarize;
 use tlsscope::tls::cipher_suite::lookup;
 use tlsscope::tls::extensions::{self, parse_extensions, raw_extension, HelloKind};
-use tlsscope::tls::fingerprint::{self, ClientHelloFacts, Transport};
+use tlsscope::tls::fingerprint::{self, Transport};
 use tlsscope::tls::handshake::{
     HandshakeMessage, HandshakeReassembler, KeyExchangeHint, ParseContext,
 };
@@ -348,25 +348,9 @@ fn use_message(msg: &HandshakeMessage) {
 }
 
 fn use_client_hello(ch: &ClientHello) {
-    let suites = ch.suite_ids();
-    let exts = ch.extension_ids();
-    let groups = ch.supported_groups();
-    let formats = ch.ec_point_formats();
-    let sigs = ch.signature_algorithms();
-    let versions = ch.supported_versions();
-    let alpn: Vec<Vec<u8>> = ch.alpn().into_iter().map(String::into_bytes).collect();
     let _ = ch.sni();
-    let facts = ClientHelloFacts {
-        legacy_version: ch.legacy_version.id as u16,
-        cipher_suites: &suites,
-        extensions: &exts,
-        supported_groups: &groups,
-        ec_point_formats: &formats,
-        signature_algorithms: &sigs,
-        supported_versions: &versions,
-        alpn: &alpn,
-        has_sni: ch.has_extension(extensions::SERVER_NAME),
-    };
+    let fields = fingerprint::HelloFields::of(ch);
+    let facts = fields.facts();
     std::hint::black_box(fingerprint::ja3(&facts));
     for t in [Transport::Tcp, Transport::Quic, Transport::Dtls] {
         std::hint::black_box(fingerprint::ja4(&facts, t));

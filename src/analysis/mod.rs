@@ -19,9 +19,10 @@ use std::sync::Arc;
 use crate::capture::{CaptureReader, LinkType};
 use crate::crypto::keys::PreMasterPrefetch;
 use crate::crypto::secrets::Secrets;
+use crate::net::Endpoint;
 use crate::report::model::{CaptureReport, ConnectionReport, KeyReport, LinkTypeReport, Report};
 use crate::session::Session;
-use crate::tcp::{FlowLimits, StreamChunk};
+use crate::tcp::{Direction, FlowLimits, StreamChunk};
 
 pub use crate::capture::CaptureError;
 
@@ -187,7 +188,6 @@ impl<'o, 'e> Run<'o, 'e> {
     }
 
     fn batch(&mut self, batch: &Batch) {
-        let follow = self.options.follow;
         for ev in &batch.events {
             match ev {
                 Event::Data {
@@ -202,7 +202,6 @@ impl<'o, 'e> Run<'o, 'e> {
                     *direction,
                     StreamChunk::Data(batch.bytes(range)),
                     *timestamp_ns,
-                    follow,
                 ),
                 Event::Gap {
                     id,
@@ -216,7 +215,6 @@ impl<'o, 'e> Run<'o, 'e> {
                     *direction,
                     StreamChunk::Gap(*gap),
                     *timestamp_ns,
-                    follow,
                 ),
                 Event::Closed(summary) => {
                     let report = self
@@ -232,19 +230,18 @@ impl<'o, 'e> Run<'o, 'e> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn stream(
         &mut self,
         id: u64,
-        endpoints: [crate::net::Endpoint; 2],
-        direction: crate::tcp::Direction,
+        endpoints: [Endpoint; 2],
+        direction: Direction,
         chunk: StreamChunk<'_>,
         ts: i64,
-        follow: Option<u64>,
     ) {
-        let show_secrets = self.options.show_secrets;
+        let options = self.options;
         let s = self.sessions.entry(id).or_insert_with(|| {
-            Session::new(id, endpoints, follow == Some(id)).show_secrets(show_secrets)
+            Session::new(id, endpoints, options.follow == Some(id))
+                .show_secrets(options.show_secrets)
         });
         if !s.is_abandoned() {
             s.on_chunk(direction, chunk, ts, &mut self.secrets);

@@ -45,6 +45,20 @@ const TLS13_LABELS: [&str; 7] = [
 ];
 
 impl Tls13Secrets {
+    /// The secret of one label, if logged.
+    fn get(&self, label: &str) -> Option<&Vec<u8>> {
+        match label {
+            "CLIENT_EARLY_TRAFFIC_SECRET" => self.client_early.as_ref(),
+            "EARLY_EXPORTER_SECRET" => self.early_exporter.as_ref(),
+            "CLIENT_HANDSHAKE_TRAFFIC_SECRET" => self.client_handshake.as_ref(),
+            "SERVER_HANDSHAKE_TRAFFIC_SECRET" => self.server_handshake.as_ref(),
+            "CLIENT_TRAFFIC_SECRET_0" => self.client_traffic_0.as_ref(),
+            "SERVER_TRAFFIC_SECRET_0" => self.server_traffic_0.as_ref(),
+            "EXPORTER_SECRET" => self.exporter.as_ref(),
+            _ => None,
+        }
+    }
+
     fn slot(&mut self, label: &str) -> Option<&mut Option<Vec<u8>>> {
         Some(match label {
             "CLIENT_EARLY_TRAFFIC_SECRET" => &mut self.client_early,
@@ -60,11 +74,10 @@ impl Tls13Secrets {
 
     /// Key log lines for these secrets (a filtered key log for `client_random`).
     pub fn lines(&self, client_random: &[u8]) -> Vec<String> {
-        let mut me = self.clone();
         TLS13_LABELS
             .iter()
             .filter_map(|label| {
-                let secret = me.slot(label)?.as_ref()?;
+                let secret = self.get(label)?;
                 Some(format!(
                     "{label} {} {}",
                     hex::encode(client_random),

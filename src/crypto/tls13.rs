@@ -17,6 +17,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256, Sha384};
 
 use crate::tls::cipher_suite::{CipherSuite, PrfHash};
+use crate::tls::hello::{is_tls13, tls13_draft};
 
 /// The hash of a TLS 1.3 cipher suite (HKDF and transcript).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,13 +74,9 @@ pub struct Tls13Variant {
 impl Tls13Variant {
     /// From the negotiated version: `0x0304`, or `0x7fNN` for draft NN.
     pub fn from_version(version: u16) -> Option<Tls13Variant> {
-        match version {
-            0x0304 => Some(Tls13Variant { draft: None }),
-            v if v >> 8 == 0x7f => Some(Tls13Variant {
-                draft: Some((v & 0xff) as u8),
-            }),
-            _ => None,
-        }
+        is_tls13(version).then(|| Tls13Variant {
+            draft: tls13_draft(version),
+        })
     }
 
     fn label_prefix(self) -> &'static [u8] {

@@ -184,9 +184,6 @@ pub struct AppDataRun {
     pub bytes: u64,
     /// Plaintext bytes, when the records were decrypted.
     pub decrypted_bytes: Option<u64>,
-    /// TLS 1.3 0-RTT data (shown as `EarlyData`).
-    #[serde(skip)]
-    pub early: bool,
 }
 
 /// What one entry of a connection's message list holds.
@@ -197,7 +194,7 @@ pub enum MessageBody {
     #[serde(serialize_with = "ser_app_data")]
     ApplicationData(AppDataRun),
     /// TLS 1.3 0-RTT data from the client.
-    #[serde(serialize_with = "ser_app_data")]
+    #[serde(serialize_with = "ser_early_data")]
     EarlyData(AppDataRun),
     #[serde(serialize_with = "ser_alert")]
     Alert(AlertEntry),
@@ -230,11 +227,12 @@ pub enum MessageBody {
 }
 
 fn ser_app_data<S: serde::Serializer>(run: &AppDataRun, s: S) -> Result<S::Ok, S::Error> {
-    let kind = if run.early {
-        "EarlyData"
-    } else {
-        "ApplicationData"
-    };
+    ser_run("ApplicationData", run, s)
+}
+fn ser_early_data<S: serde::Serializer>(run: &AppDataRun, s: S) -> Result<S::Ok, S::Error> {
+    ser_run("EarlyData", run, s)
+}
+fn ser_run<S: serde::Serializer>(kind: &str, run: &AppDataRun, s: S) -> Result<S::Ok, S::Error> {
     let mut v = serde_json::json!({"type": kind, "records": run.records, "bytes": run.bytes});
     if let Some(d) = run.decrypted_bytes {
         v["decrypted_bytes"] = d.into();

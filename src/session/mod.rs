@@ -20,20 +20,15 @@ use sha2::{Digest, Sha256};
 use crate::crypto::record::{KeyChain, RecordKeys, Unlocked};
 use crate::crypto::secrets::Secrets;
 use crate::net::Endpoint;
-use crate::report::model::{
-    AlertEntry, AppData, AppDataDigest, AppDataRun, ConnectionReport, DecryptionReport,
-    EarlyDataReport, EndpointReport, GapReport, MessageBody, MessageEntry, PerSide, Side,
-    TcpReport,
-};
-use crate::tcp::{ConnectionSummary, Direction, StreamChunk};
+use crate::report::model::{AlertEntry, AppDataRun, MessageBody, MessageEntry, Side};
+use crate::tcp::{Direction, StreamChunk};
 use crate::tls::cipher_suite::{self, KeyExchange};
-use crate::tls::extensions::{self, ExtensionData};
-use crate::tls::fingerprint::{self, ClientHelloFacts, Transport};
+use crate::tls::extensions;
 use crate::tls::handshake::{
     self, CertificateEntry, HandshakeFrame, HandshakeMessage, HandshakeReassembler,
     KeyExchangeHint, ParseContext,
 };
-use crate::tls::hello::{ClientHello, ServerHello};
+use crate::tls::hello::{self, ClientHello, ServerHello};
 use crate::tls::names;
 use crate::tls::record::{self, Record, RecordDeframer, RecordEvent};
 
@@ -219,7 +214,7 @@ impl Session {
     fn is_tls13(&self) -> bool {
         self.server_hello
             .as_ref()
-            .is_some_and(|s| s.version() == 0x0304 || s.version() >> 8 == 0x7f)
+            .is_some_and(|s| hello::is_tls13(s.version()))
     }
 
     fn on_record(&mut self, direction: Direction, rec: Record<'_>, ts: i64, secrets: &mut Secrets) {
@@ -508,16 +503,21 @@ impl Session {
         plain: Option<usize>,
         early: bool,
     ) {
-        if let Some(MessageEntry {
-            direction: last_dir,
-            body: MessageBody::ApplicationData(run) | MessageBody::EarlyData(run),
-            ..
-        }) = self.messages.last_mut()
-        {
-            if *last_dir == direction
-                && run.decrypted_bytes.is_some() == plain.is_some()
-                && run.early == early
-            {
+        let last_run = match self.messages.last_mut() {
+            Some(MessageEntry {
+                direction: d,
+                body: MessageBody::ApplicationData(run),
+                ..
+            }) if !early => Some((*d, run)),
+            Some(MessageEntry {
+                direction: d,
+                body: MessageBody::EarlyData(run),
+                ..
+            }) if early => Some((*d, run)),
+            _ => None,
+        };
+        if let Some((last_dir, run)) = last_run {
+            if last_dir == direction && run.decrypted_bytes.is_some() == plain.is_some() {
                 run.records += 1;
                 run.bytes += wire;
                 if let (Some(d), Some(p)) = (&mut run.decrypted_bytes, plain) {
@@ -530,7 +530,6 @@ impl Session {
             records: 1,
             bytes: wire,
             decrypted_bytes: plain.map(|p| p as u64),
-            early,
         };
         let body = if early {
             MessageBody::EarlyData(run)

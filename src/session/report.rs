@@ -1,6 +1,17 @@
 //! The end of a connection: its [`ConnectionReport`], from what the session saw.
 
-use super::*;
+use sha2::Digest;
+
+use super::{DirState, FinishedCheck, KeySource, Obstacle, Session};
+use crate::report::model::{
+    AppData, AppDataDigest, ConnectionReport, DecryptionReport, EarlyDataReport, EndpointReport,
+    GapReport, PerSide, Side, SuiteReport, TcpReport,
+};
+use crate::tcp::{ConnectionSummary, Direction};
+use crate::tls::cipher_suite;
+use crate::tls::extensions::{self, ExtensionData};
+use crate::tls::fingerprint::{self, HelloFields, Transport};
+use crate::tls::names;
 
 impl Session {
     /// The connection ended: build its report, or `None` if it carried no TLS.
@@ -54,24 +65,8 @@ impl Session {
 
         let (ja3, ja3_hash, ja4) = match ch {
             Some(ch) => {
-                let suites = ch.suite_ids();
-                let exts = ch.extension_ids();
-                let groups = ch.supported_groups();
-                let formats = ch.ec_point_formats();
-                let sigs = ch.signature_algorithms();
-                let versions = ch.supported_versions();
-                let alpn: Vec<Vec<u8>> = ch.alpn().into_iter().map(String::into_bytes).collect();
-                let facts = ClientHelloFacts {
-                    legacy_version: ch.legacy_version.id as u16,
-                    cipher_suites: &suites,
-                    extensions: &exts,
-                    supported_groups: &groups,
-                    ec_point_formats: &formats,
-                    signature_algorithms: &sigs,
-                    supported_versions: &versions,
-                    alpn: &alpn,
-                    has_sni: ch.has_extension(extensions::SERVER_NAME),
-                };
+                let fields = HelloFields::of(ch);
+                let facts = fields.facts();
                 let j = fingerprint::ja3(&facts);
                 (
                     Some(j.full),
@@ -81,14 +76,7 @@ impl Session {
             }
             None => (None, None, None),
         };
-        let ja3s = sh.map(|sh| {
-            fingerprint::ja3s(
-                sh.legacy_version.id as u16,
-                sh.suite_id(),
-                &sh.extension_ids(),
-            )
-            .full
-        });
+        let ja3s = sh.map(|sh| fingerprint::ja3s_of(sh).full);
 
         let mut gaps = Vec::new();
         for (d, list) in tcp.gaps.iter().enumerate() {
@@ -160,7 +148,7 @@ impl Session {
             first_seen: crate::report::time::rfc3339(tcp.first_seen_ns),
             last_seen: crate::report::time::rfc3339(tcp.last_seen_ns),
             version,
-            cipher_suite: suite.map(|id| crate::report::model::SuiteReport {
+            cipher_suite: suite.map(|id| SuiteReport {
                 id,
                 name: cipher_suite::suite_name(id),
             }),

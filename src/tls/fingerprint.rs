@@ -35,6 +35,59 @@ use std::fmt::Write as _;
 use md5::{Digest, Md5};
 use sha2::Sha256;
 
+/// The fields of a decoded ClientHello that the fingerprints read, owned, so that a
+/// [`ClientHelloFacts`] can borrow them.
+pub struct HelloFields {
+    legacy_version: u16,
+    cipher_suites: Vec<u16>,
+    extensions: Vec<u16>,
+    supported_groups: Vec<u16>,
+    ec_point_formats: Vec<u8>,
+    signature_algorithms: Vec<u16>,
+    supported_versions: Vec<u16>,
+    alpn: Vec<Vec<u8>>,
+    has_sni: bool,
+}
+
+impl HelloFields {
+    pub fn of(ch: &super::hello::ClientHello) -> Self {
+        HelloFields {
+            legacy_version: ch.legacy_version.id as u16,
+            cipher_suites: ch.suite_ids(),
+            extensions: ch.extension_ids(),
+            supported_groups: ch.supported_groups(),
+            ec_point_formats: ch.ec_point_formats(),
+            signature_algorithms: ch.signature_algorithms(),
+            supported_versions: ch.supported_versions(),
+            alpn: ch.alpn().into_iter().map(String::into_bytes).collect(),
+            has_sni: ch.has_extension(super::extensions::SERVER_NAME),
+        }
+    }
+
+    pub fn facts(&self) -> ClientHelloFacts<'_> {
+        ClientHelloFacts {
+            legacy_version: self.legacy_version,
+            cipher_suites: &self.cipher_suites,
+            extensions: &self.extensions,
+            supported_groups: &self.supported_groups,
+            ec_point_formats: &self.ec_point_formats,
+            signature_algorithms: &self.signature_algorithms,
+            supported_versions: &self.supported_versions,
+            alpn: &self.alpn,
+            has_sni: self.has_sni,
+        }
+    }
+}
+
+/// JA3S of a decoded ServerHello.
+pub fn ja3s_of(sh: &super::hello::ServerHello) -> Ja3 {
+    ja3s(
+        sh.legacy_version.id as u16,
+        sh.suite_id(),
+        &sh.extension_ids(),
+    )
+}
+
 /// What the fingerprints need from a ClientHello.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ClientHelloFacts<'a> {

@@ -104,7 +104,7 @@ pub struct ParseContext {
 
 impl ParseContext {
     fn tls13(&self) -> bool {
-        matches!(self.version, Some(v) if v == 0x0304 || v >> 8 == 0x7f)
+        self.version.is_some_and(super::hello::is_tls13)
     }
     fn has_sig_scheme(&self) -> bool {
         self.tls13() || matches!(self.version, Some(0x0303))
@@ -222,7 +222,8 @@ impl HandshakeMessage {
                 if ctx.tls13() {
                     let age_add = r.u32()?;
                     // The ticket nonce came in draft 21.
-                    if !matches!(ctx.version, Some(v) if v >> 8 == 0x7f && v & 0xff < 21) {
+                    let draft = ctx.version.and_then(super::hello::tls13_draft);
+                    if draft.is_none_or(|d| d >= 21) {
                         r.vec8()?;
                     }
                     let ticket = r.vec16()?;

@@ -18,6 +18,16 @@ pub const HELLO_RETRY_RANDOM: [u8; 32] = [
     0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 ];
 
+/// The draft number of a TLS 1.3 draft version (`0x7fNN`).
+pub fn tls13_draft(version: u16) -> Option<u8> {
+    (version >> 8 == 0x7f).then_some((version & 0xff) as u8)
+}
+
+/// TLS 1.3, or one of its drafts.
+pub fn is_tls13(version: u16) -> bool {
+    version == 0x0304 || tls13_draft(version).is_some()
+}
+
 fn version(v: u16) -> Named {
     Named::new(v, names::version_name(v))
 }
@@ -213,7 +223,7 @@ impl ServerHello {
         let retry = random[..] == HELLO_RETRY_RANDOM;
         // TLS 1.3 drafts before 22 put the draft version here and had no session id
         // and no compression method.
-        let draft = legacy_version >> 8 == 0x7f && legacy_version & 0xff < 22;
+        let draft = tls13_draft(legacy_version).is_some_and(|d| d < 22);
         let session_id = if draft {
             Vec::new()
         } else {

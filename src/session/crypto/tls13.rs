@@ -24,7 +24,8 @@ use crate::tcp::Direction;
 use crate::tls::cipher_suite::{self, CipherSuite};
 use crate::tls::extensions::EARLY_DATA;
 use crate::tls::handshake::{
-    HandshakeMessage, END_OF_EARLY_DATA, FINISHED, KEY_UPDATE, NEW_SESSION_TICKET,
+    HandshakeMessage, CLIENT_HELLO, ENCRYPTED_EXTENSIONS, END_OF_EARLY_DATA, FINISHED, KEY_UPDATE,
+    NEW_SESSION_TICKET, SERVER_HELLO,
 };
 use crate::tls::hello::{ClientHello, ServerHello};
 
@@ -215,12 +216,12 @@ impl SessionCrypto {
         let state = self.tls13.as_mut()?;
         let body = raw.get(4..).unwrap_or(&[]);
         match msg_type {
-            crate::tls::handshake::CLIENT_HELLO => {
+            CLIENT_HELLO => {
                 state.second_client_hello = true;
                 self.transcript.extend_from_slice(raw);
                 None
             }
-            crate::tls::handshake::SERVER_HELLO => {
+            SERVER_HELLO => {
                 // The ServerHello after a HelloRetryRequest.
                 self.transcript.extend_from_slice(raw);
                 if let Some(HandshakeMessage::ServerHello(sh)) = msg {
@@ -281,7 +282,7 @@ impl SessionCrypto {
                 }
                 Some(check)
             }
-            crate::tls::handshake::ENCRYPTED_EXTENSIONS => {
+            ENCRYPTED_EXTENSIONS => {
                 if let Some(HandshakeMessage::EncryptedExtensions { extensions }) = msg {
                     state.early_accepted = extensions.iter().any(|e| e.id == EARLY_DATA);
                 }
