@@ -55,9 +55,12 @@ pub enum Command {
     Keylog {
         #[command(flatten)]
         common: Common,
-        /// Write to this file (created with mode 0600) instead of standard output.
+        /// Write to this file instead of standard output: created new, with mode 0600.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Replace the `-o` file if it exists (never a symbolic link, never an input).
+        #[arg(long, requires = "output")]
+        force: bool,
         #[arg(required = true)]
         captures: Vec<PathBuf>,
     },
@@ -106,18 +109,73 @@ pub struct Common {
     /// No progress bar (it only shows on a terminal, for runs longer than a second).
     #[arg(short = 'q', long)]
     pub quiet: bool,
-    /// Threads decrypting RSA pre-master secrets ahead of need (0: none). Default: one
-    /// per core.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
-    /// Bytes each TCP direction may hold out of order before a hole counts as lost.
-    #[arg(long, value_name = "BYTES", default_value_t = 4 << 20)]
+    /// Threads decrypting RSA pre-master secrets ahead of need (0: none; at most 256).
+    /// Default: one per core.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=256))]
+    pub threads: Option<u16>,
+    /// Bytes each TCP direction may hold out of order before a hole counts as lost
+    /// (suffixes K, M, G: powers of 1024).
+    #[arg(long, value_name = "BYTES", default_value = "4M", value_parser = parse_size)]
     pub max_out_of_order: usize,
     /// Out-of-order bytes all connections together may hold before holes count as lost.
-    #[arg(long, value_name = "BYTES", default_value_t = 256 << 20)]
+    #[arg(long, value_name = "BYTES", default_value = "64M", value_parser = parse_size)]
     pub max_buffered: usize,
     /// TCP connections tracked at once; past it the least recently active are closed
     /// (and reported).
-    #[arg(long, value_name = "N", default_value_t = 50_000)]
-    pub max_connections: usize,
+    #[arg(long, value_name = "N", default_value_t = 50_000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Messages `inspect` keeps per connection; the rest are counted.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_messages: usize,
+    /// Report detail (messages, alerts, warnings, certificates, measured as their JSON)
+    /// that connections not yet written may hold together; past it, entries are counted
+    /// instead of kept.
+    #[arg(long, value_name = "BYTES", default_value = "32M", value_parser = parse_size)]
+    pub max_detail: usize,
+}
+
+/// A size in bytes: a number, optionally followed by K, M or G (powers of 1024; `KiB`,
+/// `MB`… are read the same way). Zero is refused: every cap must let something through.
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size (e.g. 4096, 64K, 4M, 1G)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(format!("{text:?}: unknown unit (use K, M or G)")),
+    };
+    let bytes = n
+        .checked_mul(1 << shift)
+        .and_then(|b| usize::try_from(b).ok())
+        .ok_or_else(|| format!("{text:?} is too large"))?;
+    if bytes == 0 {
+        return Err("must be at least 1 byte".into());
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("4MiB"), Ok(4 << 20));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("-1").is_err());
+        assert!(parse_size("4X").is_err());
+        assert!(parse_size("99999999999999999999").is_err());
+        assert!(parse_size("16777216T").is_err());
+    }
 }

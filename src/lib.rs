@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod capture;
 pub mod crypto;
+pub mod flow;
 pub mod net;
 pub mod report;
 pub mod session;

@@ -1,20 +1,50 @@
 //! tlsscope's binary: parse the command line, run the library, print, exit.
-//! Exit codes: 0 analysed (damage is in the report), 2 bad usage or unreadable input.
+//!
+//! Exit codes: 0 analysed (damage is in the report), 1 the output could not be written
+//! (a full disk, a closed descriptor), 2 bad usage or unreadable input. A reader that
+//! goes away (`| head`) is not a failure: the output stops quietly, exit 0.
 
 mod cli;
+mod output;
 
-use std::io::{IsTerminal, Write};
+use std::cell::RefCell;
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::rc::Rc;
 
 use clap::Parser;
-use tlsscope::analysis::{analyze, analyze_streaming, Options};
+use tlsscope::analysis::{analyze_streaming, Follow, Messages, Options};
 use tlsscope::crypto::keylog::KeyLog;
 use tlsscope::crypto::keys::load_keys;
 use tlsscope::crypto::secrets::Secrets;
+use tlsscope::report::follow::{self, FollowWriter};
 use tlsscope::report::json::JsonStream;
-use tlsscope::report::{self, follow, table};
+use tlsscope::report::model::{ConnectionReport, Side};
+use tlsscope::report::table::{InspectView, SummaryTable};
+use tlsscope::session::PlaintextSink;
 
 use cli::{Cli, Command, Common, FollowDirection, FollowFormat};
+use output::{say, Output, PrivateFile};
+
+/// Why a run did not end well, and the exit code that says so.
+enum Failure {
+    /// Bad usage or input that cannot be read: exit 2.
+    Usage(String),
+    /// The output could not be written: exit 1.
+    Output(String),
+}
+
+impl From<String> for Failure {
+    fn from(s: String) -> Self {
+        Failure::Usage(s)
+    }
+}
+
+/// Standard output; a closed descriptor is an output failure (exit 1).
+fn stdout() -> Result<Output, Failure> {
+    Output::stdout().map_err(Failure::Output)
+}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -25,8 +55,17 @@ fn main() -> ExitCode {
                 e.kind(),
                 DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand
             ) {
-                let _ = e.print();
-                return ExitCode::SUCCESS;
+                let written = Output::stdout().and_then(|mut out| {
+                    let _ = std::io::Write::write_all(&mut out, e.render().to_string().as_bytes());
+                    out.finish()
+                });
+                return match written {
+                    Err(why) => {
+                        say(&why);
+                        ExitCode::from(1)
+                    }
+                    Ok(()) => ExitCode::SUCCESS,
+                };
             }
             // One line: clap's first line says what was wrong.
             let text = e.to_string();
@@ -35,15 +74,19 @@ fn main() -> ExitCode {
                 .next()
                 .unwrap_or("bad usage")
                 .trim_start_matches("error: ");
-            eprintln!("tlsscope: {first} (see tlsscope --help)");
+            say(&format!("{first} (see tlsscope --help)"));
             return ExitCode::from(2);
         }
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(msg) => {
-            eprintln!("tlsscope: {msg}");
+        Err(Failure::Usage(msg)) => {
+            say(&msg);
             ExitCode::from(2)
+        }
+        Err(Failure::Output(msg)) => {
+            say(&msg);
+            ExitCode::from(1)
         }
     }
 }
@@ -58,7 +101,7 @@ fn secrets(common: &Common) -> Result<Secrets, String> {
     }
     let (keys, errors) = load_keys(&common.keys, common.key_password.as_deref());
     for e in errors {
-        eprintln!("tlsscope: {e}");
+        say(&e.to_string());
     }
     let mut keylog = KeyLog::default();
     for path in &common.keylogs {
@@ -76,99 +119,100 @@ fn secrets(common: &Common) -> Result<Secrets, String> {
     Ok(secrets)
 }
 
-fn run(cli: Cli) -> Result<(), String> {
-    let (common, captures) = match &cli.command {
-        Command::Summary { common, captures }
-        | Command::Inspect {
-            common, captures, ..
-        }
-        | Command::Follow {
-            common, captures, ..
-        }
-        | Command::Keylog {
-            common, captures, ..
-        } => (common, captures),
-    };
-    let follow_conn = match &cli.command {
-        Command::Follow { conn, .. } => Some(*conn),
-        _ => None,
-    };
+fn options(common: &Common, messages: Messages) -> Options {
     let defaults = Options::default();
-    let options = Options {
+    Options {
         out_of_order_cap: common.max_out_of_order,
         buffered_cap: common.max_buffered,
-        max_connections: common.max_connections,
-        follow: follow_conn,
-        rsa_threads: common.threads.unwrap_or(defaults.rsa_threads),
+        max_connections: common.max_connections as usize,
+        messages,
+        max_messages: common.max_messages,
+        detail_budget: common.max_detail,
+        rsa_threads: common.threads.map_or(defaults.rsa_threads, usize::from),
         progress: !common.quiet && std::io::stderr().is_terminal(),
         show_secrets: common.show_secrets,
-    };
-    let mut secrets = secrets(common)?;
-    secrets.collect_keylog = matches!(cli.command, Command::Keylog { .. });
-    // `--json` documents are written as the run goes (bounded memory); `--conn` and the
-    // tables need the whole run first.
-    let streaming = match &cli.command {
-        Command::Summary { common, .. } => common.json,
-        Command::Inspect { common, conn, .. } => common.json && conn.is_none(),
-        _ => false,
-    };
-    if streaming {
-        let summary_only = matches!(cli.command, Command::Summary { .. });
-        let mut json = JsonStream::new(std::io::BufWriter::new(std::io::stdout().lock()));
-        let mut write_error = None;
-        let analysis = analyze_streaming(captures, &options, secrets, &mut |mut c| {
-            if summary_only {
-                // The summary document leaves out the per-message detail.
-                c.messages.clear();
-            }
-            if let Err(e) = json.connection(&c) {
-                write_error.get_or_insert(e);
-            }
-        })
-        .map_err(|e| e.to_string())?;
-        // A closed pipe (`| head`) is not an error worth a message: writes are best effort.
-        let _ = (write_error, json.end(&analysis.report.capture));
-        return Ok(());
+        stop: defaults.stop,
     }
-    let analysis = analyze(captures, &options, secrets).map_err(|e| e.to_string())?;
-    let mut report = analysis.report;
-    let mut out = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth a message: writes are best effort.
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
-        Command::Summary { .. } => {
-            let _ = writeln!(out, "{}", table::summary(&report));
-        }
-        Command::Inspect { common, conn, .. } => {
-            if let Some(id) = conn {
-                report.connections.retain(|c| c.id == *id);
-                if report.connections.is_empty() {
-                    return Err(format!("no TLS connection with id {id}"));
-                }
-            }
-            let text = if common.json {
-                report::to_json(&report)
+        Command::Summary { common, captures } => {
+            let options = options(common, Messages::None);
+            let mut secrets = secrets(common)?;
+            secrets.collect_keylog = false;
+            let out = stdout()?.stop_on_close(options.stop.clone());
+            if common.json {
+                let mut view = JsonStream::new(out);
+                let analysis =
+                    analyze_streaming(captures, &options, secrets, None, &mut |mut c| {
+                        // The summary document leaves out the per-message detail.
+                        c.messages.clear();
+                        let _ = view.connection(&c);
+                    })
+                    .map_err(|e| e.to_string())?;
+                let _ = view.end(&analysis.report.capture);
+                finish(Some(view.into_inner()))
             } else {
-                table::inspect(&report)
-            };
-            let _ = writeln!(out, "{text}");
+                let mut view = SummaryTable::new(out);
+                let analysis = analyze_streaming(captures, &options, secrets, None, &mut |c| {
+                    let _ = view.connection(&c);
+                })
+                .map_err(|e| e.to_string())?;
+                finish(view.end(&analysis.report.capture).ok())
+            }
+        }
+        Command::Inspect {
+            common,
+            conn,
+            captures,
+        } => {
+            let messages = conn.map_or(Messages::All, Messages::Only);
+            let options = options(common, messages);
+            let mut secrets = secrets(common)?;
+            secrets.collect_keylog = false;
+            let out = stdout()?.stop_on_close(options.stop.clone());
+            let mut found = false;
+            let wanted = |c: &ConnectionReport| conn.is_none_or(|id| c.id == id);
+            if common.json {
+                let mut view = JsonStream::new(out);
+                let analysis = analyze_streaming(captures, &options, secrets, None, &mut |c| {
+                    if wanted(&c) {
+                        found = true;
+                        let _ = view.connection(&c);
+                    }
+                })
+                .map_err(|e| e.to_string())?;
+                if let (Some(id), false) = (conn, found) {
+                    return Err(Failure::Usage(format!("no TLS connection with id {id}")));
+                }
+                let _ = view.end(&analysis.report.capture);
+                finish(Some(view.into_inner()))
+            } else {
+                let mut view = InspectView::new(out);
+                let analysis = analyze_streaming(captures, &options, secrets, None, &mut |c| {
+                    if wanted(&c) {
+                        found = true;
+                        let _ = view.connection(&c);
+                    }
+                })
+                .map_err(|e| e.to_string())?;
+                if let (Some(id), false) = (conn, found) {
+                    return Err(Failure::Usage(format!("no TLS connection with id {id}")));
+                }
+                finish(view.end(&analysis.report.capture).ok())
+            }
         }
         Command::Follow {
+            common,
             conn,
             direction,
             format,
-            ..
+            captures,
         } => {
-            let c = report
-                .connections
-                .iter()
-                .find(|c| c.id == *conn)
-                .ok_or_else(|| format!("no TLS connection with id {conn}"))?;
-            if c.app_data.is_none() {
-                return Err(format!(
-                    "connection {conn} was not decrypted ({}: {})",
-                    c.decryption.status, c.decryption.reason
-                ));
-            }
+            let options = options(common, Messages::None);
+            let mut secrets = secrets(common)?;
+            secrets.collect_keylog = false;
             let which = match direction {
                 FollowDirection::Client => follow::Which::Client,
                 FollowDirection::Server => follow::Which::Server,
@@ -179,39 +223,92 @@ fn run(cli: Cli) -> Result<(), String> {
                 FollowFormat::Ascii => follow::Format::Ascii,
                 FollowFormat::Hex => follow::Format::Hex,
             };
-            let _ = out.write_all(&follow::render(&c.plaintext, which, shape));
+            let out = stdout()?.stop_on_close(options.stop.clone());
+            let writer = Rc::new(RefCell::new(FollowWriter::new(out, which, shape)));
+            let follow = Follow {
+                id: *conn,
+                sink: Box::new(FollowSink(writer.clone())),
+            };
+            let mut report = None;
+            analyze_streaming(captures, &options, secrets, Some(follow), &mut |c| {
+                if c.id == *conn {
+                    report = Some((c.decryption.status, c.decryption.reason.clone()));
+                }
+            })
+            .map_err(|e| e.to_string())?;
+            let mut writer = Rc::try_unwrap(writer)
+                .map_err(|_| Failure::Usage("internal: follow output still shared".into()))?
+                .into_inner();
+            let _ = writer.finish();
+            let shown = writer.shown;
+            match report {
+                None => Err(Failure::Usage(format!("no TLS connection with id {conn}"))),
+                Some((status, reason)) if shown == 0 && status != "decrypted" => {
+                    Err(Failure::Usage(format!(
+                        "connection {conn} was not decrypted ({status}: {reason})"
+                    )))
+                }
+                Some(_) => finish(Some(writer.into_inner())),
+            }
         }
-        Command::Keylog { output, .. } => {
+        Command::Keylog {
+            common,
+            output,
+            force,
+            captures,
+        } => {
+            let options = options(common, Messages::None);
+            // Refused before the run: an existing file (unless --force), a link, an input.
+            let target = match output {
+                Some(path) => Some(PrivateFile::check(path, *force, &inputs(common, captures))?),
+                None => None,
+            };
+            let mut secrets = secrets(common)?;
+            secrets.collect_keylog = true;
+            let analysis = analyze_streaming(captures, &options, secrets, None, &mut |_| {})
+                .map_err(|e| e.to_string())?;
             let mut text = analysis.keylog_lines.join("\n");
             if !text.is_empty() {
                 text.push('\n');
             }
-            match output {
-                Some(path) => write_private(path, text.as_bytes())
-                    .map_err(|e| format!("{}: {e}", path.display()))?,
-                None => {
-                    let _ = out.write_all(text.as_bytes());
-                }
-            }
+            let mut out = match target {
+                Some(t) => t.create().map_err(Failure::Usage)?,
+                None => stdout()?,
+            };
+            let _ = std::io::Write::write_all(&mut out, text.as_bytes());
+            finish(Some(out))
         }
     }
-    Ok(())
 }
 
-/// Writes a file that holds secrets: created with mode 0600 (owner only).
-fn write_private(path: &std::path::Path, data: &[u8]) -> std::io::Result<()> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        opts.mode(0o600);
-        let mut f = opts.open(path)?;
-        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        f.write_all(data)
+/// Every file the run reads: `-o` must never be one of them.
+fn inputs(common: &Common, captures: &[PathBuf]) -> Vec<PathBuf> {
+    captures
+        .iter()
+        .chain(&common.keys)
+        .chain(&common.keylogs)
+        .cloned()
+        .collect()
+}
+
+/// Flushes the output and turns a failed write into the run's failure.
+fn finish(out: Option<Output>) -> Result<(), Failure> {
+    match out {
+        Some(out) => out
+            .finish()
+            .map_err(|e| Failure::Output(format!("writing {}: {e}", "the output"))),
+        None => Err(Failure::Output(
+            "writing the output: it failed and was not flushed".into(),
+        )),
     }
-    #[cfg(not(unix))]
-    {
-        opts.open(path)?.write_all(data)
+}
+
+/// `follow`'s writer, shared between the session that feeds it and `run`.
+struct FollowSink(Rc<RefCell<FollowWriter<Output>>>);
+
+impl PlaintextSink for FollowSink {
+    fn data(&mut self, side: Side, bytes: &[u8]) {
+        // A failed write is remembered by the Output and reported at the end.
+        let _ = self.0.borrow_mut().data(side, bytes);
     }
 }

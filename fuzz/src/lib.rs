@@ -20,8 +20,10 @@ use tlsscope::crypto::record::{RecordDecryptor, Tls13Decryptor};
 use tlsscope::crypto::secrets::Secrets;
 use tlsscope::crypto::tls13::{SuiteHash, Tls13Variant};
 use tlsscope::net::NetDecoder;
+use tlsscope::report::follow::{FollowWriter, Format, Which};
+use tlsscope::report::model::Side;
 use tlsscope::report::model::{CaptureReport, Report};
-use tlsscope::session::Session;
+use tlsscope::session::{DetailBudget, PlaintextSink, Retention, Session, SessionSettings};
 use tlsscope::tcp::{FlowLimits, FlowTable, StreamChunk, TcpEvent};
 use tlsscope::tls::certificate::summarize;
 use tlsscope::tls::cipher_suite::lookup;
@@ -99,7 +101,8 @@ fn sample_secrets() -> &'static (Vec<ServerKey>, KeyLog) {
 /// flags: bit 0 = with the samples' RSA key, key logs and PSK; bit 1 = follow
 /// connection 0; bits 2-3 = out-of-order cap per direction (4 MiB, 0, 1500, 64 KiB);
 /// bits 4-5 = connections open at once (50000, 1, 2, 16); bit 6 = out-of-order
-/// bytes of all connections capped at 4 KiB (else 256 MiB).
+/// bytes of all connections capped at 4 KiB (else 256 MiB); bit 7 = report detail capped
+/// at 4 KiB (else 1 MiB).
 ///
 /// The frames go through the pipeline as `analysis::analyze` drives it:
 /// strip_link_layer → NetDecoder → FlowTable (with those FlowLimits) →
@@ -127,6 +130,15 @@ pub fn net_tcp(data: &[u8]) {
         Secrets::default()
     };
 
+    // Small caps, so that the fuzzer reaches what happens past them.
+    let settings = SessionSettings {
+        retention: Retention {
+            messages: true,
+            max_messages: 64,
+        },
+        budget: DetailBudget::new(if flags & 0x80 != 0 { 4096 } else { 1 << 20 }),
+        show_secrets: true,
+    };
     let mut net = NetDecoder::new();
     let mut flows = FlowTable::with_limits(limits);
     let mut sessions: HashMap<u64, Session> = HashMap::new();
@@ -150,9 +162,18 @@ pub fn net_tcp(data: &[u8]) {
                     StreamChunk::Gap(_) => scanner.gap(direction.index()),
                 }
             }
-            let s = sessions
-                .entry(id)
-                .or_insert_with(|| Session::new(id, endpoints, follow && id == 0));
+            let s = sessions.entry(id).or_insert_with(|| {
+                let s = Session::new(id, endpoints, &settings);
+                if follow && id == 0 {
+                    s.with_plaintext_sink(Box::new(FollowSinkForFuzz(FollowWriter::new(
+                        std::io::sink(),
+                        Which::Both,
+                        Format::Hex,
+                    ))))
+                } else {
+                    s
+                }
+            });
             if !s.is_abandoned() {
                 s.on_chunk(direction, chunk, timestamp_ns, secrets);
             }
@@ -199,6 +220,12 @@ pub fn net_tcp(data: &[u8]) {
     let _ = secrets.unused_keys().len();
 
     done.sort_by_key(|r| r.id);
+    let mut summary = tlsscope::report::table::SummaryTable::new(std::io::sink());
+    let mut inspect = tlsscope::report::table::InspectView::new(std::io::sink());
+    for c in &done {
+        let _ = summary.connection(c);
+        let _ = inspect.connection(c);
+    }
     let report = Report {
         capture: CaptureReport {
             network: net.stats.clone(),
@@ -208,9 +235,18 @@ pub fn net_tcp(data: &[u8]) {
         },
         connections: done,
     };
+    let _ = summary.end(&report.capture);
+    let _ = inspect.end(&report.capture);
     std::hint::black_box(tlsscope::report::to_json(&report));
-    std::hint::black_box(tlsscope::report::table::summary(&report));
-    std::hint::black_box(tlsscope::report::table::inspect(&report));
+}
+
+/// `follow`'s writer as a session's plaintext sink, writing nowhere.
+struct FollowSinkForFuzz(FollowWriter<std::io::Sink>);
+
+impl PlaintextSink for FollowSinkForFuzz {
+    fn data(&mut self, side: Side, bytes: &[u8]) {
+        let _ = self.0.data(side, bytes);
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -13,16 +13,18 @@ mod transport;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
 use crate::capture::{CaptureReader, LinkType};
 use crate::crypto::keys::PreMasterPrefetch;
 use crate::crypto::secrets::Secrets;
+use crate::flow::Direction;
 use crate::net::Endpoint;
 use crate::report::model::{CaptureReport, ConnectionReport, KeyReport, LinkTypeReport, Report};
-use crate::session::Session;
-use crate::tcp::{Direction, FlowLimits, StreamChunk};
+use crate::session::{DetailBudget, PlaintextSink, Retention, Session, SessionSettings};
+use crate::tcp::{FlowLimits, StreamChunk};
 
 pub use crate::capture::CaptureError;
 
@@ -38,36 +40,66 @@ pub struct Options {
     pub buffered_cap: usize,
     /// TCP connections tracked at once.
     pub max_connections: usize,
-    /// Keep the decrypted application data of this connection (for `follow`).
-    pub follow: Option<u64>,
+    /// Which connections keep their record-layer messages (`inspect`).
+    pub messages: Messages,
+    /// Messages kept per connection; the rest are counted.
+    pub max_messages: usize,
+    /// Bytes of report detail (messages, alerts, warnings, certificates; measured as
+    /// their JSON) that connections not yet written may hold together.
+    pub detail_budget: usize,
     /// Threads for RSA decryption ahead of need (0: none, all inline).
     pub rsa_threads: usize,
     /// Show a progress bar on stderr for long runs.
     pub progress: bool,
     /// Put each connection's secrets in its report.
     pub show_secrets: bool,
+    /// Set by the caller when the output is no longer wanted (a closed pipe): the run
+    /// ends as soon as it can, without analysing the rest.
+    pub stop: Arc<AtomicBool>,
+}
+
+/// Which connections keep their record-layer messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Messages {
+    None,
+    All,
+    Only(u64),
 }
 
 impl Default for Options {
     fn default() -> Self {
         let limits = FlowLimits::default();
+        let retention = Retention::default();
         Options {
             out_of_order_cap: limits.out_of_order_cap,
             buffered_cap: limits.buffered_cap,
             max_connections: limits.max_open,
-            follow: None,
+            messages: Messages::All,
+            max_messages: retention.max_messages,
+            detail_budget: DEFAULT_DETAIL_BUDGET,
             rsa_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             progress: false,
             show_secrets: false,
+            stop: Arc::new(AtomicBool::new(false)),
         }
     }
 }
 
-/// The result of a run: the report, and the secrets it recovered.
+/// Report detail held at once by default: room for thousands of open connections'
+/// messages, a small share of a machine's memory.
+pub const DEFAULT_DETAIL_BUDGET: usize = 32 << 20;
+
+/// The result of a run: the report (its `connections` are empty for a streaming run).
 pub struct Analysis {
     pub report: Report,
     /// Key log lines of every handshake whose secrets became known.
     pub keylog_lines: Vec<String>,
+}
+
+/// The decrypted application data of one connection, for `follow`.
+pub struct Follow {
+    pub id: u64,
+    pub sink: Box<dyn PlaintextSink>,
 }
 
 /// Batches in flight between the stages (each up to a few hundred KB).
@@ -79,27 +111,16 @@ const REORDER_WINDOW: usize = 1024;
 
 /// Analyses the captures in order, as one run: connection ids continue across files,
 /// and sessions of one file may resume in another. An unreadable file stops the run
-/// before anything is read. The report holds every connection, in id order.
-pub fn analyze(
-    paths: &[PathBuf],
-    options: &Options,
-    secrets: Secrets,
-) -> Result<Analysis, CaptureError> {
-    let mut connections = Vec::new();
-    let mut analysis = analyze_streaming(paths, options, secrets, &mut |c| connections.push(c))?;
-    connections.sort_by_key(|c| c.id);
-    analysis.report.connections = connections;
-    Ok(analysis)
-}
-
-/// Like [`analyze`], but hands each connection's report to `emit` as soon as it is
-/// final (in id order, unless more than [`REORDER_WINDOW`] finished connections wait
-/// behind one that is still open) and keeps none: memory does not grow with the
-/// number of connections. The returned report has an empty `connections`.
+/// before anything is read. Each connection's report goes to `emit` as soon as it is
+/// final (in id order, unless more than [`REORDER_WINDOW`] finished connections, or
+/// half the detail budget, wait behind one that is still open) and none is kept:
+/// memory does not grow with the number of connections. The returned report has an
+/// empty `connections`.
 pub fn analyze_streaming(
     paths: &[PathBuf],
     options: &Options,
     mut secrets: Secrets,
+    follow: Option<Follow>,
     emit: &mut dyn FnMut(ConnectionReport),
 ) -> Result<Analysis, CaptureError> {
     let readers = paths
@@ -122,12 +143,15 @@ pub fn analyze_streaming(
         },
         prefetch,
         progress: Progress::new(options.progress),
+        stop: options.stop.clone(),
     };
     let (tx, rx) = sync_channel::<Batch>(CHANNEL_BATCHES);
     let reader = std::thread::spawn(move || transport.run(readers, tx));
-    let mut run = Run::new(options, secrets, emit);
+    let mut run = Run::new(options, secrets, follow, emit);
     for batch in rx {
-        run.batch(&batch);
+        if !options.stop.load(Ordering::Relaxed) {
+            run.batch(&batch);
+        }
     }
     let report = match reader.join() {
         Ok(r) => r,
@@ -139,11 +163,15 @@ pub fn analyze_streaming(
 /// The session stage.
 struct Run<'o, 'e> {
     options: &'o Options,
-    sessions: HashMap<u64, Session>,
+    sessions: HashMap<u64, Box<Session>>,
     secrets: Secrets,
+    settings: SessionSettings,
+    follow: Option<Follow>,
     emit: &'e mut dyn FnMut(ConnectionReport),
     /// Finished connections (None: not TLS) waiting for the lower ids to finish.
     finished: BTreeMap<u64, Option<ConnectionReport>>,
+    /// Detail bytes the waiting reports hold.
+    waiting_bytes: usize,
     next_out: u64,
     tls_connections: u64,
 }
@@ -152,26 +180,43 @@ impl<'o, 'e> Run<'o, 'e> {
     fn new(
         options: &'o Options,
         secrets: Secrets,
+        follow: Option<Follow>,
         emit: &'e mut dyn FnMut(ConnectionReport),
     ) -> Self {
+        let settings = SessionSettings {
+            retention: Retention {
+                messages: options.messages == Messages::All,
+                max_messages: options.max_messages,
+            },
+            budget: DetailBudget::new(options.detail_budget),
+            show_secrets: options.show_secrets,
+        };
         Run {
             options,
             sessions: HashMap::new(),
             secrets,
+            settings,
+            follow,
             emit,
             finished: BTreeMap::new(),
+            waiting_bytes: 0,
             next_out: 0,
             tls_connections: 0,
         }
     }
 
-    /// A connection ended: its report goes out once every lower id has.
+    /// A connection ended: its report goes out once every lower id has (or when too
+    /// many, or too much, wait).
     fn finished(&mut self, id: u64, report: Option<ConnectionReport>) {
         self.tls_connections += u64::from(report.is_some());
+        self.waiting_bytes += report.as_ref().map_or(0, |r| r.charge.bytes());
         self.finished.insert(id, report);
+        let crowded = |run: &Self| {
+            run.finished.len() > REORDER_WINDOW || run.waiting_bytes > run.settings.budget.cap() / 2
+        };
         loop {
             let ready = match self.finished.first_key_value() {
-                Some((&first, _)) => first <= self.next_out || self.finished.len() > REORDER_WINDOW,
+                Some((&first, _)) => first <= self.next_out || crowded(self),
                 None => false,
             };
             if !ready {
@@ -182,6 +227,7 @@ impl<'o, 'e> Run<'o, 'e> {
             };
             self.next_out = self.next_out.max(id + 1);
             if let Some(r) = report {
+                self.waiting_bytes -= r.charge.bytes();
                 (self.emit)(r);
             }
         }
@@ -238,11 +284,22 @@ impl<'o, 'e> Run<'o, 'e> {
         chunk: StreamChunk<'_>,
         ts: i64,
     ) {
-        let options = self.options;
-        let s = self.sessions.entry(id).or_insert_with(|| {
-            Session::new(id, endpoints, options.follow == Some(id))
-                .show_secrets(options.show_secrets)
-        });
+        let s = match self.sessions.entry(id) {
+            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let mut settings = self.settings.clone();
+                if self.options.messages == Messages::Only(id) {
+                    settings.retention.messages = true;
+                }
+                let mut session = Session::new(id, endpoints, &settings);
+                if self.follow.as_ref().is_some_and(|f| f.id == id) {
+                    if let Some(f) = self.follow.take() {
+                        session = session.with_plaintext_sink(f.sink);
+                    }
+                }
+                v.insert(Box::new(session))
+            }
+        };
         if !s.is_abandoned() {
             s.on_chunk(direction, chunk, ts, &mut self.secrets);
         }
@@ -251,6 +308,7 @@ impl<'o, 'e> Run<'o, 'e> {
     fn finish(mut self, t: TransportReport) -> Analysis {
         while let Some((_, report)) = self.finished.pop_first() {
             if let Some(r) = report {
+                self.waiting_bytes -= r.charge.bytes();
                 (self.emit)(r);
             }
         }
@@ -327,6 +385,13 @@ impl<'o, 'e> Run<'o, 'e> {
         for u in unused {
             c.warnings.push(format!(
                 "key {u} matches no server certificate in the capture"
+            ));
+        }
+        let refused = self.settings.budget.refused();
+        if refused > 0 {
+            c.warnings.push(format!(
+                "{refused} messages, alerts or warnings were not kept: the report detail held at once reached {} bytes (--max-detail)",
+                self.settings.budget.cap()
             ));
         }
         Analysis {

@@ -86,6 +86,9 @@ pub(super) struct Transport {
     pub limits: FlowLimits,
     pub prefetch: Option<Arc<PreMasterPrefetch>>,
     pub progress: Progress,
+    /// Set when nobody wants the output any more (a closed pipe): the files are still
+    /// read to their end, but nothing more is analysed.
+    pub stop: Arc<std::sync::atomic::AtomicBool>,
 }
 
 struct Sink<'a> {
@@ -207,6 +210,7 @@ impl Transport {
             let dsb_source: Arc<str> = Arc::from(format!("{name} (secrets block)"));
             let mut packets_since_tick = 0u32;
             let summary = reader.for_each(|ev| match ev {
+                _ if self.stop.load(std::sync::atomic::Ordering::Relaxed) => {}
                 CaptureEvent::Packet(p) => {
                     let entry = report
                         .link_types

@@ -38,7 +38,7 @@ impl<W: Write> JsonStream<W> {
         write!(self.out, "{sep}\n    {}", indented(c, "    "))
     }
 
-    pub fn end(mut self, capture: &CaptureReport) -> io::Result<()> {
+    pub fn end(&mut self, capture: &CaptureReport) -> io::Result<()> {
         let close = if self.first {
             format!("{HEAD}]")
         } else {
@@ -50,6 +50,10 @@ impl<W: Write> JsonStream<W> {
             indented(capture, "  ")
         )?;
         self.out.flush()
+    }
+
+    pub fn into_inner(self) -> W {
+        self.out
     }
 }
 

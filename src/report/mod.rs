@@ -4,6 +4,7 @@ pub mod follow;
 pub mod json;
 pub mod model;
 pub mod table;
+pub mod text;
 pub mod time;
 
 pub use model::Report;

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
+use crate::flow::Direction;
 use crate::net::{Endpoint, NetStats};
-use crate::tcp::Direction;
 use crate::tls::cipher_suite::{CipherSuite, KeyExchange};
 use crate::tls::handshake::{CertificateEntry, HandshakeMessage};
 use crate::tls::names;
@@ -130,22 +130,14 @@ pub struct TcpReport {
 }
 
 /// An alert, in the clear (level and description) or still encrypted.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Copy)]
 pub struct AlertEntry {
-    #[serde(skip)]
     pub direction: Direction,
-    #[serde(rename = "direction")]
     pub side: Side,
-    pub time: String,
+    pub timestamp_ns: i64,
     pub encrypted: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub level_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
 }
 
 impl AlertEntry {
@@ -153,12 +145,10 @@ impl AlertEntry {
         AlertEntry {
             direction,
             side: Side::Client,
-            time: super::time::rfc3339(ts),
+            timestamp_ns: ts,
             encrypted: false,
             level: Some(level),
-            level_name: Some(names::alert_level_name(level)),
             code: Some(code),
-            description: Some(names::alert_description_name(code)),
         }
     }
 
@@ -166,13 +156,53 @@ impl AlertEntry {
         AlertEntry {
             direction,
             side: Side::Client,
-            time: super::time::rfc3339(ts),
+            timestamp_ns: ts,
             encrypted: true,
             level: None,
-            level_name: None,
             code: None,
-            description: None,
         }
+    }
+
+    pub fn level_name(&self) -> Option<String> {
+        self.level.map(names::alert_level_name)
+    }
+
+    pub fn description(&self) -> Option<String> {
+        self.code.map(names::alert_description_name)
+    }
+
+    /// A fatal alert in the clear.
+    pub fn is_fatal(&self) -> bool {
+        self.level == Some(2)
+    }
+}
+
+impl Serialize for AlertEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shown {
+            direction: Side,
+            time: String,
+            encrypted: bool,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            level: Option<u8>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            level_name: Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            code: Option<u8>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            description: Option<String>,
+        }
+        Shown {
+            direction: self.side,
+            time: super::time::rfc3339(self.timestamp_ns),
+            encrypted: self.encrypted,
+            level: self.level,
+            level_name: self.level_name(),
+            code: self.code,
+            description: self.description(),
+        }
+        .serialize(s)
     }
 }
 
@@ -240,7 +270,7 @@ fn ser_run<S: serde::Serializer>(kind: &str, run: &AppDataRun, s: S) -> Result<S
     v.serialize(s)
 }
 fn ser_alert<S: serde::Serializer>(a: &AlertEntry, s: S) -> Result<S::Ok, S::Error> {
-    serde_json::json!({"type": "Alert", "level": a.level_name, "description": a.description,
+    serde_json::json!({"type": "Alert", "level": a.level_name(), "description": a.description(),
         "code": a.code})
     .serialize(s)
 }
@@ -294,14 +324,20 @@ fn ser_time<S: serde::Serializer>(ns: &i64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&super::time::rfc3339(*ns))
 }
 
-impl MessageEntry {
-    /// The message's type name as shown in tables.
-    pub fn type_name(&self) -> String {
-        let v = serde_json::to_value(&self.body).unwrap_or_default();
-        v.get("type")
-            .and_then(|t| t.as_str())
-            .unwrap_or("?")
-            .to_string()
+impl MessageBody {
+    /// The entry's type, as the JSON's `type` field names it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            MessageBody::Handshake(h) => h.type_name(),
+            MessageBody::ApplicationData(_) => "ApplicationData",
+            MessageBody::EarlyData(_) => "EarlyData",
+            MessageBody::Alert(_) | MessageBody::EncryptedAlert { .. } => "Alert",
+            MessageBody::ChangeCipherSpec {} => "ChangeCipherSpec",
+            MessageBody::EncryptedFinished { .. } => "Finished",
+            MessageBody::EncryptedHandshake { .. } => "EncryptedHandshake",
+            MessageBody::Heartbeat { .. } => "Heartbeat",
+            MessageBody::Malformed { .. } => "Malformed",
+        }
     }
 }
 
@@ -432,7 +468,12 @@ pub struct ConnectionReport {
     pub certificates: Vec<CertificateEntry>,
     pub client_certificates: Vec<CertificateEntry>,
     pub messages: Vec<MessageEntry>,
+    /// Messages not kept: past `--max-messages`, or the report detail budget was spent.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub messages_omitted: u64,
     pub alerts: Vec<AlertEntry>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub alerts_omitted: u64,
     pub tcp: TcpReport,
     /// TLS records seen, [client, server].
     pub records: [u64; 2],
@@ -442,9 +483,16 @@ pub struct ConnectionReport {
     /// established | handshake | client_hello_only | records_only | incomplete | failed: <alert>
     pub state: String,
     pub warnings: Vec<String>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub warnings_omitted: u64,
     pub decryption: DecryptionReport,
     pub app_data: Option<AppData>,
-    /// Decrypted application data in capture order (only for `follow`).
+    /// The share of the report detail budget this report holds (given back when it is
+    /// dropped).
     #[serde(skip)]
-    pub plaintext: Vec<(Side, Vec<u8>)>,
+    pub charge: crate::session::Charge,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -11,17 +11,22 @@
 //! decided by who sent the ClientHello (else the SYN, else the ephemeral port).
 
 mod crypto;
+mod log;
 mod report;
 
 pub use crypto::{FinishedCheck, KeyChange, KeySource, Obstacle, SessionCrypto};
+pub use log::{json_len, Charge, DetailBudget, EventLog, Retention};
+
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
 use crate::crypto::record::{KeyChain, RecordKeys, Unlocked};
 use crate::crypto::secrets::Secrets;
+use crate::flow::Direction;
 use crate::net::Endpoint;
 use crate::report::model::{AlertEntry, AppDataRun, MessageBody, MessageEntry, Side};
-use crate::tcp::{Direction, StreamChunk};
+use crate::tcp::StreamChunk;
 use crate::tls::cipher_suite::{self, KeyExchange};
 use crate::tls::extensions;
 use crate::tls::handshake::{
@@ -64,20 +69,19 @@ pub struct Session {
     endpoints: [Endpoint; 2],
     dirs: [DirState; 2],
     client_hello_dir: Option<Direction>,
-    client_hello: Option<ClientHello>,
-    server_hello: Option<ServerHello>,
+    client_hello: Option<Box<ClientHello>>,
+    server_hello: Option<Box<ServerHello>>,
     certificates: Vec<CertificateEntry>,
     client_certificates: Vec<CertificateEntry>,
-    messages: Vec<MessageEntry>,
-    alerts: Vec<AlertEntry>,
-    warnings: Vec<String>,
+    /// Messages, alerts and warnings, bounded.
+    log: EventLog,
     /// Server sent Certificate / ServerKeyExchange / ServerHelloDone (a full handshake).
     server_full_handshake: bool,
     saw_tls: bool,
     first_record_ts: Option<i64>,
     crypto: SessionCrypto,
-    /// Decrypted application data in capture order, kept only for `follow`.
-    follow: Option<Vec<(Direction, Vec<u8>)>>,
+    /// Where decrypted application data goes besides the digest (`follow`).
+    plaintext_sink: Option<Box<dyn PlaintextSink>>,
     early: EarlyData,
     /// `--show-secrets`: the report carries the connection's secrets.
     show_secrets: bool,
@@ -100,9 +104,33 @@ struct EarlyData {
 /// Early data held while its acceptance is unknown is capped (servers allow far less).
 const MAX_PENDING_EARLY_DATA: usize = 16 << 20;
 
+/// Receives a connection's decrypted application data, in capture order.
+pub trait PlaintextSink {
+    fn data(&mut self, side: Side, bytes: &[u8]);
+}
+
+/// How the sessions of a run are set up.
+#[derive(Debug, Clone)]
+pub struct SessionSettings {
+    pub retention: Retention,
+    /// Report detail all connections together may hold.
+    pub budget: Arc<DetailBudget>,
+    /// `--show-secrets`: the report carries the connection's secrets.
+    pub show_secrets: bool,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        SessionSettings {
+            retention: Retention::default(),
+            budget: DetailBudget::unlimited(),
+            show_secrets: false,
+        }
+    }
+}
+
 impl Session {
-    /// `follow`: keep the decrypted application data for `tlsscope follow`.
-    pub fn new(id: u64, endpoints: [Endpoint; 2], follow: bool) -> Self {
+    pub fn new(id: u64, endpoints: [Endpoint; 2], settings: &SessionSettings) -> Self {
         Session {
             id,
             endpoints,
@@ -112,22 +140,20 @@ impl Session {
             server_hello: None,
             certificates: Vec::new(),
             client_certificates: Vec::new(),
-            messages: Vec::new(),
-            alerts: Vec::new(),
-            warnings: Vec::new(),
+            log: EventLog::new(settings.retention, &settings.budget),
             server_full_handshake: false,
             saw_tls: false,
             first_record_ts: None,
             crypto: SessionCrypto::default(),
-            follow: follow.then(Vec::new),
+            plaintext_sink: None,
             early: EarlyData::default(),
-            show_secrets: false,
+            show_secrets: settings.show_secrets,
         }
     }
 
-    /// Puts the connection's secrets in its report (`--show-secrets`).
-    pub fn show_secrets(mut self, yes: bool) -> Self {
-        self.show_secrets = yes;
+    /// Hands the decrypted application data to `sink` as well (`follow`).
+    pub fn with_plaintext_sink(mut self, sink: Box<dyn PlaintextSink>) -> Self {
+        self.plaintext_sink = Some(sink);
         self
     }
 
@@ -217,6 +243,23 @@ impl Session {
             .is_some_and(|s| hello::is_tls13(s.version()))
     }
 
+    /// Whether a record of `direction` is protected (to be decrypted), rather than sent
+    /// in the clear.
+    fn is_protected(&self, direction: Direction, rec: &Record<'_>) -> bool {
+        if rec.content_type == record::CHANGE_CIPHER_SPEC || !self.dirs[direction.index()].encrypted
+        {
+            return false;
+        }
+        // TLS 1.3 protects every record as application_data (RFC 8446 §5.2): a record of
+        // another outer type was sent in the clear (a plaintext alert, say).
+        let tls13 = self.is_tls13() || (self.server_hello.is_none() && self.early.offered);
+        if tls13 && rec.content_type != record::APPLICATION_DATA {
+            return false;
+        }
+        // No cipher suite turns a 2-byte alert into 2 bytes: it can only be in the clear.
+        !(rec.content_type == record::ALERT && rec.fragment.len() == 2)
+    }
+
     fn on_record(&mut self, direction: Direction, rec: Record<'_>, ts: i64, secrets: &mut Secrets) {
         self.saw_tls = true;
         self.first_record_ts.get_or_insert(ts);
@@ -243,7 +286,7 @@ impl Session {
             }
             return;
         }
-        if rec.content_type == record::CHANGE_CIPHER_SPEC || !self.dirs[i].encrypted {
+        if !self.is_protected(direction, &rec) {
             self.on_plaintext(direction, rec.content_type, rec.fragment, ts, secrets, None);
             return;
         }
@@ -346,17 +389,15 @@ impl Session {
         }
     }
 
-    /// Decrypted application data of one direction: hashed, counted, kept for `follow`.
+    /// Decrypted application data of one direction: hashed, counted, handed to the sink.
     fn add_plaintext(&mut self, direction: Direction, p: &[u8]) {
         let d = &mut self.dirs[direction.index()];
         d.plaintext.update(p);
         d.plaintext_bytes += p.len() as u64;
         d.plaintext_records += 1;
-        if let Some(f) = &mut self.follow {
-            match f.last_mut() {
-                Some((last, data)) if *last == direction => data.extend_from_slice(p),
-                _ => f.push((direction, p.to_vec())),
-            }
+        let side = self.side_of(direction);
+        if let Some(sink) = &mut self.plaintext_sink {
+            sink.data(side, p);
         }
     }
 
@@ -379,7 +420,7 @@ impl Session {
             }
             record::ALERT => {
                 self.push_message(direction, ts, MessageBody::EncryptedAlert { length });
-                self.alerts.push(AlertEntry::encrypted(direction, ts));
+                self.log.push_alert(AlertEntry::encrypted(direction, ts));
             }
             record::APPLICATION_DATA => self.app_data_run(direction, ts, length as u64, None),
             _ => self.on_plaintext_other(direction, rec.content_type, length, ts),
@@ -436,10 +477,12 @@ impl Session {
                 self.push_message(direction, ts, MessageBody::ChangeCipherSpec {});
             }
             record::ALERT => {
-                if !decrypted && self.is_tls13() && self.side_of(direction) == Side::Server {
+                if !decrypted && !plausible_clear_alerts(fragment) {
+                    // Not alerts in the clear: protected ones, under keys whose change the
+                    // capture did not show.
                     let length = fragment.len();
                     self.push_message(direction, ts, MessageBody::EncryptedAlert { length });
-                    self.alerts.push(AlertEntry::encrypted(direction, ts));
+                    self.log.push_alert(AlertEntry::encrypted(direction, ts));
                     return;
                 }
                 for pair in fragment.chunks(2) {
@@ -448,8 +491,8 @@ impl Session {
                         break;
                     }
                     let alert = AlertEntry::clear(direction, ts, pair[0], pair[1]);
-                    self.push_message(direction, ts, MessageBody::Alert(alert.clone()));
-                    self.alerts.push(alert);
+                    self.push_message(direction, ts, MessageBody::Alert(alert));
+                    self.log.push_alert(alert);
                 }
             }
             record::APPLICATION_DATA => {
@@ -503,21 +546,8 @@ impl Session {
         plain: Option<usize>,
         early: bool,
     ) {
-        let last_run = match self.messages.last_mut() {
-            Some(MessageEntry {
-                direction: d,
-                body: MessageBody::ApplicationData(run),
-                ..
-            }) if !early => Some((*d, run)),
-            Some(MessageEntry {
-                direction: d,
-                body: MessageBody::EarlyData(run),
-                ..
-            }) if early => Some((*d, run)),
-            _ => None,
-        };
-        if let Some((last_dir, run)) = last_run {
-            if last_dir == direction && run.decrypted_bytes.is_some() == plain.is_some() {
+        if let Some(run) = self.log.open_run(direction, early) {
+            if run.decrypted_bytes.is_some() == plain.is_some() {
                 run.records += 1;
                 run.bytes += wire;
                 if let (Some(d), Some(p)) = (&mut run.decrypted_bytes, plain) {
@@ -578,7 +608,7 @@ impl Session {
         match &msg {
             HandshakeMessage::ClientHello(ch) if self.client_hello.is_none() => {
                 self.client_hello_dir = Some(direction);
-                self.client_hello = Some((**ch).clone());
+                self.client_hello = Some(ch.clone());
                 if self.crypto.in_early_data(direction) {
                     // 0-RTT: the client's next records are encrypted already.
                     self.early.offered = true;
@@ -596,7 +626,7 @@ impl Session {
                     .as_ref()
                     .is_none_or(|s| s.hello_retry_request)
                 {
-                    self.server_hello = Some((**sh).clone());
+                    self.server_hello = Some(sh.clone());
                 }
                 if !retry && self.is_tls13() {
                     // Everything the server sends after its ServerHello is encrypted.
@@ -623,7 +653,7 @@ impl Session {
     }
 
     fn push_message(&mut self, direction: Direction, ts: i64, body: MessageBody) {
-        self.messages.push(MessageEntry {
+        self.log.push_message(MessageEntry {
             direction,
             side: Side::Client, // fixed up in `finish` once the roles are known
             timestamp_ns: ts,
@@ -636,9 +666,7 @@ impl Session {
             Side::Client => "client",
             Side::Server => "server",
         };
-        if self.warnings.len() < 32 {
-            self.warnings.push(format!("{who}: {text}"));
-        }
+        self.log.warn(format!("{who}: {text}"));
     }
 
     /// Which side sent in `direction`, as far as we know now.
@@ -659,11 +687,30 @@ impl Session {
     }
 }
 
+/// Whether an alert record read in the clear really is alerts in the clear: whole
+/// two-byte alerts whose levels are warning (1) or fatal (2). A protected alert read
+/// without its keys fails this with overwhelming odds.
+fn plausible_clear_alerts(fragment: &[u8]) -> bool {
+    !fragment.is_empty()
+        && fragment.len().is_multiple_of(2)
+        && fragment.chunks(2).all(|a| matches!(a[0], 1 | 2))
+}
+
 impl DirState {
     fn new() -> Self {
         DirState {
             deframer: RecordDeframer::new(),
             ..Default::default()
         }
+    }
+}
+#[cfg(test)]
+mod tests {
+    /// An open connection is held by value in the run's tables: keep the fixed part
+    /// small (key schedules and parsed hellos live behind boxes, made when needed).
+    #[test]
+    fn an_open_connection_is_small() {
+        let size = std::mem::size_of::<super::Session>();
+        assert!(size <= 2048, "Session is {size} bytes");
     }
 }

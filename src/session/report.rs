@@ -3,11 +3,12 @@
 use sha2::Digest;
 
 use super::{DirState, FinishedCheck, KeySource, Obstacle, Session};
+use crate::flow::Direction;
 use crate::report::model::{
     AppData, AppDataDigest, ConnectionReport, DecryptionReport, EarlyDataReport, EndpointReport,
     GapReport, PerSide, Side, SuiteReport, TcpReport,
 };
-use crate::tcp::{ConnectionSummary, Direction};
+use crate::tcp::ConnectionSummary;
 use crate::tls::cipher_suite;
 use crate::tls::extensions::{self, ExtensionData};
 use crate::tls::fingerprint::{self, HelloFields, Transport};
@@ -36,10 +37,10 @@ impl Session {
                 Side::Server
             }
         };
-        for m in &mut self.messages {
+        for m in &mut self.log.messages {
             m.side = side(m.direction);
         }
-        for a in &mut self.alerts {
+        for a in &mut self.log.alerts {
             a.side = side(a.direction);
         }
         if self.early.offered {
@@ -88,7 +89,7 @@ impl Session {
                 });
             }
         }
-        let fatal = self.alerts.iter().find(|a| a.level == Some(2));
+        let fatal = self.log.fatal;
         let established = if tls13 {
             self.dirs[c].app_records > 0 || self.dirs[s].app_records > 3
         } else {
@@ -96,7 +97,10 @@ impl Session {
         };
         let incomplete = !gaps.is_empty() || tcp.snaplen_cut || tcp.evicted;
         let state = if let Some(a) = fatal {
-            format!("failed: {}", a.description.as_deref().unwrap_or("alert"))
+            format!(
+                "failed: {}",
+                a.description().unwrap_or_else(|| "alert".into())
+            )
         } else if incomplete {
             "incomplete".to_string()
         } else if established {
@@ -108,11 +112,12 @@ impl Session {
         } else {
             "records_only".to_string()
         };
-        let mut warnings = std::mem::take(&mut self.warnings);
-        warnings.extend(self.crypto.warnings.iter().cloned());
+        for w in std::mem::take(&mut self.crypto.warnings) {
+            self.log.warn(w);
+        }
         for (d, dir) in self.dirs.iter().enumerate() {
             if dir.deframer.skipped_bytes > 0 {
-                warnings.push(format!(
+                self.log.warn(format!(
                     "{}: {} bytes did not parse as TLS records",
                     side(Direction::from_index(d)).as_str(),
                     dir.deframer.skipped_bytes
@@ -127,13 +132,6 @@ impl Session {
                     server: digest(&self.dirs[s]),
                 }
             });
-        let plaintext = self
-            .follow
-            .take()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(d, data)| (side(d), data))
-            .collect();
         let version = sh.map(|sh| {
             if sh.hello_retry_request {
                 names::version_name(0x0304)
@@ -174,8 +172,10 @@ impl Session {
             ja3s,
             certificates: self.certificates,
             client_certificates: self.client_certificates,
-            messages: self.messages,
-            alerts: self.alerts,
+            messages: std::mem::take(&mut self.log.messages),
+            messages_omitted: self.log.messages_omitted,
+            alerts: std::mem::take(&mut self.log.alerts),
+            alerts_omitted: self.log.alerts_omitted,
             tcp: TcpReport {
                 client_bytes: tcp.stats[c].bytes,
                 server_bytes: tcp.stats[s].bytes,
@@ -195,10 +195,11 @@ impl Session {
             app_records: [self.dirs[c].app_records, self.dirs[s].app_records],
             app_bytes: [self.dirs[c].app_bytes, self.dirs[s].app_bytes],
             state,
-            warnings,
+            warnings: std::mem::take(&mut self.log.warnings),
+            warnings_omitted: self.log.warnings_omitted,
             decryption,
             app_data,
-            plaintext,
+            charge: self.log.take_charge(),
         })
     }
 }

@@ -15,13 +15,7 @@
 
 use std::collections::BTreeMap;
 
-/// A run of stream bytes that never appeared in the capture.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct Gap {
-    /// Stream offset of the first missing byte (0 = first data byte of the direction).
-    pub offset: u64,
-    pub len: u64,
-}
+pub use crate::flow::Gap;
 
 /// What the reassembler hands to the next stage, in stream order.
 #[derive(Debug, PartialEq, Eq)]

@@ -3,38 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::assembler::{AssemblerStats, Gap, StreamChunk, TcpReassembler};
+use super::assembler::{AssemblerStats, StreamChunk, TcpReassembler};
+pub use crate::flow::{ConnectionId, Direction, Gap};
 use crate::net::{Endpoint, TcpSegment};
-
-/// Stable connection number: the order in which connections were first seen.
-pub type ConnectionId = u64;
-
-/// A direction relative to the connection's first packet: `Forward` is from
-/// `endpoints[0]` (the sender of the first packet seen) to `endpoints[1]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Direction {
-    Forward = 0,
-    Reverse = 1,
-}
-
-impl Direction {
-    pub fn index(self) -> usize {
-        self as usize
-    }
-    pub fn other(self) -> Direction {
-        match self {
-            Direction::Forward => Direction::Reverse,
-            Direction::Reverse => Direction::Forward,
-        }
-    }
-    pub fn from_index(i: usize) -> Direction {
-        if i == 0 {
-            Direction::Forward
-        } else {
-            Direction::Reverse
-        }
-    }
-}
 
 /// What a connection looked like at TCP level when it ended.
 #[derive(Debug, Clone)]

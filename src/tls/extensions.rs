@@ -6,19 +6,64 @@ use serde::Serialize;
 use super::codec::{DecodeResult, Reader};
 use super::names;
 
-/// A protocol number with its registry name, e.g. `{"id": 29, "name": "x25519"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A protocol number and the registry it belongs to; the name is looked up when the value
+/// is shown (`{"id": 29, "name": "x25519"}` in the JSON), never stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Named {
     pub id: u32,
-    pub name: String,
+    pub registry: Registry,
+}
+
+/// The IANA registries a [`Named`] value can come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registry {
+    Version,
+    CipherSuite,
+    /// SSL 2.0 cipher specs (three bytes, first one non-zero).
+    Ssl2CipherSpec,
+    Compression,
+    Group,
+    EcPointFormat,
+    SignatureScheme,
+    PskMode,
+    CertificateStatusType,
+    ClientCertificateType,
 }
 
 impl Named {
-    pub fn new(id: impl Into<u32>, name: String) -> Self {
+    pub fn new(id: impl Into<u32>, registry: Registry) -> Self {
         Named {
             id: id.into(),
-            name,
+            registry,
         }
+    }
+
+    /// The registry name of the value (`"unknown (N)"` when it has none).
+    pub fn name(&self) -> String {
+        let v16 = self.id as u16;
+        let v8 = self.id as u8;
+        match self.registry {
+            Registry::Version => names::version_name(v16),
+            Registry::CipherSuite => super::cipher_suite::suite_name(v16),
+            Registry::Ssl2CipherSpec => format!("SSL2_CK_0x{:06x}", self.id),
+            Registry::Compression => names::compression_method_name(v8),
+            Registry::Group => names::named_group_name(v16),
+            Registry::EcPointFormat => names::ec_point_format_name(v8),
+            Registry::SignatureScheme => names::signature_scheme_name(v16),
+            Registry::PskMode => names::psk_key_exchange_mode_name(v8),
+            Registry::CertificateStatusType => names::certificate_status_type_name(v8),
+            Registry::ClientCertificateType => names::client_certificate_type_name(v8),
+        }
+    }
+}
+
+impl Serialize for Named {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Named", 2)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("name", &self.name())?;
+        st.end()
     }
 }
 
@@ -95,13 +140,37 @@ pub enum ExtensionData {
 }
 
 /// One extension.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extension {
     pub id: u16,
-    pub name: String,
     pub length: usize,
-    #[serde(flatten)]
     pub data: ExtensionData,
+}
+
+impl Extension {
+    pub fn name(&self) -> String {
+        names::extension_name(self.id)
+    }
+}
+
+impl Serialize for Extension {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            id: u16,
+            name: String,
+            length: usize,
+            #[serde(flatten)]
+            data: &'a ExtensionData,
+        }
+        Shown {
+            id: self.id,
+            name: self.name(),
+            length: self.length,
+            data: &self.data,
+        }
+        .serialize(s)
+    }
 }
 
 pub const SERVER_NAME: u16 = 0;
@@ -131,12 +200,12 @@ fn short_hex(data: &[u8]) -> String {
     }
 }
 
-fn named16(list: &[u16], name: fn(u16) -> String) -> Vec<Named> {
-    list.iter().map(|&v| Named::new(v, name(v))).collect()
+fn named16(list: &[u16], registry: Registry) -> Vec<Named> {
+    list.iter().map(|&v| Named::new(v, registry)).collect()
 }
 
-fn named8(list: &[u8], name: fn(u8) -> String) -> Vec<Named> {
-    list.iter().map(|&v| Named::new(v, name(v))).collect()
+fn named8(list: &[u8], registry: Registry) -> Vec<Named> {
+    list.iter().map(|&v| Named::new(v, registry)).collect()
 }
 
 /// Decodes an extensions block (the bytes after the 2-byte total length).
@@ -151,7 +220,6 @@ pub fn parse_extensions(block: &[u8], kind: HelloKind) -> DecodeResult<Vec<Exten
         });
         out.push(Extension {
             id,
-            name: names::extension_name(id),
             length: body.len(),
             data,
         });
@@ -195,22 +263,22 @@ fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionDat
                 vec![r.u16()?]
             };
             ExtensionData::SupportedVersions {
-                versions: named16(&versions, names::version_name),
+                versions: named16(&versions, Registry::Version),
             }
         }
         SUPPORTED_GROUPS => ExtensionData::SupportedGroups {
             groups: named16(
                 &Reader::u16_list(r.vec16()?, "supported_groups")?,
-                names::named_group_name,
+                Registry::Group,
             ),
         },
         EC_POINT_FORMATS => ExtensionData::EcPointFormats {
-            formats: named8(r.vec8()?, names::ec_point_format_name),
+            formats: named8(r.vec8()?, Registry::EcPointFormat),
         },
         SIGNATURE_ALGORITHMS | 50 => ExtensionData::SignatureAlgorithms {
             algorithms: named16(
                 &Reader::u16_list(r.vec16()?, "signature_algorithms")?,
-                names::signature_scheme_name,
+                Registry::SignatureScheme,
             ),
         },
         ALPN => {
@@ -229,7 +297,7 @@ fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionDat
                     let group = list.u16()?;
                     let key = list.vec16()?;
                     shares.push(KeyShareEntry {
-                        group: Named::new(group, names::named_group_name(group)),
+                        group: Named::new(group, Registry::Group),
                         key_exchange_len: key.len(),
                     });
                 }
@@ -238,7 +306,7 @@ fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionDat
             HelloKind::Retry => {
                 let group = r.u16()?;
                 ExtensionData::KeyShareRetry {
-                    selected_group: Named::new(group, names::named_group_name(group)),
+                    selected_group: Named::new(group, Registry::Group),
                 }
             }
             _ => {
@@ -246,14 +314,14 @@ fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionDat
                 let key = r.vec16()?;
                 ExtensionData::KeyShare {
                     shares: vec![KeyShareEntry {
-                        group: Named::new(group, names::named_group_name(group)),
+                        group: Named::new(group, Registry::Group),
                         key_exchange_len: key.len(),
                     }],
                 }
             }
         },
         PSK_KEY_EXCHANGE_MODES => ExtensionData::PskModes {
-            modes: named8(r.vec8()?, names::psk_key_exchange_mode_name),
+            modes: named8(r.vec8()?, Registry::PskMode),
         },
         PRE_SHARED_KEY if client => {
             let mut ids = r.sub16("psk identities")?;
@@ -282,7 +350,7 @@ fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionDat
         STATUS_REQUEST if client && !body.is_empty() => {
             let t = r.u8()?;
             ExtensionData::StatusRequest {
-                status_type: Named::new(t, names::certificate_status_type_name(t)),
+                status_type: Named::new(t, Registry::CertificateStatusType),
             }
         }
         RENEGOTIATION_INFO => ExtensionData::RenegotiationInfo {

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::certificate::{summarize, CertificateSummary};
 use super::codec::{DecodeError, DecodeResult, Reader};
-use super::extensions::{parse_extensions, Extension, HelloKind, Named};
+use super::extensions::{parse_extensions, Extension, HelloKind, Named, Registry};
 use super::hello::{ClientHello, ServerHello};
 use super::names;
 
@@ -208,6 +208,28 @@ pub enum HandshakeMessage {
 }
 
 impl HandshakeMessage {
+    /// The message's name, as the JSON's `type` field gives it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            HandshakeMessage::HelloRequest {} => "HelloRequest",
+            HandshakeMessage::ClientHello(_) => "ClientHello",
+            HandshakeMessage::ServerHello(_) => "ServerHello",
+            HandshakeMessage::NewSessionTicket { .. } => "NewSessionTicket",
+            HandshakeMessage::EndOfEarlyData {} => "EndOfEarlyData",
+            HandshakeMessage::EncryptedExtensions { .. } => "EncryptedExtensions",
+            HandshakeMessage::Certificate { .. } => "Certificate",
+            HandshakeMessage::ServerKeyExchange { .. } => "ServerKeyExchange",
+            HandshakeMessage::CertificateRequest { .. } => "CertificateRequest",
+            HandshakeMessage::ServerHelloDone {} => "ServerHelloDone",
+            HandshakeMessage::CertificateVerify { .. } => "CertificateVerify",
+            HandshakeMessage::ClientKeyExchange { .. } => "ClientKeyExchange",
+            HandshakeMessage::Finished { .. } => "Finished",
+            HandshakeMessage::CertificateStatus { .. } => "CertificateStatus",
+            HandshakeMessage::KeyUpdate { .. } => "KeyUpdate",
+            HandshakeMessage::Unknown { .. } => "Unknown",
+        }
+    }
+
     /// Decodes one message. A body that does not decode is an error for the caller to
     /// report; the connection goes on.
     pub fn parse(frame: &HandshakeFrame<'_>, ctx: &ParseContext) -> DecodeResult<HandshakeMessage> {
@@ -306,11 +328,11 @@ impl HandshakeMessage {
                     HandshakeMessage::CertificateRequest {
                         certificate_types: types
                             .iter()
-                            .map(|&t| Named::new(t, names::client_certificate_type_name(t)))
+                            .map(|&t| Named::new(t, Registry::ClientCertificateType))
                             .collect(),
                         signature_algorithms: sigs
                             .iter()
-                            .map(|&s| Named::new(s, names::signature_scheme_name(s)))
+                            .map(|&s| Named::new(s, Registry::SignatureScheme))
                             .collect(),
                         certificate_authorities: count,
                     }
@@ -320,7 +342,7 @@ impl HandshakeMessage {
             CERTIFICATE_VERIFY => {
                 let signature_algorithm = if ctx.has_sig_scheme() {
                     let s = r.u16()?;
-                    Some(Named::new(s, names::signature_scheme_name(s)))
+                    Some(Named::new(s, Registry::SignatureScheme))
                 } else {
                     None
                 };
@@ -336,7 +358,7 @@ impl HandshakeMessage {
             CERTIFICATE_STATUS => {
                 let t = r.u8()?;
                 HandshakeMessage::CertificateStatus {
-                    status_type: Named::new(t, names::certificate_status_type_name(t)),
+                    status_type: Named::new(t, Registry::CertificateStatusType),
                     length: r.vec24()?.len(),
                 }
             }
@@ -378,7 +400,7 @@ fn server_key_exchange(body: &[u8], ctx: &ParseContext) -> HandshakeMessage {
                     return Ok(()); // explicit curves: not worth decoding
                 }
                 let g = r.u16()?;
-                *named_group = Some(Named::new(g, names::named_group_name(g)));
+                *named_group = Some(Named::new(g, Registry::Group));
                 *public_key_length = Some(r.vec8()?.len());
             }
             KeyExchangeHint::Dhe => {
@@ -392,7 +414,7 @@ fn server_key_exchange(body: &[u8], ctx: &ParseContext) -> HandshakeMessage {
         }
         if ctx.has_sig_scheme() && r.remaining() >= 4 {
             let s = r.u16()?;
-            *signature_algorithm = Some(Named::new(s, names::signature_scheme_name(s)));
+            *signature_algorithm = Some(Named::new(s, Registry::SignatureScheme));
         }
         Ok(())
     })();

@@ -2,15 +2,14 @@
 
 use serde::Serialize;
 
-use super::cipher_suite;
 use super::codec::{DecodeResult, Reader};
 use super::extensions::{
-    parse_extensions, raw_extension, Extension, ExtensionData, HelloKind, Named, SESSION_TICKET,
+    parse_extensions, raw_extension, Extension, ExtensionData, HelloKind, Named, Registry,
+    SESSION_TICKET,
 };
 use super::extensions::{
     ALPN, EC_POINT_FORMATS, SERVER_NAME, SIGNATURE_ALGORITHMS, SUPPORTED_GROUPS, SUPPORTED_VERSIONS,
 };
-use super::names;
 
 /// SHA-256("HelloRetryRequest"): the ServerHello.random that marks a HelloRetryRequest.
 pub const HELLO_RETRY_RANDOM: [u8; 32] = [
@@ -29,11 +28,11 @@ pub fn is_tls13(version: u16) -> bool {
 }
 
 fn version(v: u16) -> Named {
-    Named::new(v, names::version_name(v))
+    Named::new(v, Registry::Version)
 }
 
 fn suite(id: u16) -> Named {
-    Named::new(id, cipher_suite::suite_name(id))
+    Named::new(id, Registry::CipherSuite)
 }
 
 /// The client's opening message: what it offers, and the client random *x*.
@@ -76,7 +75,7 @@ impl ClientHello {
             cipher_suites: suites.iter().map(|&s| suite(s)).collect(),
             compression_methods: compression
                 .iter()
-                .map(|&c| Named::new(c, names::compression_method_name(c)))
+                .map(|&c| Named::new(c, Registry::Compression))
                 .collect(),
             extensions,
             session_ticket,
@@ -103,7 +102,7 @@ impl ClientHello {
                 if c[0] == 0 {
                     suite(id as u16)
                 } else {
-                    Named::new(id, format!("SSL2_CK_0x{id:06x}"))
+                    Named::new(id, Registry::Ssl2CipherSpec)
                 }
             })
             .collect();
@@ -116,7 +115,7 @@ impl ClientHello {
             random,
             session_id,
             cipher_suites,
-            compression_methods: vec![Named::new(0u8, names::compression_method_name(0))],
+            compression_methods: vec![Named::new(0u8, Registry::Compression)],
             extensions: Vec::new(),
             session_ticket: Vec::new(),
             sslv2_format: true,
@@ -256,10 +255,7 @@ impl ServerHello {
             random,
             session_id,
             cipher_suite: suite(cipher),
-            compression_method: Named::new(
-                compression,
-                names::compression_method_name(compression),
-            ),
+            compression_method: Named::new(compression, Registry::Compression),
             extensions,
             hello_retry_request: retry,
         })

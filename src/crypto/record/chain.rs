@@ -69,7 +69,9 @@ pub enum Unlocked {
 pub struct KeyChain {
     /// Usually one; several while it is unknown which of them the sender uses.
     current: Vec<RecordKeys>,
-    next: Option<RecordKeys>,
+    /// Boxed: most connections never expect a switch, and an open connection should
+    /// cost little.
+    next: Option<Box<RecordKeys>>,
 }
 
 impl KeyChain {
@@ -86,7 +88,7 @@ impl KeyChain {
 
     /// The keys the sender will switch to next.
     pub fn expect_next(&mut self, keys: RecordKeys) {
-        self.next = Some(keys);
+        self.next = Some(Box::new(keys));
     }
 
     /// Keys in force unknown (a ChangeCipherSpec to keys we could not derive).
@@ -152,7 +154,7 @@ impl KeyChain {
         }
         if let Some(next) = self.next.as_mut() {
             if let Ok(opened) = next.open(content_type, version, fragment, true) {
-                self.current = self.next.take().into_iter().collect();
+                self.current = self.next.take().into_iter().map(|k| *k).collect();
                 return Unlocked::Opened {
                     opened,
                     switched: true,

@@ -116,7 +116,7 @@ pub struct SessionCrypto {
     master: Option<Vec<u8>>,
     pub source: Option<KeySource>,
     /// Keys waiting for each direction's ChangeCipherSpec.
-    pending: [Option<RecordDecryptor>; 2],
+    pending: [Option<Box<RecordDecryptor>>; 2],
     pending_tickets: Vec<Vec<u8>>,
     /// TLS 1.3 (or a HelloRetryRequest towards it) was negotiated.
     tls13: Option<Tls13State>,
@@ -428,8 +428,8 @@ impl SessionCrypto {
             make(&keys.server_mac, &keys.server_key, &keys.server_iv),
         ) {
             (Ok(c), Ok(s)) => {
-                self.pending[client.index()] = Some(c);
-                self.pending[client.other().index()] = Some(s);
+                self.pending[client.index()] = Some(Box::new(c));
+                self.pending[client.other().index()] = Some(Box::new(s));
             }
             (Err(e), _) | (_, Err(e)) => {
                 self.obstacle = Some(Obstacle::Unsupported(e.to_string()));
@@ -439,7 +439,7 @@ impl SessionCrypto {
 
     /// The keys a ChangeCipherSpec from `dir` switches to (None: unknown).
     pub fn take_keys(&mut self, dir: Direction) -> Option<RecordDecryptor> {
-        self.pending[dir.index()].take()
+        self.pending[dir.index()].take().map(|k| *k)
     }
 
     fn check_finished(&mut self, dir: Direction, verify_data: &[u8]) -> FinishedCheck {

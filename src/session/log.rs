@@ -1,0 +1,368 @@
+//! What a connection keeps for its report while it runs: its record-layer events
+//! (`messages`, shown by `inspect`), its alerts and its warnings. Each list stops at a
+//! cap and counts what did not fit, and every entry is charged to a [`DetailBudget`]
+//! shared by all connections of the run, so that no capture can make tlsscope hold more
+//! report detail than the budget, however many connections or messages it carries.
+//!
+//! ```text
+//!  Session ─ push ─► EventLog ── charge ──► DetailBudget (all connections)
+//!                      │ list full, or budget spent: counted, not kept
+//!                      ▼
+//!               ConnectionReport  (the charge moves with it, released when dropped)
+//! ```
+//!
+//! An entry is charged what its JSON takes: the figure a user can check, and an upper
+//! bound of what the typed entry occupies in memory.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use crate::report::model::{AlertEntry, AppDataRun, MessageBody, MessageEntry};
+
+/// Alerts kept per connection (a real one sends one or two).
+pub const MAX_ALERTS: usize = 64;
+/// Warnings kept per connection.
+pub const MAX_WARNINGS: usize = 32;
+/// Bytes of detail one connection may hold, whatever the budget has left: a single
+/// connection cannot take the budget from the others.
+pub const MAX_DETAIL_PER_CONNECTION: usize = 4 << 20;
+
+/// What a connection keeps beyond the facts of its report.
+#[derive(Debug, Clone, Copy)]
+pub struct Retention {
+    /// Keep the record-layer events (`inspect`); `summary` does not show them.
+    pub messages: bool,
+    /// Messages kept per connection; the rest are counted.
+    pub max_messages: usize,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            messages: true,
+            max_messages: 10_000,
+        }
+    }
+}
+
+/// Bytes of report detail all connections together may hold.
+#[derive(Debug)]
+pub struct DetailBudget {
+    cap: usize,
+    used: AtomicUsize,
+    /// Entries not kept because the budget was spent.
+    refused: AtomicU64,
+}
+
+impl DetailBudget {
+    pub fn new(cap: usize) -> Arc<Self> {
+        Arc::new(DetailBudget {
+            cap,
+            used: AtomicUsize::new(0),
+            refused: AtomicU64::new(0),
+        })
+    }
+
+    /// A budget nothing is ever refused by (tests, tools).
+    pub fn unlimited() -> Arc<Self> {
+        Self::new(usize::MAX)
+    }
+
+    fn try_take(&self, n: usize) -> bool {
+        let took = self
+            .used
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |u| {
+                u.checked_add(n).filter(|&t| t <= self.cap)
+            })
+            .is_ok();
+        if !took {
+            self.refused.fetch_add(1, Ordering::Relaxed);
+        }
+        took
+    }
+
+    fn release(&self, n: usize) {
+        self.used.fetch_sub(n, Ordering::Relaxed);
+    }
+
+    /// Bytes held now.
+    pub fn used(&self) -> usize {
+        self.used.load(Ordering::Relaxed)
+    }
+
+    pub fn cap(&self) -> usize {
+        self.cap
+    }
+
+    /// Entries refused so far because the budget was spent.
+    pub fn refused(&self) -> u64 {
+        self.refused.load(Ordering::Relaxed)
+    }
+}
+
+/// Bytes charged to a budget, given back when the holder is dropped.
+#[derive(Debug, Default)]
+pub struct Charge {
+    budget: Option<Arc<DetailBudget>>,
+    bytes: usize,
+}
+
+impl Charge {
+    fn new(budget: &Arc<DetailBudget>) -> Self {
+        Charge {
+            budget: Some(budget.clone()),
+            bytes: 0,
+        }
+    }
+
+    /// Takes `n` more bytes, if this holder and the budget allow.
+    fn take(&mut self, n: usize) -> bool {
+        let Some(b) = &self.budget else {
+            return false;
+        };
+        if self.bytes + n > MAX_DETAIL_PER_CONNECTION || !b.try_take(n) {
+            return false;
+        }
+        self.bytes += n;
+        true
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+}
+
+impl Clone for Charge {
+    /// A copy of a report holds nothing of the budget: only the original gives back.
+    fn clone(&self) -> Self {
+        Charge::default()
+    }
+}
+
+impl Drop for Charge {
+    fn drop(&mut self) {
+        if let Some(b) = &self.budget {
+            b.release(self.bytes);
+        }
+    }
+}
+
+/// The lists a connection's report is made of, bounded.
+#[derive(Debug)]
+pub struct EventLog {
+    retention: Retention,
+    charge: Charge,
+    pub messages: Vec<MessageEntry>,
+    pub messages_omitted: u64,
+    /// The last event went into `messages`: only then may a data run grow.
+    tail_kept: bool,
+    pub alerts: Vec<AlertEntry>,
+    pub alerts_omitted: u64,
+    /// The first fatal alert in the clear (decides the state), kept whatever the caps.
+    pub fatal: Option<AlertEntry>,
+    pub warnings: Vec<String>,
+    pub warnings_omitted: u64,
+}
+
+/// What an alert costs in the budget (its JSON is about this long).
+const ALERT_COST: usize = 160;
+
+impl EventLog {
+    pub fn new(retention: Retention, budget: &Arc<DetailBudget>) -> Self {
+        EventLog {
+            retention,
+            charge: Charge::new(budget),
+            messages: Vec::new(),
+            messages_omitted: 0,
+            tail_kept: false,
+            alerts: Vec::new(),
+            alerts_omitted: 0,
+            fatal: None,
+            warnings: Vec::new(),
+            warnings_omitted: 0,
+        }
+    }
+
+    /// Whether messages are kept at all (`inspect`).
+    pub fn keeps_messages(&self) -> bool {
+        self.retention.messages
+    }
+
+    pub fn push_message(&mut self, entry: MessageEntry) {
+        if !self.retention.messages {
+            return;
+        }
+        let fits =
+            self.messages.len() < self.retention.max_messages && self.charge.take(json_len(&entry));
+        self.tail_kept = fits;
+        if fits {
+            self.messages.push(entry);
+        } else {
+            self.messages_omitted += 1;
+        }
+    }
+
+    /// The data run at the end of the list that the next record of `direction` may
+    /// join (`early`: a 0-RTT run), if the last event was kept and is such a run.
+    pub fn open_run(
+        &mut self,
+        direction: crate::flow::Direction,
+        early: bool,
+    ) -> Option<&mut AppDataRun> {
+        if !self.tail_kept {
+            return None;
+        }
+        match self.messages.last_mut()? {
+            MessageEntry {
+                direction: d,
+                body: MessageBody::ApplicationData(run),
+                ..
+            } if !early && *d == direction => Some(run),
+            MessageEntry {
+                direction: d,
+                body: MessageBody::EarlyData(run),
+                ..
+            } if early && *d == direction => Some(run),
+            _ => None,
+        }
+    }
+
+    /// Whether the last event was merged into a data run that is no longer kept:
+    /// a run that did not fit stays uncounted in the list, but counted in totals.
+    pub fn run_omitted(&mut self) {
+        self.messages_omitted += 1;
+    }
+
+    pub fn push_alert(&mut self, alert: AlertEntry) {
+        if alert.is_fatal() && self.fatal.is_none() {
+            self.fatal = Some(alert);
+        }
+        if self.alerts.len() < MAX_ALERTS && self.charge.take(ALERT_COST) {
+            self.alerts.push(alert);
+        } else {
+            self.alerts_omitted += 1;
+        }
+    }
+
+    pub fn warn(&mut self, text: String) {
+        if self.warnings.len() < MAX_WARNINGS && self.charge.take(text.len() + 32) {
+            self.warnings.push(text);
+        } else {
+            self.warnings_omitted += 1;
+        }
+    }
+
+    /// Charges `bytes` of other detail (certificates) the connection wants to keep.
+    pub fn charge(&mut self, bytes: usize) -> bool {
+        self.charge.take(bytes)
+    }
+
+    /// The charge, to travel with the report.
+    pub fn take_charge(&mut self) -> Charge {
+        std::mem::take(&mut self.charge)
+    }
+}
+
+/// The length of `value`'s JSON, without building it.
+pub fn json_len(value: &impl serde::Serialize) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut c = Count(0);
+    let _ = serde_json::to_writer(&mut c, value);
+    c.0 + 64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::Direction;
+    use crate::report::model::Side;
+
+    fn entry(body: MessageBody) -> MessageEntry {
+        MessageEntry {
+            direction: Direction::Forward,
+            side: Side::Client,
+            timestamp_ns: 0,
+            body,
+        }
+    }
+
+    #[test]
+    fn lists_stop_at_their_caps_and_count_the_rest() {
+        let budget = DetailBudget::unlimited();
+        let mut log = EventLog::new(
+            Retention {
+                messages: true,
+                max_messages: 3,
+            },
+            &budget,
+        );
+        for _ in 0..5 {
+            log.push_message(entry(MessageBody::ChangeCipherSpec {}));
+        }
+        for i in 0..100 {
+            log.push_alert(AlertEntry::clear(Direction::Forward, i, 1, 0));
+        }
+        log.push_alert(AlertEntry::clear(Direction::Forward, 0, 2, 48));
+        assert_eq!((log.messages.len(), log.messages_omitted), (3, 2));
+        assert_eq!((log.alerts.len(), log.alerts_omitted), (MAX_ALERTS, 37));
+        assert_eq!(
+            log.fatal.unwrap().code,
+            Some(48),
+            "the fatal alert is known"
+        );
+        assert!(budget.used() > 0);
+        drop(log);
+        assert_eq!(budget.used(), 0, "dropping the log gives its bytes back");
+    }
+
+    #[test]
+    fn the_budget_is_shared_and_given_back_with_the_report() {
+        let budget = DetailBudget::new(1000);
+        let mut a = EventLog::new(Retention::default(), &budget);
+        let mut b = EventLog::new(Retention::default(), &budget);
+        for _ in 0..20 {
+            a.push_message(entry(MessageBody::Heartbeat { length: 1 }));
+            b.push_message(entry(MessageBody::Heartbeat { length: 1 }));
+        }
+        assert!(budget.used() <= 1000);
+        assert!(a.messages_omitted + b.messages_omitted > 0);
+        assert!(budget.refused() > 0);
+        let charge = a.take_charge();
+        drop(a);
+        assert!(budget.used() > charge.bytes(), "the charge travels on");
+        drop(charge);
+        drop(b);
+        assert_eq!(budget.used(), 0);
+    }
+
+    #[test]
+    fn a_run_only_grows_while_it_is_the_last_kept_event() {
+        let budget = DetailBudget::unlimited();
+        let mut log = EventLog::new(
+            Retention {
+                messages: true,
+                max_messages: 1,
+            },
+            &budget,
+        );
+        let run = AppDataRun {
+            records: 1,
+            bytes: 10,
+            decrypted_bytes: None,
+        };
+        log.push_message(entry(MessageBody::ApplicationData(run.clone())));
+        assert!(log.open_run(Direction::Forward, false).is_some());
+        assert!(log.open_run(Direction::Reverse, false).is_none());
+        log.push_message(entry(MessageBody::ChangeCipherSpec {}));
+        assert!(log.open_run(Direction::Forward, false).is_none());
+    }
+}
