@@ -3,8 +3,9 @@
 
 mod cli;
 
-use std::io::{IsTerminal, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use clap::Parser;
 use tlsscope::analysis::{analyze, analyze_streaming, Options};
@@ -62,8 +63,9 @@ fn secrets(common: &Common) -> Result<Secrets, String> {
     }
     let mut keylog = KeyLog::default();
     for path in &common.keylogs {
-        let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        keylog.add(&text, &path.display().to_string());
+        keylog
+            .load_file(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     let mut secrets = Secrets::new(keys, keylog);
     if let Some(psk) = &common.psk {
@@ -104,7 +106,12 @@ fn run(cli: Cli) -> Result<(), String> {
         show_secrets: common.show_secrets,
     };
     let mut secrets = secrets(common)?;
-    secrets.collect_keylog = matches!(cli.command, Command::Keylog { .. });
+    if let Command::Keylog { output, .. } = &cli.command {
+        // The lines go out as the run recovers them; no report is kept.
+        let out = keylog_output(output.as_deref(), &mut secrets)?;
+        analyze_streaming(captures, &options, secrets, &mut |_| {}).map_err(|e| e.to_string())?;
+        return finish_keylog(&out, output.as_deref());
+    }
     // `--json` documents are written as the run goes (bounded memory); `--conn` and the
     // tables need the whole run first.
     let streaming = match &cli.command {
@@ -181,37 +188,63 @@ fn run(cli: Cli) -> Result<(), String> {
             };
             let _ = out.write_all(&follow::render(&c.plaintext, which, shape));
         }
-        Command::Keylog { output, .. } => {
-            let mut text = analysis.keylog_lines.join("\n");
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            match output {
-                Some(path) => write_private(path, text.as_bytes())
-                    .map_err(|e| format!("{}: {e}", path.display()))?,
-                None => {
-                    let _ = out.write_all(text.as_bytes());
-                }
-            }
-        }
+        Command::Keylog { .. } => {} // written as the run went, above
     }
     Ok(())
 }
 
-/// Writes a file that holds secrets: created with mode 0600 (owner only).
-fn write_private(path: &std::path::Path, data: &[u8]) -> std::io::Result<()> {
+/// `keylog`'s output (stdout, or `-o FILE`), written by the run's key log sink; the
+/// first write error is kept for [`finish_keylog`].
+type KeylogOut = Arc<Mutex<(BufWriter<Box<dyn Write + Send>>, std::io::Result<()>)>>;
+
+/// Opens `keylog`'s output (`-o FILE` is created now, before the run) and makes the run
+/// write each recovered line to it.
+fn keylog_output(
+    path: Option<&std::path::Path>,
+    secrets: &mut Secrets,
+) -> Result<KeylogOut, String> {
+    let w: Box<dyn Write + Send> = match path {
+        Some(p) => Box::new(create_private(p).map_err(|e| format!("{}: {e}", p.display()))?),
+        None => Box::new(std::io::stdout()),
+    };
+    let out: KeylogOut = Arc::new(Mutex::new((BufWriter::new(w), Ok(()))));
+    let sink = Arc::clone(&out);
+    secrets.set_keylog_sink(Box::new(move |line| {
+        let mut o = sink.lock().unwrap_or_else(PoisonError::into_inner);
+        let (w, result) = &mut *o;
+        if result.is_ok() {
+            *result = writeln!(w, "{line}");
+        }
+    }));
+    Ok(out)
+}
+
+/// Flushes `keylog`'s output. A closed stdout (`| head`) is not an error worth a message
+/// (writes are best effort); a failed `-o FILE` is.
+fn finish_keylog(out: &KeylogOut, path: Option<&std::path::Path>) -> Result<(), String> {
+    let mut o = out.lock().unwrap_or_else(PoisonError::into_inner);
+    let (w, result) = &mut *o;
+    let result = std::mem::replace(result, Ok(())).and_then(|()| w.flush());
+    match (path, result) {
+        (Some(p), Err(e)) => Err(format!("{}: {e}", p.display())),
+        _ => Ok(()),
+    }
+}
+
+/// Creates a file that will hold secrets: mode 0600 (owner only).
+fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
         opts.mode(0o600);
-        let mut f = opts.open(path)?;
+        let f = opts.open(path)?;
         f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        f.write_all(data)
+        Ok(f)
     }
     #[cfg(not(unix))]
     {
-        opts.open(path)?.write_all(data)
+        opts.open(path)
     }
 }

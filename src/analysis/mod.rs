@@ -63,11 +63,10 @@ impl Default for Options {
     }
 }
 
-/// The result of a run: the report, and the secrets it recovered.
+/// The result of a run: the report (the key log lines it recovered went to
+/// [`Secrets::set_keylog_sink`] as the run went).
 pub struct Analysis {
     pub report: Report,
-    /// Key log lines of every handshake whose secrets became known.
-    pub keylog_lines: Vec<String>,
 }
 
 /// Batches in flight between the stages (each up to a few hundred KB).
@@ -308,9 +307,7 @@ impl<'o, 'e> Run<'o, 'e> {
             ));
         }
         c.tls_connections = self.tls_connections;
-        for p in &self.secrets.keylog.problems {
-            c.warnings.push(format!("key log {p}"));
-        }
+        c.warnings.extend(self.secrets.keylog.warnings());
         let unused: Vec<String> = self
             .secrets
             .unused_keys()
@@ -334,7 +331,6 @@ impl<'o, 'e> Run<'o, 'e> {
                 capture: c,
                 connections: Vec::new(),
             },
-            keylog_lines: self.secrets.keylog_lines(),
         }
     }
 }
