@@ -8,10 +8,11 @@ mod cli;
 mod output;
 
 use std::cell::RefCell;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::rc::Rc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use clap::Parser;
 use tlsscope::analysis::{analyze_streaming, Follow, Messages, Options};
@@ -56,7 +57,7 @@ fn main() -> ExitCode {
                 DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand
             ) {
                 let written = Output::stdout().and_then(|mut out| {
-                    let _ = std::io::Write::write_all(&mut out, e.render().to_string().as_bytes());
+                    let _ = out.write_all(e.render().to_string().as_bytes());
                     out.finish()
                 });
                 return match written {
@@ -105,8 +106,9 @@ fn secrets(common: &Common) -> Result<Secrets, String> {
     }
     let mut keylog = KeyLog::default();
     for path in &common.keylogs {
-        let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        keylog.add(&text, &path.display().to_string());
+        keylog
+            .load_file(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     let mut secrets = Secrets::new(keys, keylog);
     if let Some(psk) = &common.psk {
@@ -139,8 +141,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
         Command::Summary { common, captures } => {
             let options = options(common, Messages::None);
-            let mut secrets = secrets(common)?;
-            secrets.collect_keylog = false;
+            let secrets = secrets(common)?;
             let out = stdout()?.stop_on_close(options.stop.clone());
             if common.json {
                 let mut view = JsonStream::new(out);
@@ -169,8 +170,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let messages = conn.map_or(Messages::All, Messages::Only);
             let options = options(common, messages);
-            let mut secrets = secrets(common)?;
-            secrets.collect_keylog = false;
+            let secrets = secrets(common)?;
             let out = stdout()?.stop_on_close(options.stop.clone());
             let mut found = false;
             let wanted = |c: &ConnectionReport| conn.is_none_or(|id| c.id == id);
@@ -211,8 +211,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             captures,
         } => {
             let options = options(common, Messages::None);
-            let mut secrets = secrets(common)?;
-            secrets.collect_keylog = false;
+            let secrets = secrets(common)?;
             let which = match direction {
                 FollowDirection::Client => follow::Which::Client,
                 FollowDirection::Server => follow::Which::Server,
@@ -264,18 +263,23 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 None => None,
             };
             let mut secrets = secrets(common)?;
-            secrets.collect_keylog = true;
-            let analysis = analyze_streaming(captures, &options, secrets, None, &mut |_| {})
-                .map_err(|e| e.to_string())?;
-            let mut text = analysis.keylog_lines.join("\n");
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            let mut out = match target {
+            let out = match target {
                 Some(t) => t.create().map_err(Failure::Usage)?,
                 None => stdout()?,
             };
-            let _ = std::io::Write::write_all(&mut out, text.as_bytes());
+            // The lines go out as the run recovers them; no report is kept.
+            let out = Arc::new(Mutex::new(out.stop_on_close(options.stop.clone())));
+            let sink = out.clone();
+            secrets.set_keylog_sink(Box::new(move |line| {
+                let mut o = sink.lock().unwrap_or_else(PoisonError::into_inner);
+                let _ = writeln!(o, "{line}");
+            }));
+            analyze_streaming(captures, &options, secrets, None, &mut |_| {})
+                .map_err(|e| e.to_string())?;
+            let out = Arc::try_unwrap(out)
+                .map_err(|_| Failure::Usage("internal: key log output still shared".into()))?
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner);
             finish(Some(out))
         }
     }

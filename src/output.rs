@@ -38,7 +38,7 @@ extern "C" fn check_stdout() {
 /// the views need no error paths; [`Output::finish`] reports it. After an error nothing
 /// more is written, and the run is asked to stop.
 pub struct Output {
-    w: BufWriter<Box<dyn Write>>,
+    w: BufWriter<Box<dyn Write + Send>>,
     name: String,
     error: Option<io::Error>,
     stop: Option<Arc<AtomicBool>>,
@@ -62,7 +62,7 @@ impl Output {
         ))
     }
 
-    fn new(w: Box<dyn Write>, name: &str) -> Self {
+    fn new(w: Box<dyn Write + Send>, name: &str) -> Self {
         Output {
             w: BufWriter::with_capacity(64 << 10, w),
             name: name.to_string(),

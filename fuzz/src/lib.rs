@@ -129,6 +129,9 @@ pub fn net_tcp(data: &[u8]) {
     } else {
         Secrets::default()
     };
+    secrets.set_keylog_sink(Box::new(|line| {
+        std::hint::black_box(line);
+    }));
 
     // Small caps, so that the fuzzer reaches what happens past them.
     let settings = SessionSettings {
@@ -216,7 +219,6 @@ pub fn net_tcp(data: &[u8]) {
         flows.open_connections(),
         flows.stats,
     );
-    let _ = secrets.keylog_lines();
     let _ = secrets.unused_keys().len();
 
     done.sort_by_key(|r| r.id);
@@ -435,16 +437,38 @@ pub fn key_parsers(data: &[u8]) {
     }
     let mut keylog = KeyLog::default();
     keylog.add(file, "fuzz");
-    let _ = keylog.is_empty();
-    let randoms: Vec<Vec<u8>> = keylog.tls13.keys().cloned().collect();
-    for r in &randoms {
-        let _ = keylog.tls13[r].lines(r);
+    let _ = (keylog.is_empty(), keylog.has_tls13(), keylog.warnings());
+    // The ids the input's lines name (the first 64), looked up under every label.
+    let ids: Vec<Vec<u8>> = String::from_utf8_lossy(file)
+        .lines()
+        .filter_map(|l| unhex(l.split_whitespace().nth(1)?))
+        .take(64)
+        .collect();
+    for id in &ids {
+        let _ = (keylog.master_secret(id), keylog.pre_master(id));
+        let _ = keylog.rsa_pre_master(id);
+        if let Some(t) = keylog.tls13(id) {
+            let _ = t.lines(id);
+        }
     }
     let mut secrets = Secrets::new(Vec::new(), keylog);
-    for r in randoms {
-        secrets.recovered_tls13(&r);
+    secrets.set_keylog_sink(Box::new(|line| {
+        std::hint::black_box(line);
+    }));
+    for id in ids {
+        secrets.recovered_tls13(&id);
     }
-    std::hint::black_box(secrets.keylog_lines());
+}
+
+/// Hex to bytes (the fuzz crate has no hex dependency).
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 // ---------------------------------------------------------------------------

@@ -89,11 +89,10 @@ impl Default for Options {
 /// messages, a small share of a machine's memory.
 pub const DEFAULT_DETAIL_BUDGET: usize = 32 << 20;
 
-/// The result of a run: the report (its `connections` are empty for a streaming run).
+/// The result of a run: the report (its `connections` are empty: they went to `emit`;
+/// the key log lines it recovered went to [`Secrets::set_keylog_sink`]).
 pub struct Analysis {
     pub report: Report,
-    /// Key log lines of every handshake whose secrets became known.
-    pub keylog_lines: Vec<String>,
 }
 
 /// The decrypted application data of one connection, for `follow`.
@@ -366,9 +365,7 @@ impl<'o, 'e> Run<'o, 'e> {
             ));
         }
         c.tls_connections = self.tls_connections;
-        for p in &self.secrets.keylog.problems {
-            c.warnings.push(format!("key log {p}"));
-        }
+        c.warnings.extend(self.secrets.keylog.warnings());
         let unused: Vec<String> = self
             .secrets
             .unused_keys()
@@ -399,7 +396,6 @@ impl<'o, 'e> Run<'o, 'e> {
                 capture: c,
                 connections: Vec::new(),
             },
-            keylog_lines: self.secrets.keylog_lines(),
         }
     }
 }

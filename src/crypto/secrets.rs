@@ -1,7 +1,8 @@
 //! Key material shared by all connections of a run: the server's RSA keys, key logs,
 //! and the master secrets recovered so far (for session resumption and `keylog`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{BuildHasher, RandomState};
 
 use super::keylog::KeyLog;
 use super::keys::ServerKey;
@@ -18,14 +19,15 @@ pub struct Secrets {
     pub psk: Option<Vec<u8>>,
     /// RSA decryptions started ahead of need on other threads, when the run uses them.
     pub prefetch: Option<std::sync::Arc<super::keys::PreMasterPrefetch>>,
-    /// Collect the key log lines below (the `keylog` command); off, a run of millions of
-    /// handshakes keeps none of them.
-    pub collect_keylog: bool,
-    /// Key log lines for the handshakes whose secrets are known, in the order they
-    /// became known, once per (label, client random).
-    recovered: Vec<String>,
-    recovered_seen: std::collections::HashSet<(u8, Vec<u8>)>,
+    /// Where the key log lines of the handshakes whose secrets are known go (the
+    /// `keylog` command), as soon as they are known; without one, none is made.
+    keylog_sink: Option<KeylogSink>,
+    /// The (label kind, client random) pairs sent to the sink lately.
+    recovered_seen: RecentlySeen,
 }
+
+/// Takes the `keylog` command's output, one line (without its newline) at a time.
+pub type KeylogSink = Box<dyn FnMut(&str) + Send>;
 
 impl Secrets {
     pub fn new(keys: Vec<ServerKey>, keylog: KeyLog) -> Self {
@@ -34,7 +36,6 @@ impl Secrets {
             keys,
             key_used,
             keylog,
-            collect_keylog: true,
             ..Default::default()
         }
     }
@@ -105,10 +106,20 @@ impl Secrets {
         self.by_ticket.get(ticket)
     }
 
+    /// Sends the key log lines of the handshakes whose secrets become known to `sink`,
+    /// in that order, once per (label, client random) among the last
+    /// [`RECOVERED_REMEMBERED`] (a repeat past them is harmless to Wireshark).
+    pub fn set_keylog_sink(&mut self, sink: KeylogSink) {
+        self.keylog_sink = Some(sink);
+    }
+
     /// Records a handshake's master secret for the `keylog` output.
     pub fn recovered(&mut self, client_random: &[u8], master: &[u8]) {
-        if self.collect_keylog && self.recovered_seen.insert((0, client_random.to_vec())) {
-            self.recovered.push(format!(
+        let Some(sink) = self.keylog_sink.as_mut() else {
+            return;
+        };
+        if self.recovered_seen.first_time(0, client_random) {
+            sink(&format!(
                 "CLIENT_RANDOM {} {}",
                 hex::encode(client_random),
                 hex::encode(master)
@@ -119,23 +130,46 @@ impl Secrets {
     /// Records that a TLS 1.3 handshake in the capture has secrets in the key log: they
     /// go to the `keylog` output (a key log filtered to the capture).
     pub fn recovered_tls13(&mut self, client_random: &[u8]) {
-        let Some(t) = self
-            .keylog
-            .tls13
-            .get(client_random)
-            .filter(|_| self.collect_keylog)
-        else {
+        let Some(sink) = self.keylog_sink.as_mut() else {
             return;
         };
-        if self.recovered_seen.insert((1, client_random.to_vec())) {
-            self.recovered.extend(t.lines(client_random));
+        let Some(t) = self.keylog.tls13(client_random) else {
+            return;
+        };
+        if self.recovered_seen.first_time(1, client_random) {
+            for line in t.lines(client_random) {
+                sink(&line);
+            }
         }
     }
+}
 
-    /// NSS key log lines: `CLIENT_RANDOM <random> <master>` for TLS ≤ 1.2, the TLS 1.3
-    /// traffic secrets as given.
-    pub fn keylog_lines(&self) -> Vec<String> {
-        self.recovered.clone()
+/// (label kind, client random) pairs already written to the `keylog` output.
+pub const RECOVERED_REMEMBERED: usize = 65_536;
+
+/// The last [`RECOVERED_REMEMBERED`] pairs seen, by a keyed 64-bit hash (collisions are
+/// negligible and cannot be forced from the capture).
+#[derive(Default)]
+struct RecentlySeen {
+    set: HashSet<u64>,
+    order: VecDeque<u64>,
+    hasher: RandomState,
+}
+
+impl RecentlySeen {
+    /// Whether `(kind, random)` was not among the last pairs seen; remembers it.
+    fn first_time(&mut self, kind: u8, random: &[u8]) -> bool {
+        let h = self.hasher.hash_one((kind, random));
+        if !self.set.insert(h) {
+            return false;
+        }
+        self.order.push_back(h);
+        if self.order.len() > RECOVERED_REMEMBERED {
+            if let Some(old) = self.order.pop_front() {
+                self.set.remove(&old);
+            }
+        }
+        true
     }
 }
 
@@ -183,5 +217,70 @@ mod tests {
         assert!(c
             .get(&(RESUMABLE_SESSIONS as u32 + 9).to_be_bytes())
             .is_some());
+    }
+
+    /// The lines a run sends to its sink.
+    fn collect(secrets: &mut Secrets) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        secrets.set_keylog_sink(Box::new(move |l| sink.lock().unwrap().push(l.to_string())));
+        lines
+    }
+
+    #[test]
+    fn recovered_lines_stream_once_each() {
+        let r = [0xaa; 32];
+        let mut keylog = KeyLog::default();
+        keylog.add(
+            format!(
+                "SERVER_TRAFFIC_SECRET_0 {} {}\nCLIENT_TRAFFIC_SECRET_0 {0} {1}\n",
+                hex::encode(r),
+                hex::encode([1; 32])
+            )
+            .as_bytes(),
+            "k.log",
+        );
+        let mut s = Secrets::new(Vec::new(), keylog);
+        // No sink: nothing is made or kept.
+        s.recovered(&r, &[2; 48]);
+        let lines = collect(&mut s);
+        s.recovered(&r, &[2; 48]);
+        assert_eq!(lines.lock().unwrap().len(), 1);
+        s.recovered(&r, &[3; 48]);
+        s.recovered_tls13(&[0xbb; 32]); // not in the key log
+        s.recovered_tls13(&r);
+        s.recovered_tls13(&r);
+        s.recovered(&[0xbb; 32], &[4; 48]);
+        let got = lines.lock().unwrap().clone();
+        let cr = hex::encode(r);
+        assert_eq!(
+            got,
+            [
+                format!("CLIENT_RANDOM {cr} {}", hex::encode([2; 48])),
+                format!("CLIENT_TRAFFIC_SECRET_0 {cr} {}", hex::encode([1; 32])),
+                format!("SERVER_TRAFFIC_SECRET_0 {cr} {}", hex::encode([1; 32])),
+                format!(
+                    "CLIENT_RANDOM {} {}",
+                    hex::encode([0xbb; 32]),
+                    hex::encode([4; 48])
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn recovered_dedup_memory_is_bounded() {
+        let mut s = Secrets::default();
+        let lines = collect(&mut s);
+        let n = RECOVERED_REMEMBERED as u32 + 10;
+        for i in 0..n {
+            s.recovered(&i.to_be_bytes(), &[1]);
+        }
+        assert_eq!(s.recovered_seen.set.len(), RECOVERED_REMEMBERED);
+        assert_eq!(s.recovered_seen.order.len(), RECOVERED_REMEMBERED);
+        // The oldest were forgotten: they would be written again; the latest not.
+        s.recovered(&0u32.to_be_bytes(), &[1]);
+        s.recovered(&(n - 1).to_be_bytes(), &[1]);
+        assert_eq!(lines.lock().unwrap().len(), n as usize + 1);
     }
 }

@@ -261,7 +261,7 @@ impl SessionCrypto {
             && self.session_id == self.offered_session_id)
             .then(|| secrets.session(&self.session_id))
             .flatten();
-        if let Some(m) = secrets.keylog.master_secrets.get(&self.client_random) {
+        if let Some(m) = secrets.keylog.master_secret(&self.client_random) {
             self.master = Some(m.secret.clone());
             self.source = Some(KeySource::KeyLog(m.source.to_string()));
         } else if let Some(m) = resumed_id {
@@ -306,7 +306,7 @@ impl SessionCrypto {
         body: &[u8],
         secrets: &mut Secrets,
     ) -> Result<(Vec<u8>, KeySource), Obstacle> {
-        if let Some(p) = secrets.keylog.pre_master_secrets.get(&self.client_random) {
+        if let Some(p) = secrets.keylog.pre_master(&self.client_random) {
             return Ok((
                 p.secret.clone(),
                 KeySource::KeyLogPreMaster(p.source.to_string()),
@@ -359,7 +359,7 @@ impl SessionCrypto {
     ) -> Result<(Vec<u8>, KeySource), Obstacle> {
         if let Some(p) = ciphertext
             .get(..8)
-            .and_then(|id| secrets.keylog.rsa_pre_master_secrets.get(id))
+            .and_then(|id| secrets.keylog.rsa_pre_master(id))
         {
             return Ok((
                 p.secret.clone(),

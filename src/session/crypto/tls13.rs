@@ -97,7 +97,7 @@ impl SessionCrypto {
             client_early: true,
             ..Default::default()
         };
-        let logged = secrets.keylog.tls13.get(&self.client_random).cloned();
+        let logged = secrets.keylog.tls13(&self.client_random);
         if let Some(early) = logged.as_ref().and_then(|t| t.client_early.as_ref()) {
             let rfc = Tls13Variant { draft: None };
             let alternatives: Vec<RecordKeys> = ch
@@ -143,8 +143,8 @@ impl SessionCrypto {
             return;
         }
         let Some(client) = self.client else { return };
-        let Some(logged) = secrets.keylog.tls13.get(&self.client_random).cloned() else {
-            self.obstacle = Some(Obstacle::NoKey(if secrets.keylog.tls13.is_empty() {
+        let Some(logged) = secrets.keylog.tls13(&self.client_random) else {
+            self.obstacle = Some(Obstacle::NoKey(if !secrets.keylog.has_tls13() {
                 "TLS 1.3 needs the traffic secrets from a key log (--keylog)".into()
             } else {
                 "the key log has no TLS 1.3 secrets for this client random".into()
