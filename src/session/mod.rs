@@ -57,7 +57,8 @@ struct DirState {
     keys: KeyChain,
     decrypted_records: u64,
     failed_records: u64,
-    plaintext: Sha256,
+    /// The digest of the decrypted application data (made at the first byte).
+    plaintext: Option<Box<Sha256>>,
     plaintext_bytes: u64,
     plaintext_records: u64,
     finished: Option<FinishedCheck>,
@@ -69,7 +70,9 @@ pub struct Session {
     endpoints: [Endpoint; 2],
     dirs: [DirState; 2],
     client_hello_dir: Option<Direction>,
-    client_hello: Option<Box<ClientHello>>,
+    /// The first ClientHello as it travelled (its body, or the SSLv2-format record),
+    /// parsed again when needed: an open connection costs its bytes, not a parse tree.
+    client_hello: Option<StoredHello>,
     server_hello: Option<Box<ServerHello>>,
     certificates: Vec<CertificateEntry>,
     client_certificates: Vec<CertificateEntry>,
@@ -82,12 +85,29 @@ pub struct Session {
     crypto: SessionCrypto,
     /// Where decrypted application data goes besides the digest (`follow`).
     plaintext_sink: Option<Box<dyn PlaintextSink>>,
-    early: EarlyData,
+    early: Option<Box<EarlyData>>,
     /// `--show-secrets`: the report carries the connection's secrets.
     show_secrets: bool,
 }
 
-/// The client's TLS 1.3 0-RTT data.
+/// A ClientHello kept as bytes.
+#[derive(Debug)]
+struct StoredHello {
+    body: Box<[u8]>,
+    sslv2: bool,
+}
+
+impl StoredHello {
+    fn parse(&self) -> Option<ClientHello> {
+        if self.sslv2 {
+            ClientHello::parse_sslv2(&self.body).ok()
+        } else {
+            ClientHello::parse(&self.body).ok()
+        }
+    }
+}
+
+/// The client's TLS 1.3 0-RTT data (boxed in the session: few connections send any).
 #[derive(Debug, Default)]
 struct EarlyData {
     offered: bool,
@@ -95,13 +115,16 @@ struct EarlyData {
     bytes: u64,
     decrypted_records: u64,
     decrypted_bytes: u64,
-    /// Decrypted early data held until the server's EncryptedExtensions say whether it
-    /// was accepted (then it is the start of the client's application data).
+    /// The digest of the decrypted early data while it is unknown whether the server
+    /// accepted it: then it starts the client's application data, or it is dropped.
+    /// Hashing as it comes holds no early data in memory.
+    digest: Sha256,
+    /// The decrypted early data itself, held only for a plaintext sink (`follow`).
     pending: Vec<u8>,
     accepted: Option<bool>,
 }
 
-/// Early data held while its acceptance is unknown is capped (servers allow far less).
+/// Early data held for `follow` while its acceptance is unknown (servers allow less).
 const MAX_PENDING_EARLY_DATA: usize = 16 << 20;
 
 /// Receives a connection's decrypted application data, in capture order.
@@ -146,7 +169,7 @@ impl Session {
             first_record_ts: None,
             crypto: SessionCrypto::default(),
             plaintext_sink: None,
-            early: EarlyData::default(),
+            early: None,
             show_secrets: settings.show_secrets,
         }
     }
@@ -229,10 +252,14 @@ impl Session {
         }
     }
 
+    /// The connection's (first) ClientHello.
+    fn client_hello(&self) -> Option<ClientHello> {
+        self.client_hello.as_ref()?.parse()
+    }
+
     /// The ClientHello offered TLS 1.3.
     fn offers_tls13(&self) -> bool {
-        self.client_hello
-            .as_ref()
+        self.client_hello()
             .is_some_and(|c| c.supported_versions().contains(&0x0304))
     }
 
@@ -252,7 +279,7 @@ impl Session {
         }
         // TLS 1.3 protects every record as application_data (RFC 8446 §5.2): a record of
         // another outer type was sent in the clear (a plaintext alert, say).
-        let tls13 = self.is_tls13() || (self.server_hello.is_none() && self.early.offered);
+        let tls13 = self.is_tls13() || (self.server_hello.is_none() && self.early_offered());
         if tls13 && rec.content_type != record::APPLICATION_DATA {
             return false;
         }
@@ -280,6 +307,7 @@ impl Session {
                         rec.fragment,
                         secrets,
                     );
+                    self.keep_client_hello(rec.fragment, true);
                     self.on_message(direction, msg, ts)
                 }
                 Err(e) => self.warn(direction, format!("SSLv2 ClientHello: {e}")),
@@ -303,8 +331,9 @@ impl Session {
                 }
                 let early = early && !switched;
                 if early {
-                    self.early.records += 1;
-                    self.early.bytes += rec.fragment.len() as u64;
+                    let e = self.early_mut();
+                    e.records += 1;
+                    e.bytes += rec.fragment.len() as u64;
                 }
                 if early && opened.content_type == record::APPLICATION_DATA {
                     self.on_early_data(direction, rec.fragment.len(), &opened.data, ts);
@@ -320,8 +349,9 @@ impl Session {
                 }
             }
             Unlocked::NoKeys if early => {
-                self.early.records += 1;
-                self.early.bytes += rec.fragment.len() as u64;
+                let e = self.early_mut();
+                e.records += 1;
+                e.bytes += rec.fragment.len() as u64;
                 self.early_run(direction, ts, rec.fragment.len() as u64, None);
             }
             Unlocked::NoKeys => self.on_ciphertext(direction, rec, ts),
@@ -359,16 +389,27 @@ impl Session {
         }
     }
 
+    fn early_offered(&self) -> bool {
+        self.early.as_ref().is_some_and(|e| e.offered)
+    }
+
+    fn early_mut(&mut self) -> &mut EarlyData {
+        self.early.get_or_insert_with(Box::default)
+    }
+
     /// Decrypted 0-RTT application data from the client.
     fn on_early_data(&mut self, direction: Direction, wire: usize, data: &[u8], ts: i64) {
-        self.early.decrypted_records += 1;
-        self.early.decrypted_bytes += data.len() as u64;
-        match self.early.accepted {
+        let keep = self.plaintext_sink.is_some();
+        let e = self.early_mut();
+        e.decrypted_records += 1;
+        e.decrypted_bytes += data.len() as u64;
+        match e.accepted {
             Some(true) => self.add_plaintext(direction, data),
             Some(false) => {}
             None => {
-                if self.early.pending.len() + data.len() <= MAX_PENDING_EARLY_DATA {
-                    self.early.pending.extend_from_slice(data);
+                e.digest.update(data);
+                if keep && e.pending.len() + data.len() <= MAX_PENDING_EARLY_DATA {
+                    e.pending.extend_from_slice(data);
                 }
             }
         }
@@ -377,22 +418,35 @@ impl Session {
 
     /// The server said whether it accepted the early data (or the capture ended).
     fn decide_early_data(&mut self, accepted: bool) {
-        if self.early.accepted.is_some() {
+        let Some(e) = self.early.as_mut() else {
+            return;
+        };
+        if e.accepted.is_some() {
             return;
         }
-        self.early.accepted = Some(accepted);
-        let pending = std::mem::take(&mut self.early.pending);
-        if accepted && !pending.is_empty() {
-            if let Some(c) = self.client_hello_dir {
-                self.add_plaintext(c, &pending);
-            }
+        e.accepted = Some(accepted);
+        let digest = std::mem::take(&mut e.digest);
+        let pending = std::mem::take(&mut e.pending);
+        let bytes = e.decrypted_bytes;
+        let (Some(c), true, true) = (self.client_hello_dir, accepted, bytes > 0) else {
+            return;
+        };
+        // The early data is the start of the client's application data: its digest
+        // becomes the client's, as if it had been hashed there (one run of records).
+        let d = &mut self.dirs[c.index()];
+        d.plaintext = Some(Box::new(digest));
+        d.plaintext_bytes += bytes;
+        d.plaintext_records += 1;
+        let side = self.side_of(c);
+        if let Some(sink) = &mut self.plaintext_sink {
+            sink.data(side, &pending);
         }
     }
 
     /// Decrypted application data of one direction: hashed, counted, handed to the sink.
     fn add_plaintext(&mut self, direction: Direction, p: &[u8]) {
         let d = &mut self.dirs[direction.index()];
-        d.plaintext.update(p);
+        d.plaintext.get_or_insert_with(Box::default).update(p);
         d.plaintext_bytes += p.len() as u64;
         d.plaintext_records += 1;
         let side = self.side_of(direction);
@@ -585,6 +639,9 @@ impl Session {
             self.dirs[direction.index()].finished = Some(check);
         }
         self.apply_key_changes();
+        if let Ok(HandshakeMessage::ClientHello(_)) = &parsed {
+            self.keep_client_hello(&raw[4..], false);
+        }
         match parsed {
             Ok(m) => self.on_message(direction, m, ts),
             Err(e) => {
@@ -604,18 +661,27 @@ impl Session {
         }
     }
 
+    /// Keeps the connection's first ClientHello (a renegotiation's is only a message).
+    fn keep_client_hello(&mut self, body: &[u8], sslv2: bool) {
+        if self.client_hello.is_none() {
+            self.client_hello = Some(StoredHello {
+                body: body.into(),
+                sslv2,
+            });
+        }
+    }
+
     fn on_message(&mut self, direction: Direction, msg: HandshakeMessage, ts: i64) {
         match &msg {
-            HandshakeMessage::ClientHello(ch) if self.client_hello.is_none() => {
+            HandshakeMessage::ClientHello(_) if self.client_hello_dir.is_none() => {
                 self.client_hello_dir = Some(direction);
-                self.client_hello = Some(ch.clone());
                 if self.crypto.in_early_data(direction) {
                     // 0-RTT: the client's next records are encrypted already.
-                    self.early.offered = true;
+                    self.early_mut().offered = true;
                     self.dirs[direction.index()].encrypted = true;
                 }
             }
-            HandshakeMessage::EncryptedExtensions { extensions } if self.early.offered => {
+            HandshakeMessage::EncryptedExtensions { extensions } if self.early_offered() => {
                 let accepted = extensions.iter().any(|e| e.id == extensions::EARLY_DATA);
                 self.decide_early_data(accepted);
             }

@@ -43,13 +43,14 @@ impl Session {
         for a in &mut self.log.alerts {
             a.side = side(a.direction);
         }
-        if self.early.offered {
+        if self.early_offered() {
             // No word from the server: the early data counts as sent.
             self.decide_early_data(true);
         }
         let c = client_dir.index();
         let s = client_dir.other().index();
-        let ch = self.client_hello.as_ref();
+        let client_hello = self.client_hello();
+        let ch = client_hello.as_ref();
         let sh = self.server_hello.as_ref();
         let suite = sh.map(|s| s.suite_id());
         let suite_info = suite.and_then(cipher_suite::lookup);
@@ -208,7 +209,13 @@ fn digest(d: &DirState) -> AppDataDigest {
     AppDataDigest {
         records: d.plaintext_records,
         bytes: d.plaintext_bytes,
-        sha256: hex::encode(d.plaintext.clone().finalize()),
+        sha256: hex::encode(
+            d.plaintext
+                .as_deref()
+                .cloned()
+                .unwrap_or_default()
+                .finalize(),
+        ),
     }
 }
 
@@ -238,13 +245,12 @@ impl Session {
         if self.show_secrets {
             r.secrets = self.crypto.secret_lines();
         }
-        if self.early.offered {
+        if let Some(e) = self.early.as_ref().filter(|e| e.offered) {
             r.early_data = Some(EarlyDataReport {
-                records: self.early.records,
-                bytes: self.early.bytes,
-                decrypted_bytes: (self.early.decrypted_records > 0)
-                    .then_some(self.early.decrypted_bytes),
-                accepted: self.early.accepted,
+                records: e.records,
+                bytes: e.bytes,
+                decrypted_bytes: (e.decrypted_records > 0).then_some(e.decrypted_bytes),
+                accepted: e.accepted,
             });
         }
         let decrypted = cd.decrypted_records + sd.decrypted_records;

@@ -119,7 +119,7 @@ pub struct SessionCrypto {
     pending: [Option<Box<RecordDecryptor>>; 2],
     pending_tickets: Vec<Vec<u8>>,
     /// TLS 1.3 (or a HelloRetryRequest towards it) was negotiated.
-    tls13: Option<Tls13State>,
+    tls13: Option<Box<Tls13State>>,
     /// TLS 1.3 key changes the session has yet to apply.
     pub changes: Vec<(Direction, KeyChange)>,
     pub obstacle: Option<Obstacle>,
@@ -485,7 +485,7 @@ impl SessionCrypto {
 
     /// Some secret for the connection is known (master secret or TLS 1.3 secrets).
     pub fn secret_known(&self) -> bool {
-        self.master.is_some() || self.tls13.as_ref().is_some_and(Tls13State::has_secrets)
+        self.master.is_some() || self.tls13.as_ref().is_some_and(|t| t.has_secrets())
     }
 }
 

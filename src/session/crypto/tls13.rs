@@ -114,7 +114,7 @@ impl SessionCrypto {
             }
         }
         state.secrets = logged;
-        self.tls13 = Some(state);
+        self.tls13 = Some(Box::new(state));
     }
 
     /// A ServerHello selecting TLS 1.3 (or a draft), or a HelloRetryRequest.
@@ -127,7 +127,7 @@ impl SessionCrypto {
         let Some(variant) = Tls13Variant::from_version(self.version) else {
             return; // SSL 2 or an unknown version: nothing to derive
         };
-        let state = self.tls13.get_or_insert_with(Tls13State::default);
+        let state = self.tls13.get_or_insert_with(Box::default);
         state.variant = Some(variant);
         state.suite = self.suite;
         if sh.hello_retry_request {
@@ -319,10 +319,6 @@ impl SessionCrypto {
 
     /// The client's records are still 0-RTT early data.
     pub fn in_early_data(&self, dir: Direction) -> bool {
-        Some(dir) == self.client
-            && self
-                .tls13
-                .as_ref()
-                .is_some_and(Tls13State::tracks_early_data)
+        Some(dir) == self.client && self.tls13.as_ref().is_some_and(|t| t.tracks_early_data())
     }
 }
