@@ -99,8 +99,11 @@ pub struct KeyLog {
     pub rsa_pre_master_secrets: HashMap<Vec<u8>, Logged>,
     /// TLS 1.3 secrets by client random.
     pub tls13: HashMap<Vec<u8>, Tls13Secrets>,
-    /// Malformed lines, as `source:line: why`.
+    /// Malformed lines, as `source:line: why` (the first 100, then one entry counting
+    /// the rest).
     pub problems: Vec<String>,
+    /// Malformed lines past the first 100.
+    pub unlisted_problems: u64,
 }
 
 impl KeyLog {
@@ -118,9 +121,17 @@ impl KeyLog {
             if let Err(why) = self.add_line(line, &origin) {
                 if self.problems.len() < 100 {
                     self.problems.push(format!("{source}:{}: {why}", n + 1));
-                } else if self.problems.len() == 100 {
-                    self.problems
-                        .push(format!("{source}: more malformed lines not listed"));
+                } else {
+                    // One more entry counts all the others.
+                    self.unlisted_problems += 1;
+                    let line = format!(
+                        "{source}: {} more malformed lines not listed",
+                        self.unlisted_problems
+                    );
+                    match self.problems.get_mut(100) {
+                        Some(l) => *l = line,
+                        None => self.problems.push(line),
+                    }
                 }
             }
         }
@@ -191,6 +202,16 @@ impl KeyLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn malformed_lines_past_the_first_hundred_are_counted() {
+        let mut k = KeyLog::default();
+        k.add("FOO 00 00\n".repeat(150).as_bytes(), "k.log");
+        k.add("FOO 00 00\n".repeat(30).as_bytes(), "l.log");
+        assert_eq!(k.problems.len(), 101);
+        assert_eq!(k.problems[100], "l.log: 80 more malformed lines not listed");
+        assert_eq!(k.unlisted_problems, 80);
+    }
 
     #[test]
     fn parses_lines_and_reports_bad_ones() {
