@@ -189,3 +189,232 @@ fn bad_psk() {
         "--psk",
     );
 }
+
+// --- gzip captures damaged, and oddities inside the capture -------------------------
+
+fn gzip(data: &[u8], level: flate2::Compression) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), level);
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// A small sample and one larger than the reader's 1 MiB buffer.
+const GZ_SAMPLES: [&str; 2] = ["tls12-rsa-aes128gcm.pcap", "tls12-rsa-bulk-1500mtu.pcap"];
+
+/// `summary --json` of `sample` gzipped then damaged by `edit`: the capture object,
+/// and that of the undamaged file.
+fn damaged_gzip(
+    sample: &str,
+    level: flate2::Compression,
+    edit: impl FnOnce(&mut Vec<u8>),
+) -> (serde_json::Value, serde_json::Value) {
+    let plain = format!("samples/{sample}");
+    let (whole, _) = analysed(&["summary", "--json", &plain]);
+    let (_d, p) = temp_copy(sample, |b| {
+        *b = gzip(b, level);
+        edit(b);
+    });
+    let (doc, _) = analysed(&["summary", "--json", &p]);
+    (doc["capture"].clone(), whole["capture"].clone())
+}
+
+#[test]
+fn gzip_cut_short() {
+    for sample in GZ_SAMPLES {
+        let (c, whole) = damaged_gzip(sample, flate2::Compression::default(), |b| {
+            b.truncate(b.len() / 2)
+        });
+        let f = &c["files"][0];
+        assert_eq!(f["truncated"], true, "{sample}: {c}");
+        assert!(f.get("corrupt").is_none(), "{sample}: {c}");
+        assert_eq!(c["truncated"], true);
+        assert!(
+            c["warnings"].to_string().contains("gzip stream cut short"),
+            "{sample}: {c}"
+        );
+        let packets = c["packets"].as_u64().unwrap();
+        assert!(packets > 0 && packets < whole["packets"].as_u64().unwrap());
+        assert_eq!(c["tls_connections"], whole["tls_connections"], "{sample}");
+        // Only the trailer cut off: every packet came out, and the file is still cut.
+        let (c, whole) = damaged_gzip(sample, flate2::Compression::default(), |b| {
+            b.truncate(b.len() - 8)
+        });
+        assert_eq!(c["files"][0]["truncated"], true, "{sample}: {c}");
+        assert_eq!(c["packets"], whole["packets"]);
+        assert_eq!(c["bytes"], whole["bytes"]);
+        assert_eq!(c["tls_connections"], whole["tls_connections"]);
+    }
+}
+
+#[test]
+fn gzip_with_a_bad_crc() {
+    for sample in GZ_SAMPLES {
+        let (c, whole) = damaged_gzip(sample, flate2::Compression::default(), |b| {
+            let n = b.len();
+            b[n - 8] ^= 0x01;
+        });
+        let f = &c["files"][0];
+        assert_eq!(f["corrupt"], "gzip: CRC-32 or length check failed", "{c}");
+        assert_eq!(f["truncated"], false);
+        assert_eq!(c["packets"], whole["packets"], "{sample}");
+        assert_eq!(c["tls_connections"], whole["tls_connections"]);
+    }
+}
+
+#[test]
+fn gzip_with_corrupt_deflate_data() {
+    // Stored deflate blocks (uncompressed, up to 64 KiB each): break the second one's
+    // length check. The packets of the first block are analysed.
+    let (c, whole) = damaged_gzip(GZ_SAMPLES[1], flate2::Compression::none(), |b| {
+        let len = u16::from_le_bytes([b[11], b[12]]) as usize;
+        b[10 + 5 + len + 3] ^= 0xff;
+    });
+    let f = &c["files"][0];
+    assert_eq!(f["corrupt"], "gzip: corrupt deflate stream", "{c}");
+    assert_eq!(f["truncated"], false);
+    let packets = c["packets"].as_u64().unwrap();
+    assert!(
+        packets > 10 && packets < whole["packets"].as_u64().unwrap(),
+        "{c}"
+    );
+    assert_eq!(c["tls_connections"], 1);
+}
+
+#[test]
+fn gzip_with_trailing_junk() {
+    for sample in GZ_SAMPLES {
+        let (c, whole) = damaged_gzip(sample, flate2::Compression::default(), |b| {
+            b.extend_from_slice(&[0u8; 512])
+        });
+        let f = &c["files"][0];
+        assert!(f.get("corrupt").is_none(), "{c}");
+        assert_eq!(f["truncated"], false);
+        assert!(
+            c["warnings"]
+                .to_string()
+                .contains("512 bytes of trailing data after the gzip stream were ignored"),
+            "{c}"
+        );
+        assert_eq!(c["packets"], whole["packets"], "{sample}");
+        assert_eq!(c["tls_connections"], whole["tls_connections"]);
+    }
+}
+
+#[test]
+fn gzip_damaged_before_the_capture_header() {
+    let (_d, p) = temp_copy("tls12-rsa-aes128gcm.pcap", |b| {
+        *b = gzip(b, flate2::Compression::default());
+        b.truncate(12);
+    });
+    one_line_error(&["summary", &p], "capture ends inside its file header");
+    let (_d, p) = temp_copy("tls12-rsa-aes128gcm.pcap", |b| {
+        *b = gzip(b, flate2::Compression::default());
+        b[2] = 7; // not deflate
+    });
+    one_line_error(&["summary", &p], "not a pcap or pcapng capture");
+}
+
+/// The (offset, type, length) of each block of a little-endian pcapng file.
+fn pcapng_blocks(b: &[u8]) -> Vec<(usize, u32, usize)> {
+    let mut at = 0;
+    let mut blocks = Vec::new();
+    while at + 12 <= b.len() {
+        let kind = u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+        let len = u32::from_le_bytes(b[at + 4..at + 8].try_into().unwrap()) as usize;
+        blocks.push((at, kind, len));
+        at += len;
+    }
+    blocks
+}
+
+#[test]
+fn pcapng_packet_of_an_interface_that_does_not_exist() {
+    let (whole, _) = analysed(&["summary", "--json", "samples/pcapng-basic.pcapng"]);
+    let (_d, p) = temp_copy("pcapng-basic.pcapng", |b| {
+        let last_epb = pcapng_blocks(b)
+            .into_iter()
+            .rfind(|&(_, kind, _)| kind == 6)
+            .unwrap();
+        b[last_epb.0 + 8..last_epb.0 + 12].copy_from_slice(&9u32.to_le_bytes());
+    });
+    let (doc, _) = analysed(&["summary", "--json", &p]);
+    let c = &doc["capture"];
+    assert_eq!(c["skipped_packets"], 1, "{c}");
+    assert_eq!(c["packets"], whole["capture"]["packets"]);
+    let w = c["warnings"].to_string();
+    assert!(
+        w.contains(
+            "1 packet named an interface the file does not describe (interface 9: 1 packet): skipped"
+        ),
+        "{w}"
+    );
+    assert_eq!(c["tls_connections"], 1);
+}
+
+#[test]
+fn pcap_origlen_below_caplen() {
+    // The first packet record claims an original length smaller than what it holds.
+    let (_d, p) = temp_copy("tls12-rsa-aes128gcm.pcap", |b| {
+        let caplen = u32::from_le_bytes(b[32..36].try_into().unwrap());
+        b[36..40].copy_from_slice(&(caplen / 2).to_le_bytes());
+    });
+    let (doc, _) = analysed(&["summary", "--json", &p]);
+    let c = &doc["capture"];
+    assert!(
+        c["warnings"].to_string().contains(
+            "1 packet has an original length smaller than the captured length (origlen < caplen)"
+        ),
+        "{c}"
+    );
+    assert_eq!(c["tls_connections"], 1);
+}
+
+/// A pcap of raw IPv4 (link type 228) packets.
+fn raw_ipv4_pcap(packets: &[Vec<u8>]) -> Vec<u8> {
+    let mut f = Vec::new();
+    for v in [0xa1b2_c3d4u32, 0x0004_0002, 0, 0, 65535, 228] {
+        f.extend(v.to_le_bytes());
+    }
+    for (i, p) in packets.iter().enumerate() {
+        for v in [i as u32, 0, p.len() as u32, p.len() as u32] {
+            f.extend(v.to_le_bytes());
+        }
+        f.extend(p);
+    }
+    f
+}
+
+/// An IPv4 fragment of a TCP datagram: more fragments follow, none ever comes.
+fn lone_fragment(n: u32) -> Vec<u8> {
+    let b = n.to_be_bytes();
+    let mut ip = vec![0x45, 0, 0, 48, b[2], b[3], 0x20, 0, 64, 6, 0, 0];
+    ip.extend([10, b[0], b[1], 1, 10, 0, 0, 2]);
+    ip.extend([0u8; 28]);
+    ip
+}
+
+#[test]
+fn every_incomplete_ipv4_datagram_is_counted() {
+    let n = 5000;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("fragments.pcap");
+    std::fs::write(
+        &p,
+        raw_ipv4_pcap(&(0..n).map(lone_fragment).collect::<Vec<_>>()),
+    )
+    .unwrap();
+    let (doc, _) = analysed(&["summary", "--json", p.to_str().unwrap()]);
+    let net = &doc["capture"]["network"];
+    assert_eq!(net["ipv4_fragments"], n, "{net}");
+    assert_eq!(net["incomplete_datagrams"], n);
+    assert_eq!(net["evicted_datagrams"], n - 1024);
+    assert!(
+        doc["capture"]["warnings"].to_string().contains(&format!(
+            "{n} fragmented IPv4 datagrams never became whole: 1024 still missed fragments at the end, {} dropped to bound memory",
+            n - 1024
+        )),
+        "{}",
+        doc["capture"]["warnings"]
+    );
+}

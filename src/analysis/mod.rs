@@ -346,11 +346,7 @@ impl<'o, 'e> Run<'o, 'e> {
                 c.network.snaplen_truncated_segments
             ));
         }
-        let pending = t.pending_fragments;
-        if pending > 0 {
-            c.warnings
-                .push(format!("{pending} IPv4 datagrams missed fragments"));
-        }
+        c.warnings.extend(c.network.defrag_warning());
         c.tcp_connections = t.tcp_connections;
         if t.flows.evicted > 0 {
             c.warnings.push(format!(

@@ -74,7 +74,6 @@ pub(super) struct TransportReport {
     /// Link type → (packets, supported).
     pub link_types: BTreeMap<u32, (u64, bool)>,
     pub network: NetStats,
-    pub pending_fragments: usize,
     pub skipped_packets: u64,
     pub tcp_connections: u64,
     /// What the memory caps cut.
@@ -249,16 +248,10 @@ impl Transport {
             report.flows.buffered_cap_hits += flows.stats.buffered_cap_hits;
             done_before += size;
             self.progress.set(done_before);
-            if summary.truncated {
-                report.warnings.push(format!(
-                    "{name}: file ends in the middle of a packet (truncated)"
-                ));
+            for w in &summary.warnings {
+                report.warnings.push(format!("{name}: {w}"));
             }
-            if let Some(c) = &summary.corrupt {
-                report
-                    .warnings
-                    .push(format!("{name}: {c}; the rest of the file was not read"));
-            }
+            report.skipped_packets += summary.unknown_interface_packets;
             report.files.push(FileReport {
                 file: name,
                 format: Some(reader.format()),
@@ -272,7 +265,6 @@ impl Transport {
         self.progress.finish();
         report.tcp_connections = sink.tcp_connections;
         report.network = net.stats.clone();
-        report.pending_fragments = net.pending_fragments();
         report
     }
 }

@@ -5,6 +5,7 @@
 //! Decryption Secrets Blocks. Memory stays bounded by the reader's ring buffer,
 //! whatever the file's size. [`link`] strips the link layer off a packet.
 
+mod gzip;
 pub mod link;
 mod reader;
 

@@ -8,7 +8,7 @@
 mod defrag;
 mod segment;
 
-pub use defrag::Ipv4Defragmenter;
+pub use defrag::{DefragStats, Fragment, Ipv4Defragmenter};
 pub use segment::{Endpoint, TcpFlags, TcpSegment};
 
 use std::net::IpAddr;
@@ -29,6 +29,53 @@ pub struct NetStats {
     pub reassembled_datagrams: u64,
     /// Packets whose TCP payload the snapshot length cut short.
     pub snaplen_truncated_segments: u64,
+    /// Fragmented IPv4 datagrams that never became whole: dropped (the two counters
+    /// below) or still missing fragments when the capture ended.
+    pub incomplete_datagrams: u64,
+    /// Incomplete datagrams dropped, oldest first, to bound memory: more than 1,024
+    /// waiting at once, or 8 MiB held by those waiting.
+    pub evicted_datagrams: u64,
+    /// Datagrams dropped because their fragments left more than 64 separate pieces.
+    pub too_fragmented_datagrams: u64,
+}
+
+impl NetStats {
+    /// The warning for datagrams that never became whole, if any.
+    pub fn defrag_warning(&self) -> Option<String> {
+        if self.incomplete_datagrams == 0 {
+            return None;
+        }
+        let waiting = self
+            .incomplete_datagrams
+            .saturating_sub(self.evicted_datagrams + self.too_fragmented_datagrams);
+        let mut why = Vec::new();
+        if waiting > 0 {
+            why.push(format!("{waiting} still missed fragments at the end"));
+        }
+        if self.evicted_datagrams > 0 {
+            why.push(format!(
+                "{} dropped to bound memory (more than {} waiting at once or {} MiB held)",
+                self.evicted_datagrams,
+                defrag::MAX_PENDING,
+                defrag::MAX_HELD >> 20
+            ));
+        }
+        if self.too_fragmented_datagrams > 0 {
+            why.push(format!(
+                "{} dropped with more than {} separate pieces",
+                self.too_fragmented_datagrams,
+                defrag::MAX_RANGES
+            ));
+        }
+        Some(format!(
+            "{} never became whole: {}",
+            match self.incomplete_datagrams {
+                1 => "1 fragmented IPv4 datagram".to_string(),
+                n => format!("{n} fragmented IPv4 datagrams"),
+            },
+            why.join(", ")
+        ))
+    }
 }
 
 /// Decodes IP packets into TCP segments, reassembling IPv4 fragments on the way.
@@ -87,12 +134,21 @@ impl NetDecoder {
                     let h = v4.header();
                     let key = (h.source(), h.destination(), h.identification());
                     let offset = h.fragments_offset().value() as usize * 8;
-                    if let Some(datagram) =
+                    let fragment =
                         self.defrag
-                            .add(key, offset, h.more_fragments(), payload.payload)
-                    {
-                        self.stats.reassembled_datagrams += 1;
-                        self.tcp(src, dst, &datagram, 0, visit);
+                            .add(key, offset, h.more_fragments(), payload.payload);
+                    let d = self.defrag.stats;
+                    self.stats.evicted_datagrams = d.evicted;
+                    self.stats.too_fragmented_datagrams = d.too_fragmented;
+                    self.stats.incomplete_datagrams =
+                        d.evicted + d.too_fragmented + self.defrag.pending() as u64;
+                    match fragment {
+                        Fragment::Complete(datagram) => {
+                            self.stats.reassembled_datagrams += 1;
+                            self.tcp(src, dst, &datagram, 0, visit);
+                        }
+                        Fragment::Invalid => self.stats.malformed_packets += 1,
+                        Fragment::Pending | Fragment::TooFragmented => {}
                     }
                 }
                 // IPv6 fragments are rare for TCP (PMTU discovery avoids them).
