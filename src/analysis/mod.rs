@@ -189,6 +189,7 @@ impl<'o, 'e> Run<'o, 'e> {
             },
             budget: DetailBudget::new(options.detail_budget),
             show_secrets: options.show_secrets,
+            decrypt: secrets.may_decrypt(),
         };
         Run {
             options,
@@ -269,7 +270,9 @@ impl<'o, 'e> Run<'o, 'e> {
                     self.finished(summary.id, report);
                 }
                 Event::KeyLog { range, source } => {
-                    self.secrets.keylog.add(batch.bytes(range), source)
+                    self.secrets.keylog.add(batch.bytes(range), source);
+                    // Connections that start from here on can be opened.
+                    self.settings.decrypt = true;
                 }
             }
         }

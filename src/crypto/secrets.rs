@@ -40,6 +40,11 @@ impl Secrets {
         }
     }
 
+    /// Some key material was given: an RSA key, a key log line or a PSK.
+    pub fn may_decrypt(&self) -> bool {
+        self.has_keys() || !self.keylog.is_empty() || self.psk.is_some()
+    }
+
     pub fn has_keys(&self) -> bool {
         !self.keys.is_empty()
     }

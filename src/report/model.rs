@@ -344,7 +344,8 @@ impl MessageBody {
 /// Where decryption stands for a connection.
 #[derive(Debug, Clone, Serialize)]
 pub struct DecryptionReport {
-    /// decrypted | no_key | not_rsa | key_mismatch | unsupported_cipher | incomplete
+    /// decrypted | no_key | not_rsa | key_mismatch | unsupported_cipher | incomplete |
+    /// not_tls
     pub status: &'static str,
     pub reason: String,
     pub client_finished_verified: bool,
@@ -385,16 +386,29 @@ pub struct PerSide {
 }
 
 impl DecryptionReport {
-    /// The status of a connection when no key material was given.
-    pub fn without_keys(suite: Option<&CipherSuite>, tls13: bool, incomplete: bool) -> Self {
+    /// The status of a connection when no key material opened it: `hellos` says which
+    /// of the ClientHello and ServerHello the capture holds, `records` how many TLS
+    /// records parsed.
+    pub fn without_keys(
+        suite: Option<&CipherSuite>,
+        tls13: bool,
+        incomplete: bool,
+        hellos: (bool, bool),
+        records: u64,
+    ) -> Self {
         let (status, reason) = match suite {
             None if incomplete => (
                 "incomplete",
                 "the handshake was cut before the ServerHello".to_string(),
             ),
+            None if records == 0 => ("not_tls", "no TLS record parsed".to_string()),
+            None if !hellos.0 && !hellos.1 => (
+                "incomplete",
+                "no handshake in the capture: it began before the capture did".to_string(),
+            ),
             None => (
-                "no_key",
-                "no ServerHello: the cipher suite is unknown".to_string(),
+                "incomplete",
+                "no ServerHello in the capture: the cipher suite is unknown".to_string(),
             ),
             Some(_) if tls13 => (
                 "not_rsa",

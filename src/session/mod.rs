@@ -82,7 +82,9 @@ pub struct Session {
     server_full_handshake: bool,
     saw_tls: bool,
     first_record_ts: Option<i64>,
-    crypto: SessionCrypto,
+    /// The handshake crypto; `None` when the run has no key material at all (nothing
+    /// could open the connection, so no transcript is kept).
+    crypto: Option<Box<SessionCrypto>>,
     /// Where decrypted application data goes besides the digest (`follow`).
     plaintext_sink: Option<Box<dyn PlaintextSink>>,
     early: Option<Box<EarlyData>>,
@@ -140,6 +142,10 @@ pub struct SessionSettings {
     pub budget: Arc<DetailBudget>,
     /// `--show-secrets`: the report carries the connection's secrets.
     pub show_secrets: bool,
+    /// Some key material may open connections (keys, key logs, a PSK, or a capture
+    /// that can carry secrets blocks): keep the handshake crypto. Without any, a session
+    /// keeps no transcript and derives nothing.
+    pub decrypt: bool,
 }
 
 impl Default for SessionSettings {
@@ -148,6 +154,7 @@ impl Default for SessionSettings {
             retention: Retention::default(),
             budget: DetailBudget::unlimited(),
             show_secrets: false,
+            decrypt: true,
         }
     }
 }
@@ -167,7 +174,7 @@ impl Session {
             server_full_handshake: false,
             saw_tls: false,
             first_record_ts: None,
-            crypto: SessionCrypto::default(),
+            crypto: settings.decrypt.then(Box::default),
             plaintext_sink: None,
             early: None,
             show_secrets: settings.show_secrets,
@@ -252,6 +259,13 @@ impl Session {
         }
     }
 
+    /// The client's records are 0-RTT early data now.
+    fn in_early_data(&self, direction: Direction) -> bool {
+        self.crypto
+            .as_ref()
+            .is_some_and(|c| c.in_early_data(direction))
+    }
+
     /// The connection's (first) ClientHello.
     fn client_hello(&self) -> Option<ClientHello> {
         self.client_hello.as_ref()?.parse()
@@ -300,13 +314,15 @@ impl Session {
                 Ok(ch) => {
                     // The handshake hash covers this record's payload (RFC 5246 E.2).
                     let msg = HandshakeMessage::ClientHello(Box::new(ch));
-                    self.crypto.on_message(
-                        direction,
-                        handshake::CLIENT_HELLO,
-                        Some(&msg),
-                        rec.fragment,
-                        secrets,
-                    );
+                    if let Some(c) = &mut self.crypto {
+                        c.on_message(
+                            direction,
+                            handshake::CLIENT_HELLO,
+                            Some(&msg),
+                            rec.fragment,
+                            secrets,
+                        );
+                    }
                     self.keep_client_hello(rec.fragment, true);
                     self.on_message(direction, msg, ts)
                 }
@@ -318,7 +334,7 @@ impl Session {
             self.on_plaintext(direction, rec.content_type, rec.fragment, ts, secrets, None);
             return;
         }
-        let early = self.crypto.in_early_data(direction);
+        let early = self.in_early_data(direction);
         match self.dirs[i]
             .keys
             .decrypt(rec.content_type, rec.version, rec.fragment)
@@ -326,7 +342,9 @@ impl Session {
             Unlocked::Opened { opened, switched } => {
                 self.dirs[i].decrypted_records += 1;
                 if switched {
-                    self.crypto.tls13_switched(direction);
+                    if let Some(c) = &mut self.crypto {
+                        c.tls13_switched(direction);
+                    }
                     self.apply_key_changes();
                 }
                 let early = early && !switched;
@@ -374,7 +392,11 @@ impl Session {
 
     /// Applies the key changes the handshake crypto decided on.
     fn apply_key_changes(&mut self) {
-        for (dir, change) in std::mem::take(&mut self.crypto.changes) {
+        let changes = match &mut self.crypto {
+            Some(c) => std::mem::take(&mut c.changes),
+            None => return,
+        };
+        for (dir, change) in changes {
             let chain = &mut self.dirs[dir.index()].keys;
             match change {
                 KeyChange::Install(k) => chain.install(k),
@@ -515,7 +537,7 @@ impl Session {
                 let keys = if tls13 {
                     None
                 } else {
-                    self.crypto.take_keys(direction)
+                    self.crypto.as_mut().and_then(|c| c.take_keys(direction))
                 };
                 let d = &mut self.dirs[i];
                 d.change_cipher_spec = true;
@@ -634,7 +656,8 @@ impl Session {
         let parsed = HandshakeMessage::parse(&frame, &self.ctx());
         let check = self
             .crypto
-            .on_message(direction, msg_type, parsed.as_ref().ok(), raw, secrets);
+            .as_mut()
+            .and_then(|c| c.on_message(direction, msg_type, parsed.as_ref().ok(), raw, secrets));
         if let Some(check) = check {
             self.dirs[direction.index()].finished = Some(check);
         }
@@ -675,7 +698,7 @@ impl Session {
         match &msg {
             HandshakeMessage::ClientHello(_) if self.client_hello_dir.is_none() => {
                 self.client_hello_dir = Some(direction);
-                if self.crypto.in_early_data(direction) {
+                if self.in_early_data(direction) {
                     // 0-RTT: the client's next records are encrypted already.
                     self.early_mut().offered = true;
                     self.dirs[direction.index()].encrypted = true;

@@ -113,8 +113,10 @@ impl Session {
         } else {
             "records_only".to_string()
         };
-        for w in std::mem::take(&mut self.crypto.warnings) {
-            self.log.warn(w);
+        if let Some(c) = &mut self.crypto {
+            for w in std::mem::take(&mut c.warnings) {
+                self.log.warn(w);
+            }
         }
         for (d, dir) in self.dirs.iter().enumerate() {
             if dir.deframer.skipped_bytes > 0 {
@@ -220,6 +222,15 @@ fn digest(d: &DirState) -> AppDataDigest {
 }
 
 impl Session {
+    /// The server resumed a session (TLS ≤ 1.2, abbreviated handshake) whose master
+    /// secret is unknown.
+    fn resumed_without_secret(&self) -> bool {
+        match &self.crypto {
+            Some(c) => c.resumed_without_secret(),
+            None => self.server_hello.is_some() && !self.is_tls13() && !self.server_full_handshake,
+        }
+    }
+
     /// Where decryption stands, and why.
     fn decryption_report(
         &self,
@@ -230,7 +241,9 @@ impl Session {
         incomplete: bool,
     ) -> DecryptionReport {
         let (cd, sd) = (&self.dirs[c], &self.dirs[s]);
-        let mut r = DecryptionReport::without_keys(suite, tls13, incomplete);
+        let hellos = (self.client_hello.is_some(), self.server_hello.is_some());
+        let records = cd.deframer.records + sd.deframer.records;
+        let mut r = DecryptionReport::without_keys(suite, tls13, incomplete, hellos, records);
         r.client_finished_verified = cd.finished == Some(FinishedCheck::Verified);
         r.server_finished_verified = sd.finished == Some(FinishedCheck::Verified);
         r.records_decrypted = PerSide {
@@ -241,9 +254,12 @@ impl Session {
             client: cd.failed_records,
             server: sd.failed_records,
         };
-        r.key_source = self.crypto.source.as_ref().map(KeySource::describe);
+        let crypto = self.crypto.as_deref();
+        r.key_source = crypto
+            .and_then(|c| c.source.as_ref())
+            .map(KeySource::describe);
         if self.show_secrets {
-            r.secrets = self.crypto.secret_lines();
+            r.secrets = crypto.map(|c| c.secret_lines()).unwrap_or_default();
         }
         if let Some(e) = self.early.as_ref().filter(|e| e.offered) {
             r.early_data = Some(EarlyDataReport {
@@ -268,19 +284,19 @@ impl Session {
             } else {
                 ("decrypted", why)
             }
-        } else if self.crypto.secret_known() && (finished_failed || failures > 0) {
+        } else if crypto.is_some_and(|c| c.secret_known()) && (finished_failed || failures > 0) {
             (
                 "key_mismatch",
                 "the master secret does not verify: wrong key or corrupt records".to_string(),
             )
-        } else if let Some(o) = &self.crypto.obstacle {
+        } else if let Some(o) = crypto.and_then(|c| c.obstacle.as_ref()) {
             match o {
                 Obstacle::NoKey(w) => ("no_key", w.clone()),
                 Obstacle::NotRsa(w) => ("not_rsa", w.clone()),
                 Obstacle::KeyMismatch(w) => ("key_mismatch", w.clone()),
                 Obstacle::Unsupported(w) => ("unsupported_cipher", w.clone()),
             }
-        } else if self.crypto.resumed_without_secret() && r.status == "no_key" {
+        } else if self.resumed_without_secret() && r.status == "no_key" {
             (
                 "no_key",
                 "resumed session whose full handshake is not in the capture".to_string(),

@@ -58,7 +58,7 @@ impl Connection {
         self.dirs[0].pending_bytes() + self.dirs[1].pending_bytes()
     }
 
-    fn summary(self, open_at_end: bool, evicted: bool) -> ConnectionSummary {
+    fn summary(self: Box<Self>, open_at_end: bool, evicted: bool) -> ConnectionSummary {
         let [a, b] = self.dirs;
         ConnectionSummary {
             id: self.id,
@@ -78,7 +78,9 @@ impl Connection {
 /// All open TCP connections of a capture.
 pub struct FlowTable {
     /// Keyed by (lower endpoint, higher endpoint) so both directions find the entry.
-    open: HashMap<(Endpoint, Endpoint), Connection>,
+    /// Boxed: a table slot stays small however large a connection's state is, and the
+    /// table is sized by its capacity, not by the connections in it.
+    open: HashMap<(Endpoint, Endpoint), Box<Connection>>,
     next_id: ConnectionId,
     limits: FlowLimits,
     /// Out-of-order bytes held by all connections.
@@ -191,7 +193,7 @@ impl FlowTable {
             self.next_id += 1;
             self.open.insert(
                 key,
-                Connection {
+                Box::new(Connection {
                     id,
                     endpoints: [seg.src, seg.dst],
                     dirs: [
@@ -204,7 +206,7 @@ impl FlowTable {
                     first_seen_ns: timestamp_ns,
                     last_seen_ns: timestamp_ns,
                     snaplen_cut: false,
-                },
+                }),
             );
         }
         let conn = self.open.get_mut(&key).expect("inserted");
@@ -278,7 +280,7 @@ impl FlowTable {
     }
 
     fn close(
-        mut conn: Connection,
+        mut conn: Box<Connection>,
         open_at_end: bool,
         evicted: bool,
         out: &mut impl FnMut(TcpEvent<'_>),
@@ -303,7 +305,7 @@ impl FlowTable {
 
     /// End of capture: every connection still open ends here, in id order.
     pub fn finish(&mut self, out: &mut impl FnMut(TcpEvent<'_>)) {
-        let mut conns: Vec<Connection> = self.open.drain().map(|(_, c)| c).collect();
+        let mut conns: Vec<Box<Connection>> = self.open.drain().map(|(_, c)| c).collect();
         conns.sort_by_key(|c| c.id);
         self.buffered = 0;
         for conn in conns {
