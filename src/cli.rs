@@ -133,6 +133,11 @@ pub struct Common {
     /// instead of kept.
     #[arg(long, value_name = "BYTES", default_value = "32M", value_parser = parse_size)]
     pub max_detail: usize,
+    /// TLS state (hellos, transcripts, keys, record and handshake buffers) that open
+    /// connections may hold together; past it the least recently active are ended early
+    /// (and reported).
+    #[arg(long, value_name = "BYTES", default_value = "32M", value_parser = parse_size)]
+    pub max_state: usize,
 }
 
 /// A size in bytes: a number, optionally followed by K, M or G (powers of 1024; `KiB`,

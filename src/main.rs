@@ -130,6 +130,7 @@ fn options(common: &Common, messages: Messages) -> Options {
         messages,
         max_messages: common.max_messages,
         detail_budget: common.max_detail,
+        state_budget: common.max_state,
         rsa_threads: common.threads.map_or(defaults.rsa_threads, usize::from),
         progress: !common.quiet && std::io::stderr().is_terminal(),
         show_secrets: common.show_secrets,

@@ -11,7 +11,7 @@
 mod progress;
 mod transport;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
@@ -47,6 +47,10 @@ pub struct Options {
     /// Bytes of report detail (messages, alerts, warnings, certificates; measured as
     /// their JSON) that connections not yet written may hold together.
     pub detail_budget: usize,
+    /// Bytes the TLS state of open connections (hellos, transcripts, keys, record and
+    /// handshake buffers) may take together; past it the least recently active are
+    /// ended early, reported as evicted.
+    pub state_budget: usize,
     /// Threads for RSA decryption ahead of need (0: none, all inline).
     pub rsa_threads: usize,
     /// Show a progress bar on stderr for long runs.
@@ -77,6 +81,7 @@ impl Default for Options {
             messages: Messages::All,
             max_messages: retention.max_messages,
             detail_budget: DEFAULT_DETAIL_BUDGET,
+            state_budget: DEFAULT_STATE_BUDGET,
             rsa_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             progress: false,
             show_secrets: false,
@@ -88,6 +93,10 @@ impl Default for Options {
 /// Report detail held at once by default: room for thousands of open connections'
 /// messages, a small share of a machine's memory.
 pub const DEFAULT_DETAIL_BUDGET: usize = 32 << 20;
+
+/// TLS state of open connections held at once by default: some 50,000 connections
+/// that have sent a ClientHello, fewer mid-handshake ones.
+pub const DEFAULT_STATE_BUDGET: usize = 32 << 20;
 
 /// The result of a run: the report (its `connections` are empty: they went to `emit`;
 /// the key log lines it recovered went to [`Secrets::set_keylog_sink`]).
@@ -162,7 +171,7 @@ pub fn analyze_streaming(
 /// The session stage.
 struct Run<'o, 'e> {
     options: &'o Options,
-    sessions: HashMap<u64, Box<Session>>,
+    sessions: HashMap<u64, Open>,
     secrets: Secrets,
     settings: SessionSettings,
     follow: Option<Follow>,
@@ -173,6 +182,17 @@ struct Run<'o, 'e> {
     waiting_bytes: usize,
     next_out: u64,
     tls_connections: u64,
+    /// What the open sessions hold (their `held_bytes`, as last seen).
+    state_used: usize,
+    /// Connections whose session was ended early: their later chunks are ignored.
+    evicted: HashSet<u64>,
+    evictions: u64,
+}
+
+/// An open connection's session, and what it was last counted for.
+struct Open {
+    session: Box<Session>,
+    held: usize,
 }
 
 impl<'o, 'e> Run<'o, 'e> {
@@ -202,6 +222,9 @@ impl<'o, 'e> Run<'o, 'e> {
             waiting_bytes: 0,
             next_out: 0,
             tls_connections: 0,
+            state_used: 0,
+            evicted: HashSet::new(),
+            evictions: 0,
         }
     }
 
@@ -263,10 +286,13 @@ impl<'o, 'e> Run<'o, 'e> {
                     *timestamp_ns,
                 ),
                 Event::Closed(summary) => {
-                    let report = self
-                        .sessions
-                        .remove(&summary.id)
-                        .and_then(|s| s.finish(summary));
+                    if self.evicted.remove(&summary.id) {
+                        continue; // reported when it was evicted
+                    }
+                    let report = self.sessions.remove(&summary.id).and_then(|o| {
+                        self.state_used -= o.held;
+                        o.session.finish(summary)
+                    });
                     self.finished(summary.id, report);
                 }
                 Event::KeyLog { range, source } => {
@@ -286,7 +312,10 @@ impl<'o, 'e> Run<'o, 'e> {
         chunk: StreamChunk<'_>,
         ts: i64,
     ) {
-        let s = match self.sessions.entry(id) {
+        if self.evicted.contains(&id) {
+            return;
+        }
+        let open = match self.sessions.entry(id) {
             std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
             std::collections::hash_map::Entry::Vacant(v) => {
                 let mut settings = self.settings.clone();
@@ -299,11 +328,47 @@ impl<'o, 'e> Run<'o, 'e> {
                         session = session.with_plaintext_sink(f.sink);
                     }
                 }
-                v.insert(Box::new(session))
+                v.insert(Open {
+                    session: Box::new(session),
+                    held: 0,
+                })
             }
         };
-        if !s.is_abandoned() {
-            s.on_chunk(direction, chunk, ts, &mut self.secrets);
+        if !open.session.is_abandoned() {
+            open.session
+                .on_chunk(direction, chunk, ts, &mut self.secrets);
+        }
+        let held = open.session.held_bytes();
+        self.state_used = self.state_used + held - open.held;
+        open.held = held;
+        if self.state_used > self.options.state_budget {
+            self.evict();
+        }
+    }
+
+    /// The open connections' TLS state passed its budget: ends the least recently
+    /// active sixteenth of them (at least one) early, with the report of what they
+    /// showed so far.
+    fn evict(&mut self) {
+        let mut by_age: Vec<(i64, u64)> = self
+            .sessions
+            .iter()
+            .map(|(&id, o)| (o.session.last_active_ns(), id))
+            .collect();
+        by_age.sort_unstable();
+        let n = (by_age.len() / 16).max(1);
+        let why = format!(
+            "the TLS state of open connections passed {} bytes (--max-state)",
+            self.options.state_budget
+        );
+        for (_, id) in by_age.into_iter().take(n) {
+            if let Some(o) = self.sessions.remove(&id) {
+                self.state_used -= o.held;
+                self.evictions += 1;
+                self.evicted.insert(id);
+                let report = o.session.evict(&why);
+                self.finished(id, report);
+            }
         }
     }
 
@@ -381,6 +446,12 @@ impl<'o, 'e> Run<'o, 'e> {
         for u in unused {
             c.warnings.push(format!(
                 "key {u} matches no server certificate in the capture"
+            ));
+        }
+        if self.evictions > 0 {
+            c.warnings.push(format!(
+                "{} connections were ended early: the TLS state of open connections passed {} bytes (--max-state)",
+                self.evictions, self.options.state_budget
             ));
         }
         let refused = self.settings.budget.refused();

@@ -338,6 +338,40 @@ pub fn finished_verify_data(
     prf(kind, master, label, &session_hash(kind, transcript), 12)
 }
 
+/// TLS ≤ 1.2 verify_data from the transcript's hash (`session_hash` of it).
+pub fn finished_from_hash(kind: PrfKind, master: &[u8], from_client: bool, hash: &[u8]) -> Vec<u8> {
+    let label: &[u8] = if from_client {
+        b"client finished"
+    } else {
+        b"server finished"
+    };
+    prf(kind, master, label, hash, 12)
+}
+
+/// SSL 3.0 verify_data from the running MD5 and SHA-1 states of the transcript.
+pub fn ssl3_finished_from(md5: Md5, sha1: Sha1, master: &[u8], from_client: bool) -> Vec<u8> {
+    let sender: &[u8] = if from_client { b"CLNT" } else { b"SRVR" };
+    let mut out = ssl3_finished_tail(md5, master, sender, 48);
+    out.extend_from_slice(&ssl3_finished_tail(sha1, master, sender, 40));
+    out
+}
+
+fn ssl3_finished_tail<D: Digest>(state: D, master: &[u8], sender: &[u8], pad: usize) -> Vec<u8> {
+    const PAD1: [u8; 48] = [0x36; 48];
+    const PAD2: [u8; 48] = [0x5c; 48];
+    let inner = state
+        .chain_update(sender)
+        .chain_update(master)
+        .chain_update(&PAD1[..pad])
+        .finalize();
+    D::new()
+        .chain_update(master)
+        .chain_update(&PAD2[..pad])
+        .chain_update(inner)
+        .finalize()
+        .to_vec()
+}
+
 fn ssl3_finished_part<D: Digest>(
     master: &[u8],
     sender: &[u8],

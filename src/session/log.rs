@@ -147,15 +147,22 @@ impl Drop for Charge {
     }
 }
 
-/// The lists a connection's report is made of, bounded.
+/// The lists a connection's report is made of, bounded. Allocated at the first entry:
+/// most open connections have none yet, and an open connection should cost little.
 #[derive(Debug)]
 pub struct EventLog {
     retention: Retention,
     charge: Charge,
-    pub messages: Vec<MessageEntry>,
-    pub messages_omitted: u64,
+    lists: Option<Box<Lists>>,
     /// The last event went into `messages`: only then may a data run grow.
     tail_kept: bool,
+}
+
+/// The entries, and the counts of those that did not fit.
+#[derive(Debug, Default)]
+pub struct Lists {
+    pub messages: Vec<MessageEntry>,
+    pub messages_omitted: u64,
     pub alerts: Vec<AlertEntry>,
     pub alerts_omitted: u64,
     /// The first fatal alert in the clear (decides the state), kept whatever the caps.
@@ -172,15 +179,13 @@ impl EventLog {
         EventLog {
             retention,
             charge: Charge::new(budget),
-            messages: Vec::new(),
-            messages_omitted: 0,
+            lists: None,
             tail_kept: false,
-            alerts: Vec::new(),
-            alerts_omitted: 0,
-            fatal: None,
-            warnings: Vec::new(),
-            warnings_omitted: 0,
         }
+    }
+
+    fn lists(&mut self) -> &mut Lists {
+        self.lists.get_or_insert_with(Box::default)
     }
 
     /// Whether messages are kept at all (`inspect`).
@@ -192,13 +197,15 @@ impl EventLog {
         if !self.retention.messages {
             return;
         }
-        let fits =
-            self.messages.len() < self.retention.max_messages && self.charge.take(json_len(&entry));
+        let max = self.retention.max_messages;
+        let fits = self.lists.as_ref().map_or(0, |l| l.messages.len()) < max
+            && self.charge.take(json_len(&entry));
         self.tail_kept = fits;
+        let lists = self.lists();
         if fits {
-            self.messages.push(entry);
+            lists.messages.push(entry);
         } else {
-            self.messages_omitted += 1;
+            lists.messages_omitted += 1;
         }
     }
 
@@ -212,7 +219,7 @@ impl EventLog {
         if !self.tail_kept {
             return None;
         }
-        match self.messages.last_mut()? {
+        match self.lists.as_mut()?.messages.last_mut()? {
             MessageEntry {
                 direction: d,
                 body: MessageBody::ApplicationData(run),
@@ -227,29 +234,34 @@ impl EventLog {
         }
     }
 
-    /// Whether the last event was merged into a data run that is no longer kept:
-    /// a run that did not fit stays uncounted in the list, but counted in totals.
-    pub fn run_omitted(&mut self) {
-        self.messages_omitted += 1;
-    }
-
     pub fn push_alert(&mut self, alert: AlertEntry) {
-        if alert.is_fatal() && self.fatal.is_none() {
-            self.fatal = Some(alert);
+        let fits = self.lists.as_ref().map_or(0, |l| l.alerts.len()) < MAX_ALERTS
+            && self.charge.take(ALERT_COST);
+        let lists = self.lists();
+        if alert.is_fatal() && lists.fatal.is_none() {
+            lists.fatal = Some(alert);
         }
-        if self.alerts.len() < MAX_ALERTS && self.charge.take(ALERT_COST) {
-            self.alerts.push(alert);
+        if fits {
+            lists.alerts.push(alert);
         } else {
-            self.alerts_omitted += 1;
+            lists.alerts_omitted += 1;
         }
     }
 
     pub fn warn(&mut self, text: String) {
-        if self.warnings.len() < MAX_WARNINGS && self.charge.take(text.len() + 32) {
-            self.warnings.push(text);
+        let fits = self.lists.as_ref().map_or(0, |l| l.warnings.len()) < MAX_WARNINGS
+            && self.charge.take(text.len() + 32);
+        let lists = self.lists();
+        if fits {
+            lists.warnings.push(text);
         } else {
-            self.warnings_omitted += 1;
+            lists.warnings_omitted += 1;
         }
+    }
+
+    /// The first fatal alert in the clear.
+    pub fn fatal(&self) -> Option<AlertEntry> {
+        self.lists.as_ref().and_then(|l| l.fatal)
     }
 
     /// Charges `bytes` of other detail (certificates) the connection wants to keep.
@@ -257,9 +269,17 @@ impl EventLog {
         self.charge.take(bytes)
     }
 
-    /// The charge, to travel with the report.
-    pub fn take_charge(&mut self) -> Charge {
-        std::mem::take(&mut self.charge)
+    /// The lists and the charge, to travel with the report.
+    pub fn take(&mut self) -> (Lists, Charge) {
+        (
+            self.lists.take().map(|l| *l).unwrap_or_default(),
+            std::mem::take(&mut self.charge),
+        )
+    }
+
+    /// The lists so far, to fix up before the report is made.
+    pub fn lists_mut(&mut self) -> Option<&mut Lists> {
+        self.lists.as_deref_mut()
     }
 }
 
@@ -312,13 +332,14 @@ mod tests {
             log.push_alert(AlertEntry::clear(Direction::Forward, i, 1, 0));
         }
         log.push_alert(AlertEntry::clear(Direction::Forward, 0, 2, 48));
-        assert_eq!((log.messages.len(), log.messages_omitted), (3, 2));
-        assert_eq!((log.alerts.len(), log.alerts_omitted), (MAX_ALERTS, 37));
         assert_eq!(
-            log.fatal.unwrap().code,
+            log.fatal().unwrap().code,
             Some(48),
             "the fatal alert is known"
         );
+        let l = log.lists.as_ref().unwrap();
+        assert_eq!((l.messages.len(), l.messages_omitted), (3, 2));
+        assert_eq!((l.alerts.len(), l.alerts_omitted), (MAX_ALERTS, 37));
         assert!(budget.used() > 0);
         drop(log);
         assert_eq!(budget.used(), 0, "dropping the log gives its bytes back");
@@ -334,9 +355,10 @@ mod tests {
             b.push_message(entry(MessageBody::Heartbeat { length: 1 }));
         }
         assert!(budget.used() <= 1000);
-        assert!(a.messages_omitted + b.messages_omitted > 0);
+        let omitted = |l: &EventLog| l.lists.as_ref().unwrap().messages_omitted;
+        assert!(omitted(&a) + omitted(&b) > 0);
         assert!(budget.refused() > 0);
-        let charge = a.take_charge();
+        let (_, charge) = a.take();
         drop(a);
         assert!(budget.used() > charge.bytes(), "the charge travels on");
         drop(charge);

@@ -25,8 +25,10 @@ use crate::crypto::record::{KeyChain, RecordKeys, Unlocked};
 use crate::crypto::secrets::Secrets;
 use crate::flow::Direction;
 use crate::net::Endpoint;
-use crate::report::model::{AlertEntry, AppDataRun, MessageBody, MessageEntry, Side};
-use crate::tcp::StreamChunk;
+use crate::report::model::{
+    AlertEntry, AppDataRun, ConnectionReport, MessageBody, MessageEntry, Side,
+};
+use crate::tcp::{AssemblerStats, ConnectionSummary, StreamChunk};
 use crate::tls::cipher_suite::{self, KeyExchange};
 use crate::tls::extensions;
 use crate::tls::handshake::{
@@ -49,19 +51,30 @@ struct DirState {
     /// Encrypted handshake messages seen since the last ChangeCipherSpec.
     encrypted_handshakes: u32,
     fed: u64,
+    /// Gaps the transport reported in this direction, and their bytes.
+    gaps: u64,
+    gap_bytes: u64,
     abandoned: bool,
     app_records: u64,
     app_bytes: u64,
     change_cipher_spec: bool,
-    /// The keys for this direction's records, when known.
+    /// Keys, counts and the digest of decrypted data: made when keys first arrive
+    /// (most connections of most runs never decrypt anything).
+    dec: Option<Box<Decrypting>>,
+    finished: Option<FinishedCheck>,
+}
+
+/// One direction's decryption.
+#[derive(Debug, Default)]
+struct Decrypting {
+    /// The keys for this direction's records.
     keys: KeyChain,
     decrypted_records: u64,
     failed_records: u64,
-    /// The digest of the decrypted application data (made at the first byte).
-    plaintext: Option<Box<Sha256>>,
+    /// The digest of the decrypted application data.
+    plaintext: Sha256,
     plaintext_bytes: u64,
     plaintext_records: u64,
-    finished: Option<FinishedCheck>,
 }
 
 /// Everything tlsscope learns about one TCP connection's TLS.
@@ -74,14 +87,18 @@ pub struct Session {
     /// parsed again when needed: an open connection costs its bytes, not a parse tree.
     client_hello: Option<StoredHello>,
     server_hello: Option<Box<ServerHello>>,
-    certificates: Vec<CertificateEntry>,
-    client_certificates: Vec<CertificateEntry>,
+    /// The server's and the client's certificate chains, when seen (and kept: they
+    /// are charged to the detail budget).
+    chains: Option<Box<Chains>>,
     /// Messages, alerts and warnings, bounded.
     log: EventLog,
     /// Server sent Certificate / ServerKeyExchange / ServerHelloDone (a full handshake).
     server_full_handshake: bool,
     saw_tls: bool,
     first_record_ts: Option<i64>,
+    /// Capture times of the first and last chunk fed (for a report made early).
+    first_ns: i64,
+    last_ns: i64,
     /// The handshake crypto; `None` when the run has no key material at all (nothing
     /// could open the connection, so no transcript is kept).
     crypto: Option<Box<SessionCrypto>>,
@@ -90,6 +107,13 @@ pub struct Session {
     early: Option<Box<EarlyData>>,
     /// `--show-secrets`: the report carries the connection's secrets.
     show_secrets: bool,
+}
+
+/// Certificate chains, as the Certificate messages gave them.
+#[derive(Debug, Default)]
+struct Chains {
+    server: Vec<CertificateEntry>,
+    client: Vec<CertificateEntry>,
 }
 
 /// A ClientHello kept as bytes.
@@ -168,12 +192,13 @@ impl Session {
             client_hello_dir: None,
             client_hello: None,
             server_hello: None,
-            certificates: Vec::new(),
-            client_certificates: Vec::new(),
+            chains: None,
             log: EventLog::new(settings.retention, &settings.budget),
             server_full_handshake: false,
             saw_tls: false,
             first_record_ts: None,
+            first_ns: i64::MAX,
+            last_ns: i64::MIN,
             crypto: settings.decrypt.then(Box::default),
             plaintext_sink: None,
             early: None,
@@ -200,14 +225,19 @@ impl Session {
         ts: i64,
         secrets: &mut Secrets,
     ) {
+        self.first_ns = self.first_ns.min(ts);
+        self.last_ns = self.last_ns.max(ts);
         let i = direction.index();
         if self.dirs[i].abandoned {
             return;
         }
         match chunk {
-            StreamChunk::Gap(_) => {
-                self.dirs[i].deframer.gap();
-                self.dirs[i].handshake.reset();
+            StreamChunk::Gap(gap) => {
+                let d = &mut self.dirs[i];
+                d.deframer.gap();
+                d.handshake.reset();
+                d.gaps += 1;
+                d.gap_bytes += gap.len;
             }
             StreamChunk::Data(data) => {
                 let dir = &mut self.dirs[i];
@@ -324,7 +354,7 @@ impl Session {
                         );
                     }
                     self.keep_client_hello(rec.fragment, true);
-                    self.on_message(direction, msg, ts)
+                    self.on_message(direction, msg, ts, secrets)
                 }
                 Err(e) => self.warn(direction, format!("SSLv2 ClientHello: {e}")),
             }
@@ -335,12 +365,9 @@ impl Session {
             return;
         }
         let early = self.in_early_data(direction);
-        match self.dirs[i]
-            .keys
-            .decrypt(rec.content_type, rec.version, rec.fragment)
-        {
+        match self.dirs[i].decrypt(rec.content_type, rec.version, rec.fragment) {
             Unlocked::Opened { opened, switched } => {
-                self.dirs[i].decrypted_records += 1;
+                self.dirs[i].dec_mut().decrypted_records += 1;
                 if switched {
                     if let Some(c) = &mut self.crypto {
                         c.tls13_switched(direction);
@@ -374,7 +401,7 @@ impl Session {
             }
             Unlocked::NoKeys => self.on_ciphertext(direction, rec, ts),
             Unlocked::Failed(e) => {
-                let d = &mut self.dirs[i];
+                let d = self.dirs[i].dec_mut();
                 d.failed_records += 1;
                 if d.failed_records == 1 {
                     let seq = d.keys.seq();
@@ -397,7 +424,7 @@ impl Session {
             None => return,
         };
         for (dir, change) in changes {
-            let chain = &mut self.dirs[dir.index()].keys;
+            let chain = &mut self.dirs[dir.index()].dec_mut().keys;
             match change {
                 KeyChange::Install(k) => chain.install(k),
                 KeyChange::Alternatives(v) => chain.install_alternatives(v),
@@ -455,8 +482,8 @@ impl Session {
         };
         // The early data is the start of the client's application data: its digest
         // becomes the client's, as if it had been hashed there (one run of records).
-        let d = &mut self.dirs[c.index()];
-        d.plaintext = Some(Box::new(digest));
+        let d = self.dirs[c.index()].dec_mut();
+        d.plaintext = digest;
         d.plaintext_bytes += bytes;
         d.plaintext_records += 1;
         let side = self.side_of(c);
@@ -467,8 +494,8 @@ impl Session {
 
     /// Decrypted application data of one direction: hashed, counted, handed to the sink.
     fn add_plaintext(&mut self, direction: Direction, p: &[u8]) {
-        let d = &mut self.dirs[direction.index()];
-        d.plaintext.get_or_insert_with(Box::default).update(p);
+        let d = self.dirs[direction.index()].dec_mut();
+        d.plaintext.update(p);
         d.plaintext_bytes += p.len() as u64;
         d.plaintext_records += 1;
         let side = self.side_of(direction);
@@ -546,8 +573,12 @@ impl Session {
                     d.encrypted = true;
                     d.encrypted_handshakes = 0;
                     match keys {
-                        Some(k) => d.keys.install(RecordKeys::Tls12(k)),
-                        None => d.keys.clear(),
+                        Some(k) => d.dec_mut().keys.install(RecordKeys::Tls12(k)),
+                        None => {
+                            if let Some(dec) = &mut d.dec {
+                                dec.keys.clear();
+                            }
+                        }
                     }
                 }
                 self.push_message(direction, ts, MessageBody::ChangeCipherSpec {});
@@ -666,7 +697,7 @@ impl Session {
             self.keep_client_hello(&raw[4..], false);
         }
         match parsed {
-            Ok(m) => self.on_message(direction, m, ts),
+            Ok(m) => self.on_message(direction, m, ts, secrets),
             Err(e) => {
                 let name = names::handshake_type_title(msg_type);
                 self.warn(direction, format!("{name}: {e}"));
@@ -694,7 +725,13 @@ impl Session {
         }
     }
 
-    fn on_message(&mut self, direction: Direction, msg: HandshakeMessage, ts: i64) {
+    fn on_message(
+        &mut self,
+        direction: Direction,
+        msg: HandshakeMessage,
+        ts: i64,
+        secrets: &mut Secrets,
+    ) {
         match &msg {
             HandshakeMessage::ClientHello(_) if self.client_hello_dir.is_none() => {
                 self.client_hello_dir = Some(direction);
@@ -724,14 +761,16 @@ impl Session {
                 }
             }
             HandshakeMessage::Certificate { certificates } => {
-                if self.side_of(direction) == Side::Server {
+                let server = self.side_of(direction) == Side::Server;
+                if server {
                     self.server_full_handshake = true;
-                    if self.certificates.is_empty() {
-                        self.certificates = certificates.clone();
+                    if self.is_tls13() {
+                        // The chain came encrypted: a key that matches it is the
+                        // server's, whatever opened the connection.
+                        mark_matching_keys(certificates, secrets);
                     }
-                } else if self.client_certificates.is_empty() {
-                    self.client_certificates = certificates.clone();
                 }
+                self.keep_chain(server, certificates, direction);
             }
             HandshakeMessage::ServerKeyExchange { .. } | HandshakeMessage::ServerHelloDone {} => {
                 self.server_full_handshake = true;
@@ -739,6 +778,34 @@ impl Session {
             _ => {}
         }
         self.push_message(direction, ts, MessageBody::Handshake(Box::new(msg)));
+    }
+
+    /// Keeps the first chain each side sent, if the detail budget has room for it.
+    fn keep_chain(&mut self, server: bool, chain: &[CertificateEntry], direction: Direction) {
+        let chains = self.chains.get_or_insert_with(Box::default);
+        let kept = if server {
+            &chains.server
+        } else {
+            &chains.client
+        };
+        if !kept.is_empty() || chain.is_empty() {
+            return;
+        }
+        if !self.log.charge(json_len(&chain)) {
+            self.warn(
+                direction,
+                "certificate chain not kept: the report detail budget is spent (--max-detail)"
+                    .into(),
+            );
+            return;
+        }
+        let chains = self.chains.get_or_insert_with(Box::default);
+        let slot = if server {
+            &mut chains.server
+        } else {
+            &mut chains.client
+        };
+        *slot = chain.to_vec();
     }
 
     fn push_message(&mut self, direction: Direction, ts: i64, body: MessageBody) {
@@ -774,6 +841,81 @@ impl Session {
             .map(|d| d.deframer.buffered() + d.handshake.buffered())
             .sum()
     }
+
+    /// About the memory this session holds (its report detail apart: that is charged to
+    /// the detail budget): what the run's state budget counts.
+    pub fn held_bytes(&self) -> usize {
+        let dirs: usize = self
+            .dirs
+            .iter()
+            .map(|d| {
+                d.deframer.capacity()
+                    + d.handshake.capacity()
+                    + d.dec.as_ref().map_or(0, |x| {
+                        std::mem::size_of::<Decrypting>() + x.keys.held_bytes()
+                    })
+            })
+            .sum();
+        std::mem::size_of::<Session>()
+            + dirs
+            + self.client_hello.as_ref().map_or(0, |h| h.body.len() + 16)
+            + self.server_hello.as_ref().map_or(0, |h| {
+                std::mem::size_of::<ServerHello>() + h.extensions.len() * 64
+            })
+            + self.crypto.as_ref().map_or(0, |c| c.held_bytes())
+            + self.early.as_ref().map_or(0, |e| {
+                std::mem::size_of::<EarlyData>() + e.pending.capacity()
+            })
+    }
+
+    /// Capture time of the last chunk fed.
+    pub fn last_active_ns(&self) -> i64 {
+        self.last_ns
+    }
+
+    /// Ends the session before its connection did (the run's memory for open
+    /// connections ran out): its report from what was seen so far, marked evicted.
+    pub fn evict(self, why: &str) -> Option<ConnectionReport> {
+        let stats = |d: &DirState| AssemblerStats {
+            bytes: d.fed,
+            gap_count: d.gaps,
+            gap_bytes: d.gap_bytes,
+            ..Default::default()
+        };
+        let summary = ConnectionSummary {
+            id: self.id,
+            endpoints: self.endpoints,
+            syn_sender: None,
+            first_seen_ns: self.first_ns.min(self.last_ns),
+            last_seen_ns: self.last_ns,
+            stats: [stats(&self.dirs[0]), stats(&self.dirs[1])],
+            gaps: [Vec::new(), Vec::new()],
+            snaplen_cut: false,
+            open_at_end: true,
+            evicted: true,
+        };
+        let mut report = self.finish(&summary)?;
+        report.warnings.push(format!(
+            "analysis stopped early: {why}; what the connection sent later was not analysed"
+        ));
+        Some(report)
+    }
+}
+
+/// Notes every loaded key whose modulus is the chain's leaf key as used.
+fn mark_matching_keys(chain: &[CertificateEntry], secrets: &mut Secrets) {
+    let Some(CertificateEntry::Parsed(leaf)) = chain.first() else {
+        return;
+    };
+    let Some(modulus) = &leaf.public_key.rsa_modulus else {
+        return;
+    };
+    let matching: Vec<usize> = (0..secrets.keys.len())
+        .filter(|&i| secrets.keys[i].matches_modulus(modulus))
+        .collect();
+    for i in matching {
+        secrets.mark_used(i);
+    }
 }
 
 /// Whether an alert record read in the clear really is alerts in the clear: whole
@@ -786,6 +928,25 @@ fn plausible_clear_alerts(fragment: &[u8]) -> bool {
 }
 
 impl DirState {
+    fn dec_mut(&mut self) -> &mut Decrypting {
+        self.dec.get_or_insert_with(Box::default)
+    }
+
+    fn decrypt(&mut self, content_type: u8, version: u16, fragment: &[u8]) -> Unlocked {
+        match &mut self.dec {
+            Some(d) => d.keys.decrypt(content_type, version, fragment),
+            None => Unlocked::NoKeys,
+        }
+    }
+
+    fn decrypted_records(&self) -> u64 {
+        self.dec.as_ref().map_or(0, |d| d.decrypted_records)
+    }
+
+    fn failed_records(&self) -> u64 {
+        self.dec.as_ref().map_or(0, |d| d.failed_records)
+    }
+
     fn new() -> Self {
         DirState {
             deframer: RecordDeframer::new(),
@@ -801,5 +962,6 @@ mod tests {
     fn an_open_connection_is_small() {
         let size = std::mem::size_of::<super::Session>();
         assert!(size <= 2048, "Session is {size} bytes");
+        eprintln!("SESSION {size}");
     }
 }

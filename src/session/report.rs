@@ -1,6 +1,6 @@
 //! The end of a connection: its [`ConnectionReport`], from what the session saw.
 
-use sha2::Digest;
+use sha2::{Digest, Sha256};
 
 use super::{DirState, FinishedCheck, KeySource, Obstacle, Session};
 use crate::flow::Direction;
@@ -37,11 +37,13 @@ impl Session {
                 Side::Server
             }
         };
-        for m in &mut self.log.messages {
-            m.side = side(m.direction);
-        }
-        for a in &mut self.log.alerts {
-            a.side = side(a.direction);
+        if let Some(lists) = self.log.lists_mut() {
+            for m in &mut lists.messages {
+                m.side = side(m.direction);
+            }
+            for a in &mut lists.alerts {
+                a.side = side(a.direction);
+            }
         }
         if self.early_offered() {
             // No word from the server: the early data counts as sent.
@@ -90,7 +92,7 @@ impl Session {
                 });
             }
         }
-        let fatal = self.log.fatal;
+        let fatal = self.log.fatal();
         let established = if tls13 {
             self.dirs[c].app_records > 0 || self.dirs[s].app_records > 3
         } else {
@@ -128,12 +130,10 @@ impl Session {
             }
         }
         let decryption = self.decryption_report(c, s, suite_info, tls13, incomplete);
-        let app_data =
-            (self.dirs[c].decrypted_records + self.dirs[s].decrypted_records > 0).then(|| {
-                AppData {
-                    client: digest(&self.dirs[c]),
-                    server: digest(&self.dirs[s]),
-                }
+        let app_data = (self.dirs[c].decrypted_records() + self.dirs[s].decrypted_records() > 0)
+            .then(|| AppData {
+                client: digest(&self.dirs[c]),
+                server: digest(&self.dirs[s]),
             });
         let version = sh.map(|sh| {
             if sh.hello_retry_request {
@@ -142,6 +142,8 @@ impl Session {
                 names::version_name(sh.version())
             }
         });
+        let (lists, charge) = self.log.take();
+        let chains = self.chains.take().map(|c| *c).unwrap_or_default();
         Some(ConnectionReport {
             id: self.id,
             client: EndpointReport::from(self.endpoints[c]),
@@ -173,12 +175,12 @@ impl Session {
             ja3_hash,
             ja4,
             ja3s,
-            certificates: self.certificates,
-            client_certificates: self.client_certificates,
-            messages: std::mem::take(&mut self.log.messages),
-            messages_omitted: self.log.messages_omitted,
-            alerts: std::mem::take(&mut self.log.alerts),
-            alerts_omitted: self.log.alerts_omitted,
+            certificates: chains.server,
+            client_certificates: chains.client,
+            messages: lists.messages,
+            messages_omitted: lists.messages_omitted,
+            alerts: lists.alerts,
+            alerts_omitted: lists.alerts_omitted,
             tcp: TcpReport {
                 client_bytes: tcp.stats[c].bytes,
                 server_bytes: tcp.stats[s].bytes,
@@ -198,26 +200,24 @@ impl Session {
             app_records: [self.dirs[c].app_records, self.dirs[s].app_records],
             app_bytes: [self.dirs[c].app_bytes, self.dirs[s].app_bytes],
             state,
-            warnings: std::mem::take(&mut self.log.warnings),
-            warnings_omitted: self.log.warnings_omitted,
+            warnings: lists.warnings,
+            warnings_omitted: lists.warnings_omitted,
             decryption,
             app_data,
-            charge: self.log.take_charge(),
+            charge,
         })
     }
 }
 
 fn digest(d: &DirState) -> AppDataDigest {
+    let (records, bytes, hash) = match &d.dec {
+        Some(x) => (x.plaintext_records, x.plaintext_bytes, x.plaintext.clone()),
+        None => (0, 0, Sha256::default()),
+    };
     AppDataDigest {
-        records: d.plaintext_records,
-        bytes: d.plaintext_bytes,
-        sha256: hex::encode(
-            d.plaintext
-                .as_deref()
-                .cloned()
-                .unwrap_or_default()
-                .finalize(),
-        ),
+        records,
+        bytes,
+        sha256: hex::encode(hash.finalize()),
     }
 }
 
@@ -247,12 +247,12 @@ impl Session {
         r.client_finished_verified = cd.finished == Some(FinishedCheck::Verified);
         r.server_finished_verified = sd.finished == Some(FinishedCheck::Verified);
         r.records_decrypted = PerSide {
-            client: cd.decrypted_records,
-            server: sd.decrypted_records,
+            client: cd.decrypted_records(),
+            server: sd.decrypted_records(),
         };
         r.record_failures = PerSide {
-            client: cd.failed_records,
-            server: sd.failed_records,
+            client: cd.failed_records(),
+            server: sd.failed_records(),
         };
         let crypto = self.crypto.as_deref();
         r.key_source = crypto
@@ -269,8 +269,8 @@ impl Session {
                 accepted: e.accepted,
             });
         }
-        let decrypted = cd.decrypted_records + sd.decrypted_records;
-        let failures = cd.failed_records + sd.failed_records;
+        let decrypted = cd.decrypted_records() + sd.decrypted_records();
+        let failures = cd.failed_records() + sd.failed_records();
         let finished_failed = cd.finished == Some(FinishedCheck::Failed)
             || sd.finished == Some(FinishedCheck::Failed);
         let (status, reason) = if decrypted > 0 && !finished_failed {

@@ -49,20 +49,28 @@ pub struct HandshakeReassembler {
 
 impl HandshakeReassembler {
     /// Adds a handshake record's fragment; every message it completes goes to `out`.
+    /// A message spread over many records is appended to, never copied again.
     pub fn push(
         &mut self,
         fragment: &[u8],
         out: &mut impl FnMut(HandshakeFrame<'_>),
     ) -> Result<(), DecodeError> {
-        // Fast path: nothing pending, so messages are read straight from the fragment.
-        let owned;
-        let data: &[u8] = if self.buf.is_empty() {
-            fragment
+        if self.buf.is_empty() {
+            // Fast path: nothing pending, so messages are read straight from the fragment.
+            let used = Self::frames(fragment, out)?;
+            self.buf.extend_from_slice(&fragment[used..]);
         } else {
             self.buf.extend_from_slice(fragment);
-            owned = std::mem::take(&mut self.buf);
-            &owned
-        };
+            let buf = std::mem::take(&mut self.buf);
+            let used = Self::frames(&buf, out)?;
+            self.buf = buf;
+            self.buf.drain(..used);
+        }
+        Ok(())
+    }
+
+    /// Hands out the whole messages at the start of `data`; returns the bytes used.
+    fn frames(data: &[u8], out: &mut impl FnMut(HandshakeFrame<'_>)) -> Result<usize, DecodeError> {
         let mut pos = 0;
         while data.len() - pos >= 4 {
             let len = u32::from_be_bytes([0, data[pos + 1], data[pos + 2], data[pos + 3]]) as usize;
@@ -79,13 +87,17 @@ impl HandshakeReassembler {
             });
             pos += 4 + len;
         }
-        self.buf = data[pos..].to_vec();
-        Ok(())
+        Ok(pos)
     }
 
     /// Bytes of an unfinished message.
     pub fn buffered(&self) -> usize {
         self.buf.len()
+    }
+
+    /// Memory the reassembly buffer takes.
+    pub fn capacity(&self) -> usize {
+        self.buf.capacity()
     }
 
     /// Drops a partial message (the stream lost bytes under it).

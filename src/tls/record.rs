@@ -104,6 +104,11 @@ impl RecordDeframer {
         self.buf.len()
     }
 
+    /// Memory the deframer's buffer takes.
+    pub fn capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// The stream lost bytes: what is buffered can't be completed.
     pub fn gap(&mut self) {
         if !self.buf.is_empty() {

@@ -97,6 +97,12 @@ impl KeyChain {
         self.next = None;
     }
 
+    /// About the memory the keys take (cipher key schedules).
+    pub fn held_bytes(&self) -> usize {
+        let one = std::mem::size_of::<RecordKeys>() + 512;
+        self.current.len() * one + self.next.as_ref().map_or(0, |_| one)
+    }
+
     /// Some keys are known, now or next.
     pub fn has_keys(&self) -> bool {
         !self.current.is_empty() || self.next.is_some()

@@ -15,6 +15,7 @@
 //! key log gives the traffic secrets themselves.
 
 mod tls13;
+mod transcript;
 
 use crate::crypto::prf::{self, PrfKind};
 use crate::crypto::record::{RecordDecryptor, RecordKeys};
@@ -30,6 +31,7 @@ use crate::tls::handshake::{
 use crate::tls::hello::ServerHello;
 
 use self::tls13::Tls13State;
+use self::transcript::{Transcript, TranscriptHash};
 
 /// Where a connection's master secret came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +99,7 @@ pub enum FinishedCheck {
 /// which one the ClientHello came from.
 #[derive(Default)]
 pub struct SessionCrypto {
-    transcript: Vec<u8>,
+    transcript: Transcript,
     client: Option<Direction>,
     client_version: u16,
     client_random: Vec<u8>,
@@ -128,6 +130,16 @@ pub struct SessionCrypto {
 }
 
 impl SessionCrypto {
+    /// About the memory this state holds.
+    pub fn held_bytes(&self) -> usize {
+        std::mem::size_of::<SessionCrypto>()
+            + self.transcript.held()
+            + self.pending.iter().flatten().count() * 1024
+            + self.tls13.as_ref().map_or(0, |_| 512)
+            + self.pending_tickets.iter().map(Vec::len).sum::<usize>()
+            + self.server_modulus.as_ref().map_or(0, Vec::len)
+    }
+
     fn prf_kind(&self) -> Option<PrfKind> {
         self.suite.map(|s| PrfKind::for_suite(self.version, s))
     }
@@ -166,7 +178,7 @@ impl SessionCrypto {
                 }
             }
             (SERVER_HELLO, Some(HandshakeMessage::ServerHello(sh))) => {
-                self.transcript.extend_from_slice(raw);
+                self.transcript.add(raw);
                 self.read_server_hello(sh, raw, secrets);
                 return None;
             }
@@ -188,7 +200,7 @@ impl SessionCrypto {
             }
             (SERVER_KEY_EXCHANGE | SERVER_HELLO_DONE, _) => self.full_handshake(),
             (CLIENT_KEY_EXCHANGE, _) => {
-                self.transcript.extend_from_slice(raw);
+                self.transcript.add(raw);
                 if self.master.is_none() {
                     self.master_from_key_exchange(body, secrets);
                 }
@@ -207,12 +219,16 @@ impl SessionCrypto {
             (NEW_SESSION_TICKET, Some(HandshakeMessage::NewSessionTicket { ticket, .. })) => {
                 match &self.master {
                     Some(m) => secrets.remember_ticket(ticket, m),
-                    None => self.pending_tickets.push(ticket.clone()),
+                    // A handful: a server sends one or two per handshake.
+                    None if self.pending_tickets.len() < 4 => {
+                        self.pending_tickets.push(ticket.clone())
+                    }
+                    None => {}
                 }
             }
             _ => {}
         }
-        self.transcript.extend_from_slice(raw);
+        self.transcript.add(raw);
         check
     }
 
@@ -256,6 +272,10 @@ impl SessionCrypto {
             self.tls13_server_hello(sh, raw, secrets);
             return;
         }
+        // The hash is known: from here on the transcript is a running hash.
+        if let Some(kind) = self.prf_kind() {
+            self.transcript.start_hashing(TranscriptHash::for_prf(kind));
+        }
         // The master secret may be known already: from a key log, or a resumed session.
         let resumed_id = (!self.session_id.is_empty()
             && self.session_id == self.offered_session_id)
@@ -286,7 +306,13 @@ impl SessionCrypto {
             Ok((pms, source)) => {
                 let Some(kind) = self.prf_kind() else { return };
                 let master = if self.ems {
-                    let hash = prf::session_hash(kind, &self.transcript);
+                    let Some(hash) = self.transcript.digest(TranscriptHash::for_prf(kind)) else {
+                        self.obstacle = Some(Obstacle::Unsupported(
+                            "the handshake is too long to hash for the extended master secret"
+                                .into(),
+                        ));
+                        return;
+                    };
                     prf::extended_master_secret(kind, &pms, &hash)
                 } else {
                     prf::master_secret(kind, &pms, &self.client_random, &self.server_random)
@@ -381,7 +407,7 @@ impl SessionCrypto {
                 continue;
             };
             let offered = u16::from_be_bytes([pms[0], pms[1]]);
-            if offered != self.client_version {
+            if offered != self.client_version && self.warnings.len() < 4 {
                 self.warnings.push(format!(
                     "pre-master secret carries version 0x{offered:04x}, the ClientHello offered 0x{:04x}",
                     self.client_version
@@ -447,7 +473,12 @@ impl SessionCrypto {
             return FinishedCheck::Unknown;
         };
         let from_client = Some(dir) == self.client;
-        let want = prf::finished_verify_data(kind, master, from_client, &self.transcript);
+        let Some(want) = self
+            .transcript
+            .finished_verify_data(kind, master, from_client)
+        else {
+            return FinishedCheck::Unknown;
+        };
         if want == verify_data {
             FinishedCheck::Verified
         } else {

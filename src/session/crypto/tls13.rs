@@ -15,6 +15,7 @@
 //! The transcript runs from the ClientHello to the client's Finished; after a
 //! HelloRetryRequest the first ClientHello is replaced by its hash (§4.4.1).
 
+use super::transcript::TranscriptHash;
 use super::{FinishedCheck, KeyChange, KeySource, Obstacle, SessionCrypto};
 use crate::crypto::keylog::Tls13Secrets;
 use crate::crypto::record::{RecordKeys, Tls13Decryptor};
@@ -132,15 +133,19 @@ impl SessionCrypto {
         state.suite = self.suite;
         if sh.hello_retry_request {
             // The transcript so far is ClientHello1 and this HelloRetryRequest.
-            if let Some(hash) = state.hash() {
-                let client_hello1 = &self.transcript[..self.transcript.len() - raw.len()];
+            if let (Some(hash), Some(so_far)) = (state.hash(), self.transcript.buffered()) {
+                let client_hello1 = &so_far[..so_far.len().saturating_sub(raw.len())];
                 let mut t = tls13::message_hash(hash, client_hello1);
                 t.extend_from_slice(raw);
-                self.transcript = t;
+                self.transcript.replace(t);
             }
             state.retry = true;
             state.client_early = false; // no early data after a retry
             return;
+        }
+        if let Some(hash) = state.hash() {
+            self.transcript
+                .start_hashing(TranscriptHash::for_tls13(hash));
         }
         let Some(client) = self.client else { return };
         let Some(logged) = secrets.keylog.tls13(&self.client_random) else {
@@ -218,12 +223,12 @@ impl SessionCrypto {
         match msg_type {
             CLIENT_HELLO => {
                 state.second_client_hello = true;
-                self.transcript.extend_from_slice(raw);
+                self.transcript.add(raw);
                 None
             }
             SERVER_HELLO => {
                 // The ServerHello after a HelloRetryRequest.
-                self.transcript.extend_from_slice(raw);
+                self.transcript.add(raw);
                 if let Some(HandshakeMessage::ServerHello(sh)) = msg {
                     self.version = sh.version();
                     self.server_random = sh.random.clone();
@@ -240,7 +245,7 @@ impl SessionCrypto {
             }
             _ if state.done => None,
             END_OF_EARLY_DATA => {
-                self.transcript.extend_from_slice(raw);
+                self.transcript.add(raw);
                 state.client_early = false;
                 let logged = state.secrets.clone().unwrap_or_default();
                 if let Some(Ok(k)) = state.keys(logged.client_handshake.as_ref()) {
@@ -261,7 +266,10 @@ impl SessionCrypto {
                 };
                 let check = match (state.hash(), state.variant, base) {
                     (Some(hash), Some(variant), Some(base)) => {
-                        let th = hash.digest(&self.transcript);
+                        let th = self
+                            .transcript
+                            .digest(TranscriptHash::for_tls13(hash))
+                            .unwrap_or_default();
                         if tls13::finished_verify_data(hash, variant, base, &th) == body {
                             FinishedCheck::Verified
                         } else {
@@ -270,7 +278,7 @@ impl SessionCrypto {
                     }
                     _ => FinishedCheck::Unknown,
                 };
-                self.transcript.extend_from_slice(raw);
+                self.transcript.add(raw);
                 let next = if from_client {
                     state.done = true;
                     logged.client_traffic_0.as_ref()
@@ -286,11 +294,11 @@ impl SessionCrypto {
                 if let Some(HandshakeMessage::EncryptedExtensions { extensions }) = msg {
                     state.early_accepted = extensions.iter().any(|e| e.id == EARLY_DATA);
                 }
-                self.transcript.extend_from_slice(raw);
+                self.transcript.add(raw);
                 None
             }
             _ => {
-                self.transcript.extend_from_slice(raw);
+                self.transcript.add(raw);
                 None
             }
         }
@@ -307,8 +315,7 @@ impl SessionCrypto {
             if state.early_accepted {
                 // The client's EndOfEarlyData went by under the early secret we lack; it
                 // has no content, so the transcript can still have it.
-                self.transcript
-                    .extend_from_slice(&[END_OF_EARLY_DATA, 0, 0, 0]);
+                self.transcript.add(&[END_OF_EARLY_DATA, 0, 0, 0]);
             }
             let logged = state.secrets.clone().unwrap_or_default();
             if let Some(Ok(k)) = state.keys(logged.client_traffic_0.as_ref()) {
