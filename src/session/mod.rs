@@ -681,7 +681,7 @@ impl Session {
                     self.dirs[direction.index()].encrypted = true;
                 }
             }
-            HandshakeMessage::EncryptedExtensions { extensions } if self.early_offered() => {
+            HandshakeMessage::EncryptedExtensions { extensions, .. } if self.early_offered() => {
                 let accepted = extensions.iter().any(|e| e.id == extensions::EARLY_DATA);
                 self.decide_early_data(accepted);
             }
@@ -700,7 +700,7 @@ impl Session {
                     self.dirs[direction.other().index()].encrypted = true;
                 }
             }
-            HandshakeMessage::Certificate { certificates } => {
+            HandshakeMessage::Certificate { certificates, .. } => {
                 if self.side_of(direction) == Side::Server {
                     self.server_full_handshake = true;
                     if self.certificates.is_empty() {
