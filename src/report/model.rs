@@ -462,9 +462,16 @@ pub struct ConnectionReport {
     pub version: Option<String>,
     pub cipher_suite: Option<SuiteReport>,
     pub sni: Option<String>,
-    /// Negotiated ALPN protocol when the server chose one, else what the client offered.
+    /// Negotiated ALPN protocol when the server chose one, else what the client offered;
+    /// as text, losslessly escaped (`\xff`) when not UTF-8.
     pub alpn: Vec<String>,
+    /// `alpn` in hex, only when one of its values is not UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alpn_hex: Option<Vec<String>>,
     pub alpn_negotiated: Option<String>,
+    /// `alpn_negotiated` in hex, only when it is not UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alpn_negotiated_hex: Option<String>,
     /// The client random *x*.
     pub client_random: Option<String>,
     /// The server random *y*.

@@ -354,7 +354,7 @@ fn details(m: &MessageEntry) -> String {
                     format!("compression: {}", first_names(&ch.compression_methods, 4)),
                 ];
                 if let Some(sni) = ch.sni() {
-                    lines.push(format!("SNI {}", cell(sni)));
+                    lines.push(format!("SNI {}", cell(&sni)));
                 }
                 lines.push(format!(
                     "extensions: {}",
@@ -379,7 +379,7 @@ fn details(m: &MessageEntry) -> String {
                 }
                 lines.join("\n")
             }
-            HandshakeMessage::Certificate { certificates } => {
+            HandshakeMessage::Certificate { certificates, .. } => {
                 let mut lines: Vec<String> = certificates
                     .iter()
                     .take(LIST_ITEMS)

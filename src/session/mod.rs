@@ -700,7 +700,13 @@ impl Session {
             Ok(m) => self.on_message(direction, m, ts, secrets),
             Err(e) => {
                 let name = names::handshake_type_title(msg_type);
-                self.warn(direction, format!("{name}: {e}"));
+                let text = e.to_string();
+                let text = if text.starts_with(&name) {
+                    text
+                } else {
+                    format!("{name}: {text}")
+                };
+                self.warn(direction, text);
                 self.push_message(
                     direction,
                     ts,
@@ -741,7 +747,7 @@ impl Session {
                     self.dirs[direction.index()].encrypted = true;
                 }
             }
-            HandshakeMessage::EncryptedExtensions { extensions } if self.early_offered() => {
+            HandshakeMessage::EncryptedExtensions { extensions, .. } if self.early_offered() => {
                 let accepted = extensions.iter().any(|e| e.id == extensions::EARLY_DATA);
                 self.decide_early_data(accepted);
             }
@@ -760,7 +766,7 @@ impl Session {
                     self.dirs[direction.other().index()].encrypted = true;
                 }
             }
-            HandshakeMessage::Certificate { certificates } => {
+            HandshakeMessage::Certificate { certificates, .. } => {
                 let server = self.side_of(direction) == Side::Server;
                 if server {
                     self.server_full_handshake = true;

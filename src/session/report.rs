@@ -144,6 +144,12 @@ impl Session {
         });
         let (lists, charge) = self.log.take();
         let chains = self.chains.take().map(|c| *c).unwrap_or_default();
+        // ALPN as sent (bytes): the server's choice, else the client's offer.
+        let alpn = sh
+            .map(|s| s.alpn())
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(|| ch.map(|c| c.alpn()).unwrap_or_default());
+        let alpn_negotiated = sh.and_then(|s| s.alpn().first());
         Some(ConnectionReport {
             id: self.id,
             client: EndpointReport::from(self.endpoints[c]),
@@ -155,12 +161,13 @@ impl Session {
                 id,
                 name: cipher_suite::suite_name(id),
             }),
-            sni: ch.and_then(|c| c.sni()).map(str::to_string),
-            alpn: sh
-                .map(|s| s.alpn())
-                .filter(|a| !a.is_empty())
-                .unwrap_or_else(|| ch.map(|c| c.alpn()).unwrap_or_default()),
-            alpn_negotiated: sh.map(|s| s.alpn()).and_then(|a| a.into_iter().next()),
+            sni: ch.and_then(|c| c.sni()),
+            alpn: extensions::protocols_text(alpn),
+            alpn_hex: extensions::protocols_hex(alpn),
+            alpn_negotiated: alpn_negotiated.map(|p| extensions::protocol_text(p)),
+            alpn_negotiated_hex: alpn_negotiated
+                .filter(|p| std::str::from_utf8(p).is_err())
+                .map(hex::encode),
             client_random: ch.map(|c| hex::encode(&c.random)),
             server_random: sh.map(|s| hex::encode(&s.random)),
             session_id: sh.map(|s| hex::encode(&s.session_id)),

@@ -18,12 +18,18 @@ use x509_parser::prelude::{
 };
 use x509_parser::public_key::RSAPublicKey;
 
+use super::codec::{cut_text, is_zero, MAX_CHAIN_ITEMS};
+
+/// Subject and issuer names longer than this (in bytes) are cut, with `…`.
+pub const MAX_NAME_LEN: usize = 1024;
+
 /// What a report shows about one certificate.
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct CertificateSummary {
-    /// Subject name as x509-parser prints it, e.g. `CN=example.com, O=Org, C=US`.
+    /// Subject name as x509-parser prints it, e.g. `CN=example.com, O=Org, C=US`; cut
+    /// at [`MAX_NAME_LEN`] bytes with `…`.
     pub subject: String,
-    /// Issuer name, same format as `subject`.
+    /// Issuer name, same format (and cut) as `subject`.
     pub issuer: String,
     /// Serial number: lowercase hex, no colons, no leading zero bytes (`00` for 0).
     pub serial: String,
@@ -34,8 +40,12 @@ pub struct CertificateSummary {
     /// The subject public key.
     pub public_key: PublicKeySummary,
     /// Subject alternative names: DNS names and IP addresses as plain text,
-    /// others prefixed (`email:`, `uri:`, `dirname:`, `rid:`, `othername:`, …).
+    /// others prefixed (`email:`, `uri:`, `dirname:`, `rid:`, `othername:`, …); the
+    /// first [`MAX_CHAIN_ITEMS`].
     pub san: Vec<String>,
+    /// Subject alternative names past the cap, counted only.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub san_omitted: usize,
     /// Lowercase hex SHA-256 of the certificate's DER (its usual fingerprint).
     pub sha256: String,
     /// Subject and issuer names are byte-for-byte equal.
@@ -48,10 +58,13 @@ pub struct CertificateSummary {
 /// The subject public key of a certificate.
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct PublicKeySummary {
-    /// `RSA`, `RSA-PSS`, `EC`, `Ed25519`, `Ed448`, `X25519`, `X448`, `DSA`, or
-    /// the dotted algorithm OID.
+    /// `RSA`, `RSA-PSS`, `EC`, `Ed25519`, `Ed448`, `X25519`, `X448`, `DSA`,
+    /// `ML-DSA-44`/`-65`/`-87`, `SLH-DSA-SHA2-128s` … `SLH-DSA-SHAKE-256f`,
+    /// `ML-KEM-512`/`-768`/`-1024` (OpenSSL's names), or the dotted algorithm OID.
     pub algorithm: String,
-    /// Key size in bits: RSA modulus length, EC curve size, DSA `p` length.
+    /// Key size in bits: RSA modulus length, EC curve size, DSA `p` length; for
+    /// ML-DSA and SLH-DSA the public key's length × 8, for ML-KEM the parameter
+    /// set's number (what OpenSSL 3.5 reports as the key's bits for each).
     /// `None` for Edwards/Montgomery keys (the algorithm fixes the size) and for
     /// keys that could not be read.
     pub bits: Option<u32>,
@@ -84,14 +97,16 @@ pub fn summarize(der: &[u8]) -> Result<CertificateSummary, CertificateError> {
         X509Certificate::from_der(der).map_err(|e| CertificateError::Parse(e.to_string()))?;
     let tbs = &cert.tbs_certificate;
     let validity = tbs.validity();
+    let (san, san_omitted) = subject_alt_names(&cert);
     Ok(CertificateSummary {
-        subject: tbs.subject().to_string(),
-        issuer: tbs.issuer().to_string(),
+        subject: cut_text(tbs.subject().to_string(), MAX_NAME_LEN),
+        issuer: cut_text(tbs.issuer().to_string(), MAX_NAME_LEN),
         serial: serial_hex(tbs.raw_serial()),
         not_before: rfc3339(&validity.not_before),
         not_after: rfc3339(&validity.not_after),
         public_key: summarize_public_key(tbs.public_key()),
-        san: subject_alt_names(&cert),
+        san,
+        san_omitted,
         sha256: hex::encode(Sha256::digest(cert.as_raw())),
         self_signed: tbs.subject().as_raw() == tbs.issuer().as_raw(),
         signature_algorithm: signature_algorithm_name(&cert.signature_algorithm.algorithm),
@@ -177,6 +192,105 @@ const SIGNATURE_ALGORITHMS: &[(&str, &str)] = &[
     ("2.16.840.1.101.3.4.3.1", "dsa_with_SHA224"),
     ("2.16.840.1.101.3.4.3.2", "dsa_with_SHA256"),
     ("1.2.156.10197.1.501", "SM2-with-SM3"),
+    // FIPS 204 ML-DSA (RFC 9881) and FIPS 205 SLH-DSA (RFC 9909): the signature
+    // algorithm OID is the key's, and OpenSSL 3.5 names both alike.
+    ("2.16.840.1.101.3.4.3.17", "ML-DSA-44"),
+    ("2.16.840.1.101.3.4.3.18", "ML-DSA-65"),
+    ("2.16.840.1.101.3.4.3.19", "ML-DSA-87"),
+    ("2.16.840.1.101.3.4.3.20", "SLH-DSA-SHA2-128s"),
+    ("2.16.840.1.101.3.4.3.21", "SLH-DSA-SHA2-128f"),
+    ("2.16.840.1.101.3.4.3.22", "SLH-DSA-SHA2-192s"),
+    ("2.16.840.1.101.3.4.3.23", "SLH-DSA-SHA2-192f"),
+    ("2.16.840.1.101.3.4.3.24", "SLH-DSA-SHA2-256s"),
+    ("2.16.840.1.101.3.4.3.25", "SLH-DSA-SHA2-256f"),
+    ("2.16.840.1.101.3.4.3.26", "SLH-DSA-SHAKE-128s"),
+    ("2.16.840.1.101.3.4.3.27", "SLH-DSA-SHAKE-128f"),
+    ("2.16.840.1.101.3.4.3.28", "SLH-DSA-SHAKE-192s"),
+    ("2.16.840.1.101.3.4.3.29", "SLH-DSA-SHAKE-192f"),
+    ("2.16.840.1.101.3.4.3.30", "SLH-DSA-SHAKE-256s"),
+    ("2.16.840.1.101.3.4.3.31", "SLH-DSA-SHAKE-256f"),
+    // The pre-hash variants (FIPS 204 §5.4, FIPS 205 §10.2), by their ASN.1 names.
+    ("2.16.840.1.101.3.4.3.32", "id-hash-ml-dsa-44-with-sha512"),
+    ("2.16.840.1.101.3.4.3.33", "id-hash-ml-dsa-65-with-sha512"),
+    ("2.16.840.1.101.3.4.3.34", "id-hash-ml-dsa-87-with-sha512"),
+    (
+        "2.16.840.1.101.3.4.3.35",
+        "id-hash-slh-dsa-sha2-128s-with-sha256",
+    ),
+    (
+        "2.16.840.1.101.3.4.3.36",
+        "id-hash-slh-dsa-sha2-128f-with-sha256",
+    ),
+    (
+        "2.16.840.1.101.3.4.3.37",
+        "id-hash-slh-dsa-sha2-192s-with-sha512",
+    ),
+    (
+        "2.16.840.1.101.3.4.3.38",
+        "id-hash-slh-dsa-sha2-192f-with-sha512",
+    ),
+    (
+        "2.16.840.1.101.3.4.3.39",
+        "id-hash-slh-dsa-sha2-256s-with-sha512",
+    ),
+    (
+        "2.16.840.1.101.3.4.3.40",
+        "id-hash-slh-dsa-sha2-256f-with-sha512",
+    ),
+    (
+        "2.16.840.1.101.3.4.3.41",
+        "id-hash-slh-dsa-shake-128s-with-shake128",
+    ),
+    (
+        "2.16.840.1.101.3.4.3.42",
+        "id-hash-slh-dsa-shake-128f-with-shake128",
+    ),
+    (
+        "2.16.840.1.101.3.4.3.43",
+        "id-hash-slh-dsa-shake-192s-with-shake256",
+    ),
+    (
+        "2.16.840.1.101.3.4.3.44",
+        "id-hash-slh-dsa-shake-192f-with-shake256",
+    ),
+    (
+        "2.16.840.1.101.3.4.3.45",
+        "id-hash-slh-dsa-shake-256s-with-shake256",
+    ),
+    (
+        "2.16.840.1.101.3.4.3.46",
+        "id-hash-slh-dsa-shake-256f-with-shake256",
+    ),
+];
+
+/// Post-quantum public keys whose size the algorithm fixes: OID, OpenSSL 3.5's name,
+/// the public key's length in bytes (FIPS 204 Table 2, FIPS 205 Table 2, FIPS 203
+/// Table 3), and the bits OpenSSL reports (`EVP_PKEY_get_bits`).
+///
+/// The choice of bits: OpenSSL 3.5 reports 8 × the public key length for ML-DSA and
+/// SLH-DSA (its text form prints no bit count for them, just `ML-DSA-65 Public-Key:`
+/// and the key), which is also what "Public-Key: (N bit)" means for RSA/DSA/DH keys:
+/// the size of the public value. For ML-KEM it reports the parameter set's number
+/// (512/768/1024). We follow OpenSSL so that our `bits` matches what it shows.
+const PQ_KEYS: &[(&str, &str, usize, u32)] = &[
+    ("2.16.840.1.101.3.4.3.17", "ML-DSA-44", 1312, 1312 * 8),
+    ("2.16.840.1.101.3.4.3.18", "ML-DSA-65", 1952, 1952 * 8),
+    ("2.16.840.1.101.3.4.3.19", "ML-DSA-87", 2592, 2592 * 8),
+    ("2.16.840.1.101.3.4.3.20", "SLH-DSA-SHA2-128s", 32, 256),
+    ("2.16.840.1.101.3.4.3.21", "SLH-DSA-SHA2-128f", 32, 256),
+    ("2.16.840.1.101.3.4.3.22", "SLH-DSA-SHA2-192s", 48, 384),
+    ("2.16.840.1.101.3.4.3.23", "SLH-DSA-SHA2-192f", 48, 384),
+    ("2.16.840.1.101.3.4.3.24", "SLH-DSA-SHA2-256s", 64, 512),
+    ("2.16.840.1.101.3.4.3.25", "SLH-DSA-SHA2-256f", 64, 512),
+    ("2.16.840.1.101.3.4.3.26", "SLH-DSA-SHAKE-128s", 32, 256),
+    ("2.16.840.1.101.3.4.3.27", "SLH-DSA-SHAKE-128f", 32, 256),
+    ("2.16.840.1.101.3.4.3.28", "SLH-DSA-SHAKE-192s", 48, 384),
+    ("2.16.840.1.101.3.4.3.29", "SLH-DSA-SHAKE-192f", 48, 384),
+    ("2.16.840.1.101.3.4.3.30", "SLH-DSA-SHAKE-256s", 64, 512),
+    ("2.16.840.1.101.3.4.3.31", "SLH-DSA-SHAKE-256f", 64, 512),
+    ("2.16.840.1.101.3.4.4.1", "ML-KEM-512", 800, 512),
+    ("2.16.840.1.101.3.4.4.2", "ML-KEM-768", 1184, 768),
+    ("2.16.840.1.101.3.4.4.3", "ML-KEM-1024", 1568, 1024),
 ];
 
 fn signature_algorithm_name(oid: &Oid) -> String {
@@ -258,7 +372,15 @@ fn summarize_public_key(spki: &SubjectPublicKeyInfo) -> PublicKeySummary {
                 .and_then(|(_, p)| p.as_slice().ok().map(bit_length));
             "DSA"
         }
-        _ => return summary,
+        other => match PQ_KEYS.iter().find(|(o, ..)| *o == other) {
+            Some(&(_, name, len, bits)) => {
+                // A key of another length is not of this parameter set: its size is
+                // unknown (OpenSSL refuses to decode it).
+                summary.bits = (key.len() == len).then_some(bits);
+                name
+            }
+            None => return summary,
+        },
     };
     summary.algorithm = name.to_owned();
     summary
@@ -284,14 +406,27 @@ fn ec_point_bits(point: &[u8]) -> Option<u32> {
     u32::try_from(bytes).ok().map(|b| b.saturating_mul(8))
 }
 
-fn subject_alt_names(cert: &X509Certificate) -> Vec<String> {
+/// The first [`MAX_CHAIN_ITEMS`] subject alternative names, and how many more there were.
+fn subject_alt_names(cert: &X509Certificate) -> (Vec<String>, usize) {
+    let names = cert
+        .tbs_certificate
+        .extensions()
+        .iter()
+        .filter_map(|ext| match ext.parsed_extension() {
+            ParsedExtension::SubjectAlternativeName(san) => Some(san.general_names.iter()),
+            _ => None,
+        })
+        .flatten();
     let mut out = Vec::new();
-    for ext in cert.tbs_certificate.extensions() {
-        if let ParsedExtension::SubjectAlternativeName(san) = ext.parsed_extension() {
-            out.extend(san.general_names.iter().map(general_name));
+    let mut omitted = 0;
+    for name in names {
+        if out.len() < MAX_CHAIN_ITEMS {
+            out.push(general_name(name));
+        } else {
+            omitted += 1;
         }
     }
-    out
+    (out, omitted)
 }
 
 fn general_name(name: &GeneralName) -> String {
@@ -442,6 +577,179 @@ mod tests {
             }
             assert!(summarize(&bytes).is_err());
         }
+    }
+
+    /// DER: a tag, its length (short or long form) and the content.
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut v = vec![tag];
+        let n = content.len();
+        if n < 0x80 {
+            v.push(n as u8);
+        } else {
+            let len: Vec<u8> = n
+                .to_be_bytes()
+                .into_iter()
+                .skip_while(|&b| b == 0)
+                .collect();
+            v.push(0x80 | len.len() as u8);
+            v.extend_from_slice(&len);
+        }
+        v.extend_from_slice(content);
+        v
+    }
+
+    fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
+        tlv(0x30, &parts.concat())
+    }
+
+    /// An OID's DER content from its dotted form.
+    fn oid(dotted: &str) -> Vec<u8> {
+        let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap()).collect();
+        let mut out = vec![(arcs[0] * 40 + arcs[1]) as u8];
+        for &a in &arcs[2..] {
+            let mut bytes = vec![(a & 0x7f) as u8];
+            let mut rest = a >> 7;
+            while rest > 0 {
+                bytes.push(0x80 | (rest & 0x7f) as u8);
+                rest >>= 7;
+            }
+            bytes.reverse();
+            out.extend_from_slice(&bytes);
+        }
+        tlv(0x06, &out)
+    }
+
+    fn name(cn: &str) -> Vec<u8> {
+        seq(&[tlv(0x31, &seq(&[oid("2.5.4.3"), tlv(0x0c, cn.as_bytes())]))])
+    }
+
+    /// A self-signed certificate, built by hand: `key_oid` with a `key_len`-byte public
+    /// key, signed (in name only: nothing checks it) with `sig_oid`, and `dns` as SANs.
+    fn synthetic_cert(
+        key_oid: &str,
+        key_len: usize,
+        sig_oid: &str,
+        cn: &str,
+        dns: &[&str],
+    ) -> Vec<u8> {
+        // RFC 9881 / RFC 9909: the AlgorithmIdentifier's parameters are absent.
+        let alg = |o: &str| seq(&[oid(o)]);
+        let mut key = vec![0u8]; // no unused bits
+        key.extend((0..key_len).map(|i| i as u8));
+        let spki = seq(&[alg(key_oid), tlv(0x03, &key)]);
+        let validity = seq(&[tlv(0x17, b"250101000000Z"), tlv(0x17, b"350101000000Z")]);
+        let mut tbs = vec![
+            tlv(0xa0, &tlv(0x02, &[2])),
+            tlv(0x02, &[0x01, 0x23]),
+            alg(sig_oid),
+            name(cn),
+            validity,
+            name(cn),
+            spki,
+        ];
+        if !dns.is_empty() {
+            let names: Vec<Vec<u8>> = dns.iter().map(|d| tlv(0x82, d.as_bytes())).collect();
+            let san = seq(&[oid("2.5.29.17"), tlv(0x04, &seq(&names))]);
+            tbs.push(tlv(0xa3, &seq(&[san])));
+        }
+        seq(&[seq(&tbs), alg(sig_oid), tlv(0x03, &[0, 0xaa, 0xbb])])
+    }
+
+    // FIPS 204 / RFC 9881: id-ml-dsa-65 is 2.16.840.1.101.3.4.3.18, its public key
+    // 1952 bytes, carried whole in the BIT STRING.
+    #[test]
+    fn ml_dsa_certificate() {
+        let der = synthetic_cert(
+            "2.16.840.1.101.3.4.3.18",
+            1952,
+            "2.16.840.1.101.3.4.3.18",
+            "pq.example",
+            &["pq.example"],
+        );
+        let s = summarize(&der).unwrap();
+        assert_eq!(s.public_key.algorithm, "ML-DSA-65");
+        assert_eq!(s.public_key.bits, Some(1952 * 8));
+        assert_eq!(s.public_key.curve, None);
+        assert_eq!(s.signature_algorithm, "ML-DSA-65");
+        assert_eq!(s.subject, "CN=pq.example");
+        assert!(s.self_signed);
+        assert_eq!(s.san, vec!["pq.example"]);
+
+        for (o, name, len) in [
+            ("2.16.840.1.101.3.4.3.17", "ML-DSA-44", 1312),
+            ("2.16.840.1.101.3.4.3.19", "ML-DSA-87", 2592),
+        ] {
+            let s = summarize(&synthetic_cert(o, len, o, "x", &[])).unwrap();
+            assert_eq!(s.public_key.algorithm, name);
+            assert_eq!(s.public_key.bits, Some(len as u32 * 8));
+            assert_eq!(s.signature_algorithm, name);
+        }
+        // A key of the wrong length for its parameter set: named, size unknown.
+        let s = summarize(&synthetic_cert(
+            "2.16.840.1.101.3.4.3.17",
+            1000,
+            "1.2.840.10045.4.3.2",
+            "x",
+            &[],
+        ))
+        .unwrap();
+        assert_eq!(s.public_key.algorithm, "ML-DSA-44");
+        assert_eq!(s.public_key.bits, None);
+        assert_eq!(s.signature_algorithm, "ecdsa-with-SHA256");
+    }
+
+    // FIPS 205 / RFC 9909: SLH-DSA parameter sets .20–.31, public keys 2n bytes.
+    #[test]
+    fn slh_dsa_and_ml_kem_keys() {
+        let cases = [
+            ("2.16.840.1.101.3.4.3.20", "SLH-DSA-SHA2-128s", 32),
+            ("2.16.840.1.101.3.4.3.25", "SLH-DSA-SHA2-256f", 64),
+            ("2.16.840.1.101.3.4.3.27", "SLH-DSA-SHAKE-128f", 32),
+            ("2.16.840.1.101.3.4.3.28", "SLH-DSA-SHAKE-192s", 48),
+            ("2.16.840.1.101.3.4.3.31", "SLH-DSA-SHAKE-256f", 64),
+        ];
+        for (o, name, len) in cases {
+            let s = summarize(&synthetic_cert(o, len, o, "x", &[])).unwrap();
+            assert_eq!(s.public_key.algorithm, name, "{o}");
+            assert_eq!(s.public_key.bits, Some(len as u32 * 8), "{o}");
+            assert_eq!(s.signature_algorithm, name, "{o}");
+        }
+        // An ML-KEM key (FIPS 203) certified by ML-DSA-87.
+        let s = summarize(&synthetic_cert(
+            "2.16.840.1.101.3.4.4.2",
+            1184,
+            "2.16.840.1.101.3.4.3.19",
+            "x",
+            &[],
+        ))
+        .unwrap();
+        assert_eq!(s.public_key.algorithm, "ML-KEM-768");
+        assert_eq!(s.public_key.bits, Some(768));
+        assert_eq!(s.signature_algorithm, "ML-DSA-87");
+        // The table names every OID once.
+        let oids: std::collections::HashSet<_> = PQ_KEYS.iter().map(|k| k.0).collect();
+        assert_eq!(oids.len(), PQ_KEYS.len());
+    }
+
+    #[test]
+    fn long_san_lists_and_names_are_bounded() {
+        let dns: Vec<String> = (0..100).map(|i| format!("h{i}.example")).collect();
+        let dns: Vec<&str> = dns.iter().map(String::as_str).collect();
+        let cn = "a".repeat(3000);
+        let der = synthetic_cert("1.3.101.112", 32, "1.3.101.112", &cn, &dns);
+        let s = summarize(&der).unwrap();
+        assert_eq!(s.public_key.algorithm, "Ed25519");
+        assert_eq!(s.san.len(), MAX_CHAIN_ITEMS);
+        assert_eq!(s.san[63], "h63.example");
+        assert_eq!(s.san_omitted, 100 - MAX_CHAIN_ITEMS);
+        assert_eq!(s.subject.len(), MAX_NAME_LEN + '…'.len_utf8());
+        assert!(s.subject.starts_with("CN=aaa") && s.subject.ends_with("a…"));
+        assert_eq!(s.issuer, s.subject);
+        let j = serde_json::to_value(&s).unwrap();
+        assert_eq!(j["san_omitted"], 36);
+        // Nothing omitted: no counter in the JSON.
+        let j = serde_json::to_value(summarize(EC_DER).unwrap()).unwrap();
+        assert!(j.get("san_omitted").is_none());
     }
 
     #[test]

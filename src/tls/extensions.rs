@@ -3,8 +3,10 @@
 
 use serde::Serialize;
 
-use super::codec::{DecodeResult, Reader};
+use super::codec::{is_zero, DecodeResult, Reader, MAX_LIST_ITEMS};
+use super::fingerprint::is_grease;
 use super::names;
+use crate::report::text::bytes_as_text;
 
 /// A protocol number and the registry it belongs to; the name is looked up when the value
 /// is shown (`{"id": 29, "name": "x25519"}` in the JSON), never stored.
@@ -89,30 +91,45 @@ pub struct PskIdentity {
     pub obfuscated_ticket_age: u32,
 }
 
-/// The decoded body of an extension.
+/// The decoded body of an extension. Lists keep their first [`MAX_LIST_ITEMS`] entries
+/// and count the rest (`groups_omitted` …, shown only when non-zero).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum ExtensionData {
     ServerName {
-        host_names: Vec<String>,
+        /// The host names as sent (bytes; shown losslessly escaped, `\xff`).
+        #[serde(serialize_with = "ser_host_names")]
+        host_names: Vec<Vec<u8>>,
+        #[serde(skip_serializing_if = "is_zero")]
+        host_names_omitted: usize,
     },
     SupportedVersions {
         versions: Vec<Named>,
     },
     SupportedGroups {
         groups: Vec<Named>,
+        #[serde(skip_serializing_if = "is_zero")]
+        groups_omitted: usize,
     },
     EcPointFormats {
         formats: Vec<Named>,
     },
     SignatureAlgorithms {
         algorithms: Vec<Named>,
+        #[serde(skip_serializing_if = "is_zero")]
+        algorithms_omitted: usize,
     },
+    /// `protocols` as text (`protocols_hex` too when one is not UTF-8).
+    #[serde(serialize_with = "ser_alpn")]
     Alpn {
-        protocols: Vec<String>,
+        /// The protocol names as sent (RFC 7301: opaque bytes, not necessarily text).
+        protocols: Vec<Vec<u8>>,
+        protocols_omitted: usize,
     },
     KeyShare {
         shares: Vec<KeyShareEntry>,
+        #[serde(skip_serializing_if = "is_zero")]
+        shares_omitted: usize,
     },
     KeyShareRetry {
         selected_group: Named,
@@ -122,6 +139,8 @@ pub enum ExtensionData {
     },
     PreSharedKey {
         identities: Vec<PskIdentity>,
+        #[serde(skip_serializing_if = "is_zero")]
+        identities_omitted: usize,
         binders: usize,
     },
     PreSharedKeySelected {
@@ -137,6 +156,50 @@ pub enum ExtensionData {
     Opaque {
         data: String,
     },
+}
+
+/// An ALPN protocol name as text: as it is when it is UTF-8, else losslessly escaped
+/// (`\xff`, and `\\` for a backslash; see [`bytes_as_text`]).
+pub fn protocol_text(p: &[u8]) -> String {
+    match std::str::from_utf8(p) {
+        Ok(s) => s.to_owned(),
+        Err(_) => bytes_as_text(p),
+    }
+}
+
+/// Every protocol name as text ([`protocol_text`]), in order.
+pub fn protocols_text(list: &[Vec<u8>]) -> Vec<String> {
+    list.iter().map(|p| protocol_text(p)).collect()
+}
+
+/// Every protocol name in hex, in order, when one of them is not UTF-8 (then the text
+/// alone does not tell an escaped byte from the same characters sent as text).
+pub fn protocols_hex(list: &[Vec<u8>]) -> Option<Vec<String>> {
+    list.iter()
+        .any(|p| std::str::from_utf8(p).is_err())
+        .then(|| list.iter().map(hex::encode).collect())
+}
+
+fn ser_host_names<S: serde::Serializer>(names: &[Vec<u8>], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(names.iter().map(|n| bytes_as_text(n)))
+}
+
+fn ser_alpn<S: serde::Serializer>(
+    protocols: &[Vec<u8>],
+    omitted: &usize,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let hex = protocols_hex(protocols);
+    let mut m = s.serialize_map(None)?;
+    m.serialize_entry("protocols", &protocols_text(protocols))?;
+    if let Some(hex) = hex {
+        m.serialize_entry("protocols_hex", &hex)?;
+    }
+    if *omitted > 0 {
+        m.serialize_entry("protocols_omitted", omitted)?;
+    }
+    m.end()
 }
 
 /// One extension.
@@ -187,6 +250,9 @@ pub const EARLY_DATA: u16 = 42;
 pub const SUPPORTED_VERSIONS: u16 = 43;
 pub const PSK_KEY_EXCHANGE_MODES: u16 = 45;
 pub const POST_HANDSHAKE_AUTH: u16 = 49;
+/// key_share as TLS 1.3 drafts up to 22 numbered it (draft 23 moved it to 51, the shapes
+/// stayed the same).
+pub const KEY_SHARE_DRAFT: u16 = 40;
 pub const KEY_SHARE: u16 = 51;
 pub const RENEGOTIATION_INFO: u16 = 0xff01;
 
@@ -208,17 +274,33 @@ fn named8(list: &[u8], registry: Registry) -> Vec<Named> {
     list.iter().map(|&v| Named::new(v, registry)).collect()
 }
 
-/// Decodes an extensions block (the bytes after the 2-byte total length).
-pub fn parse_extensions(block: &[u8], kind: HelloKind) -> DecodeResult<Vec<Extension>> {
+/// An extensions block as kept: the first [`MAX_LIST_ITEMS`] extensions, and a count of
+/// the rest.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExtensionBlock {
+    pub list: Vec<Extension>,
+    pub omitted: usize,
+    /// Of the omitted ones, those that are not GREASE (JA4 counts them).
+    pub omitted_non_grease: usize,
+}
+
+/// Decodes an extensions block (the bytes after the 2-byte total length). Every
+/// extension is checked for its framing; past [`MAX_LIST_ITEMS`] they are only counted.
+pub fn parse_extensions(block: &[u8], kind: HelloKind) -> DecodeResult<ExtensionBlock> {
     let mut r = Reader::new(block, "extensions");
-    let mut out = Vec::new();
+    let mut out = ExtensionBlock::default();
     while !r.is_empty() {
-        let id = r.u16()?;
-        let body = r.vec16()?;
+        let id = r.field("extension_type").u16()?;
+        let body = r.field("extension_data").vec16()?;
+        if out.list.len() >= MAX_LIST_ITEMS {
+            out.omitted += 1;
+            out.omitted_non_grease += usize::from(!is_grease(id));
+            continue;
+        }
         let data = parse_one(id, body, kind).unwrap_or_else(|_| ExtensionData::Opaque {
             data: short_hex(body),
         });
-        out.push(Extension {
+        out.list.push(Extension {
             id,
             length: body.len(),
             data,
@@ -240,6 +322,22 @@ pub fn raw_extension(block: &[u8], id: u16) -> Option<&[u8]> {
     None
 }
 
+/// The first [`MAX_LIST_ITEMS`] vectors (1-byte length each) of `list`, and how many
+/// more there were.
+fn capped_vec8s(list: &mut Reader<'_>) -> DecodeResult<(Vec<Vec<u8>>, usize)> {
+    let mut kept = Vec::new();
+    let mut omitted = 0;
+    while !list.is_empty() {
+        let v = list.vec8()?;
+        if kept.len() < MAX_LIST_ITEMS {
+            kept.push(v.to_vec());
+        } else {
+            omitted += 1;
+        }
+    }
+    Ok((kept, omitted))
+}
+
 fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionData> {
     let mut r = Reader::new(body, "extension");
     let client = kind == HelloKind::Client;
@@ -247,14 +345,23 @@ fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionDat
         SERVER_NAME if client => {
             let mut list = r.sub16("server_name list")?;
             let mut host_names = Vec::new();
+            let mut host_names_omitted = 0;
             while !list.is_empty() {
-                let name_type = list.u8()?;
-                let name = list.vec16()?;
-                if name_type == 0 {
-                    host_names.push(String::from_utf8_lossy(name).into_owned());
+                let name_type = list.field("name_type").u8()?;
+                let name = list.field("host_name").vec16()?;
+                if name_type != 0 {
+                    continue;
+                }
+                if host_names.len() < MAX_LIST_ITEMS {
+                    host_names.push(name.to_vec());
+                } else {
+                    host_names_omitted += 1;
                 }
             }
-            ExtensionData::ServerName { host_names }
+            ExtensionData::ServerName {
+                host_names,
+                host_names_omitted,
+            }
         }
         SUPPORTED_VERSIONS => {
             let versions = if client {
@@ -266,42 +373,56 @@ fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionDat
                 versions: named16(&versions, Registry::Version),
             }
         }
-        SUPPORTED_GROUPS => ExtensionData::SupportedGroups {
-            groups: named16(
-                &Reader::u16_list(r.vec16()?, "supported_groups")?,
-                Registry::Group,
-            ),
-        },
+        SUPPORTED_GROUPS => {
+            let (groups, groups_omitted) = r.field("named_group_list").u16s16(MAX_LIST_ITEMS)?;
+            ExtensionData::SupportedGroups {
+                groups: named16(&groups, Registry::Group),
+                groups_omitted,
+            }
+        }
         EC_POINT_FORMATS => ExtensionData::EcPointFormats {
             formats: named8(r.vec8()?, Registry::EcPointFormat),
         },
-        SIGNATURE_ALGORITHMS | 50 => ExtensionData::SignatureAlgorithms {
-            algorithms: named16(
-                &Reader::u16_list(r.vec16()?, "signature_algorithms")?,
-                Registry::SignatureScheme,
-            ),
-        },
-        ALPN => {
-            let mut list = r.sub16("alpn list")?;
-            let mut protocols = Vec::new();
-            while !list.is_empty() {
-                protocols.push(String::from_utf8_lossy(list.vec8()?).into_owned());
+        SIGNATURE_ALGORITHMS | 50 => {
+            let (algorithms, algorithms_omitted) = r
+                .field("supported_signature_algorithms")
+                .u16s16(MAX_LIST_ITEMS)?;
+            ExtensionData::SignatureAlgorithms {
+                algorithms: named16(&algorithms, Registry::SignatureScheme),
+                algorithms_omitted,
             }
-            ExtensionData::Alpn { protocols }
         }
-        KEY_SHARE => match kind {
+        ALPN => {
+            let mut list = r.sub16("protocol_name_list")?;
+            let (protocols, protocols_omitted) = capped_vec8s(&mut list)?;
+            ExtensionData::Alpn {
+                protocols,
+                protocols_omitted,
+            }
+        }
+        // The same shapes under both numbers (draft-ietf-tls-tls13-22 §4.2.8 and
+        // RFC 8446 §4.2.8).
+        KEY_SHARE | KEY_SHARE_DRAFT => match kind {
             HelloKind::Client => {
-                let mut list = r.sub16("key_share")?;
+                let mut list = r.sub16("client_shares")?;
                 let mut shares = Vec::new();
+                let mut shares_omitted = 0;
                 while !list.is_empty() {
-                    let group = list.u16()?;
-                    let key = list.vec16()?;
+                    let group = list.field("group").u16()?;
+                    let key = list.field("key_exchange").vec16()?;
+                    if shares.len() >= MAX_LIST_ITEMS {
+                        shares_omitted += 1;
+                        continue;
+                    }
                     shares.push(KeyShareEntry {
                         group: Named::new(group, Registry::Group),
                         key_exchange_len: key.len(),
                     });
                 }
-                ExtensionData::KeyShare { shares }
+                ExtensionData::KeyShare {
+                    shares,
+                    shares_omitted,
+                }
             }
             HelloKind::Retry => {
                 let group = r.u16()?;
@@ -317,6 +438,7 @@ fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionDat
                         group: Named::new(group, Registry::Group),
                         key_exchange_len: key.len(),
                     }],
+                    shares_omitted: 0,
                 }
             }
         },
@@ -324,16 +446,22 @@ fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionDat
             modes: named8(r.vec8()?, Registry::PskMode),
         },
         PRE_SHARED_KEY if client => {
-            let mut ids = r.sub16("psk identities")?;
+            let mut ids = r.sub16("identities")?;
             let mut identities = Vec::new();
+            let mut identities_omitted = 0;
             while !ids.is_empty() {
-                let identity = ids.vec16()?;
+                let identity = ids.field("identity").vec16()?;
+                let obfuscated_ticket_age = ids.field("obfuscated_ticket_age").u32()?;
+                if identities.len() >= MAX_LIST_ITEMS {
+                    identities_omitted += 1;
+                    continue;
+                }
                 identities.push(PskIdentity {
                     identity_len: identity.len(),
-                    obfuscated_ticket_age: ids.u32()?,
+                    obfuscated_ticket_age,
                 });
             }
-            let mut binders_r = r.sub16("psk binders")?;
+            let mut binders_r = r.sub16("binders")?;
             let mut binders = 0;
             while !binders_r.is_empty() {
                 binders_r.vec8()?;
@@ -341,6 +469,7 @@ fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionDat
             }
             ExtensionData::PreSharedKey {
                 identities,
+                identities_omitted,
                 binders,
             }
         }
@@ -367,6 +496,35 @@ fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionDat
 mod tests {
     use super::*;
 
+    /// One extension on the wire.
+    fn ext(id: u16, body: &[u8]) -> Vec<u8> {
+        let mut v = id.to_be_bytes().to_vec();
+        v.extend_from_slice(&(body.len() as u16).to_be_bytes());
+        v.extend_from_slice(body);
+        v
+    }
+
+    /// A vector with a 2-byte length.
+    fn v16(body: &[u8]) -> Vec<u8> {
+        let mut v = (body.len() as u16).to_be_bytes().to_vec();
+        v.extend_from_slice(body);
+        v
+    }
+
+    /// An ALPN extension body: protocol_name_list of `names`.
+    fn alpn_body(names: &[&[u8]]) -> Vec<u8> {
+        let mut list = Vec::new();
+        for n in names {
+            list.push(n.len() as u8);
+            list.extend_from_slice(n);
+        }
+        v16(&list)
+    }
+
+    fn json(e: &Extension) -> serde_json::Value {
+        serde_json::to_value(e).unwrap()
+    }
+
     #[test]
     fn sni_alpn_and_versions() {
         let block = [
@@ -375,17 +533,19 @@ mod tests {
             0, 43, 0, 5, 4, 3, 4, 3, 3, //
             0, 23, 0, 0,
         ];
-        let ext = parse_extensions(&block, HelloKind::Client).unwrap();
+        let ext = parse_extensions(&block, HelloKind::Client).unwrap().list;
         assert_eq!(
             ext[0].data,
             ExtensionData::ServerName {
-                host_names: vec!["example.c".into()]
+                host_names: vec![b"example.c".to_vec()],
+                host_names_omitted: 0,
             }
         );
         assert_eq!(
             ext[1].data,
             ExtensionData::Alpn {
-                protocols: vec!["h2".into()]
+                protocols: vec![b"h2".to_vec()],
+                protocols_omitted: 0,
             }
         );
         match &ext[2].data {
@@ -396,18 +556,202 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(ext[3].data, ExtensionData::Flag {});
+        // Valid UTF-8 names are shown as they are, with no hex and no counters.
+        assert_eq!(
+            json(&ext[1]),
+            serde_json::json!({"id": 16, "name": "application_layer_protocol_negotiation",
+                "length": 5, "protocols": ["h2"]})
+        );
+        assert_eq!(
+            json(&ext[0])["host_names"],
+            serde_json::json!(["example.c"])
+        );
+    }
+
+    // RFC 7301 §3.1: protocol names are opaque bytes. They stay bytes in the parsed
+    // value; the JSON shows them losslessly (escaped text, and hex when not UTF-8).
+    #[test]
+    fn alpn_names_that_are_not_utf8_are_kept_whole() {
+        let block = ext(ALPN, &alpn_body(&[b"h2", &[0xff, b'a', 0xfe], b"a\\b"]));
+        let e = &parse_extensions(&block, HelloKind::Client).unwrap().list[0];
+        assert_eq!(
+            e.data,
+            ExtensionData::Alpn {
+                protocols: vec![b"h2".to_vec(), vec![0xff, b'a', 0xfe], b"a\\b".to_vec()],
+                protocols_omitted: 0,
+            }
+        );
+        let j = json(e);
+        assert_eq!(
+            j["protocols"],
+            serde_json::json!(["h2", "\\xffa\\xfe", "a\\b"])
+        );
+        assert_eq!(
+            j["protocols_hex"],
+            serde_json::json!(["6832", "ff61fe", "615c62"])
+        );
+        assert_eq!(protocols_hex(&[b"h2".to_vec()]), None);
+        assert_eq!(protocol_text(&[0xc3, 0xa9]), "é");
+        assert_eq!(protocol_text(&[0xc3]), "\\xc3");
+    }
+
+    #[test]
+    fn sni_host_names_are_escaped_losslessly() {
+        let mut list = vec![0];
+        list.extend_from_slice(&v16(b"a\xff\\.example"));
+        let mut body = v16(&list);
+        let block = ext(SERVER_NAME, &body);
+        let e = &parse_extensions(&block, HelloKind::Client).unwrap().list[0];
+        assert_eq!(
+            json(e)["host_names"],
+            serde_json::json!(["a\\xff\\\\.example"])
+        );
+        // Bytes that are not UTF-8.
+        list = vec![0];
+        list.extend_from_slice(&v16(&[b'x', 0x80, b'.', b'c']));
+        body = v16(&list);
+        let block = ext(SERVER_NAME, &body);
+        let e = &parse_extensions(&block, HelloKind::Client).unwrap().list[0];
+        assert_eq!(json(e)["host_names"], serde_json::json!(["x\\x80.c"]));
+    }
+
+    // draft-ietf-tls-tls13-22 §4.2.8 numbered key_share 40 (RFC 8446: 51), same shapes.
+    #[test]
+    fn draft_key_share_is_decoded_on_each_side() {
+        let mut shares = 0x001du16.to_be_bytes().to_vec();
+        shares.extend_from_slice(&v16(&[7; 32]));
+        shares.extend_from_slice(&0x0017u16.to_be_bytes());
+        shares.extend_from_slice(&v16(&[4; 65]));
+        let client = ext(KEY_SHARE_DRAFT, &v16(&shares));
+        let e = &parse_extensions(&client, HelloKind::Client).unwrap().list[0];
+        assert_eq!(e.name(), "key_share (draft)");
+        match &e.data {
+            ExtensionData::KeyShare { shares, .. } => {
+                assert_eq!(shares.len(), 2);
+                assert_eq!(shares[0].group.name(), "x25519");
+                assert_eq!(shares[0].key_exchange_len, 32);
+                assert_eq!(shares[1].group.name(), "secp256r1");
+                assert_eq!(shares[1].key_exchange_len, 65);
+            }
+            other => panic!("{other:?}"),
+        }
+
+        let mut server = 0x001du16.to_be_bytes().to_vec();
+        server.extend_from_slice(&v16(&[9; 32]));
+        let server = ext(KEY_SHARE_DRAFT, &server);
+        let e = &parse_extensions(&server, HelloKind::Server).unwrap().list[0];
+        assert_eq!(
+            json(e),
+            serde_json::json!({"id": 40, "name": "key_share (draft)", "length": 36,
+                "shares": [{"group": {"id": 29, "name": "x25519"}, "key_exchange_len": 32}]})
+        );
+
+        let retry = ext(KEY_SHARE_DRAFT, &0x0018u16.to_be_bytes());
+        let e = &parse_extensions(&retry, HelloKind::Retry).unwrap().list[0];
+        assert_eq!(
+            e.data,
+            ExtensionData::KeyShareRetry {
+                selected_group: Named::new(0x0018u16, Registry::Group)
+            }
+        );
     }
 
     #[test]
     fn malformed_extension_body_is_kept_opaque() {
         let block = [0, 10, 0, 3, 0, 4, 0];
-        let ext = parse_extensions(&block, HelloKind::Client).unwrap();
+        let ext = parse_extensions(&block, HelloKind::Client).unwrap().list;
         assert_eq!(
             ext[0].data,
             ExtensionData::Opaque {
                 data: "000400".into()
             }
         );
-        assert!(parse_extensions(&[0, 10, 0, 9], HelloKind::Client).is_err());
+        assert_eq!(
+            parse_extensions(&[0, 10, 0, 9], HelloKind::Client)
+                .unwrap_err()
+                .to_string(),
+            "extensions: extension_data declares 9 bytes, 0 remain"
+        );
+    }
+
+    #[test]
+    fn long_lists_keep_their_first_items_and_count_the_rest() {
+        // 16,000 extensions (GREASE every tenth), each an empty padding-like type.
+        let mut block = Vec::new();
+        for i in 0..16_000u16 {
+            let id = if i % 10 == 0 { 0x0a0a } else { 1000 + (i % 7) };
+            block.extend_from_slice(&ext(id, &[]));
+        }
+        let b = parse_extensions(&block, HelloKind::Client).unwrap();
+        assert_eq!(b.list.len(), MAX_LIST_ITEMS);
+        assert_eq!(b.omitted, 16_000 - MAX_LIST_ITEMS);
+        let grease_omitted = (MAX_LIST_ITEMS..16_000).filter(|i| i % 10 == 0).count();
+        assert_eq!(b.omitted_non_grease, b.omitted - grease_omitted);
+
+        let groups: Vec<u8> = (0..5000u16).flat_map(|g| g.to_be_bytes()).collect();
+        let e = &parse_extensions(&ext(SUPPORTED_GROUPS, &v16(&groups)), HelloKind::Client)
+            .unwrap()
+            .list[0];
+        let j = json(e);
+        assert_eq!(j["groups"].as_array().unwrap().len(), MAX_LIST_ITEMS);
+        assert_eq!(j["groups_omitted"], 5000 - MAX_LIST_ITEMS);
+
+        let names: Vec<&[u8]> = (0..2000).map(|_| &b"h2"[..]).collect();
+        let e = &parse_extensions(&ext(ALPN, &alpn_body(&names)), HelloKind::Client)
+            .unwrap()
+            .list[0];
+        let j = json(e);
+        assert_eq!(j["protocols"].as_array().unwrap().len(), MAX_LIST_ITEMS);
+        assert_eq!(j["protocols_omitted"], 2000 - MAX_LIST_ITEMS);
+        assert!(j.get("protocols_hex").is_none());
+
+        let mut ids = Vec::new();
+        for _ in 0..1500 {
+            ids.extend_from_slice(&v16(b"id"));
+            ids.extend_from_slice(&[0, 0, 0, 1]);
+        }
+        let mut psk = v16(&ids);
+        psk.extend_from_slice(&v16(&[1, 0xaa]));
+        let e = &parse_extensions(&ext(PRE_SHARED_KEY, &psk), HelloKind::Client)
+            .unwrap()
+            .list[0];
+        match &e.data {
+            ExtensionData::PreSharedKey {
+                identities,
+                identities_omitted,
+                binders,
+            } => {
+                assert_eq!(identities.len(), MAX_LIST_ITEMS);
+                assert_eq!(*identities_omitted, 1500 - MAX_LIST_ITEMS);
+                assert_eq!(*binders, 1);
+            }
+            other => panic!("{other:?}"),
+        }
+
+        let mut shares = Vec::new();
+        for _ in 0..1100 {
+            shares.extend_from_slice(&[0, 29]);
+            shares.extend_from_slice(&v16(&[1]));
+        }
+        let e = &parse_extensions(&ext(KEY_SHARE, &v16(&shares)), HelloKind::Client)
+            .unwrap()
+            .list[0];
+        assert_eq!(json(e)["shares_omitted"], 1100 - MAX_LIST_ITEMS);
+
+        let sigs: Vec<u8> = (0..1030u16).flat_map(|g| g.to_be_bytes()).collect();
+        let e = &parse_extensions(&ext(SIGNATURE_ALGORITHMS, &v16(&sigs)), HelloKind::Client)
+            .unwrap()
+            .list[0];
+        assert_eq!(json(e)["algorithms_omitted"], 6);
+
+        let mut sni = Vec::new();
+        for _ in 0..1025 {
+            sni.push(0);
+            sni.extend_from_slice(&v16(b"a"));
+        }
+        let e = &parse_extensions(&ext(SERVER_NAME, &v16(&sni)), HelloKind::Client)
+            .unwrap()
+            .list[0];
+        assert_eq!(json(e)["host_names_omitted"], 1);
     }
 }

@@ -47,6 +47,8 @@ pub struct HelloFields {
     supported_versions: Vec<u16>,
     alpn: Vec<Vec<u8>>,
     has_sni: bool,
+    cipher_suites_omitted: usize,
+    extensions_omitted: usize,
 }
 
 impl HelloFields {
@@ -59,8 +61,11 @@ impl HelloFields {
             ec_point_formats: ch.ec_point_formats(),
             signature_algorithms: ch.signature_algorithms(),
             supported_versions: ch.supported_versions(),
-            alpn: ch.alpn().into_iter().map(String::into_bytes).collect(),
+            // The protocol names as sent: JA4 looks at their bytes.
+            alpn: ch.alpn().to_vec(),
             has_sni: ch.has_extension(super::extensions::SERVER_NAME),
+            cipher_suites_omitted: ch.cipher_suites_omitted_non_grease,
+            extensions_omitted: ch.extensions_omitted_non_grease,
         }
     }
 
@@ -75,6 +80,8 @@ impl HelloFields {
             supported_versions: &self.supported_versions,
             alpn: &self.alpn,
             has_sni: self.has_sni,
+            cipher_suites_omitted: self.cipher_suites_omitted,
+            extensions_omitted: self.extensions_omitted,
         }
     }
 }
@@ -105,10 +112,17 @@ pub struct ClientHelloFacts<'a> {
     pub signature_algorithms: &'a [u16],
     /// Versions from the `supported_versions` extension; empty if absent.
     pub supported_versions: &'a [u16],
-    /// ALPN protocol names in order.
+    /// ALPN protocol names in order, as sent (bytes, not text).
     pub alpn: &'a [Vec<u8>],
     /// Whether the `server_name` extension is present.
     pub has_sni: bool,
+    /// Non-GREASE cipher suites past the end of `cipher_suites`: a parsed hello keeps
+    /// only the first 1,024 of a list. JA4_a counts them; the lists hashed are the
+    /// kept ones. A real hello never comes near the cap, so this is 0 but for hostile
+    /// input.
+    pub cipher_suites_omitted: usize,
+    /// Non-GREASE extensions past the end of `extensions`, likewise.
+    pub extensions_omitted: usize,
 }
 
 /// A JA3 or JA3S fingerprint: the string and its MD5.
@@ -263,13 +277,15 @@ impl Ja4Parts {
     fn new(facts: &ClientHelloFacts, transport: Transport, original: bool) -> Self {
         let mut ciphers: Vec<u16> = non_grease(facts.cipher_suites).collect();
         let mut extensions: Vec<u16> = non_grease(facts.extensions).collect();
+        // The counts are of the whole lists (kept and omitted); the hashes below are
+        // of the kept lists.
         let a = format!(
             "{}{}{}{:02}{:02}{}",
             transport.marker(),
             ja4_version(facts),
             if facts.has_sni { 'd' } else { 'i' },
-            ciphers.len().min(99),
-            extensions.len().min(99),
+            (ciphers.len() + facts.cipher_suites_omitted).min(99),
+            (extensions.len() + facts.extensions_omitted).min(99),
             ja4_alpn(facts.alpn),
         );
         if !original {
@@ -451,6 +467,7 @@ mod tests {
             supported_versions: &[0xdada, 0x0304, 0x0303],
             alpn,
             has_sni: true,
+            ..Default::default()
         }
     }
 
@@ -678,6 +695,7 @@ mod tests {
                 supported_versions: &f.supported,
                 alpn: &f.alpn,
                 has_sni: f.sni,
+                ..Default::default()
             };
             assert_eq!(ja4(&facts, f.transport), *want_ja4);
             assert_eq!(ja4_raw(&facts, f.transport), *want_r);

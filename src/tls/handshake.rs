@@ -7,8 +7,12 @@
 use serde::Serialize;
 
 use super::certificate::{summarize, CertificateSummary};
-use super::codec::{DecodeError, DecodeResult, Reader};
-use super::extensions::{parse_extensions, Extension, HelloKind, Named, Registry};
+use super::codec::{
+    capped, is_zero, DecodeError, DecodeResult, Reader, MAX_CHAIN_ITEMS, MAX_LIST_ITEMS,
+};
+use super::extensions::{
+    parse_extensions, Extension, ExtensionBlock, ExtensionData, HelloKind, Named, Registry,
+};
 use super::hello::{ClientHello, ServerHello};
 use super::names;
 
@@ -157,16 +161,24 @@ pub enum HandshakeMessage {
         ticket_length: usize,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         extensions: Vec<Extension>,
+        #[serde(skip_serializing_if = "is_zero")]
+        extensions_omitted: usize,
         /// The ticket itself: the key under which resumption finds the master secret.
         #[serde(skip)]
         ticket: Vec<u8>,
     },
     EndOfEarlyData {},
     EncryptedExtensions {
+        /// The first 1,024 extensions.
         extensions: Vec<Extension>,
+        #[serde(skip_serializing_if = "is_zero")]
+        extensions_omitted: usize,
     },
     Certificate {
+        /// The first 64 certificates of the chain.
         certificates: Vec<CertificateEntry>,
+        #[serde(skip_serializing_if = "is_zero")]
+        certificates_omitted: usize,
     },
     ServerKeyExchange {
         length: usize,
@@ -181,7 +193,11 @@ pub enum HandshakeMessage {
     },
     CertificateRequest {
         certificate_types: Vec<Named>,
+        #[serde(skip_serializing_if = "is_zero")]
+        certificate_types_omitted: usize,
         signature_algorithms: Vec<Named>,
+        #[serde(skip_serializing_if = "is_zero")]
+        signature_algorithms_omitted: usize,
         certificate_authorities: usize,
     },
     ServerHelloDone {},
@@ -260,40 +276,57 @@ impl HandshakeMessage {
                     if draft.is_none_or(|d| d >= 21) {
                         r.vec8()?;
                     }
-                    let ticket = r.vec16()?;
-                    let extensions = parse_extensions(r.vec16()?, HelloKind::Encrypted)?;
+                    let ticket = r.field("ticket").vec16()?;
+                    let ExtensionBlock {
+                        list: extensions,
+                        omitted: extensions_omitted,
+                        ..
+                    } = parse_extensions(r.field("extensions").vec16()?, HelloKind::Encrypted)?;
                     HandshakeMessage::NewSessionTicket {
                         lifetime_hint,
                         age_add: Some(age_add),
                         ticket_length: ticket.len(),
                         extensions,
+                        extensions_omitted,
                         ticket: ticket.to_vec(),
                     }
                 } else {
-                    let ticket = r.vec16()?;
+                    let ticket = r.field("ticket").vec16()?;
                     HandshakeMessage::NewSessionTicket {
                         lifetime_hint,
                         age_add: None,
                         ticket_length: ticket.len(),
                         extensions: Vec::new(),
+                        extensions_omitted: 0,
                         ticket: ticket.to_vec(),
                     }
                 }
             }
             END_OF_EARLY_DATA => HandshakeMessage::EndOfEarlyData {},
-            ENCRYPTED_EXTENSIONS => HandshakeMessage::EncryptedExtensions {
-                extensions: parse_extensions(r.vec16()?, HelloKind::Encrypted)?,
-            },
+            ENCRYPTED_EXTENSIONS => {
+                let block = parse_extensions(r.field("extensions").vec16()?, HelloKind::Encrypted)?;
+                HandshakeMessage::EncryptedExtensions {
+                    extensions: block.list,
+                    extensions_omitted: block.omitted,
+                }
+            }
             CERTIFICATE => {
                 if ctx.tls13() {
-                    r.vec8()?;
+                    r.field("certificate_request_context").vec8()?;
                 }
-                let mut list = Reader::new(r.vec24()?, "certificate_list");
+                let mut list =
+                    Reader::new(r.field("certificate_list").vec24()?, "certificate_list");
                 let mut certificates = Vec::new();
+                let mut certificates_omitted = 0;
                 while !list.is_empty() {
-                    let der = list.vec24()?;
+                    let der = list.field("cert_data").vec24()?;
                     if ctx.tls13() {
-                        list.vec16()?;
+                        list.field("extensions").vec16()?;
+                    }
+                    // Past the cap a certificate is framed and counted, not decoded.
+                    if certificates.len() >= MAX_CHAIN_ITEMS {
+                        certificates_omitted += 1;
+                        continue;
                     }
                     certificates.push(match summarize(der) {
                         Ok(c) => CertificateEntry::Parsed(Box::new(c)),
@@ -303,49 +336,65 @@ impl HandshakeMessage {
                         },
                     });
                 }
-                HandshakeMessage::Certificate { certificates }
+                HandshakeMessage::Certificate {
+                    certificates,
+                    certificates_omitted,
+                }
             }
             SERVER_KEY_EXCHANGE => server_key_exchange(body, ctx),
             CERTIFICATE_REQUEST => {
                 if ctx.tls13() {
-                    r.vec8()?;
-                    let extensions = parse_extensions(r.vec16()?, HelloKind::Encrypted)?;
-                    let signature_algorithms = extensions
+                    r.field("certificate_request_context").vec8()?;
+                    let block =
+                        parse_extensions(r.field("extensions").vec16()?, HelloKind::Encrypted)?;
+                    let (signature_algorithms, signature_algorithms_omitted) = block
+                        .list
                         .iter()
                         .find_map(|e| match &e.data {
-                            super::extensions::ExtensionData::SignatureAlgorithms {
+                            ExtensionData::SignatureAlgorithms {
                                 algorithms,
-                            } => Some(algorithms.clone()),
+                                algorithms_omitted,
+                            } if e.id == super::extensions::SIGNATURE_ALGORITHMS => {
+                                Some((algorithms.clone(), *algorithms_omitted))
+                            }
                             _ => None,
                         })
                         .unwrap_or_default();
                     HandshakeMessage::CertificateRequest {
                         certificate_types: Vec::new(),
+                        certificate_types_omitted: 0,
                         signature_algorithms,
+                        signature_algorithms_omitted,
                         certificate_authorities: 0,
                     }
                 } else {
-                    let types = r.vec8()?;
-                    let sigs = if ctx.has_sig_scheme() {
-                        Reader::u16_list(r.vec16()?, "signature_algorithms")?
+                    let types = r.field("certificate_types").vec8()?;
+                    let (sigs, signature_algorithms_omitted) = if ctx.has_sig_scheme() {
+                        r.field("supported_signature_algorithms")
+                            .u16s16(MAX_LIST_ITEMS)?
                     } else {
-                        Vec::new()
+                        (Vec::new(), 0)
                     };
                     let mut cas = r.sub16("certificate_authorities")?;
                     let mut count = 0;
                     while !cas.is_empty() {
-                        cas.vec16()?;
+                        cas.field("DistinguishedName").vec16()?;
                         count += 1;
                     }
-                    HandshakeMessage::CertificateRequest {
-                        certificate_types: types
+                    let (certificate_types, certificate_types_omitted) = capped(
+                        types
                             .iter()
-                            .map(|&t| Named::new(t, Registry::ClientCertificateType))
-                            .collect(),
+                            .map(|&t| Named::new(t, Registry::ClientCertificateType)),
+                        MAX_LIST_ITEMS,
+                    );
+                    HandshakeMessage::CertificateRequest {
+                        certificate_types,
+                        certificate_types_omitted,
                         signature_algorithms: sigs
                             .iter()
                             .map(|&s| Named::new(s, Registry::SignatureScheme))
                             .collect(),
+                        signature_algorithms_omitted,
                         certificate_authorities: count,
                     }
                 }
@@ -479,6 +528,84 @@ mod tests {
         let mut h = HandshakeReassembler::default();
         assert!(h.push(&[11, 0xff, 0xff, 0xff], &mut |_| {}).is_err());
         assert_eq!(h.buffered(), 0);
+    }
+
+    fn parse(msg_type: u8, body: &[u8], version: u16) -> HandshakeMessage {
+        let frame = HandshakeFrame {
+            msg_type,
+            body,
+            raw: &[],
+        };
+        let ctx = ParseContext {
+            version: Some(version),
+            key_exchange: KeyExchangeHint::Unknown,
+        };
+        HandshakeMessage::parse(&frame, &ctx).unwrap()
+    }
+
+    fn len_prefixed(width: usize, body: &[u8]) -> Vec<u8> {
+        let mut v = body.len().to_be_bytes()[8 - width..].to_vec();
+        v.extend_from_slice(body);
+        v
+    }
+
+    #[test]
+    fn long_chains_and_lists_are_capped_with_a_count() {
+        // 70 certificates (junk ones: each is reported as not parsing).
+        let entries: Vec<u8> = (0..70).flat_map(|_| len_prefixed(3, &[0x30, 0])).collect();
+        let msg = parse(CERTIFICATE, &len_prefixed(3, &entries), 0x0303);
+        let j = serde_json::to_value(&msg).unwrap();
+        assert_eq!(j["certificates"].as_array().unwrap().len(), MAX_CHAIN_ITEMS);
+        assert_eq!(j["certificates_omitted"], 70 - MAX_CHAIN_ITEMS);
+        // TLS 1.3 form (request context, per-certificate extensions); a short chain.
+        let entries: Vec<u8> = (0..3)
+            .flat_map(|_| [len_prefixed(3, &[0x30, 0]), vec![0, 0]].concat())
+            .collect();
+        let body = [vec![0], len_prefixed(3, &entries)].concat();
+        let j = serde_json::to_value(parse(CERTIFICATE, &body, 0x0304)).unwrap();
+        assert_eq!(j["certificates"].as_array().unwrap().len(), 3);
+        assert!(j.get("certificates_omitted").is_none());
+
+        // EncryptedExtensions with 1,100 extensions.
+        let exts: Vec<u8> = (0..1100u16)
+            .flat_map(|i| [(3000 + i).to_be_bytes().to_vec(), vec![0, 0]].concat())
+            .collect();
+        let msg = parse(ENCRYPTED_EXTENSIONS, &len_prefixed(2, &exts), 0x0304);
+        let j = serde_json::to_value(&msg).unwrap();
+        assert_eq!(j["extensions"].as_array().unwrap().len(), MAX_LIST_ITEMS);
+        assert_eq!(j["extensions_omitted"], 1100 - MAX_LIST_ITEMS);
+
+        // A TLS 1.2 CertificateRequest with 2,000 signature algorithms.
+        let sigs: Vec<u8> = (0..2000u16).flat_map(|v| v.to_be_bytes()).collect();
+        let body = [
+            len_prefixed(1, &[1, 64]),
+            len_prefixed(2, &sigs),
+            len_prefixed(2, &len_prefixed(2, b"CA")),
+        ]
+        .concat();
+        let j = serde_json::to_value(parse(CERTIFICATE_REQUEST, &body, 0x0303)).unwrap();
+        assert_eq!(
+            j["signature_algorithms"].as_array().unwrap().len(),
+            MAX_LIST_ITEMS
+        );
+        assert_eq!(j["signature_algorithms_omitted"], 2000 - MAX_LIST_ITEMS);
+        assert_eq!(j["certificate_types"].as_array().unwrap().len(), 2);
+        assert!(j.get("certificate_types_omitted").is_none());
+        assert_eq!(j["certificate_authorities"], 1);
+    }
+
+    #[test]
+    fn message_errors_name_the_field() {
+        let frame = HandshakeFrame {
+            msg_type: CERTIFICATE,
+            body: &[0, 0, 4, 0, 0, 5, 1],
+            raw: &[],
+        };
+        let e = HandshakeMessage::parse(&frame, &ParseContext::default()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "certificate_list: cert_data declares 5 bytes, 1 remains"
+        );
     }
 
     #[test]

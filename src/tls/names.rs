@@ -186,7 +186,8 @@ pub fn handshake_type_title(v: u8) -> String {
 /// Hello extension type (IANA "TLS ExtensionType Values" registry), plus
 /// widely deployed unregistered code points: NPN (13172), ALPS (17513 and
 /// 17613), Channel ID (30031/30032), draft QUIC transport parameters (0xffa5)
-/// and draft ESNI (0xffce).
+/// and draft ESNI (0xffce), and the TLS 1.3 drafts' key_share (40, reserved
+/// since draft 23).
 pub fn extension_name_opt(v: u16) -> Option<&'static str> {
     Some(match v {
         0 => "server_name",
@@ -229,6 +230,9 @@ pub fn extension_name_opt(v: u16) -> Option<&'static str> {
         37 => "TLMSP_proxying",
         38 => "TLMSP_delegate",
         39 => "supported_ekt_ciphers",
+        // Reserved since draft-ietf-tls-tls13-23 moved key_share to 51; drafts up to
+        // 22 (and the implementations of their time) sent key_share here.
+        40 => "key_share (draft)",
         41 => "pre_shared_key",
         42 => "early_data",
         43 => "supported_versions",
@@ -666,7 +670,8 @@ mod tests {
         assert_eq!(extension_name(17513), "application_settings");
         assert_eq!(extension_name(13172), "next_protocol_negotiation");
         assert_eq!(extension_name(0xeaea), "GREASE (0xeaea)");
-        assert_eq!(extension_name(40), "unknown (40)");
+        assert_eq!(extension_name(40), "key_share (draft)");
+        assert_eq!(extension_name(46), "unknown (46)");
     }
 
     #[test]
@@ -680,6 +685,10 @@ mod tests {
         assert_eq!(named_group_name(256), "ffdhe2048");
         assert_eq!(named_group_name(0x11ec), "X25519MLKEM768");
         assert_eq!(named_group_name(0x11eb), "SecP256r1MLKEM768");
+        assert_eq!(named_group_name(0x11ed), "SecP384r1MLKEM1024");
+        assert_eq!(named_group_name(0x0200), "MLKEM512");
+        assert_eq!(named_group_name(0x0201), "MLKEM768");
+        assert_eq!(named_group_name(0x0202), "MLKEM1024");
         assert_eq!(named_group_name(0x6399), "X25519Kyber768Draft00");
         assert_eq!(named_group_name(1), "sect163k1");
         assert_eq!(named_group_name(0x0a0a), "GREASE (0x0a0a)");
@@ -699,6 +708,9 @@ mod tests {
         assert_eq!(signature_scheme_name(0x0101), "rsa_pkcs1_md5");
         assert_eq!(signature_scheme_name(0x0402), "dsa_sha256");
         assert_eq!(signature_scheme_name(0x0303), "ecdsa_sha224");
+        assert_eq!(signature_scheme_name(0x0904), "mldsa44");
+        assert_eq!(signature_scheme_name(0x0905), "mldsa65");
+        assert_eq!(signature_scheme_name(0x0906), "mldsa87");
         assert_eq!(signature_scheme_name(0x1a1a), "GREASE (0x1a1a)");
         assert_eq!(signature_scheme_name(0x0a0b), "unknown (0x0a0b)");
     }

@@ -185,7 +185,7 @@ impl SessionCrypto {
             (CERTIFICATE, _) if Some(dir) != self.client => {
                 self.full_handshake();
                 self.server_modulus = match msg {
-                    Some(HandshakeMessage::Certificate { certificates }) => {
+                    Some(HandshakeMessage::Certificate { certificates, .. }) => {
                         leaf_modulus(certificates)
                     }
                     _ => None,

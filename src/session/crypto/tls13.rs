@@ -291,7 +291,7 @@ impl SessionCrypto {
                 Some(check)
             }
             ENCRYPTED_EXTENSIONS => {
-                if let Some(HandshakeMessage::EncryptedExtensions { extensions }) = msg {
+                if let Some(HandshakeMessage::EncryptedExtensions { extensions, .. }) = msg {
                     state.early_accepted = extensions.iter().any(|e| e.id == EARLY_DATA);
                 }
                 self.transcript.add(raw);
