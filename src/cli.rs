@@ -128,16 +128,11 @@ pub struct Common {
     /// Messages `inspect` keeps per connection; the rest are counted.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub max_messages: usize,
-    /// Report detail (messages, alerts, warnings, certificates, measured as their JSON)
-    /// that connections not yet written may hold together; past it, entries are counted
-    /// instead of kept.
-    #[arg(long, value_name = "BYTES", default_value = "32M", value_parser = parse_size)]
-    pub max_detail: usize,
-    /// TLS state (hellos, transcripts, keys, record and handshake buffers) that open
-    /// connections may hold together; past it the least recently active are ended early
-    /// (and reported).
-    #[arg(long, value_name = "BYTES", default_value = "32M", value_parser = parse_size)]
-    pub max_state: usize,
+    /// Memory that connections not yet written may hold together: their TLS state and
+    /// their report detail. Past it, detail is counted instead of kept and the least
+    /// recently active connections are ended early (both reported).
+    #[arg(long, value_name = "BYTES", default_value = "48M", value_parser = parse_size)]
+    pub max_memory: usize,
 }
 
 /// A size in bytes: a number, optionally followed by K, M or G (powers of 1024; `KiB`,

@@ -23,7 +23,7 @@ use tlsscope::net::NetDecoder;
 use tlsscope::report::follow::{FollowWriter, Format, Which};
 use tlsscope::report::model::Side;
 use tlsscope::report::model::{CaptureReport, Report};
-use tlsscope::session::{DetailBudget, PlaintextSink, Retention, Session, SessionSettings};
+use tlsscope::session::{MemoryBudget, PlaintextSink, Retention, Session, SessionSettings};
 use tlsscope::tcp::{FlowLimits, FlowTable, StreamChunk, TcpEvent};
 use tlsscope::tls::certificate::summarize;
 use tlsscope::tls::cipher_suite::lookup;
@@ -133,7 +133,7 @@ pub fn net_tcp(data: &[u8]) {
             messages: true,
             max_messages: 64,
         },
-        budget: DetailBudget::new(if flags & 0x80 != 0 { 4096 } else { 1 << 20 }),
+        budget: MemoryBudget::new(if flags & 0x80 != 0 { 4096 } else { 1 << 20 }),
         show_secrets: true,
         decrypt: true,
     };

@@ -23,13 +23,13 @@ use crate::crypto::secrets::Secrets;
 use crate::flow::Direction;
 use crate::net::Endpoint;
 use crate::report::model::{CaptureReport, ConnectionReport, KeyReport, LinkTypeReport, Report};
-use crate::session::{DetailBudget, PlaintextSink, Retention, Session, SessionSettings};
+use crate::session::{MemoryBudget, PlaintextSink, Retention, Session, SessionSettings};
 use crate::tcp::{FlowLimits, StreamChunk};
 
 pub use crate::capture::CaptureError;
 
 use self::progress::Progress;
-use self::transport::{Batch, Event, Transport, TransportReport};
+use self::transport::{Batch, Event, Evictions, Transport, TransportReport};
 
 /// Settings of one analysis run.
 #[derive(Debug, Clone)]
@@ -44,13 +44,12 @@ pub struct Options {
     pub messages: Messages,
     /// Messages kept per connection; the rest are counted.
     pub max_messages: usize,
-    /// Bytes of report detail (messages, alerts, warnings, certificates; measured as
-    /// their JSON) that connections not yet written may hold together.
-    pub detail_budget: usize,
-    /// Bytes the TLS state of open connections (hellos, transcripts, keys, record and
-    /// handshake buffers) may take together; past it the least recently active are
-    /// ended early, reported as evicted.
-    pub state_budget: usize,
+    /// Bytes that connections not yet written may hold together: their TLS state
+    /// (hellos, transcripts, keys, record and handshake buffers, and the TCP table's
+    /// share) and their report detail (messages, alerts, warnings, certificates,
+    /// measured as their JSON). Past three quarters of it detail is counted instead of
+    /// kept; past all of it the least recently active connections are ended early.
+    pub memory_budget: usize,
     /// Threads for RSA decryption ahead of need (0: none, all inline).
     pub rsa_threads: usize,
     /// Show a progress bar on stderr for long runs.
@@ -80,8 +79,7 @@ impl Default for Options {
             max_connections: limits.max_open,
             messages: Messages::All,
             max_messages: retention.max_messages,
-            detail_budget: DEFAULT_DETAIL_BUDGET,
-            state_budget: DEFAULT_STATE_BUDGET,
+            memory_budget: DEFAULT_MEMORY_BUDGET,
             rsa_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             progress: false,
             show_secrets: false,
@@ -90,13 +88,13 @@ impl Default for Options {
     }
 }
 
-/// Report detail held at once by default: room for thousands of open connections'
-/// messages, a small share of a machine's memory.
-pub const DEFAULT_DETAIL_BUDGET: usize = 32 << 20;
+/// What connections not yet written may hold by default: some 40,000 open connections
+/// that have sent a ClientHello, fewer mid-handshake, thousands of inspect tables.
+pub const DEFAULT_MEMORY_BUDGET: usize = 48 << 20;
 
-/// TLS state of open connections held at once by default: some 50,000 connections
-/// that have sent a ClientHello, fewer mid-handshake ones.
-pub const DEFAULT_STATE_BUDGET: usize = 32 << 20;
+/// What an open TCP connection takes in the transport stage's table (measured), counted
+/// in the session stage's budget with its session.
+const TCP_CONNECTION_BYTES: usize = 400;
 
 /// The result of a run: the report (its `connections` are empty: they went to `emit`;
 /// the key log lines it recovered went to [`Secrets::set_keylog_sink`]).
@@ -143,6 +141,7 @@ pub fn analyze_streaming(
         ))
     });
     secrets.prefetch = prefetch.clone();
+    let evictions = Arc::new(Evictions::default());
     let transport = Transport {
         limits: FlowLimits {
             out_of_order_cap: options.out_of_order_cap,
@@ -152,10 +151,12 @@ pub fn analyze_streaming(
         prefetch,
         progress: Progress::new(options.progress),
         stop: options.stop.clone(),
+        evictions: evictions.clone(),
     };
     let (tx, rx) = sync_channel::<Batch>(CHANNEL_BATCHES);
+
     let reader = std::thread::spawn(move || transport.run(readers, tx));
-    let mut run = Run::new(options, secrets, follow, emit);
+    let mut run = Run::new(options, secrets, follow, emit, evictions);
     for batch in rx {
         if !options.stop.load(Ordering::Relaxed) {
             run.batch(&batch);
@@ -182,11 +183,11 @@ struct Run<'o, 'e> {
     waiting_bytes: usize,
     next_out: u64,
     tls_connections: u64,
-    /// What the open sessions hold (their `held_bytes`, as last seen).
-    state_used: usize,
     /// Connections whose session was ended early: their later chunks are ignored.
     evicted: HashSet<u64>,
     evictions: u64,
+    /// Where the transport stage learns which connections were ended early.
+    evict_requests: Arc<Evictions>,
 }
 
 /// An open connection's session, and what it was last counted for.
@@ -201,13 +202,14 @@ impl<'o, 'e> Run<'o, 'e> {
         secrets: Secrets,
         follow: Option<Follow>,
         emit: &'e mut dyn FnMut(ConnectionReport),
+        evict_requests: Arc<Evictions>,
     ) -> Self {
         let settings = SessionSettings {
             retention: Retention {
                 messages: options.messages == Messages::All,
                 max_messages: options.max_messages,
             },
-            budget: DetailBudget::new(options.detail_budget),
+            budget: MemoryBudget::new(options.memory_budget),
             show_secrets: options.show_secrets,
             decrypt: secrets.may_decrypt(),
         };
@@ -222,9 +224,9 @@ impl<'o, 'e> Run<'o, 'e> {
             waiting_bytes: 0,
             next_out: 0,
             tls_connections: 0,
-            state_used: 0,
             evicted: HashSet::new(),
             evictions: 0,
+            evict_requests,
         }
     }
 
@@ -289,8 +291,9 @@ impl<'o, 'e> Run<'o, 'e> {
                     if self.evicted.remove(&summary.id) {
                         continue; // reported when it was evicted
                     }
+                    let budget = &self.settings.budget;
                     let report = self.sessions.remove(&summary.id).and_then(|o| {
-                        self.state_used -= o.held;
+                        budget.release(o.held);
                         o.session.finish(summary)
                     });
                     self.finished(summary.id, report);
@@ -338,10 +341,13 @@ impl<'o, 'e> Run<'o, 'e> {
             open.session
                 .on_chunk(direction, chunk, ts, &mut self.secrets);
         }
-        let held = open.session.held_bytes();
-        self.state_used = self.state_used + held - open.held;
+        // The TCP table's share of an open connection is counted here too.
+        let held = open.session.held_bytes() + TCP_CONNECTION_BYTES;
+        let budget = self.settings.budget.clone();
+        budget.add(held);
+        budget.release(open.held);
         open.held = held;
-        if self.state_used > self.options.state_budget {
+        while budget.over() && !self.sessions.is_empty() {
             self.evict();
         }
     }
@@ -358,12 +364,14 @@ impl<'o, 'e> Run<'o, 'e> {
         by_age.sort_unstable();
         let n = (by_age.len() / 16).max(1);
         let why = format!(
-            "the TLS state of open connections passed {} bytes (--max-state)",
-            self.options.state_budget
+            "connections not yet written held more than {} bytes (--max-memory)",
+            self.options.memory_budget
         );
-        for (_, id) in by_age.into_iter().take(n) {
+        let ids: Vec<u64> = by_age.into_iter().take(n).map(|(_, id)| id).collect();
+        self.evict_requests.request(&ids);
+        for id in ids {
             if let Some(o) = self.sessions.remove(&id) {
-                self.state_used -= o.held;
+                self.settings.budget.release(o.held);
                 self.evictions += 1;
                 self.evicted.insert(id);
                 let report = o.session.evict(&why);
@@ -450,14 +458,14 @@ impl<'o, 'e> Run<'o, 'e> {
         }
         if self.evictions > 0 {
             c.warnings.push(format!(
-                "{} connections were ended early: the TLS state of open connections passed {} bytes (--max-state)",
-                self.evictions, self.options.state_budget
+                "{} connections were ended early: connections not yet written held more than {} bytes (--max-memory)",
+                self.evictions, self.options.memory_budget
             ));
         }
         let refused = self.settings.budget.refused();
         if refused > 0 {
             c.warnings.push(format!(
-                "{refused} messages, alerts or warnings were not kept: the report detail held at once reached {} bytes (--max-detail)",
+                "{refused} messages, alerts, warnings or certificate chains were counted, not kept: connections not yet written held their share of {} bytes (--max-memory)",
                 self.settings.budget.cap()
             ));
         }

@@ -45,7 +45,8 @@ pub(super) enum Event {
         gap: Gap,
         timestamp_ns: i64,
     },
-    Closed(ConnectionSummary),
+    /// Boxed: it is large, and every event of a batch is as large as the largest kind.
+    Closed(Box<ConnectionSummary>),
     /// A pcapng Decryption Secrets Block (its bytes in `range`), and where it came from.
     KeyLog {
         range: Range<usize>,
@@ -88,6 +89,36 @@ pub(super) struct Transport {
     /// Set when nobody wants the output any more (a closed pipe): the files are still
     /// read to their end, but nothing more is analysed.
     pub stop: Arc<std::sync::atomic::AtomicBool>,
+    /// Connections the session stage ended early (its memory budget): closed here too,
+    /// so that their TCP state is given back.
+    pub evictions: Arc<Evictions>,
+}
+
+/// Connection ids the session stage asks the transport stage to close.
+#[derive(Debug, Default)]
+pub struct Evictions {
+    pending: std::sync::atomic::AtomicBool,
+    ids: std::sync::Mutex<Vec<ConnectionId>>,
+}
+
+impl Evictions {
+    pub fn request(&self, ids: &[ConnectionId]) {
+        let mut v = self.ids.lock().unwrap_or_else(|p| p.into_inner());
+        v.extend_from_slice(ids);
+        self.pending
+            .store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    /// The ids asked for since the last call (cheap when there are none).
+    fn take(&self) -> Vec<ConnectionId> {
+        if !self
+            .pending
+            .swap(false, std::sync::atomic::Ordering::Acquire)
+        {
+            return Vec::new();
+        }
+        std::mem::take(&mut *self.ids.lock().unwrap_or_else(|p| p.into_inner()))
+    }
 }
 
 struct Sink<'a> {
@@ -155,7 +186,7 @@ impl Sink<'_> {
             TcpEvent::Closed(summary) => {
                 self.tcp_connections += 1;
                 self.scanners.remove(&summary.id);
-                self.push(Event::Closed(summary));
+                self.push(Event::Closed(Box::new(summary)));
             }
         }
     }
@@ -211,6 +242,10 @@ impl Transport {
             let summary = reader.for_each(|ev| match ev {
                 _ if self.stop.load(std::sync::atomic::Ordering::Relaxed) => {}
                 CaptureEvent::Packet(p) => {
+                    let evicted = self.evictions.take();
+                    if !evicted.is_empty() {
+                        flows.close_ids(&evicted, &mut |ev| sink.tcp(ev));
+                    }
                     let entry = report
                         .link_types
                         .entry(p.link_type.0)
@@ -245,6 +280,7 @@ impl Transport {
             flows.finish(&mut |ev| sink.tcp(ev));
             next_id = flows.next_id();
             report.flows.evicted += flows.stats.evicted;
+            report.flows.closed_for_memory += flows.stats.closed_for_memory;
             report.flows.buffered_cap_hits += flows.stats.buffered_cap_hits;
             done_before += size;
             self.progress.set(done_before);

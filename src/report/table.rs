@@ -324,7 +324,7 @@ fn inspect_connection(c: &ConnectionReport) -> String {
     out.push_str(&format!("{t}\n"));
     if c.messages_omitted > 0 {
         out.push_str(&format!(
-            "… {} more messages not kept (--max-messages, --max-detail)\n",
+            "… {} more messages not kept (--max-messages, --max-memory)\n",
             c.messages_omitted
         ));
     }

@@ -1,11 +1,12 @@
 //! What a connection keeps for its report while it runs: its record-layer events
 //! (`messages`, shown by `inspect`), its alerts and its warnings. Each list stops at a
-//! cap and counts what did not fit, and every entry is charged to a [`DetailBudget`]
-//! shared by all connections of the run, so that no capture can make tlsscope hold more
-//! report detail than the budget, however many connections or messages it carries.
+//! cap and counts what did not fit, and every entry is charged to the [`MemoryBudget`]
+//! shared by all connections of the run — which also counts their TLS state — so that
+//! no capture can make tlsscope hold more than the budget, however many connections or
+//! messages it carries.
 //!
 //! ```text
-//!  Session ─ push ─► EventLog ── charge ──► DetailBudget (all connections)
+//!  Session ─ push ─► EventLog ── charge ──► MemoryBudget (all connections)
 //!                      │ list full, or budget spent: counted, not kept
 //!                      ▼
 //!               ConnectionReport  (the charge moves with it, released when dropped)
@@ -45,18 +46,21 @@ impl Default for Retention {
     }
 }
 
-/// Bytes of report detail all connections together may hold.
+/// The memory the session stage may hold for connections not yet written: their TLS
+/// state (counted by the run as sessions change) and their report detail (charged
+/// entry by entry). Detail is refused past three quarters of the cap, so that state
+/// always has room; state past the cap makes the run end connections early.
 #[derive(Debug)]
-pub struct DetailBudget {
+pub struct MemoryBudget {
     cap: usize,
     used: AtomicUsize,
     /// Entries not kept because the budget was spent.
     refused: AtomicU64,
 }
 
-impl DetailBudget {
+impl MemoryBudget {
     pub fn new(cap: usize) -> Arc<Self> {
-        Arc::new(DetailBudget {
+        Arc::new(MemoryBudget {
             cap,
             used: AtomicUsize::new(0),
             refused: AtomicU64::new(0),
@@ -68,11 +72,17 @@ impl DetailBudget {
         Self::new(usize::MAX)
     }
 
+    /// The bytes report detail may reach.
+    fn detail_cap(&self) -> usize {
+        self.cap / 4 * 3
+    }
+
     fn try_take(&self, n: usize) -> bool {
+        let cap = self.detail_cap();
         let took = self
             .used
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |u| {
-                u.checked_add(n).filter(|&t| t <= self.cap)
+                u.checked_add(n).filter(|&t| t <= cap)
             })
             .is_ok();
         if !took {
@@ -81,7 +91,14 @@ impl DetailBudget {
         took
     }
 
-    fn release(&self, n: usize) {
+    /// Counts `n` more bytes of state (never refused: the run ends connections when
+    /// the budget is passed).
+    pub fn add(&self, n: usize) {
+        self.used.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Gives back `n` bytes (of state, or of a charge).
+    pub fn release(&self, n: usize) {
         self.used.fetch_sub(n, Ordering::Relaxed);
     }
 
@@ -94,6 +111,11 @@ impl DetailBudget {
         self.cap
     }
 
+    /// More is held than the cap allows.
+    pub fn over(&self) -> bool {
+        self.used() > self.cap
+    }
+
     /// Entries refused so far because the budget was spent.
     pub fn refused(&self) -> u64 {
         self.refused.load(Ordering::Relaxed)
@@ -103,12 +125,12 @@ impl DetailBudget {
 /// Bytes charged to a budget, given back when the holder is dropped.
 #[derive(Debug, Default)]
 pub struct Charge {
-    budget: Option<Arc<DetailBudget>>,
+    budget: Option<Arc<MemoryBudget>>,
     bytes: usize,
 }
 
 impl Charge {
-    fn new(budget: &Arc<DetailBudget>) -> Self {
+    fn new(budget: &Arc<MemoryBudget>) -> Self {
         Charge {
             budget: Some(budget.clone()),
             bytes: 0,
@@ -175,7 +197,7 @@ pub struct Lists {
 const ALERT_COST: usize = 160;
 
 impl EventLog {
-    pub fn new(retention: Retention, budget: &Arc<DetailBudget>) -> Self {
+    pub fn new(retention: Retention, budget: &Arc<MemoryBudget>) -> Self {
         EventLog {
             retention,
             charge: Charge::new(budget),
@@ -317,7 +339,7 @@ mod tests {
 
     #[test]
     fn lists_stop_at_their_caps_and_count_the_rest() {
-        let budget = DetailBudget::unlimited();
+        let budget = MemoryBudget::unlimited();
         let mut log = EventLog::new(
             Retention {
                 messages: true,
@@ -347,7 +369,7 @@ mod tests {
 
     #[test]
     fn the_budget_is_shared_and_given_back_with_the_report() {
-        let budget = DetailBudget::new(1000);
+        let budget = MemoryBudget::new(1334);
         let mut a = EventLog::new(Retention::default(), &budget);
         let mut b = EventLog::new(Retention::default(), &budget);
         for _ in 0..20 {
@@ -368,7 +390,7 @@ mod tests {
 
     #[test]
     fn a_run_only_grows_while_it_is_the_last_kept_event() {
-        let budget = DetailBudget::unlimited();
+        let budget = MemoryBudget::unlimited();
         let mut log = EventLog::new(
             Retention {
                 messages: true,

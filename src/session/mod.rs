@@ -15,7 +15,7 @@ mod log;
 mod report;
 
 pub use crypto::{FinishedCheck, KeyChange, KeySource, Obstacle, SessionCrypto};
-pub use log::{json_len, Charge, DetailBudget, EventLog, Retention};
+pub use log::{json_len, Charge, EventLog, MemoryBudget, Retention};
 
 use std::sync::Arc;
 
@@ -163,7 +163,7 @@ pub trait PlaintextSink {
 pub struct SessionSettings {
     pub retention: Retention,
     /// Report detail all connections together may hold.
-    pub budget: Arc<DetailBudget>,
+    pub budget: Arc<MemoryBudget>,
     /// `--show-secrets`: the report carries the connection's secrets.
     pub show_secrets: bool,
     /// Some key material may open connections (keys, key logs, a PSK, or a capture
@@ -176,7 +176,7 @@ impl Default for SessionSettings {
     fn default() -> Self {
         SessionSettings {
             retention: Retention::default(),
-            budget: DetailBudget::unlimited(),
+            budget: MemoryBudget::unlimited(),
             show_secrets: false,
             decrypt: true,
         }
@@ -800,8 +800,7 @@ impl Session {
         if !self.log.charge(json_len(&chain)) {
             self.warn(
                 direction,
-                "certificate chain not kept: the report detail budget is spent (--max-detail)"
-                    .into(),
+                "certificate chain not kept: the memory budget is spent (--max-memory)".into(),
             );
             return;
         }

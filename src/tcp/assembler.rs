@@ -56,12 +56,20 @@ pub struct TcpReassembler {
     /// Sequence number of stream offset 0.
     base: Option<u32>,
     next: u64,
+    cap: usize,
+    pub stats: AssemblerStats,
+    /// Out-of-order data and the gaps listed: made at the first of either (most
+    /// directions of most captures have neither, and an open connection should cost
+    /// little).
+    holes: Option<Box<Holes>>,
+}
+
+#[derive(Debug, Default)]
+struct Holes {
     pending: BTreeMap<u64, Vec<u8>>,
     /// Memory held out of order: bytes and per-segment overhead.
     pending_bytes: usize,
-    cap: usize,
-    pub stats: AssemblerStats,
-    pub gaps: Vec<Gap>,
+    gaps: Vec<Gap>,
 }
 
 impl TcpReassembler {
@@ -70,11 +78,9 @@ impl TcpReassembler {
         TcpReassembler {
             base: None,
             next: 0,
-            pending: BTreeMap::new(),
-            pending_bytes: 0,
             cap,
             stats: AssemblerStats::default(),
-            gaps: Vec::new(),
+            holes: None,
         }
     }
 
@@ -95,7 +101,30 @@ impl TcpReassembler {
     }
 
     pub fn pending_bytes(&self) -> usize {
-        self.pending_bytes
+        self.holes.as_ref().map_or(0, |h| h.pending_bytes)
+    }
+
+    fn holes(&mut self) -> &mut Holes {
+        self.holes.get_or_insert_with(Box::default)
+    }
+
+    fn has_pending(&self) -> bool {
+        self.holes.as_ref().is_some_and(|h| !h.pending.is_empty())
+    }
+
+    fn first_pending(&self) -> Option<u64> {
+        self.holes
+            .as_ref()
+            .and_then(|h| h.pending.first_key_value())
+            .map(|(&k, _)| k)
+    }
+
+    /// The gaps listed (the first [`MAX_LISTED_GAPS`]).
+    pub fn take_gaps(&mut self) -> Vec<Gap> {
+        self.holes
+            .as_mut()
+            .map(|h| std::mem::take(&mut h.gaps))
+            .unwrap_or_default()
     }
 
     /// Maps a sequence number to a stream offset near `next` (negative: before the start).
@@ -158,7 +187,7 @@ impl TcpReassembler {
         if !data.is_empty() {
             self.hold(offset, data);
         }
-        if self.pending_bytes > self.cap {
+        if self.pending_bytes() > self.cap {
             self.stats.cap_exceeded = true;
             self.skip_to_pending(out);
         }
@@ -168,30 +197,31 @@ impl TcpReassembler {
     /// A segment that starts where a held one ends joins it, so a stream of small
     /// segments behind a hole costs one buffer, not one entry each.
     fn hold(&mut self, offset: u64, data: &[u8]) {
-        if let Some((&start, held)) = self.pending.range_mut(..offset).next_back() {
+        let h = self.holes();
+        if let Some((&start, held)) = h.pending.range_mut(..offset).next_back() {
             if start + held.len() as u64 == offset {
                 let before = held.capacity();
                 held.extend_from_slice(data);
-                self.pending_bytes += held.capacity() - before;
+                h.pending_bytes += held.capacity() - before;
                 return;
             }
         }
-        let keep = match self.pending.get(&offset) {
+        let keep = match h.pending.get(&offset) {
             Some(existing) => existing.len() < data.len(),
             None => true,
         };
         if keep {
-            if let Some(old) = self.pending.insert(offset, data.to_vec()) {
-                self.pending_bytes -= held_cost(&old);
+            if let Some(old) = h.pending.insert(offset, data.to_vec()) {
+                h.pending_bytes -= held_cost(&old);
             }
-            self.pending_bytes += SEGMENT_OVERHEAD + data.len();
+            h.pending_bytes += SEGMENT_OVERHEAD + data.len();
         }
     }
 
     /// Gives up waiting for the holes (a global memory cap was hit): what is held goes
     /// out after gaps.
     pub fn give_up_holes(&mut self, out: &mut impl FnMut(StreamChunk<'_>)) {
-        if self.pending_bytes > 0 {
+        if self.pending_bytes() > 0 {
             self.stats.cap_exceeded = true;
             self.skip_to_pending(out);
         }
@@ -214,20 +244,22 @@ impl TcpReassembler {
         self.next += len;
         self.stats.gap_count += 1;
         self.stats.gap_bytes += len;
-        if self.gaps.len() < MAX_LISTED_GAPS {
-            self.gaps.push(gap);
+        let h = self.holes();
+        if h.gaps.len() < MAX_LISTED_GAPS {
+            h.gaps.push(gap);
         }
         out(StreamChunk::Gap(gap));
     }
 
     /// Delivers pending segments that now touch `next`.
     fn drain(&mut self, out: &mut impl FnMut(StreamChunk<'_>)) {
-        while let Some((&offset, _)) = self.pending.first_key_value() {
+        while let Some(offset) = self.first_pending() {
             if offset > self.next {
                 break;
             }
-            let data = self.pending.remove(&offset).unwrap_or_default();
-            self.pending_bytes -= held_cost(&data);
+            let h = self.holes();
+            let data = h.pending.remove(&offset).unwrap_or_default();
+            h.pending_bytes -= held_cost(&data);
             let end = offset + data.len() as u64;
             if end <= self.next {
                 self.stats.retransmitted_bytes += data.len() as u64;
@@ -241,7 +273,7 @@ impl TcpReassembler {
 
     /// Declares the hole before the first pending segment lost and delivers what follows.
     fn skip_to_pending(&mut self, out: &mut impl FnMut(StreamChunk<'_>)) {
-        if let Some((&offset, _)) = self.pending.first_key_value() {
+        if let Some(offset) = self.first_pending() {
             if offset > self.next {
                 self.skip_gap(offset - self.next, out);
             }
@@ -251,7 +283,7 @@ impl TcpReassembler {
 
     /// The direction has ended (FIN, RST or end of capture): every remaining hole is lost.
     pub fn finish(&mut self, out: &mut impl FnMut(StreamChunk<'_>)) {
-        while !self.pending.is_empty() {
+        while self.has_pending() {
             self.skip_to_pending(out);
         }
     }
@@ -339,7 +371,11 @@ mod tests {
         for i in 0..100_000u32 {
             r.insert(11 + i, b"x", 0, &mut |_| {});
         }
-        assert_eq!(r.pending.len(), 1, "one buffer, not 100,000 entries");
+        assert_eq!(
+            r.holes.as_ref().unwrap().pending.len(),
+            1,
+            "one buffer, not 100,000 entries"
+        );
         assert!(r.pending_bytes() >= 100_000);
         let mut got = 0;
         r.finish(&mut |c| {
@@ -367,7 +403,7 @@ mod tests {
             "the cap counts entries, not just bytes"
         );
         assert!(held_max <= cap + SEGMENT_OVERHEAD + 1);
-        assert!(r.pending.len() <= cap / SEGMENT_OVERHEAD);
+        assert!(r.holes.as_ref().unwrap().pending.len() <= cap / SEGMENT_OVERHEAD);
     }
 
     #[test]

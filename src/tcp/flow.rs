@@ -59,7 +59,8 @@ impl Connection {
     }
 
     fn summary(self: Box<Self>, open_at_end: bool, evicted: bool) -> ConnectionSummary {
-        let [a, b] = self.dirs;
+        let [mut a, mut b] = self.dirs;
+        let gaps = [a.take_gaps(), b.take_gaps()];
         ConnectionSummary {
             id: self.id,
             endpoints: self.endpoints,
@@ -67,7 +68,7 @@ impl Connection {
             first_seen_ns: self.first_seen_ns,
             last_seen_ns: self.last_seen_ns,
             stats: [a.stats, b.stats],
-            gaps: [a.gaps, b.gaps],
+            gaps,
             snaplen_cut: self.snaplen_cut,
             open_at_end,
             evicted,
@@ -117,6 +118,8 @@ pub struct FlowStats {
     pub evicted: u64,
     /// Times the global `buffered_cap` made a direction give up on its holes.
     pub buffered_cap_hits: u64,
+    /// Connections closed because a later stage ran out of its memory budget.
+    pub closed_for_memory: u64,
 }
 
 impl FlowTable {
@@ -301,6 +304,25 @@ impl FlowTable {
             });
         }
         out(TcpEvent::Closed(conn.summary(open_at_end, evicted)));
+    }
+
+    /// Closes the connections with these ids now (a later stage gave up on them); later
+    /// packets of theirs start new connections.
+    pub fn close_ids(&mut self, ids: &[ConnectionId], out: &mut impl FnMut(TcpEvent<'_>)) {
+        let ids: std::collections::HashSet<ConnectionId> = ids.iter().copied().collect();
+        let keys: Vec<(Endpoint, Endpoint)> = self
+            .open
+            .iter()
+            .filter(|(_, c)| ids.contains(&c.id))
+            .map(|(k, _)| *k)
+            .collect();
+        for key in keys {
+            if let Some(conn) = self.open.remove(&key) {
+                self.buffered -= conn.pending();
+                self.stats.closed_for_memory += 1;
+                Self::close(conn, false, true, out);
+            }
+        }
     }
 
     /// End of capture: every connection still open ends here, in id order.

@@ -17,7 +17,9 @@ const MAX_COLLECT: usize = 4096;
 
 #[derive(Debug, Default)]
 struct DirScan {
-    header: Vec<u8>,
+    /// The record header being read, and how much of it is in.
+    header: [u8; 5],
+    header_len: u8,
     /// Bytes of the current record still to come.
     remaining: usize,
     /// The current record's fragment, when it is a short handshake record.
@@ -52,16 +54,17 @@ impl KeyExchangeScanner {
         while !data.is_empty() && !self.dirs[dir].dead && !self.found {
             let d = &mut self.dirs[dir];
             if d.remaining == 0 {
-                let need = 5 - d.header.len();
-                let take = need.min(data.len());
-                d.header.extend_from_slice(&data[..take]);
+                let have = d.header_len as usize;
+                let take = (5 - have).min(data.len());
+                d.header[have..have + take].copy_from_slice(&data[..take]);
+                d.header_len += take as u8;
                 data = &data[take..];
-                if d.header.len() < 5 {
+                if d.header_len < 5 {
                     return None;
                 }
                 let (ty, major) = (d.header[0], d.header[1]);
                 let len = u16::from_be_bytes([d.header[3], d.header[4]]) as usize;
-                d.header.clear();
+                d.header_len = 0;
                 d.records += 1;
                 if ty != 22 || major != 3 || len == 0 || d.records > MAX_RECORDS {
                     // ChangeCipherSpec, alerts, data, or not TLS: stop looking.
