@@ -133,8 +133,9 @@ pub fn analyze_streaming(
         .iter()
         .map(|p| Ok((p.display().to_string(), CaptureReader::open(p)?)))
         .collect::<Result<Vec<_>, CaptureError>>()?;
-    // Prefetching tries every key on every ClientKeyExchange: worth it for a few keys.
-    let prefetch = (options.rsa_threads > 0 && (1..=4).contains(&secrets.keys.len())).then(|| {
+    // Prefetching decrypts a ClientKeyExchange with its server certificate's key only,
+    // the one operation the session stage would do: worth it for any number of keys.
+    let prefetch = (options.rsa_threads > 0 && secrets.has_keys()).then(|| {
         Arc::new(PreMasterPrefetch::new(
             secrets.keys.clone(),
             options.rsa_threads,
@@ -338,6 +339,7 @@ impl<'o, 'e> Run<'o, 'e> {
             }
         };
         if !open.session.is_abandoned() {
+            self.secrets.set_endpoints(endpoints);
             open.session
                 .on_chunk(direction, chunk, ts, &mut self.secrets);
         }
@@ -438,6 +440,7 @@ impl<'o, 'e> Run<'o, 'e> {
         }
         c.tls_connections = self.tls_connections;
         c.warnings.extend(self.secrets.keylog.warnings());
+        c.warnings.extend(self.secrets.rsa_warnings());
         let unused: Vec<String> = self
             .secrets
             .unused_keys()

@@ -208,7 +208,7 @@ impl Sink<'_> {
             }
         };
         if let Some(z) = z {
-            prefetch.submit(&z);
+            prefetch.submit(&z.ciphertext, &z.modulus);
         }
     }
 }

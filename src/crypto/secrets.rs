@@ -5,7 +5,9 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 
 use super::keylog::KeyLog;
-use super::keys::ServerKey;
+use super::keys::{PreMasterError, PreMasterResults, ServerKey};
+use crate::net::Endpoint;
+use crate::tcp::Direction;
 
 /// Everything that can open a connection, and what was opened.
 #[derive(Default)]
@@ -24,6 +26,10 @@ pub struct Secrets {
     keylog_sink: Option<KeylogSink>,
     /// The (label kind, client random) pairs sent to the sink lately.
     recovered_seen: RecentlySeen,
+    /// What the RSA keys were tried on, and what they opened.
+    rsa: RsaTrials,
+    /// The endpoints of the connection being fed (`endpoints[d]` sends direction `d`).
+    endpoints: Option<[Endpoint; 2]>,
 }
 
 /// Takes the `keylog` command's output, one line (without its newline) at a time.
@@ -49,16 +55,16 @@ impl Secrets {
         !self.keys.is_empty()
     }
 
-    /// z from `ciphertext` with key `index`: the prefetched result when there is one
-    /// (`prefetched`, taken once per handshake by the caller), else decrypted here.
-    pub fn decrypt_pre_master(
+    /// z from `ciphertext` with key `index`: the pool's result when it made one
+    /// (`prefetched`, taken from it once per ClientKeyExchange), else decrypted here.
+    fn decrypt_pre_master(
         &self,
         index: usize,
         ciphertext: &[u8],
-        prefetched: Option<&super::keys::PreMasterResults>,
-    ) -> Result<Vec<u8>, super::keys::PreMasterError> {
-        match prefetched.and_then(|r| r.get(index)) {
-            Some(r) => r.clone(),
+        prefetched: Option<&PreMasterResults>,
+    ) -> Result<Vec<u8>, PreMasterError> {
+        match prefetched.and_then(|r| r.iter().find(|(i, _)| *i == index)) {
+            Some((_, r)) => r.clone(),
             None => super::keys::decrypt_pre_master(&self.keys[index], ciphertext),
         }
     }
@@ -74,7 +80,122 @@ impl Secrets {
         }
     }
 
-    /// Notes that a key's modulus matched a certificate in the capture.
+    /// The connection whose bytes are being fed: its server's address is what
+    /// [`Secrets::rsa_pre_master`] remembers keys by.
+    pub fn set_endpoints(&mut self, endpoints: [Endpoint; 2]) {
+        self.endpoints = Some(endpoints);
+    }
+
+    /// The server of the connection being fed, given the direction its client sends.
+    pub fn server_endpoint(&self, client: Option<Direction>) -> Option<Endpoint> {
+        Some(self.endpoints?[client?.other().index()])
+    }
+
+    /// The RSA-encrypted pre-master secret of a ClientKeyExchange, and the index of the
+    /// key that opened it. The rules (README, "With the server's RSA key"):
+    ///
+    /// * With the server's certificate (`certificate_modulus`), only the keys of its
+    ///   modulus are tried: one private-key operation per ClientKeyExchange, the cost of
+    ///   real traffic.
+    /// * Without one, every key is a candidate, the one that last opened this `server`
+    ///   (IP address and port; the last [`SERVERS_REMEMBERED`]) first. The others are
+    ///   tried *blind*: each trial spends one of the run's allowance, [`BLIND_ALLOWANCE`]
+    ///   plus [`BLIND_ALLOWANCE_PER_SUCCESS`] per blind success; once it is spent, no
+    ///   more blind trials are made in the run (counted for [`Secrets::rsa_warnings`]).
+    /// * A key is never tried on a ciphertext whose length cannot be its own
+    ///   ([`ServerKey::fits_ciphertext`]).
+    /// * A connection (`account`, which it keeps across its handshakes) may spend
+    ///   [`CONNECTION_FAILED_OPERATIONS`] operations that fail; past them its keys are
+    ///   no longer tried.
+    pub fn rsa_pre_master(
+        &mut self,
+        ciphertext: &[u8],
+        certificate_modulus: Option<&[u8]>,
+        server: Option<Endpoint>,
+        account: &mut RsaAccount,
+    ) -> Result<(Vec<u8>, usize), RsaFailure> {
+        if self.keys.is_empty() {
+            return Err(RsaFailure::NoKeys);
+        }
+        // Taken whatever happens next, so that no result waits in the pool for nobody.
+        let prefetched = self.prefetch.as_ref().and_then(|p| p.take(ciphertext));
+        let remembered = match certificate_modulus {
+            Some(_) => None,
+            None => server.and_then(|s| self.rsa.servers.get(&s)),
+        };
+        let candidates = match certificate_modulus {
+            Some(m) => {
+                let c = self.candidate_keys(Some(m));
+                if c.is_empty() {
+                    return Err(RsaFailure::NoCertificateKey);
+                }
+                c
+            }
+            None => remembered
+                .into_iter()
+                .chain((0..self.keys.len()).filter(|&i| Some(i) != remembered))
+                .collect(),
+        };
+        let candidates: Vec<usize> = candidates
+            .into_iter()
+            .filter(|&i| self.keys[i].fits_ciphertext(ciphertext))
+            .collect();
+        if candidates.is_empty() {
+            return Err(RsaFailure::WrongSize {
+                len: ciphertext.len(),
+                certificate: certificate_modulus.is_some(),
+            });
+        }
+        for i in candidates {
+            if account.stopped || account.failed >= CONNECTION_FAILED_OPERATIONS {
+                let first = !account.stopped;
+                account.stopped = true;
+                return Err(RsaFailure::ConnectionStopped { first });
+            }
+            let blind = certificate_modulus.is_none() && Some(i) != remembered;
+            if blind {
+                if self.rsa.blind_left() == 0 {
+                    self.rsa.blind_refused += 1;
+                    return Err(RsaFailure::BlindSpent);
+                }
+                self.rsa.blind_attempts += 1;
+            }
+            self.rsa.operations += 1;
+            match self.decrypt_pre_master(i, ciphertext, prefetched.as_ref()) {
+                Ok(pms) => {
+                    self.rsa.blind_successes += u64::from(blind);
+                    if let Some(s) = server {
+                        self.rsa.servers.insert(s, i);
+                    }
+                    self.mark_used(i);
+                    return Ok((pms, i));
+                }
+                Err(_) => account.failed += 1,
+            }
+        }
+        Err(RsaFailure::Mismatch)
+    }
+
+    /// RSA private-key operations the session stage has used (done here or prefetched).
+    pub fn rsa_operations(&self) -> u64 {
+        self.rsa.operations
+    }
+
+    /// What the run's capture report says about the RSA trials: the blind allowance, when
+    /// it ran out.
+    pub fn rsa_warnings(&self) -> Vec<String> {
+        let t = &self.rsa;
+        if t.blind_refused == 0 {
+            return Vec::new();
+        }
+        vec![format!(
+            "RSA keys were no longer tried on connections without a server certificate after {} blind attempts ({} succeeded; the allowance is {BLIND_ALLOWANCE} plus {BLIND_ALLOWANCE_PER_SUCCESS} per success): {} ClientKeyExchanges were left untried",
+            t.blind_attempts, t.blind_successes, t.blind_refused
+        )]
+    }
+
+    /// Notes that a key belongs to a server in the capture: its modulus matched a
+    /// certificate, or it opened a connection.
     pub fn mark_used(&mut self, index: usize) {
         if let Some(u) = self.key_used.get_mut(index) {
             *u = true;
@@ -146,6 +267,96 @@ impl Secrets {
                 sink(&line);
             }
         }
+    }
+}
+
+/// Failed RSA private-key operations a connection may spend: renegotiations repeat the
+/// ClientKeyExchange, and a hostile connection can carry thousands of them.
+pub const CONNECTION_FAILED_OPERATIONS: u32 = 8;
+/// Blind trials (keys tried on connections without a server certificate) a run may make
+/// before one succeeds...
+pub const BLIND_ALLOWANCE: u64 = 64;
+/// ...and how many more each blind success allows.
+pub const BLIND_ALLOWANCE_PER_SUCCESS: u64 = 16;
+/// Servers (IP address and port) remembered with the key that last opened them.
+pub const SERVERS_REMEMBERED: usize = 4096;
+
+/// One connection's RSA spending, kept by the connection across its handshakes.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RsaAccount {
+    failed: u32,
+    stopped: bool,
+}
+
+/// Why the RSA keys gave no pre-master secret; displayed as the connection's reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RsaFailure {
+    #[error("no RSA private key was given")]
+    NoKeys,
+    #[error("no loaded key matches the server's certificate")]
+    NoCertificateKey,
+    /// No candidate key has a modulus of the ciphertext's size: none was tried.
+    #[error("{}", wrong_size(*.len, *.certificate))]
+    WrongSize { len: usize, certificate: bool },
+    /// Every candidate key was tried, and failed.
+    #[error("RSA decryption of the pre-master secret failed with every candidate key")]
+    Mismatch,
+    /// The connection spent its [`CONNECTION_FAILED_OPERATIONS`]; `first`: this is the
+    /// first ClientKeyExchange refused (the one to warn about).
+    #[error("RSA decryption attempts for this connection stopped after {CONNECTION_FAILED_OPERATIONS} failed ones")]
+    ConnectionStopped { first: bool },
+    /// No certificate, and the run's blind trials are spent.
+    #[error("no server certificate in the capture, and the run's blind RSA attempts are spent (see capture.warnings)")]
+    BlindSpent,
+}
+
+fn wrong_size(len: usize, certificate: bool) -> String {
+    if certificate {
+        format!("the encrypted pre-master secret ({len} bytes) is not the size of the server key's modulus")
+    } else {
+        format!("no server certificate in the capture, and no loaded key has a modulus the size of the encrypted pre-master secret ({len} bytes)")
+    }
+}
+
+/// The run's account of RSA trials.
+#[derive(Default)]
+struct RsaTrials {
+    servers: ServerKeys,
+    blind_attempts: u64,
+    blind_successes: u64,
+    /// ClientKeyExchanges left (partly) untried because the blind allowance was spent.
+    blind_refused: u64,
+    operations: u64,
+}
+
+impl RsaTrials {
+    fn blind_left(&self) -> u64 {
+        (BLIND_ALLOWANCE + BLIND_ALLOWANCE_PER_SUCCESS.saturating_mul(self.blind_successes))
+            .saturating_sub(self.blind_attempts)
+    }
+}
+
+/// The key that last opened each server, for the last [`SERVERS_REMEMBERED`] servers.
+#[derive(Default)]
+struct ServerKeys {
+    map: HashMap<Endpoint, usize>,
+    order: VecDeque<Endpoint>,
+}
+
+impl ServerKeys {
+    fn insert(&mut self, server: Endpoint, key: usize) {
+        if self.map.insert(server, key).is_none() {
+            self.order.push_back(server);
+            if self.order.len() > SERVERS_REMEMBERED {
+                if let Some(old) = self.order.pop_front() {
+                    self.map.remove(&old);
+                }
+            }
+        }
+    }
+
+    fn get(&self, server: &Endpoint) -> Option<usize> {
+        self.map.get(server).copied()
     }
 }
 
@@ -222,6 +433,241 @@ mod tests {
         assert!(c
             .get(&(RESUMABLE_SESSIONS as u32 + 9).to_be_bytes())
             .is_some());
+    }
+
+    mod rsa {
+        use super::super::*;
+        use crate::crypto::keys::operations_on_this_thread;
+        use crate::crypto::keys::testutil::{encrypt, load_one, secret, TestRng};
+        use std::net::{IpAddr, Ipv4Addr};
+
+        fn server(last: u8) -> Endpoint {
+            Endpoint {
+                ip: IpAddr::V4(Ipv4Addr::new(10, 0, 0, last)),
+                port: 443,
+            }
+        }
+
+        /// Two 1024-bit keys (0 and 1) and a 2048-bit one (2).
+        fn secrets() -> Secrets {
+            Secrets::new(
+                vec![
+                    load_one("rsa1024-pkcs1.pem", None),
+                    load_one("rsa1024-p-lt-q.pem", None),
+                    load_one("rsa2048-pkcs1.pem", None),
+                ],
+                KeyLog::default(),
+            )
+        }
+
+        /// A ClientKeyExchange ciphertext for key `i` and the pre-master secret in it.
+        fn ciphertext(s: &Secrets, i: usize, seed: u64) -> (Vec<u8>, Vec<u8>) {
+            let mut rng = TestRng(seed);
+            let pms = secret(&mut rng, 48);
+            (encrypt(&s.keys[i], &mut rng, &pms), pms)
+        }
+
+        fn try_blind(
+            s: &mut Secrets,
+            ct: &[u8],
+            server: Option<Endpoint>,
+        ) -> Result<(Vec<u8>, usize), RsaFailure> {
+            s.rsa_pre_master(ct, None, server, &mut RsaAccount::default())
+        }
+
+        /// Without a certificate, a key whose modulus cannot have made the ciphertext
+        /// (a 2048-bit key on a 128-byte one, 1024-bit keys on a 256-byte one) is never
+        /// tried.
+        #[test]
+        fn a_key_whose_size_cannot_match_is_never_tried() {
+            let mut s = secrets();
+            let (ct, pms) = ciphertext(&s, 2, 1);
+            let before = operations_on_this_thread();
+            assert_eq!(try_blind(&mut s, &ct, None), Ok((pms, 2)));
+            assert_eq!(s.rsa_operations(), 1, "only the 2048-bit key");
+            assert_eq!(operations_on_this_thread(), before + 1);
+            // Garbage of a size no key has: nothing tried at all.
+            let before = operations_on_this_thread();
+            for len in [64, 200, 252, 512] {
+                assert_eq!(
+                    try_blind(&mut s, &vec![1; len], None),
+                    Err(RsaFailure::WrongSize {
+                        len,
+                        certificate: false
+                    })
+                );
+            }
+            assert_eq!(s.rsa_operations(), 1);
+            assert_eq!(operations_on_this_thread(), before);
+            // With the certificate: its key, if the size fits.
+            let m = s.keys[2].modulus.clone();
+            assert_eq!(
+                s.rsa_pre_master(&[1; 128], Some(&m), None, &mut RsaAccount::default()),
+                Err(RsaFailure::WrongSize {
+                    len: 128,
+                    certificate: true
+                })
+            );
+            assert_eq!(s.rsa_operations(), 1);
+            // A 128-byte garbage one: the two 1024-bit keys only.
+            assert_eq!(
+                try_blind(&mut s, &[1; 128], None),
+                Err(RsaFailure::Mismatch)
+            );
+            assert_eq!(s.rsa_operations(), 3);
+        }
+
+        /// A connection spends at most CONNECTION_FAILED_OPERATIONS failed operations,
+        /// whatever it repeats; it says so once; successes are not limited.
+        #[test]
+        fn a_connection_stops_after_its_failed_operations() {
+            let mut s = secrets();
+            let m = s.keys[0].modulus.clone();
+            let mut account = RsaAccount::default();
+            for n in 0..CONNECTION_FAILED_OPERATIONS {
+                let ct = vec![n as u8 + 1; 128];
+                assert_eq!(
+                    s.rsa_pre_master(&ct, Some(&m), None, &mut account),
+                    Err(RsaFailure::Mismatch)
+                );
+            }
+            let (good, _) = ciphertext(&s, 0, 2);
+            let mut refused = Vec::new();
+            for _ in 0..1000 {
+                refused.push(s.rsa_pre_master(&good, Some(&m), None, &mut account));
+            }
+            assert_eq!(
+                refused[0],
+                Err(RsaFailure::ConnectionStopped { first: true })
+            );
+            assert!(refused[1..]
+                .iter()
+                .all(|r| *r == Err(RsaFailure::ConnectionStopped { first: false })));
+            assert_eq!(s.rsa_operations(), u64::from(CONNECTION_FAILED_OPERATIONS));
+            assert_eq!(
+                RsaFailure::ConnectionStopped { first: true }.to_string(),
+                "RSA decryption attempts for this connection stopped after 8 failed ones"
+            );
+            // Blind, the keys of one ClientKeyExchange count one by one.
+            let mut account = RsaAccount::default();
+            for _ in 0..4 {
+                assert_eq!(
+                    s.rsa_pre_master(&[1; 128], None, None, &mut account),
+                    Err(RsaFailure::Mismatch)
+                );
+            }
+            assert_eq!(
+                s.rsa_pre_master(&[1; 128], None, None, &mut account),
+                Err(RsaFailure::ConnectionStopped { first: true })
+            );
+            // Another connection, and successes (renegotiations) as many as they come.
+            let mut account = RsaAccount::default();
+            for _ in 0..20 {
+                assert!(s
+                    .rsa_pre_master(&good, Some(&m), None, &mut account)
+                    .is_ok());
+            }
+        }
+
+        /// Blind trials stop after BLIND_ALLOWANCE without a success, for the whole run,
+        /// said once in the capture's warnings; each blind success allows
+        /// BLIND_ALLOWANCE_PER_SUCCESS more; certificates are not affected.
+        #[test]
+        fn the_run_allowance_of_blind_trials() {
+            let mut s = secrets();
+            assert!(s.rsa_warnings().is_empty());
+            // Each garbage 128-byte ciphertext costs two blind trials (the 1024-bit keys).
+            for _ in 0..BLIND_ALLOWANCE / 2 {
+                assert_eq!(
+                    try_blind(&mut s, &[1; 128], None),
+                    Err(RsaFailure::Mismatch)
+                );
+            }
+            for _ in 0..100 {
+                assert_eq!(
+                    try_blind(&mut s, &[1; 128], Some(server(1))),
+                    Err(RsaFailure::BlindSpent)
+                );
+            }
+            assert_eq!(s.rsa_operations(), BLIND_ALLOWANCE);
+            // A genuine one is not tried blind either now…
+            let (good, pms) = ciphertext(&s, 1, 3);
+            assert_eq!(try_blind(&mut s, &good, None), Err(RsaFailure::BlindSpent));
+            // …but with its certificate it is.
+            let m = s.keys[1].modulus.clone();
+            assert_eq!(
+                s.rsa_pre_master(&good, Some(&m), None, &mut RsaAccount::default()),
+                Ok((pms, 1))
+            );
+            assert_eq!(s.rsa_operations(), BLIND_ALLOWANCE + 1);
+            let w = s.rsa_warnings();
+            assert_eq!(w.len(), 1, "{w:?}");
+            assert!(
+                w[0].contains("after 64 blind attempts (0 succeeded")
+                    && w[0].contains("101 ClientKeyExchanges were left untried"),
+                "{}",
+                w[0]
+            );
+
+            // Successes extend the allowance.
+            let mut s = secrets();
+            let (good, _) = ciphertext(&s, 1, 4);
+            assert_eq!(try_blind(&mut s, &good, None).map(|r| r.1), Ok(1));
+            let mut trials = 2;
+            while try_blind(&mut s, &[1; 128], None) != Err(RsaFailure::BlindSpent) {
+                trials += 2;
+            }
+            assert_eq!(trials, BLIND_ALLOWANCE + BLIND_ALLOWANCE_PER_SUCCESS);
+        }
+
+        /// The key that opened a server is tried first on its connections without a
+        /// certificate, outside the blind allowance; the memory is bounded.
+        #[test]
+        fn the_key_that_opened_a_server_is_tried_first() {
+            let mut s = secrets();
+            let (first, _) = ciphertext(&s, 1, 5);
+            assert_eq!(
+                try_blind(&mut s, &first, Some(server(1))).map(|r| r.1),
+                Ok(1)
+            );
+            assert_eq!(s.rsa_operations(), 2, "key 0, then key 1");
+            let (again, pms) = ciphertext(&s, 1, 6);
+            assert_eq!(try_blind(&mut s, &again, Some(server(1))), Ok((pms, 1)));
+            assert_eq!(s.rsa_operations(), 3, "key 1 straight away");
+            // Another server starts from the first key again.
+            let (other, _) = ciphertext(&s, 1, 7);
+            assert!(try_blind(&mut s, &other, Some(server(2))).is_ok());
+            assert_eq!(s.rsa_operations(), 5);
+            // With a certificate, the key it opened is remembered too.
+            let (ct0, _) = ciphertext(&s, 0, 8);
+            let m = s.keys[0].modulus.clone();
+            let mut account = RsaAccount::default();
+            assert!(s
+                .rsa_pre_master(&ct0, Some(&m), Some(server(3)), &mut account)
+                .is_ok());
+            // Once the blind allowance is spent, a remembered server still opens.
+            while try_blind(&mut s, &[1; 128], None) != Err(RsaFailure::BlindSpent) {}
+            let ops = s.rsa_operations();
+            let (later, pms) = ciphertext(&s, 1, 9);
+            assert_eq!(try_blind(&mut s, &later, Some(server(1))), Ok((pms, 1)));
+            assert_eq!(s.rsa_operations(), ops + 1);
+            let (later0, _) = ciphertext(&s, 0, 10);
+            assert!(try_blind(&mut s, &later0, Some(server(3))).is_ok());
+            // Bounded: the oldest servers are forgotten.
+            let mut keys = ServerKeys::default();
+            for i in 0..SERVERS_REMEMBERED as u32 + 10 {
+                let ip = IpAddr::V4(Ipv4Addr::from(i));
+                keys.insert(Endpoint { ip, port: 443 }, 1);
+            }
+            assert_eq!(keys.map.len(), SERVERS_REMEMBERED);
+            assert_eq!(keys.order.len(), SERVERS_REMEMBERED);
+            let ep = |i: u32| Endpoint {
+                ip: IpAddr::V4(Ipv4Addr::from(i)),
+                port: 443,
+            };
+            assert_eq!(keys.get(&ep(0)), None);
+            assert_eq!(keys.get(&ep(SERVERS_REMEMBERED as u32 + 9)), Some(1));
+        }
     }
 
     /// The lines a run sends to its sink.

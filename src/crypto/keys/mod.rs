@@ -29,7 +29,7 @@ mod pkcs12;
 mod prefetch;
 mod premaster;
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -42,7 +42,9 @@ use rsa::RsaPrivateKey;
 
 use self::formats::{from_der, from_pem};
 pub use self::prefetch::{PreMasterPrefetch, PreMasterResults};
-pub use self::premaster::{decrypt_pre_master, PreMasterError};
+#[cfg(test)]
+pub(crate) use self::premaster::operations_on_this_thread;
+pub use self::premaster::{decrypt_pre_master, PreMasterError, STRIPPED_ZEROS};
 
 /// One loaded private key.
 #[derive(Clone)]
@@ -56,7 +58,7 @@ pub struct ServerKey {
     /// Size of the modulus in bits.
     pub bits: usize,
     /// The same key in AWS-LC, for keys it accepts (2048 bits and more): the fast path.
-    pub(super) fast: Option<std::sync::Arc<aws_lc_rs::rsa::Pkcs1PrivateDecryptingKey>>,
+    pub(super) fast: Option<std::sync::Arc<FastKey>>,
 }
 
 impl ServerKey {
@@ -94,16 +96,24 @@ impl fmt::Debug for ServerKey {
     }
 }
 
+/// A key in AWS-LC, and whether AWS-LC has shown that it decrypts with it.
+pub(super) struct FastKey {
+    pub(super) key: aws_lc_rs::rsa::Pkcs1PrivateDecryptingKey,
+    /// [`premaster::FAST_UNTESTED`], `FAST_PROVEN` or `FAST_BROKEN`, shared by the
+    /// clones of the key (the prefetch pool's among them).
+    pub(super) state: std::sync::atomic::AtomicU8,
+}
+
 /// The key in AWS-LC, or `None` when it refuses it (under 2048 bits, unusual shapes).
-fn fast_key(
-    key: &RsaPrivateKey,
-) -> Option<std::sync::Arc<aws_lc_rs::rsa::Pkcs1PrivateDecryptingKey>> {
+fn fast_key(key: &RsaPrivateKey) -> Option<std::sync::Arc<FastKey>> {
     use rsa::pkcs8::EncodePrivateKey;
     let der = key.to_pkcs8_der().ok()?;
     let private = aws_lc_rs::rsa::PrivateDecryptingKey::from_pkcs8(der.as_bytes()).ok()?;
-    aws_lc_rs::rsa::Pkcs1PrivateDecryptingKey::new(private)
-        .ok()
-        .map(std::sync::Arc::new)
+    let key = aws_lc_rs::rsa::Pkcs1PrivateDecryptingKey::new(private).ok()?;
+    Some(std::sync::Arc::new(FastKey {
+        key,
+        state: std::sync::atomic::AtomicU8::new(premaster::FAST_UNTESTED),
+    }))
 }
 
 fn strip_leading_zeros(b: &[u8]) -> &[u8] {

@@ -3,13 +3,19 @@
 //! RSA private-key operations dominate captures full of handshakes (about 1 ms each for
 //! RSA-2048), and the session stage can only do one at a time. The transport stage sees
 //! each ClientKeyExchange before the session stage gets to it, so it hands the
-//! ciphertext over here; workers decrypt it with every loaded key, and the session stage
-//! takes the results when it reaches that handshake (waiting if they are not ready).
+//! ciphertext over here with the modulus of the server's certificate; workers decrypt it
+//! with the key of that modulus (if one is loaded and the ciphertext's length fits it),
+//! and the session stage takes the result when it reaches that handshake (waiting if it
+//! is not ready).
 //!
 //! ```text
-//!  transport stage ──submit(z encrypted)──► queue ──► workers: decrypt_pre_master(key_i, ·)
-//!  session stage   ──take(z encrypted)────► results (or None: decrypt inline)
+//!  transport stage ──submit(z encrypted, modulus)──► queue ──► workers: decrypt_pre_master(key, ·)
+//!  session stage   ──take(z encrypted)─────────────► results (or None: decrypt inline)
 //! ```
+//! That is the one operation the session stage does for such a handshake (unless a key
+//! log gave its secret already), so the pool does at most one per connection and never
+//! works where the session stage would not: connections without a certificate, whose
+//! keys are tried blind within the run's allowance, are left to the session stage.
 //! The results are what `decrypt_pre_master` returns for the same key and ciphertext, so
 //! prefetching changes the speed, never the output.
 
@@ -17,10 +23,11 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 
-use super::{decrypt_pre_master, PreMasterError, ServerKey};
+use super::{decrypt_pre_master, strip_leading_zeros, PreMasterError, ServerKey};
 
-/// One result per loaded key, in key order.
-pub type PreMasterResults = Vec<Result<Vec<u8>, PreMasterError>>;
+/// The results for one ciphertext: (key index, what `decrypt_pre_master` returned), for
+/// the keys tried.
+pub type PreMasterResults = Vec<(usize, Result<Vec<u8>, PreMasterError>)>;
 
 /// Results not taken (a handshake the session stage decided differently about) are
 /// dropped past this many, and no more work is queued while the queue is this long.
@@ -33,13 +40,16 @@ enum Slot {
 
 #[derive(Default)]
 struct State {
-    queue: VecDeque<Vec<u8>>,
+    /// Ciphertexts and the keys to try on them.
+    queue: VecDeque<(Vec<u8>, Vec<usize>)>,
     slots: HashMap<Vec<u8>, Slot>,
     stop: bool,
 }
 
 struct Shared {
     keys: Vec<ServerKey>,
+    /// Key indices by modulus (big-endian, without leading zeros).
+    by_modulus: HashMap<Vec<u8>, Vec<usize>>,
     state: Mutex<State>,
     /// Signalled when work is queued (workers wait) and when a result lands (takers wait).
     changed: Condvar,
@@ -54,8 +64,16 @@ pub struct PreMasterPrefetch {
 impl PreMasterPrefetch {
     /// Starts `threads` workers over `keys`.
     pub fn new(keys: Vec<ServerKey>, threads: usize) -> Self {
+        let mut by_modulus: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+        for (i, k) in keys.iter().enumerate() {
+            by_modulus
+                .entry(strip_leading_zeros(&k.modulus).to_vec())
+                .or_default()
+                .push(i);
+        }
         let shared = Arc::new(Shared {
             keys,
+            by_modulus,
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
         });
@@ -68,14 +86,27 @@ impl PreMasterPrefetch {
         PreMasterPrefetch { shared, workers }
     }
 
-    /// Queues a ciphertext (a no-op if it is known already or too much is outstanding).
-    pub fn submit(&self, ciphertext: &[u8]) {
+    /// Queues a ciphertext for the keys whose modulus is the server certificate's
+    /// `modulus` and whose size fits it; a no-op if there are none, if it is known already
+    /// or if too much is outstanding.
+    pub fn submit(&self, ciphertext: &[u8], modulus: &[u8]) {
+        let Some(keys) = self.shared.by_modulus.get(strip_leading_zeros(modulus)) else {
+            return;
+        };
+        let keys: Vec<usize> = keys
+            .iter()
+            .copied()
+            .filter(|&i| self.shared.keys[i].fits_ciphertext(ciphertext))
+            .collect();
+        if keys.is_empty() {
+            return;
+        }
         let mut st = lock(&self.shared.state);
         if st.slots.len() >= MAX_OUTSTANDING || st.slots.contains_key(ciphertext) {
             return;
         }
         st.slots.insert(ciphertext.to_vec(), Slot::Pending);
-        st.queue.push_back(ciphertext.to_vec());
+        st.queue.push_back((ciphertext.to_vec(), keys));
         drop(st);
         self.shared.changed.notify_all();
     }
@@ -121,7 +152,7 @@ fn lock(m: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
 
 fn work(shared: &Shared) {
     loop {
-        let ciphertext = {
+        let (ciphertext, keys) = {
             let mut st = lock(&shared.state);
             loop {
                 if st.stop {
@@ -133,10 +164,9 @@ fn work(shared: &Shared) {
                 st = shared.changed.wait(st).unwrap_or_else(|e| e.into_inner());
             }
         };
-        let results: PreMasterResults = shared
-            .keys
-            .iter()
-            .map(|k| decrypt_pre_master(k, &ciphertext))
+        let results: PreMasterResults = keys
+            .into_iter()
+            .map(|i| (i, decrypt_pre_master(&shared.keys[i], &ciphertext)))
             .collect();
         lock(&shared.state)
             .slots
@@ -153,19 +183,38 @@ mod tests {
     #[test]
     fn prefetched_results_equal_inline_ones() {
         let key = load_one("rsa1024-pkcs1.pem", None);
+        let other = load_one("rsa2048-pkcs1.pem", None);
         let mut rng = TestRng(5);
         let pms = secret(&mut rng, 48);
         let ct = encrypt(&key, &mut rng, &pms);
-        let pool = PreMasterPrefetch::new(vec![key.clone()], 2);
-        pool.submit(&ct);
-        pool.submit(&[0u8; 128]);
-        assert_eq!(pool.take(&ct), Some(vec![Ok(pms)]));
+        let pool = PreMasterPrefetch::new(vec![other.clone(), key.clone()], 2);
+        let mut modulus = vec![0];
+        modulus.extend(&key.modulus);
+        pool.submit(&ct, &modulus);
+        pool.submit(&[1u8; 128], &key.modulus);
+        assert_eq!(pool.take(&ct), Some(vec![(1, Ok(pms))]), "its key only");
         assert_eq!(pool.take(&ct), None, "taken once");
         assert_eq!(
-            pool.take(&[0u8; 128]),
-            Some(vec![decrypt_pre_master(&key, &[0u8; 128])])
+            pool.take(&[1u8; 128]),
+            Some(vec![(1, decrypt_pre_master(&key, &[1u8; 128]))])
         );
-        assert_eq!(pool.take(&[1u8; 128]), None, "never submitted");
+        assert_eq!(pool.take(&[2u8; 128]), None, "never submitted");
+    }
+
+    /// No work without a loaded key of the certificate's modulus, nor for a ciphertext
+    /// whose length cannot be that key's.
+    #[test]
+    fn only_the_certificate_key_and_only_if_it_fits() {
+        let key = load_one("rsa1024-pkcs1.pem", None);
+        let other = load_one("rsa2048-pkcs1.pem", None);
+        let pool = PreMasterPrefetch::new(vec![key.clone()], 1);
+        pool.submit(&[1u8; 128], &other.modulus);
+        pool.submit(&[1u8; 256], &key.modulus);
+        pool.submit(&[1u8; 124], &key.modulus);
+        assert_eq!(pool.take(&[1u8; 128]), None);
+        assert_eq!(pool.take(&[1u8; 256]), None);
+        assert_eq!(pool.take(&[1u8; 124]), None);
+        assert!(lock(&pool.shared.state).slots.is_empty());
     }
 }
 

@@ -12,28 +12,28 @@ use rsa::Pkcs1v15Encrypt;
 
 use super::{decrypt_pre_master, load_key_bytes, KeyError, ServerKey};
 
-pub(super) fn testdata(name: &str) -> PathBuf {
+pub(crate) fn testdata(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("src/crypto/testdata")
         .join(name)
 }
 
-pub(super) fn read(name: &str) -> Vec<u8> {
+pub(crate) fn read(name: &str) -> Vec<u8> {
     std::fs::read(testdata(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-pub(super) fn load(name: &str, password: Option<&str>) -> Result<Vec<ServerKey>, KeyError> {
+pub(crate) fn load(name: &str, password: Option<&str>) -> Result<Vec<ServerKey>, KeyError> {
     load_key_bytes(&read(name), name, password)
 }
 
-pub(super) fn load_one(name: &str, password: Option<&str>) -> ServerKey {
+pub(crate) fn load_one(name: &str, password: Option<&str>) -> ServerKey {
     let mut keys = load(name, password).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(keys.len(), 1, "{name}");
     keys.remove(0)
 }
 
 /// The modulus of the 1024-bit test key, from its certificate (x509-parser).
-pub(super) fn cert_modulus() -> Vec<u8> {
+pub(crate) fn cert_modulus() -> Vec<u8> {
     use x509_parser::public_key::PublicKey;
     let pem_bytes = read("rsa1024-cert.pem");
     let (_, pem) = x509_parser::pem::parse_x509_pem(&pem_bytes).unwrap();
@@ -45,7 +45,7 @@ pub(super) fn cert_modulus() -> Vec<u8> {
 }
 
 /// Deterministic RNG for the tests' encryptions (not for real use).
-pub(super) struct TestRng(pub(super) u64);
+pub(crate) struct TestRng(pub(crate) u64);
 
 impl RngCore for TestRng {
     fn next_u32(&mut self) -> u32 {
@@ -72,7 +72,7 @@ impl RngCore for TestRng {
 }
 impl CryptoRng for TestRng {}
 
-pub(super) fn secret(rng: &mut TestRng, len: usize) -> Vec<u8> {
+pub(crate) fn secret(rng: &mut TestRng, len: usize) -> Vec<u8> {
     let mut s = vec![0u8; len];
     rng.fill_bytes(&mut s);
     if len >= 2 {
@@ -82,14 +82,14 @@ pub(super) fn secret(rng: &mut TestRng, len: usize) -> Vec<u8> {
     s
 }
 
-pub(super) fn encrypt(key: &ServerKey, rng: &mut TestRng, msg: &[u8]) -> Vec<u8> {
+pub(crate) fn encrypt(key: &ServerKey, rng: &mut TestRng, msg: &[u8]) -> Vec<u8> {
     key.key
         .to_public_key()
         .encrypt(rng, Pkcs1v15Encrypt, msg)
         .unwrap()
 }
 
-pub(super) fn round_trip(key: &ServerKey, seed: u64) {
+pub(crate) fn round_trip(key: &ServerKey, seed: u64) {
     let mut rng = TestRng(seed);
     for _ in 0..5 {
         let pms = secret(&mut rng, 48);

@@ -19,7 +19,7 @@ mod transcript;
 
 use crate::crypto::prf::{self, PrfKind};
 use crate::crypto::record::{RecordDecryptor, RecordKeys};
-use crate::crypto::secrets::Secrets;
+use crate::crypto::secrets::{RsaAccount, RsaFailure, Secrets};
 use crate::tcp::Direction;
 use crate::tls::cipher_suite::{self, CipherSuite, KeyExchange};
 use crate::tls::codec::Reader;
@@ -115,6 +115,8 @@ pub struct SessionCrypto {
     etm: bool,
     server_sent_full_handshake: bool,
     server_modulus: Option<Vec<u8>>,
+    /// The RSA private-key operations this connection spent (kept across handshakes).
+    rsa_account: RsaAccount,
     master: Option<Vec<u8>>,
     pub source: Option<KeySource>,
     /// Keys waiting for each direction's ChangeCipherSpec.
@@ -241,6 +243,7 @@ impl SessionCrypto {
             warnings: std::mem::take(&mut self.warnings),
             handshakes: self.handshakes + 1,
             server_modulus: self.server_modulus.take(),
+            rsa_account: self.rsa_account,
             changes: std::mem::take(&mut self.changes),
             client: Some(client),
             ..Default::default()
@@ -392,35 +395,33 @@ impl SessionCrypto {
                 KeySource::KeyLogPreMaster(p.source.to_string()),
             ));
         }
-        if !secrets.has_keys() {
-            return Err(Obstacle::NoKey("no RSA private key was given".into()));
-        }
-        let candidates = secrets.candidate_keys(self.server_modulus.as_deref());
-        if candidates.is_empty() {
-            return Err(Obstacle::NoKey(
-                "no loaded key matches the server's certificate".into(),
-            ));
-        }
-        let prefetched = secrets.prefetch.as_ref().and_then(|p| p.take(ciphertext));
-        for i in candidates {
-            let Ok(pms) = secrets.decrypt_pre_master(i, ciphertext, prefetched.as_ref()) else {
-                continue;
-            };
-            let offered = u16::from_be_bytes([pms[0], pms[1]]);
-            if offered != self.client_version && self.warnings.len() < 4 {
-                self.warnings.push(format!(
-                    "pre-master secret carries version 0x{offered:04x}, the ClientHello offered 0x{:04x}",
-                    self.client_version
-                ));
+        let server = secrets.server_endpoint(self.client);
+        let modulus = self.server_modulus.as_deref();
+        match secrets.rsa_pre_master(ciphertext, modulus, server, &mut self.rsa_account) {
+            Ok((pms, i)) => {
+                let offered = u16::from_be_bytes([pms[0], pms[1]]);
+                if offered != self.client_version && self.warnings.len() < 4 {
+                    self.warnings.push(format!(
+                        "pre-master secret carries version 0x{offered:04x}, the ClientHello offered 0x{:04x}",
+                        self.client_version
+                    ));
+                }
+                Ok((pms, KeySource::RsaKey(secrets.keys[i].source.clone())))
             }
-            return Ok((
-                pms.to_vec(),
-                KeySource::RsaKey(secrets.keys[i].source.clone()),
-            ));
+            Err(f) => {
+                if matches!(f, RsaFailure::ConnectionStopped { first: true }) {
+                    self.warnings.push(f.to_string());
+                }
+                Err(match f {
+                    RsaFailure::WrongSize {
+                        certificate: true, ..
+                    }
+                    | RsaFailure::Mismatch
+                    | RsaFailure::ConnectionStopped { .. } => Obstacle::KeyMismatch(f.to_string()),
+                    _ => Obstacle::NoKey(f.to_string()),
+                })
+            }
         }
-        Err(Obstacle::KeyMismatch(
-            "RSA decryption of the pre-master secret failed with every candidate key".into(),
-        ))
     }
 
     /// Expands the master secret into both directions' keys.
