@@ -131,7 +131,7 @@ pub struct Common {
     /// Memory that connections not yet written may hold together: their TLS state and
     /// their report detail. Past it, detail is counted instead of kept and the least
     /// recently active connections are ended early (both reported).
-    #[arg(long, value_name = "BYTES", default_value = "48M", value_parser = parse_size)]
+    #[arg(long, value_name = "BYTES", default_value = "40M", value_parser = parse_size)]
     pub max_memory: usize,
 }
 

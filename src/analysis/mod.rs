@@ -88,9 +88,9 @@ impl Default for Options {
     }
 }
 
-/// What connections not yet written may hold by default: some 40,000 open connections
+/// What connections not yet written may hold by default: some 35,000 open connections
 /// that have sent a ClientHello, fewer mid-handshake, thousands of inspect tables.
-pub const DEFAULT_MEMORY_BUDGET: usize = 48 << 20;
+pub const DEFAULT_MEMORY_BUDGET: usize = 40 << 20;
 
 /// What an open TCP connection takes in the transport stage's table (measured), counted
 /// in the session stage's budget with its session.
@@ -109,7 +109,7 @@ pub struct Follow {
 }
 
 /// Batches in flight between the stages (each up to a few hundred KB).
-const CHANNEL_BATCHES: usize = 8;
+const CHANNEL_BATCHES: usize = 4;
 
 /// Finished connections held back so that the output is in id order; past this many,
 /// the oldest go out ahead of a connection that stays open (memory stays bounded).
@@ -189,6 +189,9 @@ struct Run<'o, 'e> {
     evictions: u64,
     /// Where the transport stage learns which connections were ended early.
     evict_requests: Arc<Evictions>,
+    /// What an open connection takes in the transport stage (its TCP state, and its
+    /// ClientKeyExchange scanner when RSA decryptions are prefetched).
+    transport_share: usize,
 }
 
 /// An open connection's session, and what it was last counted for.
@@ -205,6 +208,7 @@ impl<'o, 'e> Run<'o, 'e> {
         emit: &'e mut dyn FnMut(ConnectionReport),
         evict_requests: Arc<Evictions>,
     ) -> Self {
+        let secrets_prefetch = secrets.prefetch.is_some();
         let settings = SessionSettings {
             retention: Retention {
                 messages: options.messages == Messages::All,
@@ -227,6 +231,12 @@ impl<'o, 'e> Run<'o, 'e> {
             tls_connections: 0,
             evicted: HashSet::new(),
             evictions: 0,
+            transport_share: TCP_CONNECTION_BYTES
+                + if secrets_prefetch {
+                    std::mem::size_of::<crate::tls::scan::KeyExchangeScanner>() + 64
+                } else {
+                    0
+                },
             evict_requests,
         }
     }
@@ -344,7 +354,7 @@ impl<'o, 'e> Run<'o, 'e> {
                 .on_chunk(direction, chunk, ts, &mut self.secrets);
         }
         // The TCP table's share of an open connection is counted here too.
-        let held = open.session.held_bytes() + TCP_CONNECTION_BYTES;
+        let held = open.session.held_bytes() + self.transport_share;
         let budget = self.settings.budget.clone();
         budget.add(held);
         budget.release(open.held);

@@ -125,7 +125,8 @@ struct Sink<'a> {
     tx: &'a SyncSender<Batch>,
     batch: Batch,
     prefetch: Option<&'a PreMasterPrefetch>,
-    scanners: HashMap<ConnectionId, KeyExchangeScanner>,
+    /// Boxed, and dropped (`None`) once done: the table costs a pointer per connection.
+    scanners: HashMap<ConnectionId, Option<Box<KeyExchangeScanner>>>,
     tcp_connections: u64,
 }
 
@@ -196,8 +197,15 @@ impl Sink<'_> {
         let Some(prefetch) = self.prefetch else {
             return;
         };
-        let scanner = self.scanners.entry(id).or_default();
+        let slot = self
+            .scanners
+            .entry(id)
+            .or_insert_with(|| Some(Box::default()));
+        let Some(scanner) = slot else {
+            return;
+        };
         if scanner.is_done() {
+            *slot = None;
             return;
         }
         let z = match chunk {
