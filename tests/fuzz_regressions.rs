@@ -71,3 +71,56 @@ fn key_parsers() {
 fn record_decrypt() {
     replay("record_decrypt", harness::record_decrypt);
 }
+
+#[test]
+fn session_decrypted() {
+    replay("session_decrypted", harness::session_decrypted);
+}
+
+/// `session_decrypted` is only worth running while the records it builds open: for
+/// every cipher and key log variant, the canned handshake plus a few records (TLS 1.3
+/// padding, a KeyUpdate, an alert) must decrypt without a failure, both Finished verify
+/// (unless the key log lacks the handshake secrets) and the digests match.
+#[test]
+fn session_decrypted_records_authenticate() {
+    use sha2::{Digest, Sha256};
+    let digest = |b: &[u8]| hex::encode(Sha256::digest(b));
+    for choice in 0..8u8 {
+        let tls13 = harness::CHOICES[choice as usize].1 != 0x0303;
+        for kl in 0..3u8 {
+            // config: script, plaintext sink.
+            let mut input = vec![choice | kl << 3 | 0x60];
+            input.extend([0x08, 23, 0, 5]); // client data, padding 3
+            input.extend(b"hello");
+            input.push(3);
+            input.extend([0x80, 23, 0, 5]);
+            input.extend(b"world");
+            input.push(0x8D); // server KeyUpdate
+            input.extend([0x80, 23, 0, 5]);
+            input.extend(b"again");
+            input.extend([0x00, 21, 0, 2, 1, 0]); // client close_notify
+            let what = format!("choice {choice} key log {kl}");
+            let json = harness::session_decrypted_report(&input).expect(&what);
+            let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+            let c = &v["connections"][0];
+            let d = &c["decryption"];
+            assert_eq!(d["status"], "decrypted", "{what}: {d}");
+            assert_eq!(d["record_failures"]["client"], 0, "{what}: {d}");
+            assert_eq!(d["record_failures"]["server"], 0, "{what}: {d}");
+            let verified = !(tls13 && kl == 1);
+            assert_eq!(d["client_finished_verified"], verified, "{what}: {d}");
+            assert_eq!(d["server_finished_verified"], verified, "{what}: {d}");
+            let client: &[u8] = if tls13 && kl == 2 {
+                b"GET /early HTTP/1.1\r\n\r\nhello"
+            } else {
+                b"hello"
+            };
+            assert_eq!(c["app_data"]["client"]["sha256"], digest(client), "{what}");
+            assert_eq!(
+                c["app_data"]["server"]["sha256"],
+                digest(b"worldagain"),
+                "{what}"
+            );
+        }
+    }
+}

@@ -2,7 +2,9 @@
 //! fuzz input. The targets in `fuzz_targets/` only call these, and the main crate's
 //! `tests/fuzz_regressions.rs` includes this file (`#[path]`) to replay the saved
 //! crash inputs through exactly the same code. Only tlsscope's public API, std and
-//! flate2 (also a dependency of tlsscope) are used, so the file compiles in both places.
+//! crates that tlsscope depends on too (flate2; aes, aes-gcm, chacha20poly1305, hmac
+//! and sha2 for the record encryption of `session_decrypted`) are used, so the file
+//! compiles in both places.
 //!
 //! Every function must return normally for any input: errors are fine, panics
 //! (including arithmetic overflow under debug assertions) are bugs.
@@ -37,6 +39,9 @@ use tlsscope::tls::record::{self, RecordDeframer, RecordEvent, HANDSHAKE, SSLV2_
 use tlsscope::tls::scan::KeyExchangeScanner;
 
 mod sample_keylogs;
+mod session_decrypted;
+
+pub use session_decrypted::{session_decrypted, session_decrypted_report, CHOICES};
 
 // ---------------------------------------------------------------------------
 // capture_reader
