@@ -75,7 +75,7 @@ use tlsscope::crypto::tls13::{self, SuiteHash, Tls13Variant};
 use tlsscope::net::Endpoint;
 use tlsscope::report::follow::{FollowWriter, Format, Which};
 use tlsscope::report::model::{CaptureReport, Report};
-use tlsscope::session::{DetailBudget, Retention, Session, SessionSettings};
+use tlsscope::session::{MemoryBudget, Retention, Session, SessionSettings};
 use tlsscope::tcp::{ConnectionSummary, Direction, Gap, StreamChunk};
 use tlsscope::tls::cipher_suite::{lookup, CipherSuite};
 
@@ -967,8 +967,9 @@ pub fn session_decrypted_report(data: &[u8]) -> Option<String> {
             messages: true,
             max_messages: if small { 8 } else { 64 },
         },
-        budget: DetailBudget::new(if small { 4096 } else { 1 << 20 }),
+        budget: MemoryBudget::new(if small { 4096 } else { 1 << 20 }),
         show_secrets: true,
+        decrypt: true,
     };
     let endpoints = [
         Endpoint {
