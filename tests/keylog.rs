@@ -376,3 +376,26 @@ fn corpus_other_key_logs_dsb_and_psk() {
         );
     }
 }
+
+/// With `-k` on TLS 1.3 the server's certificate is only in the encrypted handshake: once
+/// decrypted it still marks the key as the server's.
+#[test]
+fn a_tls13_certificate_marks_its_key_used() {
+    let doc = json(&[
+        "summary",
+        "--json",
+        "-k",
+        "samples/keys/server-rsa2048.key",
+        "--keylog",
+        "samples/tls13-aes128gcm.keylog",
+        "samples/tls13-aes128gcm.pcap",
+    ]);
+    assert_eq!(
+        doc["capture"]["keys"][0]["used"], true,
+        "{}",
+        doc["capture"]
+    );
+    assert!(!doc["capture"]["warnings"]
+        .to_string()
+        .contains("matches no server certificate"));
+}

@@ -960,13 +960,4 @@ impl DirState {
     }
 }
 #[cfg(test)]
-mod tests {
-    /// An open connection is held by value in the run's tables: keep the fixed part
-    /// small (key schedules and parsed hellos live behind boxes, made when needed).
-    #[test]
-    fn an_open_connection_is_small() {
-        let size = std::mem::size_of::<super::Session>();
-        assert!(size <= 2048, "Session is {size} bytes");
-        eprintln!("SESSION {size}");
-    }
-}
+mod tests;

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run the binary, find samples and the corpus.
 #![allow(dead_code)]
 
+pub mod build;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

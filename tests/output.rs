@@ -1,0 +1,246 @@
+//! What tlsscope writes, and where: failed writes are errors (exit 1) but a closed pipe
+//! is not, stderr can never make it panic, secrets files are created new and never
+//! through a link or over an input, bad option values are refused (exit 2), and no byte
+//! of a hostile capture reaches the terminal raw.
+
+mod common;
+
+use std::process::{Command, Stdio};
+
+use common::build::{capture, client_hello, server_hello, sni};
+use common::{root, tlsscope};
+
+const SAMPLE: &str = "samples/tls12-rsa-aes128gcm.pcap";
+const KEY: &str = "samples/keys/server-rsa2048.key";
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tlsscope"));
+    c.current_dir(root());
+    c
+}
+
+fn dev_full() -> Option<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .ok()
+}
+
+#[test]
+fn a_full_disk_is_an_error_for_every_command() {
+    let Some(_) = dev_full() else {
+        eprintln!("note: no /dev/full here: skipping");
+        return;
+    };
+    for args in [
+        vec!["summary", SAMPLE],
+        vec!["summary", "--json", SAMPLE],
+        vec!["inspect", SAMPLE],
+        vec!["inspect", "--json", SAMPLE],
+        vec!["follow", "--conn", "0", "-k", KEY, SAMPLE],
+        vec!["keylog", "-k", KEY, SAMPLE],
+    ] {
+        let out = bin()
+            .args(&args)
+            .stdout(dev_full().unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains("No space left on device"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_closed_stdout_is_an_error() {
+    // The shell's `>&-`: the descriptor is closed when tlsscope starts.
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "exec {} summary {SAMPLE} >&-",
+            env!("CARGO_BIN_EXE_tlsscope")
+        ))
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("standard output"));
+}
+
+#[test]
+fn a_reader_that_goes_away_is_not_an_error() {
+    let mut child = bin()
+        .args(["summary", "--json", SAMPLE])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // like `| head -0`
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn stderr_that_cannot_be_written_does_not_panic() {
+    let Some(_) = dev_full() else {
+        return;
+    };
+    for (args, code) in [
+        (vec!["summary", "/nonexistent"], 2),
+        (vec!["summary", "--frobnicate"], 2),
+        (vec!["summary", "-k", "Cargo.toml", SAMPLE], 0),
+    ] {
+        let out = bin()
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(dev_full().unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+    }
+}
+
+#[test]
+fn nonsense_option_values_are_refused() {
+    for args in [
+        ["summary", "--threads", "30000"],
+        ["summary", "--threads", "4294967296"],
+        ["summary", "--threads", "18446744073709551615"],
+        ["summary", "--max-connections", "0"],
+        ["summary", "--max-out-of-order", "0"],
+        ["summary", "--max-buffered", "0"],
+        ["summary", "--max-memory", "0"],
+        ["summary", "--max-buffered", "12Q"],
+    ] {
+        let out = tlsscope(&[args[0], args[1], args[2], SAMPLE]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr)
+                .trim_end()
+                .lines()
+                .count(),
+            1,
+            "{args:?}"
+        );
+    }
+    let out = tlsscope(&[
+        "summary",
+        "--json",
+        "--max-buffered",
+        "16M",
+        "--threads",
+        "2",
+        SAMPLE,
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[cfg(unix)]
+#[test]
+fn keylog_output_is_created_new_and_never_through_a_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = |out: &std::path::Path, force: bool| {
+        let mut args = vec!["keylog", "-k", KEY, "-o", out.to_str().unwrap()];
+        if force {
+            args.push("--force");
+        }
+        args.push(SAMPLE);
+        tlsscope(&args)
+    };
+    // New: created 0600, with the line.
+    let new = d.join("new.keylog");
+    assert_eq!(run(&new, false).status.code(), Some(0));
+    assert_eq!(
+        std::fs::metadata(&new).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(std::fs::read_to_string(&new)
+        .unwrap()
+        .starts_with("CLIENT_RANDOM "));
+    // Existing: refused without --force, left alone; replaced with it.
+    std::fs::write(&new, "keep me\n").unwrap();
+    let out = run(&new, false);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&new).unwrap(), "keep me\n");
+    assert_eq!(run(&new, true).status.code(), Some(0));
+    assert!(std::fs::read_to_string(&new)
+        .unwrap()
+        .starts_with("CLIENT_RANDOM "));
+    // A link, dangling or not, is never followed, even with --force.
+    let target = d.join("target.txt");
+    std::fs::write(&target, "precious\n").unwrap();
+    let link = d.join("link.keylog");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    for force in [false, true] {
+        assert_eq!(run(&link, force).status.code(), Some(2));
+    }
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious\n");
+    let dangling = d.join("dangling.keylog");
+    std::os::unix::fs::symlink(d.join("nowhere"), &dangling).unwrap();
+    assert_eq!(run(&dangling, false).status.code(), Some(2));
+    assert!(!d.join("nowhere").exists());
+    // An input, even under another name (a hard link), is never written over.
+    let capture_copy = d.join("capture.pcap");
+    std::fs::copy(root().join(SAMPLE), &capture_copy).unwrap();
+    let alias = d.join("alias.keylog");
+    std::fs::hard_link(&capture_copy, &alias).unwrap();
+    let before = std::fs::read(&capture_copy).unwrap();
+    let out = tlsscope(&[
+        "keylog",
+        "-k",
+        KEY,
+        "-o",
+        alias.to_str().unwrap(),
+        "--force",
+        capture_copy.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("input"));
+    assert_eq!(std::fs::read(&capture_copy).unwrap(), before);
+}
+
+/// The bytes a hostile capture uses against a terminal: OSC 0 (title), OSC 52
+/// (clipboard), CSI (clear screen, colours), CR, BS and a bidi override.
+const HOSTILE: &[u8] =
+    b"evil\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x1b[2J\x1b[31m\rX\x08\xe2\x80\xae.example";
+
+#[test]
+fn tables_and_messages_never_print_control_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let pcap = dir.path().join("hostile\x1b[2J.pcap");
+    std::fs::write(
+        &pcap,
+        capture(&client_hello(32, &sni(HOSTILE)), &server_hello(&[])),
+    )
+    .unwrap();
+    let path = pcap.to_str().unwrap();
+    for cmd in ["summary", "inspect"] {
+        let out = tlsscope(&[cmd, path]);
+        assert_eq!(out.status.code(), Some(0), "{cmd}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        for bad in ['\x1b', '\x07', '\r', '\x08', '\u{202e}'] {
+            assert!(!text.contains(bad), "{cmd}: {bad:?} in\n{text}");
+        }
+        assert!(
+            text.contains("\\x1b]0;pwned"),
+            "{cmd}: escaped visibly\n{text}"
+        );
+        assert!(text.contains("\\u{202e}"), "{cmd}");
+    }
+    // A file name in an error message.
+    let missing = dir.path().join("gone\x1b]0;x\x07.pcap");
+    let out = tlsscope(&["summary", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains('\x1b') && !err.contains('\x07'), "{err:?}");
+    assert!(err.contains("\\x1b]0;x\\x07"), "{err}");
+}
