@@ -8,8 +8,7 @@
 //! `wait4`), its CPU time where the class is about time, and that the damage is named in
 //! the report.
 //!
-//! Classes that today's code does not bound are `#[ignore]`d until their fix lands:
-//! `cargo test --test limits -- --ignored` runs them. `TLSSCOPE_LIMITS_BIN=path` runs
+//! `TLSSCOPE_LIMITS_BIN=path` runs
 //! the tests against another tlsscope binary (a release build, another branch's).
 //! `bench/stress.py --scale full --run BINARY` measures the same classes at full size.
 
@@ -463,55 +462,46 @@ fn holes() {
 // The security review's classes.
 
 #[test]
-#[ignore = "fails until handshake-flood is bounded"]
 fn handshake_flood() {
     flood("handshake-flood");
 }
 
 #[test]
-#[ignore = "fails until alert-flood is bounded"]
 fn alert_flood() {
     flood("alert-flood");
 }
 
 #[test]
-#[ignore = "fails until ccs-flood is bounded"]
 fn ccs_flood() {
     flood("ccs-flood");
 }
 
 #[test]
-#[ignore = "fails until serverhello-flood is bounded"]
 fn serverhello_flood() {
     flood("serverhello-flood");
 }
 
 #[test]
-#[ignore = "fails until huge-handshake is bounded"]
 fn huge_handshake() {
     flood("huge-handshake");
 }
 
 #[test]
-#[ignore = "fails until huge-handshake-1m is bounded"]
 fn huge_handshake_1m() {
     flood("huge-handshake-1m");
 }
 
 #[test]
-#[ignore = "fails until huge-handshake-many is bounded"]
 fn huge_handshake_many() {
     buffered("huge-handshake-many");
 }
 
 #[test]
-#[ignore = "fails until cert-flood is bounded"]
 fn cert_flood() {
     flood("cert-flood");
 }
 
 #[test]
-#[ignore = "fails until ticket-flood is bounded"]
 fn ticket_flood() {
     flood("ticket-flood");
 }
@@ -532,13 +522,11 @@ fn open_connections(name: &str, tls: bool) {
 }
 
 #[test]
-#[ignore = "fails until open-hellos is bounded"]
 fn open_hellos() {
     open_connections("open-hellos", true);
 }
 
 #[test]
-#[ignore = "fails until open-bytes is bounded"]
 fn open_bytes() {
     open_connections("open-bytes", false);
 }
@@ -558,19 +546,16 @@ fn rows(name: &str) {
 }
 
 #[test]
-#[ignore = "fails until table-rows is bounded"]
 fn table_rows() {
     rows("table-rows");
 }
 
 #[test]
-#[ignore = "fails until hello-only-rows is bounded"]
 fn hello_only_rows() {
     rows("hello-only-rows");
 }
 
 #[test]
-#[ignore = "fails until ooo-tiny is bounded"]
 fn ooo_tiny() {
     let Some(s) = Stress::generate("ooo-tiny") else {
         return;
@@ -585,7 +570,6 @@ fn ooo_tiny() {
 }
 
 #[test]
-#[ignore = "fails until keylog-big is bounded"]
 fn keylog_big() {
     let Some(s) = Stress::generate("keylog-big") else {
         return;
@@ -610,19 +594,16 @@ fn rsa_without_certificate(name: &str) {
 }
 
 #[test]
-#[ignore = "fails until rsa-nocert is bounded"]
 fn rsa_nocert() {
     rsa_without_certificate("rsa-nocert");
 }
 
 #[test]
-#[ignore = "fails until rsa-nocert-keys is bounded"]
 fn rsa_nocert_keys() {
     rsa_without_certificate("rsa-nocert-keys");
 }
 
 #[test]
-#[ignore = "fails until many-extensions is bounded"]
 fn many_extensions() {
     let Some(s) = Stress::generate("many-extensions") else {
         return;
@@ -632,7 +613,6 @@ fn many_extensions() {
 }
 
 #[test]
-#[ignore = "fails until fragments is bounded"]
 fn fragments() {
     let Some(s) = Stress::generate("fragments") else {
         return;
@@ -647,7 +627,6 @@ fn fragments() {
 }
 
 #[test]
-#[ignore = "fails until fragments-overlap is bounded"]
 fn fragments_overlap() {
     let Some(s) = Stress::generate("fragments-overlap") else {
         return;
@@ -658,13 +637,11 @@ fn fragments_overlap() {
 }
 
 #[test]
-#[ignore = "fails until partial-records is bounded"]
 fn partial_records() {
     buffered("partial-records");
 }
 
 #[test]
-#[ignore = "fails until partial-handshakes is bounded"]
 fn partial_handshakes() {
     buffered("partial-handshakes");
 }
