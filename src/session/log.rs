@@ -137,6 +137,20 @@ impl Charge {
         }
     }
 
+    /// Whether `n` more bytes could be taken now (cheap: a look at the counters), to
+    /// skip measuring an entry that could not be kept anyway.
+    fn has_room(&self, n: usize) -> bool {
+        let room = self.budget.as_ref().is_some_and(|b| {
+            self.bytes + n <= MAX_DETAIL_PER_CONNECTION && b.used() + n <= b.detail_cap()
+        });
+        if !room {
+            if let Some(b) = &self.budget {
+                b.refused.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        room
+    }
+
     /// Takes `n` more bytes, if this holder and the budget allow.
     fn take(&mut self, n: usize) -> bool {
         let Some(b) = &self.budget else {
@@ -193,6 +207,10 @@ pub struct Lists {
     pub warnings_omitted: u64,
 }
 
+/// The least a message entry costs (`json_len` adds this to its JSON): when there is not
+/// even this much room, the entry is not measured.
+const MIN_ENTRY_COST: usize = 64;
+
 /// What an alert costs in the budget (its JSON is about this long).
 const ALERT_COST: usize = 160;
 
@@ -221,6 +239,7 @@ impl EventLog {
         }
         let max = self.retention.max_messages;
         let fits = self.lists.as_ref().map_or(0, |l| l.messages.len()) < max
+            && self.charge.has_room(MIN_ENTRY_COST)
             && self.charge.take(json_len(&entry));
         self.tail_kept = fits;
         let lists = self.lists();
