@@ -23,7 +23,7 @@ use tlsscope::report::follow::{self, FollowWriter};
 use tlsscope::report::json::JsonStream;
 use tlsscope::report::model::{ConnectionReport, Side};
 use tlsscope::report::table::{InspectView, SummaryTable};
-use tlsscope::session::PlaintextSink;
+use tlsscope::session::AppDecoder;
 
 use cli::{Cli, Command, Common, FollowDirection, FollowFormat};
 use output::{say, Output, PrivateFile};
@@ -226,7 +226,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let writer = Rc::new(RefCell::new(FollowWriter::new(out, which, shape)));
             let follow = Follow {
                 id: *conn,
-                sink: Box::new(FollowSink(writer.clone())),
+                decoder: Box::new(FollowSink(writer.clone())),
             };
             let mut report = None;
             analyze_streaming(captures, &options, secrets, Some(follow), &mut |c| {
@@ -310,9 +310,13 @@ fn finish(out: Option<Output>) -> Result<(), Failure> {
 /// `follow`'s writer, shared between the session that feeds it and `run`.
 struct FollowSink(Rc<RefCell<FollowWriter<Output>>>);
 
-impl PlaintextSink for FollowSink {
-    fn data(&mut self, side: Side, bytes: &[u8]) {
+impl AppDecoder for FollowSink {
+    fn data(&mut self, side: Side, _ts: i64, bytes: &[u8]) {
         // A failed write is remembered by the Output and reported at the end.
         let _ = self.0.borrow_mut().data(side, bytes);
     }
+
+    fn gap(&mut self, _side: Side, _len: u64) {}
+
+    fn close(&mut self) {}
 }

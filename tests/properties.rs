@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 use tlsscope::capture::CaptureReader;
 use tlsscope::crypto::keylog::KeyLog;
-use tlsscope::tcp::{StreamChunk, TcpReassembler};
+use tlsscope::tcp::{Chunk, TcpReassembler};
 use tlsscope::tls::handshake::{HandshakeFrame, HandshakeMessage, KeyExchangeHint, ParseContext};
 use tlsscope::tls::hello::{ClientHello, ServerHello};
 use tlsscope::tls::record::{RecordDeframer, RecordEvent};
@@ -64,9 +64,9 @@ proptest! {
         r.syn(isn);
         let mut out = Vec::new();
         let mut gaps = 0;
-        let mut sink = |c: StreamChunk<'_>| match c {
-            StreamChunk::Data(d) => out.extend_from_slice(d),
-            StreamChunk::Gap(_) => gaps += 1,
+        let mut sink = |c: Chunk<'_>| match c {
+            Chunk::Data(d) => out.extend_from_slice(d),
+            Chunk::Gap(_) => gaps += 1,
         };
         for (a, b) in &segs {
             let seq = isn.wrapping_add(1).wrapping_add(*a as u32);

@@ -25,8 +25,10 @@ use tlsscope::net::NetDecoder;
 use tlsscope::report::follow::{FollowWriter, Format, Which};
 use tlsscope::report::model::Side;
 use tlsscope::report::model::{CaptureReport, Report};
-use tlsscope::session::{MemoryBudget, PlaintextSink, Retention, Session, SessionSettings};
-use tlsscope::tcp::{FlowLimits, FlowTable, StreamChunk, TcpEvent};
+use tlsscope::session::{
+    AppDecoder, MemoryBudget, Retention, Session, SessionSettings, StreamFeed,
+};
+use tlsscope::tcp::{Chunk, FlowLimits, FlowTable, TcpEvent};
 use tlsscope::tls::certificate::summarize;
 use tlsscope::tls::cipher_suite::lookup;
 use tlsscope::tls::extensions::{self, parse_extensions, raw_extension, HelloKind};
@@ -144,7 +146,7 @@ pub fn net_tcp(data: &[u8]) {
     };
     let mut net = NetDecoder::new();
     let mut flows = FlowTable::with_limits(limits);
-    let mut sessions: HashMap<u64, Session> = HashMap::new();
+    let mut sessions: HashMap<u64, (StreamFeed, Session)> = HashMap::new();
     let mut scanners: HashMap<u64, KeyExchangeScanner> = HashMap::new();
     let mut done = Vec::new();
     let mut tcp_connections = 0u64;
@@ -159,33 +161,32 @@ pub fn net_tcp(data: &[u8]) {
             let scanner = scanners.entry(id).or_default();
             if !scanner.is_done() {
                 match &chunk {
-                    StreamChunk::Data(data) => {
+                    Chunk::Data(data) => {
                         std::hint::black_box(scanner.feed(direction.index(), data));
                     }
-                    StreamChunk::Gap(_) => scanner.gap(direction.index()),
+                    Chunk::Gap(_) => scanner.gap(direction.index()),
                 }
             }
-            let s = sessions.entry(id).or_insert_with(|| {
+            let (feed, s) = sessions.entry(id).or_insert_with(|| {
                 let s = Session::new(id, endpoints, &settings);
-                if follow && id == 0 {
-                    s.with_plaintext_sink(Box::new(FollowSinkForFuzz(FollowWriter::new(
+                let s = if follow && id == 0 {
+                    s.with_app_decoder(Box::new(FollowSinkForFuzz(FollowWriter::new(
                         std::io::sink(),
                         Which::Both,
                         Format::Hex,
                     ))))
                 } else {
                     s
-                }
+                };
+                (StreamFeed::default(), s)
             });
-            if !s.is_abandoned() {
-                s.on_chunk(direction, chunk, timestamp_ns, secrets);
-            }
+            feed.feed(s, direction, chunk, timestamp_ns, secrets);
         }
         TcpEvent::Closed(summary) => {
             tcp_connections += 1;
             scanners.remove(&summary.id);
-            if let Some(s) = sessions.remove(&summary.id) {
-                let _ = s.buffered();
+            if let Some((feed, s)) = sessions.remove(&summary.id) {
+                let _ = (s.buffered(), s.held_bytes(), feed.held_bytes());
                 if let Some(r) = s.finish(&summary) {
                     done.push(r);
                 }
@@ -242,12 +243,18 @@ pub fn net_tcp(data: &[u8]) {
     std::hint::black_box(tlsscope::report::to_json(&report));
 }
 
-/// `follow`'s writer as a session's plaintext sink, writing nowhere.
+/// `follow`'s writer as a session's application decoder, writing nowhere.
 struct FollowSinkForFuzz(FollowWriter<std::io::Sink>);
 
-impl PlaintextSink for FollowSinkForFuzz {
-    fn data(&mut self, side: Side, bytes: &[u8]) {
+impl AppDecoder for FollowSinkForFuzz {
+    fn data(&mut self, side: Side, _ts: i64, bytes: &[u8]) {
         let _ = self.0.data(side, bytes);
+    }
+
+    fn gap(&mut self, _side: Side, _len: u64) {}
+
+    fn close(&mut self) {
+        let _ = self.0.finish();
     }
 }
 

@@ -75,8 +75,8 @@ use tlsscope::crypto::tls13::{self, SuiteHash, Tls13Variant};
 use tlsscope::net::Endpoint;
 use tlsscope::report::follow::{FollowWriter, Format, Which};
 use tlsscope::report::model::{CaptureReport, Report};
-use tlsscope::session::{MemoryBudget, Retention, Session, SessionSettings};
-use tlsscope::tcp::{ConnectionSummary, Direction, Gap, StreamChunk};
+use tlsscope::session::{MemoryBudget, Retention, Session, SessionSettings, StreamFeed};
+use tlsscope::tcp::{Chunk, Direction, FlowSummary, Gap};
 use tlsscope::tls::cipher_suite::{lookup, CipherSuite};
 
 use super::FollowSinkForFuzz;
@@ -467,6 +467,7 @@ struct Conn {
     second_client_hello: bool,
     /// TLS 1.3: the client's Finished went: the transcript is complete.
     transcript_done: bool,
+    feed: StreamFeed,
     session: Session,
     secrets: Secrets,
     fed: [u64; 2],
@@ -494,14 +495,13 @@ impl Conn {
             }
             self.ts += 1_000_000;
             self.fed[dir] += p.len() as u64;
-            if !self.session.is_abandoned() {
-                self.session.on_chunk(
-                    Direction::from_index(dir),
-                    StreamChunk::Data(p),
-                    self.ts,
-                    &mut self.secrets,
-                );
-            }
+            self.feed.feed(
+                &mut self.session,
+                Direction::from_index(dir),
+                Chunk::Data(p),
+                self.ts,
+                &mut self.secrets,
+            );
         }
     }
 
@@ -512,9 +512,10 @@ impl Conn {
         };
         self.fed[dir] = self.fed[dir].saturating_add(len);
         self.ts += 1_000_000;
-        self.session.on_chunk(
+        self.feed.feed(
+            &mut self.session,
             Direction::from_index(dir),
-            StreamChunk::Gap(gap),
+            Chunk::Gap(gap),
             self.ts,
             &mut self.secrets,
         );
@@ -983,7 +984,7 @@ pub fn session_decrypted_report(data: &[u8]) -> Option<String> {
     ];
     let mut session = Session::new(0, endpoints, &settings);
     if config & 0x40 != 0 {
-        session = session.with_plaintext_sink(Box::new(FollowSinkForFuzz(FollowWriter::new(
+        session = session.with_app_decoder(Box::new(FollowSinkForFuzz(FollowWriter::new(
             std::io::sink(),
             Which::Both,
             Format::Hex,
@@ -1011,6 +1012,7 @@ pub fn session_decrypted_report(data: &[u8]) -> Option<String> {
         hello_retry: false,
         second_client_hello: false,
         transcript_done: false,
+        feed: StreamFeed::default(),
         session,
         secrets,
         fed: [0, 0],
@@ -1029,10 +1031,10 @@ pub fn session_decrypted_report(data: &[u8]) -> Option<String> {
     }
     while c.output < MAX_OUTPUT && c.op(&mut input).is_some() {}
 
-    let summary = ConnectionSummary {
+    let summary = FlowSummary {
         id: 0,
         endpoints,
-        syn_sender: Some(Direction::Forward),
+        opener: Some(Direction::Forward),
         first_seen_ns: 1_700_000_000_000_000_000,
         last_seen_ns: c.ts,
         stats: Default::default(),

@@ -23,8 +23,8 @@ use crate::crypto::secrets::Secrets;
 use crate::flow::Direction;
 use crate::net::Endpoint;
 use crate::report::model::{CaptureReport, ConnectionReport, KeyReport, LinkTypeReport, Report};
-use crate::session::{MemoryBudget, PlaintextSink, Retention, Session, SessionSettings};
-use crate::tcp::{FlowLimits, StreamChunk};
+use crate::session::{AppDecoder, MemoryBudget, Retention, Session, SessionSettings, StreamFeed};
+use crate::tcp::{Chunk, FlowLimits};
 
 pub use crate::capture::CaptureError;
 
@@ -105,7 +105,7 @@ pub struct Analysis {
 /// The decrypted application data of one connection, for `follow`.
 pub struct Follow {
     pub id: u64,
-    pub sink: Box<dyn PlaintextSink>,
+    pub decoder: Box<dyn AppDecoder>,
 }
 
 /// Batches in flight between the stages (each up to a few hundred KB).
@@ -194,8 +194,10 @@ struct Run<'o, 'e> {
     transport_share: usize,
 }
 
-/// An open connection's session, and what it was last counted for.
+/// An open connection: the adapter that cuts its bytes into records, its session, and
+/// what it was last counted for.
 struct Open {
+    feed: StreamFeed,
     session: Box<Session>,
     held: usize,
 }
@@ -282,7 +284,7 @@ impl<'o, 'e> Run<'o, 'e> {
                     *id,
                     *endpoints,
                     *direction,
-                    StreamChunk::Data(batch.bytes(range)),
+                    Chunk::Data(batch.bytes(range)),
                     *timestamp_ns,
                 ),
                 Event::Gap {
@@ -291,13 +293,7 @@ impl<'o, 'e> Run<'o, 'e> {
                     direction,
                     gap,
                     timestamp_ns,
-                } => self.stream(
-                    *id,
-                    *endpoints,
-                    *direction,
-                    StreamChunk::Gap(*gap),
-                    *timestamp_ns,
-                ),
+                } => self.stream(*id, *endpoints, *direction, Chunk::Gap(*gap), *timestamp_ns),
                 Event::Closed(summary) => {
                     if self.evicted.remove(&summary.id) {
                         continue; // reported when it was evicted
@@ -323,7 +319,7 @@ impl<'o, 'e> Run<'o, 'e> {
         id: u64,
         endpoints: [Endpoint; 2],
         direction: Direction,
-        chunk: StreamChunk<'_>,
+        chunk: Chunk<'_>,
         ts: i64,
     ) {
         if self.evicted.contains(&id) {
@@ -339,22 +335,21 @@ impl<'o, 'e> Run<'o, 'e> {
                 let mut session = Session::new(id, endpoints, &settings);
                 if self.follow.as_ref().is_some_and(|f| f.id == id) {
                     if let Some(f) = self.follow.take() {
-                        session = session.with_plaintext_sink(f.sink);
+                        session = session.with_app_decoder(f.decoder);
                     }
                 }
                 v.insert(Open {
+                    feed: StreamFeed::default(),
                     session: Box::new(session),
                     held: 0,
                 })
             }
         };
-        if !open.session.is_abandoned() {
-            self.secrets.set_endpoints(endpoints);
-            open.session
-                .on_chunk(direction, chunk, ts, &mut self.secrets);
-        }
+        self.secrets.set_endpoints(endpoints);
+        open.feed
+            .feed(&mut open.session, direction, chunk, ts, &mut self.secrets);
         // The TCP table's share of an open connection is counted here too.
-        let held = open.session.held_bytes() + self.transport_share;
+        let held = open.session.held_bytes() + open.feed.held_bytes() + self.transport_share;
         let budget = self.settings.budget.clone();
         budget.add(held);
         budget.release(open.held);
@@ -386,7 +381,11 @@ impl<'o, 'e> Run<'o, 'e> {
                 self.settings.budget.release(o.held);
                 self.evictions += 1;
                 self.evicted.insert(id);
-                let report = o.session.evict(&why);
+                let fed = [
+                    o.feed.fed(Direction::Forward),
+                    o.feed.fed(Direction::Reverse),
+                ];
+                let report = o.session.evict(&why, fed);
                 self.finished(id, report);
             }
         }

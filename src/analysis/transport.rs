@@ -18,8 +18,7 @@ use crate::crypto::keys::PreMasterPrefetch;
 use crate::net::{Endpoint, NetDecoder, NetStats};
 use crate::report::model::FileReport;
 use crate::tcp::{
-    ConnectionId, ConnectionSummary, Direction, FlowLimits, FlowStats, FlowTable, Gap, StreamChunk,
-    TcpEvent,
+    Chunk, ConnectionId, Direction, FlowLimits, FlowStats, FlowSummary, FlowTable, Gap, TcpEvent,
 };
 use crate::tls::scan::KeyExchangeScanner;
 
@@ -46,7 +45,7 @@ pub(super) enum Event {
         timestamp_ns: i64,
     },
     /// Boxed: it is large, and every event of a batch is as large as the largest kind.
-    Closed(Box<ConnectionSummary>),
+    Closed(Box<FlowSummary>),
     /// A pcapng Decryption Secrets Block (its bytes in `range`), and where it came from.
     KeyLog {
         range: Range<usize>,
@@ -163,7 +162,7 @@ impl Sink<'_> {
             } => {
                 self.scan(id, direction, &chunk);
                 match chunk {
-                    StreamChunk::Data(data) => {
+                    Chunk::Data(data) => {
                         let start = self.batch.data.len();
                         self.batch.data.extend_from_slice(data);
                         let range = start..self.batch.data.len();
@@ -175,7 +174,7 @@ impl Sink<'_> {
                             timestamp_ns,
                         });
                     }
-                    StreamChunk::Gap(gap) => self.push(Event::Gap {
+                    Chunk::Gap(gap) => self.push(Event::Gap {
                         id,
                         endpoints,
                         direction,
@@ -193,7 +192,7 @@ impl Sink<'_> {
     }
 
     /// Starts the RSA decryption of a ClientKeyExchange as soon as it goes by.
-    fn scan(&mut self, id: ConnectionId, direction: Direction, chunk: &StreamChunk<'_>) {
+    fn scan(&mut self, id: ConnectionId, direction: Direction, chunk: &Chunk<'_>) {
         let Some(prefetch) = self.prefetch else {
             return;
         };
@@ -209,8 +208,8 @@ impl Sink<'_> {
             return;
         }
         let z = match chunk {
-            StreamChunk::Data(data) => scanner.feed(direction.index(), data),
-            StreamChunk::Gap(_) => {
+            Chunk::Data(data) => scanner.feed(direction.index(), data),
+            Chunk::Gap(_) => {
                 scanner.gap(direction.index());
                 None
             }

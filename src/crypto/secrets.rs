@@ -6,8 +6,8 @@ use std::hash::{BuildHasher, RandomState};
 
 use super::keylog::KeyLog;
 use super::keys::{PreMasterError, PreMasterResults, ServerKey};
+use crate::flow::Direction;
 use crate::net::Endpoint;
-use crate::tcp::Direction;
 
 /// Everything that can open a connection, and what was opened.
 #[derive(Default)]

@@ -1,6 +1,14 @@
 //! What every transport shares above its own framing: the two directions of a flow,
-//! the flow's number in the run, and the gaps where the capture lost bytes. TCP (`tcp/`)
-//! produces them today; datagram transports will too.
+//! the flow's number in the run, the bytes (or gaps) it carries in order, and what it
+//! looked like when it ended. TCP (`tcp/`) produces them today; datagram transports
+//! (UDP for DTLS and QUIC) will too, and the session stage only ever sees these types.
+//!
+//! ```text
+//!  transport (tcp/, udp/ …) ── Chunk (Data | Gap) per Direction ──► adapters ─► Session
+//!                           └─ FlowSummary when the flow ends ───────────────► report
+//! ```
+
+use crate::net::Endpoint;
 
 /// Stable connection number: the order in which connections were first seen.
 pub type ConnectionId = u64;
@@ -38,4 +46,44 @@ pub struct Gap {
     /// Stream offset of the first missing byte (0 = first data byte of the direction).
     pub offset: u64,
     pub len: u64,
+}
+
+/// What a transport hands on for one direction, in order.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Chunk<'a> {
+    Data(&'a [u8]),
+    Gap(Gap),
+}
+
+/// One direction's counters, for the report.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DirectionStats {
+    pub bytes: u64,
+    pub retransmitted_bytes: u64,
+    pub out_of_order_segments: u64,
+    /// The out-of-order cap was reached at least once.
+    pub cap_exceeded: bool,
+    /// Holes declared lost, and their bytes (all of them; `gaps` lists the first ones).
+    pub gap_count: u64,
+    pub gap_bytes: u64,
+}
+
+/// What a flow looked like at transport level when it ended.
+#[derive(Debug, Clone)]
+pub struct FlowSummary {
+    pub id: ConnectionId,
+    pub endpoints: [Endpoint; 2],
+    /// The side that opened the flow (TCP: sent the first SYN), if the capture saw it.
+    pub opener: Option<Direction>,
+    pub first_seen_ns: i64,
+    pub last_seen_ns: i64,
+    pub stats: [DirectionStats; 2],
+    /// The gaps listed (the first ones of each direction; `stats` counts them all).
+    pub gaps: [Vec<Gap>; 2],
+    /// Some packet's payload was cut by the capture's snapshot length.
+    pub snaplen_cut: bool,
+    /// The capture ended (or the table was flushed) before the flow closed.
+    pub open_at_end: bool,
+    /// Closed early to stay under a memory or connection cap.
+    pub evicted: bool,
 }

@@ -1,27 +1,163 @@
-//! The end of a connection: its [`ConnectionReport`], from what the session saw.
+//! The end of a connection: its [`ConnectionReport`], from the facts the session kept
+//! and the lists the [`ReportBuilder`] made of its events.
 
-use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
-use super::{DirState, FinishedCheck, KeySource, Obstacle, Session};
+use super::events::{Event, SessionSink};
+use super::log::{EventLog, MemoryBudget, Retention};
+use super::{FinishedCheck, KeySource, Obstacle, Session};
 use crate::flow::Direction;
+use crate::flow::FlowSummary;
 use crate::report::model::{
-    AppData, AppDataDigest, ConnectionReport, DecryptionReport, EarlyDataReport, EndpointReport,
-    GapReport, PerSide, Side, SuiteReport, TcpReport,
+    AppData, AppDataRun, ConnectionReport, DecryptionReport, EarlyDataReport, EndpointReport,
+    GapReport, MessageBody, MessageEntry, PerSide, Side, SuiteReport, TcpReport,
 };
-use crate::tcp::ConnectionSummary;
 use crate::tls::cipher_suite;
 use crate::tls::extensions::{self, ExtensionData};
 use crate::tls::fingerprint::{self, HelloFields, Transport};
 use crate::tls::names;
 
+/// Builds a connection's lists (messages, alerts, warnings) from its events, bounded by
+/// the retention settings and the run's memory budget.
+#[derive(Debug)]
+pub struct ReportBuilder {
+    log: EventLog,
+}
+
+impl ReportBuilder {
+    pub fn new(retention: Retention, budget: &Arc<MemoryBudget>) -> Self {
+        ReportBuilder {
+            log: EventLog::new(retention, budget),
+        }
+    }
+
+    /// Charges `bytes` of other detail (certificate chains) to the budget, if it has room.
+    pub fn charge(&mut self, bytes: usize) -> bool {
+        self.log.charge(bytes)
+    }
+
+    fn message(&mut self, direction: Direction, ts: i64, body: MessageBody) {
+        self.log.push_message(MessageEntry {
+            direction,
+            side: Side::Client, // fixed up in `finish` once the roles are known
+            timestamp_ns: ts,
+            body,
+        });
+    }
+
+    /// Application data, consecutive records of one direction merged into one run.
+    fn data(&mut self, dir: Direction, ts: i64, wire: u64, plain: Option<usize>, early: bool) {
+        if !self.log.keeps_messages() {
+            return;
+        }
+        if let Some(run) = self.log.open_run(dir, early) {
+            if run.decrypted_bytes.is_some() == plain.is_some() {
+                run.records += 1;
+                run.bytes += wire;
+                if let (Some(d), Some(p)) = (&mut run.decrypted_bytes, plain) {
+                    *d += p as u64;
+                }
+                return;
+            }
+        }
+        let run = AppDataRun {
+            records: 1,
+            bytes: wire,
+            decrypted_bytes: plain.map(|p| p as u64),
+        };
+        let body = if early {
+            MessageBody::EarlyData(run)
+        } else {
+            MessageBody::ApplicationData(run)
+        };
+        self.message(dir, ts, body);
+    }
+}
+
+impl SessionSink for ReportBuilder {
+    fn event(&mut self, event: &Event<'_>) {
+        match *event {
+            Event::Handshake { dir, ts, message } => {
+                if self.log.keeps_messages() {
+                    self.message(dir, ts, MessageBody::Handshake(Box::new(message.clone())))
+                }
+            }
+            Event::Malformed {
+                dir,
+                ts,
+                msg_type,
+                length,
+                error,
+            } => self.message(
+                dir,
+                ts,
+                MessageBody::Malformed {
+                    msg_type,
+                    name: names::handshake_type_title(msg_type),
+                    length,
+                    error: error.to_string(),
+                },
+            ),
+            Event::ChangeCipherSpec { dir, ts } => {
+                self.message(dir, ts, MessageBody::ChangeCipherSpec {})
+            }
+            Event::Alert {
+                dir,
+                ts,
+                alert,
+                length,
+            } => {
+                let body = if alert.encrypted {
+                    MessageBody::EncryptedAlert { length }
+                } else {
+                    MessageBody::Alert(alert)
+                };
+                self.message(dir, ts, body);
+                self.log.push_alert(alert);
+            }
+            Event::ProtectedHandshake {
+                dir,
+                ts,
+                length,
+                finished,
+            } => {
+                let body = if finished {
+                    MessageBody::EncryptedFinished {
+                        length,
+                        note: "Finished, encrypted: needs the session keys",
+                    }
+                } else {
+                    MessageBody::EncryptedHandshake { length }
+                };
+                self.message(dir, ts, body);
+            }
+            Event::Heartbeat { dir, ts, length } => {
+                self.message(dir, ts, MessageBody::Heartbeat { length })
+            }
+            Event::ApplicationData {
+                dir,
+                ts,
+                wire,
+                plain,
+                early,
+            } => self.data(dir, ts, wire, plain, early),
+            Event::Warning { text } => self.log.warn(text.to_string()),
+            Event::Plaintext { .. }
+            | Event::EarlyDataDecided { .. }
+            | Event::Keys { .. }
+            | Event::Gap { .. } => {}
+        }
+    }
+}
+
 impl Session {
     /// The connection ended: build its report, or `None` if it carried no TLS.
-    pub fn finish(mut self, tcp: &ConnectionSummary) -> Option<ConnectionReport> {
+    pub fn finish(mut self, tcp: &FlowSummary) -> Option<ConnectionReport> {
         if !self.saw_tls {
             return None;
         }
         let client_dir = self.client_hello_dir.unwrap_or_else(|| {
-            tcp.syn_sender.unwrap_or({
+            tcp.opener.unwrap_or({
                 // Without a hello or a SYN: the ephemeral (higher) port is the client's.
                 if self.endpoints[0].port >= self.endpoints[1].port {
                     Direction::Forward
@@ -37,7 +173,7 @@ impl Session {
                 Side::Server
             }
         };
-        if let Some(lists) = self.log.lists_mut() {
+        if let Some(lists) = self.sinks.report.log.lists_mut() {
             for m in &mut lists.messages {
                 m.side = side(m.direction);
             }
@@ -92,7 +228,7 @@ impl Session {
                 });
             }
         }
-        let fatal = self.log.fatal();
+        let fatal = self.sinks.report.log.fatal();
         let established = if tls13 {
             self.dirs[c].app_records > 0 || self.dirs[s].app_records > 3
         } else {
@@ -117,23 +253,23 @@ impl Session {
         };
         if let Some(c) = &mut self.crypto {
             for w in std::mem::take(&mut c.warnings) {
-                self.log.warn(w);
+                self.sinks.report.log.warn(w);
             }
         }
         for (d, dir) in self.dirs.iter().enumerate() {
-            if dir.deframer.skipped_bytes > 0 {
-                self.log.warn(format!(
+            if dir.unparsed > 0 {
+                self.sinks.report.log.warn(format!(
                     "{}: {} bytes did not parse as TLS records",
                     side(Direction::from_index(d)).as_str(),
-                    dir.deframer.skipped_bytes
+                    dir.unparsed
                 ));
             }
         }
         let decryption = self.decryption_report(c, s, suite_info, tls13, incomplete);
         let app_data = (self.dirs[c].decrypted_records() + self.dirs[s].decrypted_records() > 0)
             .then(|| AppData {
-                client: digest(&self.dirs[c]),
-                server: digest(&self.dirs[s]),
+                client: self.sinks.digests.of(client_dir),
+                server: self.sinks.digests.of(client_dir.other()),
             });
         let version = sh.map(|sh| {
             if sh.hello_retry_request {
@@ -142,7 +278,10 @@ impl Session {
                 names::version_name(sh.version())
             }
         });
-        let (lists, charge) = self.log.take();
+        if let Some(app) = &mut self.sinks.app {
+            app.close();
+        }
+        let (lists, charge) = self.sinks.report.log.take();
         let chains = self.chains.take().map(|c| *c).unwrap_or_default();
         // ALPN as sent (bytes): the server's choice, else the client's offer.
         let alpn = sh
@@ -203,7 +342,7 @@ impl Session {
                 closed: !tcp.open_at_end,
                 evicted: tcp.evicted,
             },
-            records: [self.dirs[c].deframer.records, self.dirs[s].deframer.records],
+            records: [self.dirs[c].records, self.dirs[s].records],
             app_records: [self.dirs[c].app_records, self.dirs[s].app_records],
             app_bytes: [self.dirs[c].app_bytes, self.dirs[s].app_bytes],
             state,
@@ -213,18 +352,6 @@ impl Session {
             app_data,
             charge,
         })
-    }
-}
-
-fn digest(d: &DirState) -> AppDataDigest {
-    let (records, bytes, hash) = match &d.dec {
-        Some(x) => (x.plaintext_records, x.plaintext_bytes, x.plaintext.clone()),
-        None => (0, 0, Sha256::default()),
-    };
-    AppDataDigest {
-        records,
-        bytes,
-        sha256: hex::encode(hash.finalize()),
     }
 }
 
@@ -249,7 +376,7 @@ impl Session {
     ) -> DecryptionReport {
         let (cd, sd) = (&self.dirs[c], &self.dirs[s]);
         let hellos = (self.client_hello.is_some(), self.server_hello.is_some());
-        let records = cd.deframer.records + sd.deframer.records;
+        let records = cd.records + sd.records;
         let mut r = DecryptionReport::without_keys(suite, tls13, incomplete, hellos, records);
         r.client_finished_verified = cd.finished == Some(FinishedCheck::Verified);
         r.server_finished_verified = sd.finished == Some(FinishedCheck::Verified);

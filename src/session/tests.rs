@@ -4,12 +4,12 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::{Session, SessionSettings};
+use super::{Session, SessionSettings, StreamFeed};
 use crate::crypto::secrets::Secrets;
 use crate::flow::Direction::{self, Forward as C, Reverse as S};
+use crate::flow::{Chunk, DirectionStats, FlowSummary};
 use crate::net::Endpoint;
 use crate::report::model::ConnectionReport;
-use crate::tcp::{AssemblerStats, ConnectionSummary, StreamChunk};
 
 const HANDSHAKE: u8 = 22;
 const ALERT: u8 = 21;
@@ -60,6 +60,7 @@ fn server_hello(suite: u16, tls13: bool) -> Vec<u8> {
 }
 
 struct Run {
+    feed: StreamFeed,
     session: Session,
     secrets: Secrets,
     ts: i64,
@@ -72,6 +73,7 @@ impl Run {
             port,
         };
         Run {
+            feed: StreamFeed::default(),
             session: Session::new(0, [ep(50_000), ep(443)], &SessionSettings::default()),
             secrets: Secrets::default(),
             ts: 1_700_000_000_000_000_000,
@@ -80,17 +82,22 @@ impl Run {
 
     fn send(&mut self, dir: Direction, bytes: &[u8]) -> &mut Self {
         self.ts += 1_000;
-        self.session
-            .on_chunk(dir, StreamChunk::Data(bytes), self.ts, &mut self.secrets);
+        self.feed.feed(
+            &mut self.session,
+            dir,
+            Chunk::Data(bytes),
+            self.ts,
+            &mut self.secrets,
+        );
         self
     }
 
     fn report(self) -> ConnectionReport {
-        let stats = AssemblerStats::default();
-        let summary = ConnectionSummary {
+        let stats = DirectionStats::default();
+        let summary = FlowSummary {
             id: 0,
             endpoints: [self.session.endpoints[0], self.session.endpoints[1]],
-            syn_sender: Some(C),
+            opener: Some(C),
             first_seen_ns: 0,
             last_seen_ns: self.ts,
             stats: [stats.clone(), stats],

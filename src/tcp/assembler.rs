@@ -15,27 +15,7 @@
 
 use std::collections::BTreeMap;
 
-pub use crate::flow::Gap;
-
-/// What the reassembler hands to the next stage, in stream order.
-#[derive(Debug, PartialEq, Eq)]
-pub enum StreamChunk<'a> {
-    Data(&'a [u8]),
-    Gap(Gap),
-}
-
-/// Counters for the report.
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct AssemblerStats {
-    pub bytes: u64,
-    pub retransmitted_bytes: u64,
-    pub out_of_order_segments: u64,
-    /// The out-of-order cap was reached at least once.
-    pub cap_exceeded: bool,
-    /// Holes declared lost, and their bytes (all of them; `gaps` lists the first ones).
-    pub gap_count: u64,
-    pub gap_bytes: u64,
-}
+pub use crate::flow::{Chunk, DirectionStats, Gap};
 
 /// What holding one out-of-order segment costs besides its bytes: its map entry and
 /// buffer header (measured: about 95 bytes). Counted against the out-of-order cap, so
@@ -57,7 +37,7 @@ pub struct TcpReassembler {
     base: Option<u32>,
     next: u64,
     cap: usize,
-    pub stats: AssemblerStats,
+    pub stats: DirectionStats,
     /// Out-of-order data and the gaps listed: made at the first of either (most
     /// directions of most captures have neither, and an open connection should cost
     /// little).
@@ -79,7 +59,7 @@ impl TcpReassembler {
             base: None,
             next: 0,
             cap,
-            stats: AssemblerStats::default(),
+            stats: DirectionStats::default(),
             holes: None,
         }
     }
@@ -143,7 +123,7 @@ impl TcpReassembler {
         seq: u32,
         payload: &[u8],
         missing: u32,
-        out: &mut impl FnMut(StreamChunk<'_>),
+        out: &mut impl FnMut(Chunk<'_>),
     ) {
         if payload.is_empty() && missing == 0 {
             return;
@@ -220,23 +200,23 @@ impl TcpReassembler {
 
     /// Gives up waiting for the holes (a global memory cap was hit): what is held goes
     /// out after gaps.
-    pub fn give_up_holes(&mut self, out: &mut impl FnMut(StreamChunk<'_>)) {
+    pub fn give_up_holes(&mut self, out: &mut impl FnMut(Chunk<'_>)) {
         if self.pending_bytes() > 0 {
             self.stats.cap_exceeded = true;
             self.skip_to_pending(out);
         }
     }
 
-    fn deliver(&mut self, data: &[u8], out: &mut impl FnMut(StreamChunk<'_>)) {
+    fn deliver(&mut self, data: &[u8], out: &mut impl FnMut(Chunk<'_>)) {
         if data.is_empty() {
             return;
         }
         self.next += data.len() as u64;
         self.stats.bytes += data.len() as u64;
-        out(StreamChunk::Data(data));
+        out(Chunk::Data(data));
     }
 
-    fn skip_gap(&mut self, len: u64, out: &mut impl FnMut(StreamChunk<'_>)) {
+    fn skip_gap(&mut self, len: u64, out: &mut impl FnMut(Chunk<'_>)) {
         let gap = Gap {
             offset: self.next,
             len,
@@ -248,11 +228,11 @@ impl TcpReassembler {
         if h.gaps.len() < MAX_LISTED_GAPS {
             h.gaps.push(gap);
         }
-        out(StreamChunk::Gap(gap));
+        out(Chunk::Gap(gap));
     }
 
     /// Delivers pending segments that now touch `next`.
-    fn drain(&mut self, out: &mut impl FnMut(StreamChunk<'_>)) {
+    fn drain(&mut self, out: &mut impl FnMut(Chunk<'_>)) {
         while let Some(offset) = self.first_pending() {
             if offset > self.next {
                 break;
@@ -272,7 +252,7 @@ impl TcpReassembler {
     }
 
     /// Declares the hole before the first pending segment lost and delivers what follows.
-    fn skip_to_pending(&mut self, out: &mut impl FnMut(StreamChunk<'_>)) {
+    fn skip_to_pending(&mut self, out: &mut impl FnMut(Chunk<'_>)) {
         if let Some(offset) = self.first_pending() {
             if offset > self.next {
                 self.skip_gap(offset - self.next, out);
@@ -282,7 +262,7 @@ impl TcpReassembler {
     }
 
     /// The direction has ended (FIN, RST or end of capture): every remaining hole is lost.
-    pub fn finish(&mut self, out: &mut impl FnMut(StreamChunk<'_>)) {
+    pub fn finish(&mut self, out: &mut impl FnMut(Chunk<'_>)) {
         while self.has_pending() {
             self.skip_to_pending(out);
         }
@@ -298,9 +278,9 @@ mod tests {
         r.syn(999);
         let mut bytes = Vec::new();
         let mut gaps = Vec::new();
-        let mut sink = |c: StreamChunk<'_>| match c {
-            StreamChunk::Data(d) => bytes.extend_from_slice(d),
-            StreamChunk::Gap(g) => gaps.push(g),
+        let mut sink = |c: Chunk<'_>| match c {
+            Chunk::Data(d) => bytes.extend_from_slice(d),
+            Chunk::Gap(g) => gaps.push(g),
         };
         for (seq, data) in segments {
             r.insert(*seq, data, 0, &mut sink);
@@ -336,8 +316,8 @@ mod tests {
         let mut r = TcpReassembler::new(1 << 20);
         r.syn(u32::MAX - 2);
         let mut bytes = Vec::new();
-        let mut sink = |c: StreamChunk<'_>| {
-            if let StreamChunk::Data(d) = c {
+        let mut sink = |c: Chunk<'_>| {
+            if let Chunk::Data(d) = c {
                 bytes.extend_from_slice(d)
             }
         };
@@ -352,8 +332,8 @@ mod tests {
         let mut r = TcpReassembler::new(4);
         r.syn(0);
         let mut gaps = Vec::new();
-        let mut sink = |c: StreamChunk<'_>| {
-            if let StreamChunk::Gap(g) = c {
+        let mut sink = |c: Chunk<'_>| {
+            if let Chunk::Gap(g) = c {
                 gaps.push(g)
             }
         };
@@ -379,7 +359,7 @@ mod tests {
         assert!(r.pending_bytes() >= 100_000);
         let mut got = 0;
         r.finish(&mut |c| {
-            if let StreamChunk::Data(d) = c {
+            if let Chunk::Data(d) = c {
                 got += d.len()
             }
         });
@@ -411,10 +391,10 @@ mod tests {
         let mut r = TcpReassembler::new(1 << 20);
         r.syn(0);
         let mut out = Vec::new();
-        let mut sink = |c: StreamChunk<'_>| {
+        let mut sink = |c: Chunk<'_>| {
             out.push(match c {
-                StreamChunk::Data(d) => format!("d{}", d.len()),
-                StreamChunk::Gap(g) => format!("g{}@{}", g.len, g.offset),
+                Chunk::Data(d) => format!("d{}", d.len()),
+                Chunk::Gap(g) => format!("g{}@{}", g.len, g.offset),
             })
         };
         r.insert(1, b"ab", 5, &mut sink);

@@ -3,28 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::assembler::{AssemblerStats, StreamChunk, TcpReassembler};
-pub use crate::flow::{ConnectionId, Direction, Gap};
+use super::assembler::{Chunk, TcpReassembler};
+pub use crate::flow::{ConnectionId, Direction, FlowSummary};
 use crate::net::{Endpoint, TcpSegment};
-
-/// What a connection looked like at TCP level when it ended.
-#[derive(Debug, Clone)]
-pub struct ConnectionSummary {
-    pub id: ConnectionId,
-    pub endpoints: [Endpoint; 2],
-    /// The side that sent the first SYN (without ACK), if the capture saw it.
-    pub syn_sender: Option<Direction>,
-    pub first_seen_ns: i64,
-    pub last_seen_ns: i64,
-    pub stats: [AssemblerStats; 2],
-    pub gaps: [Vec<Gap>; 2],
-    /// Some segment's payload was cut by the capture's snapshot length.
-    pub snaplen_cut: bool,
-    /// The capture ended (or the table was flushed) before the connection closed.
-    pub open_at_end: bool,
-    /// Closed early to stay under the cap on open connections.
-    pub evicted: bool,
-}
 
 /// Events in the order the pipeline needs them.
 #[derive(Debug)]
@@ -34,11 +15,11 @@ pub enum TcpEvent<'a> {
         id: ConnectionId,
         endpoints: [Endpoint; 2],
         direction: Direction,
-        chunk: StreamChunk<'a>,
+        chunk: Chunk<'a>,
         timestamp_ns: i64,
     },
     /// The connection ended; no more events carry its id.
-    Closed(ConnectionSummary),
+    Closed(FlowSummary),
 }
 
 struct Connection {
@@ -46,7 +27,7 @@ struct Connection {
     endpoints: [Endpoint; 2],
     dirs: [TcpReassembler; 2],
     isn: [Option<u32>; 2],
-    syn_sender: Option<Direction>,
+    opener: Option<Direction>,
     fin: [bool; 2],
     first_seen_ns: i64,
     last_seen_ns: i64,
@@ -58,13 +39,13 @@ impl Connection {
         self.dirs[0].pending_bytes() + self.dirs[1].pending_bytes()
     }
 
-    fn summary(self: Box<Self>, open_at_end: bool, evicted: bool) -> ConnectionSummary {
+    fn summary(self: Box<Self>, open_at_end: bool, evicted: bool) -> FlowSummary {
         let [mut a, mut b] = self.dirs;
         let gaps = [a.take_gaps(), b.take_gaps()];
-        ConnectionSummary {
+        FlowSummary {
             id: self.id,
             endpoints: self.endpoints,
-            syn_sender: self.syn_sender,
+            opener: self.opener,
             first_seen_ns: self.first_seen_ns,
             last_seen_ns: self.last_seen_ns,
             stats: [a.stats, b.stats],
@@ -204,7 +185,7 @@ impl FlowTable {
                         TcpReassembler::new(self.limits.out_of_order_cap),
                     ],
                     isn: [None, None],
-                    syn_sender: None,
+                    opener: None,
                     fin: [false; 2],
                     first_seen_ns: timestamp_ns,
                     last_seen_ns: timestamp_ns,
@@ -223,8 +204,8 @@ impl FlowTable {
         if seg.flags.syn {
             conn.isn[i].get_or_insert(seg.seq);
             conn.dirs[i].syn(seg.seq);
-            if conn.syn_sender.is_none() {
-                conn.syn_sender = Some(if seg.ack.is_none() { d } else { d.other() });
+            if conn.opener.is_none() {
+                conn.opener = Some(if seg.ack.is_none() { d } else { d.other() });
             }
         }
         if seg.missing > 0 {
@@ -238,7 +219,7 @@ impl FlowTable {
             seg.seq
         };
         let before = conn.pending();
-        let mut emit = |chunk: StreamChunk<'_>| {
+        let mut emit = |chunk: Chunk<'_>| {
             out(TcpEvent::Stream {
                 id,
                 endpoints,
@@ -388,7 +369,7 @@ mod tests {
             // A hole of 100 bytes, then 400 bytes waiting behind it.
             t.process(&seg(port, 102, &[0; 400]), 0, &mut |ev| {
                 if let TcpEvent::Stream {
-                    chunk: StreamChunk::Gap(_),
+                    chunk: Chunk::Gap(_),
                     ..
                 } = ev
                 {

@@ -5,7 +5,5 @@
 mod assembler;
 mod flow;
 
-pub use assembler::{AssemblerStats, Gap, StreamChunk, TcpReassembler};
-pub use flow::{
-    ConnectionId, ConnectionSummary, Direction, FlowLimits, FlowStats, FlowTable, TcpEvent,
-};
+pub use assembler::{Chunk, DirectionStats, Gap, TcpReassembler};
+pub use flow::{ConnectionId, Direction, FlowLimits, FlowStats, FlowSummary, FlowTable, TcpEvent};

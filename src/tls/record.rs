@@ -109,13 +109,14 @@ impl RecordDeframer {
         self.buf.capacity()
     }
 
-    /// The stream lost bytes: what is buffered can't be completed.
-    pub fn gap(&mut self) {
-        if !self.buf.is_empty() {
-            self.skipped_bytes += self.buf.len() as u64;
-            self.buf.clear();
-        }
+    /// The stream lost bytes: what is buffered can't be completed. Returns the bytes
+    /// dropped.
+    pub fn gap(&mut self) -> u64 {
+        let dropped = self.buf.len() as u64;
+        self.skipped_bytes += dropped;
+        self.buf.clear();
         self.hunting = true;
+        dropped
     }
 
     /// Starts hunting for a record boundary (a capture picked up mid-stream).

@@ -20,7 +20,7 @@ mod transcript;
 use crate::crypto::prf::{self, PrfKind};
 use crate::crypto::record::{RecordDecryptor, RecordKeys};
 use crate::crypto::secrets::{RsaAccount, RsaFailure, Secrets};
-use crate::tcp::Direction;
+use crate::flow::Direction;
 use crate::tls::cipher_suite::{self, CipherSuite, KeyExchange};
 use crate::tls::codec::Reader;
 use crate::tls::extensions::{ENCRYPT_THEN_MAC, EXTENDED_MASTER_SECRET};

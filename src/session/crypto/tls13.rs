@@ -21,7 +21,7 @@ use crate::crypto::keylog::Tls13Secrets;
 use crate::crypto::record::{RecordKeys, Tls13Decryptor};
 use crate::crypto::secrets::Secrets;
 use crate::crypto::tls13::{self, SuiteHash, Tls13Variant};
-use crate::tcp::Direction;
+use crate::flow::Direction;
 use crate::tls::cipher_suite::{self, CipherSuite};
 use crate::tls::extensions::EARLY_DATA;
 use crate::tls::handshake::{

@@ -1,0 +1,201 @@
+//! One whole handshake message at a time: decoded, given to the handshake crypto, and
+//! what it says about the connection kept (the hellos, who is the client, whether the
+//! server went through a full handshake, the certificate chains).
+
+use super::events::Event;
+use super::{Chains, Session, StoredHello};
+use crate::crypto::secrets::Secrets;
+use crate::flow::Direction;
+use crate::report::model::Side;
+use crate::tls::cipher_suite::{self, KeyExchange};
+use crate::tls::extensions;
+use crate::tls::handshake::{
+    CertificateEntry, HandshakeFrame, HandshakeMessage, KeyExchangeHint, ParseContext,
+};
+use crate::tls::names;
+
+impl Session {
+    /// What the parser needs to know to read version-dependent messages.
+    fn ctx(&self) -> ParseContext {
+        let version = self.server_hello.as_ref().map(|s| s.version());
+        let key_exchange = self
+            .server_hello
+            .as_ref()
+            .and_then(|s| cipher_suite::lookup(s.suite_id()))
+            .map(|s| match s.key_exchange {
+                KeyExchange::Rsa | KeyExchange::RsaExport => KeyExchangeHint::Rsa,
+                KeyExchange::Dh | KeyExchange::Dhe | KeyExchange::DhePsk => KeyExchangeHint::Dhe,
+                KeyExchange::Ecdh | KeyExchange::Ecdhe | KeyExchange::EcdhePsk => {
+                    KeyExchangeHint::Ecdhe
+                }
+                KeyExchange::Psk | KeyExchange::RsaPsk => KeyExchangeHint::Psk,
+                _ => KeyExchangeHint::Unknown,
+            })
+            .unwrap_or_default();
+        ParseContext {
+            version,
+            key_exchange,
+        }
+    }
+
+    /// One whole handshake message (header included).
+    pub(super) fn on_frame(
+        &mut self,
+        direction: Direction,
+        raw: &[u8],
+        ts: i64,
+        secrets: &mut Secrets,
+    ) {
+        let msg_type = raw[0];
+        let frame = HandshakeFrame {
+            msg_type,
+            body: &raw[4..],
+            raw,
+        };
+        let parsed = HandshakeMessage::parse(&frame, &self.ctx());
+        let check = self
+            .crypto
+            .as_mut()
+            .and_then(|c| c.on_message(direction, msg_type, parsed.as_ref().ok(), raw, secrets));
+        if let Some(check) = check {
+            self.dirs[direction.index()].finished = Some(check);
+        }
+        self.apply_key_changes(ts);
+        if let Ok(HandshakeMessage::ClientHello(_)) = &parsed {
+            self.keep_client_hello(&raw[4..], false);
+        }
+        match parsed {
+            Ok(m) => self.on_message(direction, m, ts, secrets),
+            Err(e) => {
+                let name = names::handshake_type_title(msg_type);
+                let error = e.to_string();
+                let text = if error.starts_with(&name) {
+                    error.clone()
+                } else {
+                    format!("{name}: {error}")
+                };
+                self.warn(direction, text);
+                self.sinks.emit(&Event::Malformed {
+                    dir: direction,
+                    ts,
+                    msg_type,
+                    length: raw.len() - 4,
+                    error: &error,
+                });
+            }
+        }
+    }
+
+    /// Keeps the connection's first ClientHello (a renegotiation's is only a message).
+    pub(super) fn keep_client_hello(&mut self, body: &[u8], sslv2: bool) {
+        if self.client_hello.is_none() {
+            self.client_hello = Some(StoredHello {
+                body: body.into(),
+                sslv2,
+            });
+        }
+    }
+
+    pub(super) fn on_message(
+        &mut self,
+        direction: Direction,
+        msg: HandshakeMessage,
+        ts: i64,
+        secrets: &mut Secrets,
+    ) {
+        match &msg {
+            HandshakeMessage::ClientHello(_) if self.client_hello_dir.is_none() => {
+                self.client_hello_dir = Some(direction);
+                if self.in_early_data(direction) {
+                    // 0-RTT: the client's next records are encrypted already.
+                    self.early_mut().offered = true;
+                    self.dirs[direction.index()].encrypted = true;
+                }
+            }
+            HandshakeMessage::EncryptedExtensions { extensions, .. } if self.early_offered() => {
+                let accepted = extensions.iter().any(|e| e.id == extensions::EARLY_DATA);
+                self.decide_early_data(accepted);
+            }
+            HandshakeMessage::ServerHello(sh) => {
+                let retry = sh.hello_retry_request;
+                if self
+                    .server_hello
+                    .as_ref()
+                    .is_none_or(|s| s.hello_retry_request)
+                {
+                    self.server_hello = Some(sh.clone());
+                }
+                if !retry && self.is_tls13() {
+                    // Everything the server sends after its ServerHello is encrypted.
+                    self.dirs[direction.index()].encrypted = true;
+                    self.dirs[direction.other().index()].encrypted = true;
+                }
+            }
+            HandshakeMessage::Certificate { certificates, .. } => {
+                let server = self.side_of(direction) == Side::Server;
+                if server {
+                    self.server_full_handshake = true;
+                    if self.is_tls13() {
+                        // The chain came encrypted: a key that matches it is the
+                        // server's, whatever opened the connection.
+                        mark_matching_keys(certificates, secrets);
+                    }
+                }
+                self.keep_chain(server, certificates, direction);
+            }
+            HandshakeMessage::ServerKeyExchange { .. } | HandshakeMessage::ServerHelloDone {} => {
+                self.server_full_handshake = true;
+            }
+            _ => {}
+        }
+        self.sinks.emit(&Event::Handshake {
+            dir: direction,
+            ts,
+            message: &msg,
+        });
+    }
+
+    /// Keeps the first chain each side sent, if the memory budget has room for it.
+    fn keep_chain(&mut self, server: bool, chain: &[CertificateEntry], direction: Direction) {
+        let kept = self.chains.as_ref().is_some_and(|c| {
+            if server {
+                !c.server.is_empty()
+            } else {
+                !c.client.is_empty()
+            }
+        });
+        if kept || chain.is_empty() {
+            return;
+        }
+        if !self.sinks.report.charge(super::json_len(&chain)) {
+            self.warn(
+                direction,
+                "certificate chain not kept: the memory budget is spent (--max-memory)".into(),
+            );
+            return;
+        }
+        let chains: &mut Chains = self.chains.get_or_insert_with(Box::default);
+        let slot = if server {
+            &mut chains.server
+        } else {
+            &mut chains.client
+        };
+        *slot = chain.to_vec();
+    }
+}
+
+/// Notes every loaded key whose modulus is the chain's leaf key as used.
+fn mark_matching_keys(chain: &[CertificateEntry], secrets: &mut Secrets) {
+    let Some(CertificateEntry::Parsed(leaf)) = chain.first() else {
+        return;
+    };
+    let Some(modulus) = &leaf.public_key.rsa_modulus else {
+        return;
+    };
+    let matching: Vec<usize> = (0..secrets.keys.len())
+        .filter(|&i| secrets.keys[i].matches_modulus(modulus))
+        .collect();
+    for i in matching {
+        secrets.mark_used(i);
+    }
+}

@@ -1,0 +1,391 @@
+//! One record at a time: in the clear or protected, decrypted when the keys are known,
+//! and turned into events.
+//!
+//! ```text
+//!  record ─ protected? ─ no ──────────────────────────► clear: handshake │ CCS │ alert │ data
+//!              └ yes ─ keys open it? ─ yes ─ (0-RTT?) ─► decrypted: the same, and plaintext
+//!                            └ no ────────────────────► protected: counted and sized, never guessed at
+//! ```
+
+use super::events::{Event, KeyEvent};
+use super::{KeyChange, Session};
+use crate::crypto::record::{RecordKeys, Unlocked};
+use crate::crypto::secrets::Secrets;
+use crate::flow::Direction;
+use crate::report::model::{AlertEntry, Side};
+use crate::tls::handshake::{self, HandshakeFrame, HandshakeMessage};
+use crate::tls::hello::ClientHello;
+use crate::tls::record::{self, Record};
+
+impl Session {
+    /// One record of one direction, as it travelled.
+    pub fn on_record(
+        &mut self,
+        direction: Direction,
+        rec: Record<'_>,
+        ts: i64,
+        secrets: &mut Secrets,
+    ) {
+        self.saw_tls = true;
+        let i = direction.index();
+        self.dirs[i].records += 1;
+        if rec.content_type == record::APPLICATION_DATA {
+            self.dirs[i].app_records += 1;
+            self.dirs[i].app_bytes += rec.fragment.len() as u64;
+        }
+        if rec.content_type == record::SSLV2_CLIENT_HELLO {
+            match ClientHello::parse_sslv2(rec.fragment) {
+                Ok(ch) => {
+                    // The handshake hash covers this record's payload (RFC 5246 E.2).
+                    let msg = HandshakeMessage::ClientHello(Box::new(ch));
+                    if let Some(c) = &mut self.crypto {
+                        c.on_message(
+                            direction,
+                            handshake::CLIENT_HELLO,
+                            Some(&msg),
+                            rec.fragment,
+                            secrets,
+                        );
+                    }
+                    self.keep_client_hello(rec.fragment, true);
+                    self.on_message(direction, msg, ts, secrets)
+                }
+                Err(e) => self.warn(direction, format!("SSLv2 ClientHello: {e}")),
+            }
+            return;
+        }
+        if !self.is_protected(direction, &rec) {
+            self.on_clear(direction, rec.content_type, rec.fragment, ts, secrets, None);
+            return;
+        }
+        let early = self.in_early_data(direction);
+        let unlocked = match &mut self.dirs[i].dec {
+            Some(d) => d.keys.decrypt(rec.content_type, rec.version, rec.fragment),
+            None => Unlocked::NoKeys,
+        };
+        let wire = rec.fragment.len();
+        match unlocked {
+            Unlocked::Opened { opened, switched } => {
+                self.dirs[i].dec_mut().decrypted_records += 1;
+                if switched {
+                    if let Some(c) = &mut self.crypto {
+                        c.tls13_switched(direction);
+                    }
+                    self.apply_key_changes(ts);
+                }
+                let early = early && !switched;
+                if early {
+                    let e = self.early_mut();
+                    e.records += 1;
+                    e.bytes += wire as u64;
+                }
+                if early && opened.content_type == record::APPLICATION_DATA {
+                    self.on_early_data(direction, wire, &opened.data, ts);
+                } else {
+                    self.on_clear(
+                        direction,
+                        opened.content_type,
+                        &opened.data,
+                        ts,
+                        secrets,
+                        Some(wire),
+                    );
+                }
+            }
+            Unlocked::NoKeys if early => {
+                let e = self.early_mut();
+                e.records += 1;
+                e.bytes += wire as u64;
+                self.sinks.emit(&Event::ApplicationData {
+                    dir: direction,
+                    ts,
+                    wire: wire as u64,
+                    plain: None,
+                    early: true,
+                });
+            }
+            Unlocked::NoKeys => self.on_protected(direction, rec, ts),
+            Unlocked::Failed(e) => {
+                let d = self.dirs[i].dec_mut();
+                d.failed_records += 1;
+                if d.failed_records == 1 {
+                    let seq = d.keys.seq();
+                    let when = if self.is_tls13() {
+                        "under its traffic keys"
+                    } else {
+                        "after ChangeCipherSpec"
+                    };
+                    self.warn(direction, format!("record {seq} {when}: {e}"));
+                }
+                self.on_protected(direction, rec, ts);
+            }
+        }
+    }
+
+    /// Whether a record of `direction` is protected (to be decrypted), rather than sent
+    /// in the clear.
+    fn is_protected(&self, direction: Direction, rec: &Record<'_>) -> bool {
+        if rec.content_type == record::CHANGE_CIPHER_SPEC || !self.dirs[direction.index()].encrypted
+        {
+            return false;
+        }
+        // TLS 1.3 protects every record as application_data (RFC 8446 §5.2): a record of
+        // another outer type was sent in the clear (a plaintext alert, say).
+        let tls13 = self.is_tls13() || (self.server_hello.is_none() && self.early_offered());
+        if tls13 && rec.content_type != record::APPLICATION_DATA {
+            return false;
+        }
+        // No cipher suite turns a 2-byte alert into 2 bytes: it can only be in the clear.
+        !(rec.content_type == record::ALERT && rec.fragment.len() == 2)
+    }
+
+    /// Applies the key changes the handshake crypto decided on.
+    pub(super) fn apply_key_changes(&mut self, ts: i64) {
+        let changes = match &mut self.crypto {
+            Some(c) => std::mem::take(&mut c.changes),
+            None => return,
+        };
+        for (dir, change) in changes {
+            let chain = &mut self.dirs[dir.index()].dec_mut().keys;
+            let event = match change {
+                KeyChange::Install(k) => {
+                    chain.install(k);
+                    KeyEvent::Installed
+                }
+                KeyChange::Alternatives(v) => {
+                    chain.install_alternatives(v);
+                    KeyEvent::Alternatives
+                }
+                KeyChange::Next(k) => {
+                    chain.expect_next(k);
+                    KeyEvent::Expected
+                }
+                KeyChange::Update => {
+                    if let Err(e) = chain.key_update() {
+                        self.warn(dir, format!("KeyUpdate: {e}"));
+                    }
+                    KeyEvent::Updated
+                }
+            };
+            self.sinks.emit(&Event::Keys {
+                dir,
+                ts,
+                change: event,
+            });
+        }
+    }
+
+    /// Decrypted 0-RTT application data from the client.
+    fn on_early_data(&mut self, direction: Direction, wire: usize, data: &[u8], ts: i64) {
+        let e = self.early_mut();
+        e.decrypted_records += 1;
+        e.decrypted_bytes += data.len() as u64;
+        let accepted = e.accepted;
+        if accepted != Some(false) {
+            let side = self.side_of(direction);
+            self.sinks.emit(&Event::Plaintext {
+                dir: direction,
+                side,
+                ts,
+                bytes: data,
+                early: accepted.is_none(),
+            });
+        }
+        self.sinks.emit(&Event::ApplicationData {
+            dir: direction,
+            ts,
+            wire: wire as u64,
+            plain: Some(data.len()),
+            early: true,
+        });
+    }
+
+    /// The server said whether it accepted the early data (or the capture ended).
+    pub(super) fn decide_early_data(&mut self, accepted: bool) {
+        let Some(e) = self.early.as_mut() else {
+            return;
+        };
+        if e.accepted.is_some() {
+            return;
+        }
+        e.accepted = Some(accepted);
+        if let Some(client) = self.client_hello_dir {
+            self.sinks
+                .emit(&Event::EarlyDataDecided { client, accepted });
+        }
+    }
+
+    /// A record we could not decrypt: counted and sized, never guessed at.
+    fn on_protected(&mut self, direction: Direction, rec: Record<'_>, ts: i64) {
+        let i = direction.index();
+        let length = rec.fragment.len();
+        let dir = direction;
+        match rec.content_type {
+            record::HANDSHAKE => {
+                self.dirs[i].encrypted_handshakes += 1;
+                let finished = self.dirs[i].encrypted_handshakes == 1 && !self.is_tls13();
+                self.sinks.emit(&Event::ProtectedHandshake {
+                    dir,
+                    ts,
+                    length,
+                    finished,
+                });
+            }
+            record::ALERT => self.protected_alert(dir, ts, length),
+            record::APPLICATION_DATA => self.sinks.emit(&Event::ApplicationData {
+                dir,
+                ts,
+                wire: length as u64,
+                plain: None,
+                early: false,
+            }),
+            other => self.other_record(dir, other, length, ts),
+        }
+    }
+
+    fn protected_alert(&mut self, dir: Direction, ts: i64, length: usize) {
+        self.sinks.emit(&Event::Alert {
+            dir,
+            ts,
+            alert: AlertEntry::encrypted(dir, ts),
+            length,
+        });
+    }
+
+    /// A record in the clear, or decrypted (`wire`: its length as it travelled).
+    fn on_clear(
+        &mut self,
+        direction: Direction,
+        content_type: u8,
+        fragment: &[u8],
+        ts: i64,
+        secrets: &mut Secrets,
+        wire: Option<usize>,
+    ) {
+        let decrypted = wire.is_some();
+        let i = direction.index();
+        let dir = direction;
+        match content_type {
+            record::HANDSHAKE => {
+                let mut frames: Vec<Vec<u8>> = Vec::new();
+                let mut hs = std::mem::take(&mut self.dirs[i].handshake);
+                let pushed = hs.push(fragment, &mut |f: HandshakeFrame<'_>| {
+                    frames.push(f.raw.to_vec())
+                });
+                self.dirs[i].handshake = hs;
+                if let Err(e) = pushed {
+                    self.warn(direction, e.to_string());
+                }
+                for raw in frames {
+                    self.on_frame(direction, &raw, ts, secrets);
+                }
+            }
+            record::CHANGE_CIPHER_SPEC => self.on_change_cipher_spec(dir, ts),
+            record::ALERT => {
+                if !decrypted && !plausible_clear_alerts(fragment) {
+                    // Not alerts in the clear: protected ones, under keys whose change the
+                    // capture did not show.
+                    self.protected_alert(dir, ts, fragment.len());
+                    return;
+                }
+                for pair in fragment.chunks(2) {
+                    if pair.len() < 2 {
+                        self.warn(direction, "alert record of odd length".into());
+                        break;
+                    }
+                    let alert = AlertEntry::clear(direction, ts, pair[0], pair[1]);
+                    self.sinks.emit(&Event::Alert {
+                        dir,
+                        ts,
+                        alert,
+                        length: 2,
+                    });
+                }
+            }
+            record::APPLICATION_DATA => {
+                let plain = decrypted.then_some(fragment);
+                if let Some(p) = plain {
+                    let side = self.side_of(direction);
+                    if side == Side::Client {
+                        // Data after the early data: the server took the early data.
+                        self.decide_early_data(true);
+                    }
+                    self.sinks.emit(&Event::Plaintext {
+                        dir,
+                        side,
+                        ts,
+                        bytes: p,
+                        early: false,
+                    });
+                }
+                self.sinks.emit(&Event::ApplicationData {
+                    dir,
+                    ts,
+                    wire: wire.unwrap_or(fragment.len()) as u64,
+                    plain: plain.map(|p| p.len()),
+                    early: false,
+                });
+            }
+            other => self.other_record(dir, other, fragment.len(), ts),
+        }
+    }
+
+    fn on_change_cipher_spec(&mut self, direction: Direction, ts: i64) {
+        // TLS 1.3's compatibility CCS can come before the ServerHello (after a
+        // ClientHello with early data); a TLS ≤ 1.2 one never does.
+        let tls13 = self.is_tls13() || (self.server_hello.is_none() && self.offers_tls13());
+        let keys = if tls13 {
+            None
+        } else {
+            self.crypto.as_mut().and_then(|c| c.take_keys(direction))
+        };
+        let d = &mut self.dirs[direction.index()];
+        d.change_cipher_spec = true;
+        self.sinks
+            .emit(&Event::ChangeCipherSpec { dir: direction, ts });
+        // In TLS 1.3 the CCS is a compatibility no-op; keys changed already.
+        if tls13 {
+            return;
+        }
+        let d = &mut self.dirs[direction.index()];
+        d.encrypted = true;
+        d.encrypted_handshakes = 0;
+        let change = match keys {
+            Some(k) => {
+                d.dec_mut().keys.install(RecordKeys::Tls12(k));
+                KeyEvent::Installed
+            }
+            None => {
+                if let Some(dec) = &mut d.dec {
+                    dec.keys.clear();
+                }
+                KeyEvent::Unknown
+            }
+        };
+        self.sinks.emit(&Event::Keys {
+            dir: direction,
+            ts,
+            change,
+        });
+    }
+
+    fn other_record(&mut self, dir: Direction, content_type: u8, length: usize, ts: i64) {
+        if content_type == record::HEARTBEAT {
+            self.sinks.emit(&Event::Heartbeat { dir, ts, length });
+        } else {
+            self.warn(
+                dir,
+                format!("record of unknown content type {content_type}"),
+            );
+        }
+    }
+}
+
+/// Whether an alert record read in the clear really is alerts in the clear: whole
+/// two-byte alerts whose levels are warning (1) or fatal (2). A protected alert read
+/// without its keys fails this with overwhelming odds.
+fn plausible_clear_alerts(fragment: &[u8]) -> bool {
+    !fragment.is_empty()
+        && fragment.len().is_multiple_of(2)
+        && fragment.chunks(2).all(|a| matches!(a[0], 1 | 2))
+}
