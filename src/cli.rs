@@ -21,6 +21,8 @@ pub enum Command {
     /// One row per TLS connection: endpoints, SNI, version, cipher suite, bytes, state.
     Summary {
         #[command(flatten)]
+        view: View,
+        #[command(flatten)]
         common: Common,
         /// Capture files (pcap or pcapng, optionally gzip-compressed).
         #[arg(required = true)]
@@ -28,6 +30,8 @@ pub enum Command {
     },
     /// Every handshake message of every connection (or of one), with its fields.
     Inspect {
+        #[command(flatten)]
+        view: View,
         #[command(flatten)]
         common: Common,
         /// Only this connection (the id shown by `summary`).
@@ -80,11 +84,37 @@ pub enum FollowFormat {
     Hex,
 }
 
+/// How `summary` and `inspect` write their report.
+#[derive(Debug, Args)]
+pub struct View {
+    /// table: for people; json: one document; jsonl: one connection per line as it
+    /// becomes final, the capture object last (for jq, DuckDB, log shippers).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// The same as `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+impl View {
+    pub fn format(&self) -> OutputFormat {
+        if self.json {
+            OutputFormat::Json
+        } else {
+            self.format
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Jsonl,
+}
+
 #[derive(Debug, Args)]
 pub struct Common {
-    /// Print one JSON document instead of tables.
-    #[arg(long)]
-    pub json: bool,
     /// Server RSA private key (file or folder); repeatable. Used for decryption.
     #[arg(short = 'k', long = "key", value_name = "KEY")]
     pub keys: Vec<PathBuf>,

@@ -21,11 +21,13 @@ use tlsscope::crypto::keys::load_keys;
 use tlsscope::crypto::secrets::Secrets;
 use tlsscope::report::follow::{self, FollowWriter};
 use tlsscope::report::json::JsonStream;
-use tlsscope::report::model::{ConnectionReport, Side};
+use tlsscope::report::jsonl::JsonlStream;
+use tlsscope::report::model::{DecryptionStatus, Side};
 use tlsscope::report::table::{InspectView, SummaryTable};
+use tlsscope::report::ReportSink;
 use tlsscope::session::AppDecoder;
 
-use cli::{Cli, Command, Common, FollowDirection, FollowFormat};
+use cli::{Cli, Command, Common, FollowDirection, FollowFormat, OutputFormat};
 use output::{say, Output, PrivateFile};
 
 /// Why a run did not end well, and the exit code that says so.
@@ -139,31 +141,29 @@ fn options(common: &Common, messages: Messages) -> Options {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
-        Command::Summary { common, captures } => {
+        Command::Summary {
+            view,
+            common,
+            captures,
+        } => {
             let options = options(common, Messages::None);
             let secrets = secrets(common)?;
             let out = stdout()?.stop_on_close(options.stop.clone());
-            if common.json {
-                let mut view = JsonStream::new(out);
-                let analysis =
-                    analyze_streaming(captures, &options, secrets, None, &mut |mut c| {
-                        // The summary document leaves out the per-message detail.
-                        c.messages.clear();
-                        let _ = view.connection(&c);
-                    })
-                    .map_err(|e| e.to_string())?;
-                let _ = view.end(&analysis.report.capture);
-                finish(Some(view.into_inner()))
-            } else {
-                let mut view = SummaryTable::new(out);
-                let analysis = analyze_streaming(captures, &options, secrets, None, &mut |c| {
-                    let _ = view.connection(&c);
-                })
-                .map_err(|e| e.to_string())?;
-                finish(view.end(&analysis.report.capture).ok())
-            }
+            let mut sink: Box<dyn ReportSink<Output>> = match view.format() {
+                OutputFormat::Table => Box::new(SummaryTable::new(out)),
+                OutputFormat::Json => Box::new(JsonStream::new(out)),
+                OutputFormat::Jsonl => Box::new(JsonlStream::new(out)),
+            };
+            let analysis = analyze_streaming(captures, &options, secrets, None, &mut |mut c| {
+                // The summary leaves out the per-message detail.
+                c.messages.clear();
+                let _ = sink.connection(&c);
+            })
+            .map_err(|e| e.to_string())?;
+            finish(sink.end(&analysis.report.capture).ok())
         }
         Command::Inspect {
+            view,
             common,
             conn,
             captures,
@@ -172,36 +172,23 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let options = options(common, messages);
             let secrets = secrets(common)?;
             let out = stdout()?.stop_on_close(options.stop.clone());
+            let mut sink: Box<dyn ReportSink<Output>> = match view.format() {
+                OutputFormat::Table => Box::new(InspectView::new(out)),
+                OutputFormat::Json => Box::new(JsonStream::new(out)),
+                OutputFormat::Jsonl => Box::new(JsonlStream::new(out)),
+            };
             let mut found = false;
-            let wanted = |c: &ConnectionReport| conn.is_none_or(|id| c.id == id);
-            if common.json {
-                let mut view = JsonStream::new(out);
-                let analysis = analyze_streaming(captures, &options, secrets, None, &mut |c| {
-                    if wanted(&c) {
-                        found = true;
-                        let _ = view.connection(&c);
-                    }
-                })
-                .map_err(|e| e.to_string())?;
-                if let (Some(id), false) = (conn, found) {
-                    return Err(Failure::Usage(format!("no TLS connection with id {id}")));
+            let analysis = analyze_streaming(captures, &options, secrets, None, &mut |c| {
+                if conn.is_none_or(|id| c.id == id) {
+                    found = true;
+                    let _ = sink.connection(&c);
                 }
-                let _ = view.end(&analysis.report.capture);
-                finish(Some(view.into_inner()))
-            } else {
-                let mut view = InspectView::new(out);
-                let analysis = analyze_streaming(captures, &options, secrets, None, &mut |c| {
-                    if wanted(&c) {
-                        found = true;
-                        let _ = view.connection(&c);
-                    }
-                })
-                .map_err(|e| e.to_string())?;
-                if let (Some(id), false) = (conn, found) {
-                    return Err(Failure::Usage(format!("no TLS connection with id {id}")));
-                }
-                finish(view.end(&analysis.report.capture).ok())
+            })
+            .map_err(|e| e.to_string())?;
+            if let (Some(id), false) = (conn, found) {
+                return Err(Failure::Usage(format!("no TLS connection with id {id}")));
             }
+            finish(sink.end(&analysis.report.capture).ok())
         }
         Command::Follow {
             common,

@@ -244,3 +244,30 @@ fn tables_and_messages_never_print_control_bytes() {
     assert!(!err.contains('\x1b') && !err.contains('\x07'), "{err:?}");
     assert!(err.contains("\\x1b]0;x\\x07"), "{err}");
 }
+
+/// `--format jsonl`: every line is one JSON value; the connection lines are the `--json`
+/// document's connections, the last line the capture object; `--json` is `--format json`.
+#[test]
+fn json_lines_are_the_documents_connections() {
+    for cmd in ["summary", "inspect"] {
+        let capture = "samples/tls13-aes128gcm.pcap";
+        let keylog = "samples/tls13-aes128gcm.keylog";
+        let doc = common::json(&[cmd, "--json", "--keylog", keylog, capture]);
+        let same = common::json(&[cmd, "--format", "json", "--keylog", keylog, capture]);
+        assert_eq!(doc, same);
+        let out = tlsscope(&[cmd, "--format", "jsonl", "--keylog", keylog, capture]);
+        assert_eq!(out.status.code(), Some(0));
+        let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("one JSON value per line"))
+            .collect();
+        let (last, conns) = lines.split_last().unwrap();
+        assert_eq!(
+            conns,
+            doc["connections"].as_array().unwrap().as_slice(),
+            "{cmd}"
+        );
+        assert_eq!(last["capture"], doc["capture"], "{cmd}");
+    }
+}

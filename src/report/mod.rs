@@ -2,12 +2,63 @@
 
 pub mod follow;
 pub mod json;
+pub mod jsonl;
 pub mod model;
 pub mod table;
 pub mod text;
 pub mod time;
 
 pub use model::Report;
+
+use std::io::{self, Write};
+
+use model::{CaptureReport, ConnectionReport};
+
+/// A view of the report written as the run goes: connections as they become final,
+/// the capture's totals last.
+pub trait ReportSink<W> {
+    fn connection(&mut self, c: &ConnectionReport) -> io::Result<()>;
+    /// Writes the end and gives the output back.
+    fn end(self: Box<Self>, capture: &CaptureReport) -> io::Result<W>;
+}
+
+impl<W: Write> ReportSink<W> for json::JsonStream<W> {
+    fn connection(&mut self, c: &ConnectionReport) -> io::Result<()> {
+        json::JsonStream::connection(self, c)
+    }
+    fn end(mut self: Box<Self>, capture: &CaptureReport) -> io::Result<W> {
+        json::JsonStream::end(&mut self, capture)?;
+        Ok(self.into_inner())
+    }
+}
+
+impl<W: Write> ReportSink<W> for jsonl::JsonlStream<W> {
+    fn connection(&mut self, c: &ConnectionReport) -> io::Result<()> {
+        jsonl::JsonlStream::connection(self, c)
+    }
+    fn end(mut self: Box<Self>, capture: &CaptureReport) -> io::Result<W> {
+        jsonl::JsonlStream::end(&mut self, capture)?;
+        Ok(self.into_inner())
+    }
+}
+
+impl<W: Write> ReportSink<W> for table::SummaryTable<W> {
+    fn connection(&mut self, c: &ConnectionReport) -> io::Result<()> {
+        table::SummaryTable::connection(self, c)
+    }
+    fn end(self: Box<Self>, capture: &CaptureReport) -> io::Result<W> {
+        table::SummaryTable::end(*self, capture)
+    }
+}
+
+impl<W: Write> ReportSink<W> for table::InspectView<W> {
+    fn connection(&mut self, c: &ConnectionReport) -> io::Result<()> {
+        table::InspectView::connection(self, c)
+    }
+    fn end(self: Box<Self>, capture: &CaptureReport) -> io::Result<W> {
+        table::InspectView::end(*self, capture)
+    }
+}
 
 /// The report as pretty JSON (the `--json` output).
 pub fn to_json(report: &Report) -> String {

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::crypto::secrets::KeySource;
 use crate::flow::Direction;
 use crate::net::{Endpoint, NetStats};
 use crate::tls::cipher_suite::{CipherSuite, KeyExchange};
@@ -344,16 +345,15 @@ impl MessageBody {
 /// Where decryption stands for a connection.
 #[derive(Debug, Clone, Serialize)]
 pub struct DecryptionReport {
-    /// decrypted | no_key | not_rsa | key_mismatch | unsupported_cipher | incomplete |
-    /// not_tls
-    pub status: &'static str,
+    pub status: DecryptionStatus,
     pub reason: String,
     pub client_finished_verified: bool,
     pub server_finished_verified: bool,
     /// What opened the connection: `rsa_key:<file>`, `keylog:<file>` (master secret or
     /// TLS 1.3 secrets), `keylog_pre_master:<file>`, `psk`, `rsa_key+psk:<file>`,
     /// `resumed_session_id`, `resumed_ticket`.
-    pub key_source: Option<String>,
+    #[serde(serialize_with = "ser_key_source")]
+    pub key_source: Option<KeySource>,
     /// Records decrypted and authenticated, per side.
     pub records_decrypted: PerSide,
     /// Records whose MAC, tag or padding check failed, per side.
@@ -364,6 +364,95 @@ pub struct DecryptionReport {
     /// Only with `--show-secrets`: the connection's secrets as key log lines.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<String>,
+}
+
+fn ser_key_source<S: serde::Serializer>(k: &Option<KeySource>, s: S) -> Result<S::Ok, S::Error> {
+    match k {
+        Some(k) => s.serialize_str(&k.describe()),
+        None => s.serialize_none(),
+    }
+}
+
+/// Where decryption stands, as the JSON's `decryption.status` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecryptionStatus {
+    Decrypted,
+    NoKey,
+    NotRsa,
+    KeyMismatch,
+    UnsupportedCipher,
+    /// The capture lacks what decryption needs (a gap, or a handshake it does not hold).
+    Incomplete,
+    /// No TLS record parsed.
+    NotTls,
+}
+
+impl DecryptionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecryptionStatus::Decrypted => "decrypted",
+            DecryptionStatus::NoKey => "no_key",
+            DecryptionStatus::NotRsa => "not_rsa",
+            DecryptionStatus::KeyMismatch => "key_mismatch",
+            DecryptionStatus::UnsupportedCipher => "unsupported_cipher",
+            DecryptionStatus::Incomplete => "incomplete",
+            DecryptionStatus::NotTls => "not_tls",
+        }
+    }
+}
+
+impl std::fmt::Display for DecryptionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How far a connection got, as `state` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectionState {
+    Established,
+    Handshake,
+    ClientHelloOnly,
+    RecordsOnly,
+    /// The capture lost part of it (gaps, snaplen cuts, ended early).
+    Incomplete,
+    /// A fatal alert in the clear (its description code).
+    Failed(Option<u8>),
+}
+
+impl std::fmt::Display for ConnectionState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConnectionState::Established => f.write_str("established"),
+            ConnectionState::Handshake => f.write_str("handshake"),
+            ConnectionState::ClientHelloOnly => f.write_str("client_hello_only"),
+            ConnectionState::RecordsOnly => f.write_str("records_only"),
+            ConnectionState::Incomplete => f.write_str("incomplete"),
+            ConnectionState::Failed(Some(code)) => {
+                write!(f, "failed: {}", names::alert_description_name(*code))
+            }
+            ConnectionState::Failed(None) => f.write_str("failed: alert"),
+        }
+    }
+}
+
+impl Serialize for ConnectionState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl PartialEq<&str> for ConnectionState {
+    fn eq(&self, other: &&str) -> bool {
+        self.to_string() == *other
+    }
+}
+
+impl PartialEq<&str> for DecryptionStatus {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// The client's 0-RTT early data.
@@ -398,30 +487,33 @@ impl DecryptionReport {
     ) -> Self {
         let (status, reason) = match suite {
             None if incomplete => (
-                "incomplete",
+                DecryptionStatus::Incomplete,
                 "the handshake was cut before the ServerHello".to_string(),
             ),
-            None if records == 0 => ("not_tls", "no TLS record parsed".to_string()),
+            None if records == 0 => (DecryptionStatus::NotTls, "no TLS record parsed".to_string()),
             None if !hellos.0 && !hellos.1 => (
-                "incomplete",
+                DecryptionStatus::Incomplete,
                 "no handshake in the capture: it began before the capture did".to_string(),
             ),
             None => (
-                "incomplete",
+                DecryptionStatus::Incomplete,
                 "no ServerHello in the capture: the cipher suite is unknown".to_string(),
             ),
             Some(_) if tls13 => (
-                "not_rsa",
+                DecryptionStatus::NotRsa,
                 "TLS 1.3 has no RSA key exchange: a key log is needed".to_string(),
             ),
             Some(s) if !matches!(s.key_exchange, KeyExchange::Rsa | KeyExchange::RsaExport) => (
-                "not_rsa",
+                DecryptionStatus::NotRsa,
                 format!(
                     "key exchange is {:?}, not RSA: a key log is needed",
                     s.key_exchange
                 ),
             ),
-            Some(_) => ("no_key", "no RSA private key was given".to_string()),
+            Some(_) => (
+                DecryptionStatus::NoKey,
+                "no RSA private key was given".to_string(),
+            ),
         };
         DecryptionReport {
             status,
@@ -457,8 +549,12 @@ pub struct ConnectionReport {
     pub id: u64,
     pub client: EndpointReport,
     pub server: EndpointReport,
-    pub first_seen: String,
-    pub last_seen: String,
+    /// Capture times of the first and last packet (nanoseconds since the Unix epoch;
+    /// RFC 3339 in the JSON).
+    #[serde(rename = "first_seen", serialize_with = "ser_time")]
+    pub first_seen_ns: i64,
+    #[serde(rename = "last_seen", serialize_with = "ser_time")]
+    pub last_seen_ns: i64,
     pub version: Option<String>,
     pub cipher_suite: Option<SuiteReport>,
     pub sni: Option<String>,
@@ -502,7 +598,7 @@ pub struct ConnectionReport {
     pub app_records: [u64; 2],
     pub app_bytes: [u64; 2],
     /// established | handshake | client_hello_only | records_only | incomplete | failed: <alert>
-    pub state: String,
+    pub state: ConnectionState,
     pub warnings: Vec<String>,
     #[serde(skip_serializing_if = "is_zero")]
     pub warnings_omitted: u64,

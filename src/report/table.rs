@@ -167,8 +167,8 @@ fn summary_row(c: &ConnectionReport) -> Vec<String> {
         c.decryption.status.to_string(),
         c.decryption
             .key_source
-            .as_deref()
-            .map(short_source)
+            .as_ref()
+            .map(|k| short_source(&k.describe()))
             .unwrap_or_else(|| "-".into()),
     ]
 }
@@ -194,7 +194,7 @@ fn endpoint(ip: &str, port: u16) -> String {
 }
 
 fn state_text(c: &ConnectionReport) -> String {
-    let mut s = c.state.clone();
+    let mut s = c.state.to_string();
     if c.resumed {
         s.push_str(" (resumed)");
     }
@@ -283,7 +283,7 @@ fn inspect_connection(c: &ConnectionReport) -> String {
         cell(&format!("{}: {}", c.decryption.status, c.decryption.reason)),
     );
     if let Some(source) = &c.decryption.key_source {
-        fact("key source", cell(source));
+        fact("key source", cell(&source.describe()));
     }
     for line in &c.decryption.secrets {
         fact("secret", line.clone());

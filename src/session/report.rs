@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use super::events::{Event, SessionSink};
 use super::log::{EventLog, MemoryBudget, Retention};
-use super::{FinishedCheck, KeySource, Obstacle, Session};
+use super::{FinishedCheck, Obstacle, Session};
 use crate::flow::Direction;
 use crate::flow::FlowSummary;
 use crate::report::model::{
-    AppData, AppDataRun, ConnectionReport, DecryptionReport, EarlyDataReport, EndpointReport,
-    GapReport, MessageBody, MessageEntry, PerSide, Side, SuiteReport, TcpReport,
+    AppData, AppDataRun, ConnectionReport, ConnectionState as State, DecryptionReport,
+    DecryptionStatus as Status, EarlyDataReport, EndpointReport, GapReport, MessageBody,
+    MessageEntry, PerSide, Side, SuiteReport, TcpReport,
 };
 use crate::tls::cipher_suite;
 use crate::tls::extensions::{self, ExtensionData};
@@ -236,20 +237,17 @@ impl Session {
         };
         let incomplete = !gaps.is_empty() || tcp.snaplen_cut || tcp.evicted;
         let state = if let Some(a) = fatal {
-            format!(
-                "failed: {}",
-                a.description().unwrap_or_else(|| "alert".into())
-            )
+            State::Failed(a.code)
         } else if incomplete {
-            "incomplete".to_string()
+            State::Incomplete
         } else if established {
-            "established".to_string()
+            State::Established
         } else if sh.is_some() {
-            "handshake".to_string()
+            State::Handshake
         } else if ch.is_some() {
-            "client_hello_only".to_string()
+            State::ClientHelloOnly
         } else {
-            "records_only".to_string()
+            State::RecordsOnly
         };
         if let Some(c) = &mut self.crypto {
             for w in std::mem::take(&mut c.warnings) {
@@ -293,8 +291,8 @@ impl Session {
             id: self.id,
             client: EndpointReport::from(self.endpoints[c]),
             server: EndpointReport::from(self.endpoints[s]),
-            first_seen: crate::report::time::rfc3339(tcp.first_seen_ns),
-            last_seen: crate::report::time::rfc3339(tcp.last_seen_ns),
+            first_seen_ns: tcp.first_seen_ns,
+            last_seen_ns: tcp.last_seen_ns,
             version,
             cipher_suite: suite.map(|id| SuiteReport {
                 id,
@@ -389,9 +387,7 @@ impl Session {
             server: sd.failed_records(),
         };
         let crypto = self.crypto.as_deref();
-        r.key_source = crypto
-            .and_then(|c| c.source.as_ref())
-            .map(KeySource::describe);
+        r.key_source = crypto.and_then(|c| c.source.clone());
         if self.show_secrets {
             r.secrets = crypto.map(|c| c.secret_lines()).unwrap_or_default();
         }
@@ -414,25 +410,25 @@ impl Session {
             }
             if incomplete {
                 why.push_str("; gaps in the capture cut some records");
-                ("incomplete", why)
+                (Status::Incomplete, why)
             } else {
-                ("decrypted", why)
+                (Status::Decrypted, why)
             }
         } else if crypto.is_some_and(|c| c.secret_known()) && (finished_failed || failures > 0) {
             (
-                "key_mismatch",
+                Status::KeyMismatch,
                 "the master secret does not verify: wrong key or corrupt records".to_string(),
             )
         } else if let Some(o) = crypto.and_then(|c| c.obstacle.as_ref()) {
             match o {
-                Obstacle::NoKey(w) => ("no_key", w.clone()),
-                Obstacle::NotRsa(w) => ("not_rsa", w.clone()),
-                Obstacle::KeyMismatch(w) => ("key_mismatch", w.clone()),
-                Obstacle::Unsupported(w) => ("unsupported_cipher", w.clone()),
+                Obstacle::NoKey(w) => (Status::NoKey, w.clone()),
+                Obstacle::NotRsa(w) => (Status::NotRsa, w.clone()),
+                Obstacle::KeyMismatch(w) => (Status::KeyMismatch, w.clone()),
+                Obstacle::Unsupported(w) => (Status::UnsupportedCipher, w.clone()),
             }
-        } else if self.resumed_without_secret() && r.status == "no_key" {
+        } else if self.resumed_without_secret() && r.status == Status::NoKey {
             (
-                "no_key",
+                Status::NoKey,
                 "resumed session whose full handshake is not in the capture".to_string(),
             )
         } else {

@@ -19,6 +19,7 @@ mod transcript;
 
 use crate::crypto::prf::{self, PrfKind};
 use crate::crypto::record::{RecordDecryptor, RecordKeys};
+pub use crate::crypto::secrets::KeySource;
 use crate::crypto::secrets::{RsaAccount, RsaFailure, Secrets};
 use crate::flow::Direction;
 use crate::tls::cipher_suite::{self, CipherSuite, KeyExchange};
@@ -32,37 +33,6 @@ use crate::tls::hello::ServerHello;
 
 use self::tls13::Tls13State;
 use self::transcript::{Transcript, TranscriptHash};
-
-/// Where a connection's master secret came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeySource {
-    /// z decrypted with this RSA key file.
-    RsaKey(String),
-    /// The master secret (TLS ≤ 1.2) or traffic secrets (TLS 1.3) from this key log.
-    KeyLog(String),
-    /// z from this key log (`PMS_CLIENT_RANDOM` or `RSA`).
-    KeyLogPreMaster(String),
-    /// `--psk` (plain PSK suites).
-    Psk,
-    /// RSA-PSK: z from this RSA key file, with `--psk`.
-    RsaKeyAndPsk(String),
-    SessionId,
-    Ticket,
-}
-
-impl KeySource {
-    pub fn describe(&self) -> String {
-        match self {
-            KeySource::RsaKey(path) => format!("rsa_key:{path}"),
-            KeySource::KeyLog(src) => format!("keylog:{src}"),
-            KeySource::KeyLogPreMaster(src) => format!("keylog_pre_master:{src}"),
-            KeySource::Psk => "psk".into(),
-            KeySource::RsaKeyAndPsk(path) => format!("rsa_key+psk:{path}"),
-            KeySource::SessionId => "resumed_session_id".into(),
-            KeySource::Ticket => "resumed_ticket".into(),
-        }
-    }
-}
 
 /// A change to one direction's record keys, for the session to apply.
 #[derive(Debug)]
