@@ -443,12 +443,6 @@ impl Serialize for ConnectionState {
     }
 }
 
-impl PartialEq<&str> for ConnectionState {
-    fn eq(&self, other: &&str) -> bool {
-        self.to_string() == *other
-    }
-}
-
 impl PartialEq<&str> for DecryptionStatus {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
