@@ -229,7 +229,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let shown = writer.shown;
             match report {
                 None => Err(Failure::Usage(format!("no TLS connection with id {conn}"))),
-                Some((status, reason)) if shown == 0 && status != "decrypted" => {
+                Some((status, reason)) if shown == 0 && status != DecryptionStatus::Decrypted => {
                     Err(Failure::Usage(format!(
                         "connection {conn} was not decrypted ({status}: {reason})"
                     )))
