@@ -105,11 +105,13 @@ pub struct Session {
     show_secrets: bool,
 }
 
-/// Where a session's events go.
+/// Where a session's events go: always the report's lists and the digests; an
+/// application decoder and an observer when the connection has them.
 struct Sinks {
     report: ReportBuilder,
     digests: Digests,
     app: Option<Box<AppSink>>,
+    observer: Option<Box<dyn SessionSink>>,
 }
 
 impl Sinks {
@@ -118,6 +120,9 @@ impl Sinks {
         self.digests.event(event);
         if let Some(app) = &mut self.app {
             app.event(event);
+        }
+        if let Some(o) = &mut self.observer {
+            o.event(event);
         }
     }
 }
@@ -212,6 +217,7 @@ impl Session {
                 report: ReportBuilder::new(settings.retention, &settings.budget),
                 digests: Digests::default(),
                 app: None,
+                observer: None,
             },
             show_secrets: settings.show_secrets,
         }
@@ -220,6 +226,12 @@ impl Session {
     /// Hands the connection's decrypted application data to `decoder` too.
     pub fn with_app_decoder(mut self, decoder: Box<dyn AppDecoder>) -> Self {
         self.sinks.app = Some(Box::new(AppSink::new(decoder)));
+        self
+    }
+
+    /// Hands every event to `sink` too (tools built on the library, tests).
+    pub fn with_observer(mut self, sink: Box<dyn SessionSink>) -> Self {
+        self.sinks.observer = Some(sink);
         self
     }
 
