@@ -1,10 +1,22 @@
 //! tlsscope: read packet captures and show what happened inside their TLS sessions.
 //!
-//! The crate follows the pipeline, one module per stage:
-//! `capture` (files, link layers) → `net` (IP, flows) → `tcp` (reassembly) →
-//! `tls` (records, handshake codec, cipher-suite registry) → `crypto` (keys, PRF,
-//! record decryption) → `session` (the per-connection state machine) → `report`
-//! (table, JSON). `analysis` drives the stages over one or more capture files.
+//! The crate follows the pipeline, one module per stage; `analysis` drives them over
+//! one or more capture files (the transport stages on one thread, the sessions on
+//! another):
+//!
+//! ```text
+//!  capture ─► net ─► tcp ──────── flow::Chunk / FlowSummary ──┐   (udp: next)
+//!  (files,    (IP,   (reassembly,                             │
+//!   links)     frags)  gaps)                                  ▼
+//!                                        session::StreamFeed (bytes → tls records)
+//!                                                             │  (datagram records, QUIC CRYPTO: next)
+//!  tls (records, messages, registries) ◄─ parse ─ session::Session ─ keys ─► crypto
+//!                                                             │   (transcript, PRF, record decryption)
+//!                                                    session::Event
+//!                                   ┌───────────────┬─────────┴──────┬───────────────┐
+//!                             ReportBuilder      Digests          AppDecoder      observers
+//!                                   └──► report::model ──► report (table, JSON, JSON Lines, follow)
+//! ```
 
 pub mod analysis;
 pub mod capture;

@@ -1,4 +1,13 @@
-//! Reports: the JSON contract ([`model`]) and the human tables ([`table`]).
+//! Reports: the JSON contract ([`model`]), and the views written as the run goes, each a
+//! [`ReportSink`]: the human tables ([`table`]), the JSON document ([`json`]), JSON
+//! Lines ([`jsonl`]); and `follow`'s output ([`follow`]).
+//!
+//! ```text
+//!  ConnectionReport (as each becomes final) ─┬─► SummaryTable / InspectView (pages, per connection)
+//!                                             ├─► JsonStream ({"connections": [ … ], "capture": {…}})
+//!                                             └─► JsonlStream (a line per connection, the capture last)
+//!  CaptureReport (at the end) ───────────────► the same sinks' `end`
+//! ```
 
 pub mod follow;
 pub mod json;
