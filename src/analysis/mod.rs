@@ -2,11 +2,15 @@
 //!
 //! ```text
 //!  transport stage (thread): capture → link layer → IP → TCP reassembly ─ batches ─┐
-//!  session stage (caller's thread): per-connection [`Session`] → report   ◄────────┘
+//!     (closes the connections the session stage ended early) ◄── evictions ──┐    │
+//!  session stage (caller's thread): per connection StreamFeed → Session ─────┴◄───┘
+//!       → events → ReportBuilder → ConnectionReport → `emit` (the views)
 //!  pre-master pool (threads): RSA decryptions the transport stage saw coming
 //! ```
 //! The stages only pass owned batches through a bounded channel, so memory stays flat
-//! and the output is the same as a single-threaded run's, event for event.
+//! and the output is the same as a single-threaded run's, event for event. What open
+//! connections hold in the session stage is counted against one budget
+//! (`--max-memory`); past it the least recently active are ended early in both stages.
 
 mod progress;
 mod transport;
