@@ -244,6 +244,9 @@ def main() -> None:
     ap.add_argument("--tlsscope", default=str(ROOT / "target" / "release" / "tlsscope"))
     ap.add_argument("--no-bounds", action="store_true")
     ap.add_argument("--tshark-check", type=int, default=int(os.environ.get("TSHARK_CHECK", "1")))
+    ap.add_argument("--baseline", default=os.environ.get("BASELINE"),
+                    help="another tlsscope binary (an earlier commit's) run alternately with the same "
+                         "commands: its times and peak RSS go in extra columns")
     a = ap.parse_args()
     work = Path(a.work)
     only = [o for o in ORDER if o in a.only] if a.only else ORDER
@@ -252,10 +255,14 @@ def main() -> None:
     t_start = time.monotonic()
 
     tlsscope, sha = snapshot_binary(Path(a.tlsscope), work)
+    baseline = snapshot_binary(Path(a.baseline), work) if a.baseline else None
     info = machine()
     versions = {"tlsscope": first_line([tlsscope, "--version"]) + f" (sha256 {sha[:12]}, from {a.tlsscope})",
                 "tshark": first_line(["tshark", "--version"]),
                 "openssl": first_line(["openssl", "version"])}
+    if baseline:
+        versions["baseline"] = (first_line([baseline[0], "--version"])
+                                + f" (sha256 {baseline[1][:12]}, from {a.baseline})")
 
     bounds = None
     if not a.no_bounds:
@@ -301,8 +308,13 @@ def main() -> None:
                 subprocess.run(["cat", str(cap)], stdout=subprocess.DEVNULL)
             cmds = commands(kind, tlsscope, cap)
             runs = {"tlsscope": [], "tshark": []}
+            tools = ["tlsscope", "tshark"]
+            if baseline:
+                cmds["baseline"] = commands(kind, baseline[0], cap)["tlsscope"]
+                runs["baseline"] = []
+                tools.append("baseline")
             for i in range(a.runs):
-                for tool in ("tlsscope", "tshark"):
+                for tool in tools:
                     if tool == "tshark" and kind == "decrypt" and i == 0:
                         with tempfile.TemporaryFile("w+") as out:
                             r = timed(cmds[tool], stdout=out)
@@ -349,6 +361,8 @@ def main() -> None:
     out.append("")
     hdr = ["workload", "file size", "tlsscope median s", "tshark median s", "speed ratio", "tlsscope MB/s",
            "tshark MB/s", "tlsscope peak RSS MB", "tshark peak RSS MB", "memory ratio", "decrypted connections"]
+    if baseline:
+        hdr += ["baseline median s", "baseline peak RSS MB", "baseline/tlsscope time"]
     out.append("| " + " | ".join(hdr) + " |")
     out.append("|" + "|".join(["---"] + ["---:"] * (len(hdr) - 2) + ["---"]) + "|")
     for r in rows:
@@ -359,7 +373,11 @@ def main() -> None:
         out.append("| " + " | ".join([
             r["label"], fmt_size(r["size"]), fmt(ts_["median"], ".3f"), fmt(sh["median"], ".3f"),
             fmt(sp, ".1f", "x"), fmt(mbs(ts_["median"]), ".1f"), fmt(mbs(sh["median"]), ".1f"),
-            fmt(ts_["rss_mb"], ".1f"), fmt(sh["rss_mb"], ".1f"), fmt(mr, ".1f", "x"), r["decrypted"]]) + " |")
+            fmt(ts_["rss_mb"], ".1f"), fmt(sh["rss_mb"], ".1f"), fmt(mr, ".1f", "x"), r["decrypted"]]
+            + ([fmt(r["baseline"]["median"], ".3f"), fmt(r["baseline"]["rss_mb"], ".1f"),
+                fmt(r["baseline"]["median"] / ts_["median"]
+                    if r["baseline"]["median"] and ts_["median"] else None, ".2f", "x")]
+               if baseline else [])) + " |")
     out.append("")
     out.append("Decrypt rows: `tlsscope inspect --json -k KEY CAP > /dev/null` vs `tshark -n -r CAP -o "
                "'uat:rsa_keys:\"KEY\",\"\"' -o tcp.reassemble_out_of_order:TRUE -q -z io,stat,0,tls.app_data`. "
