@@ -18,7 +18,7 @@ use tlsscope::capture::{
 use tlsscope::crypto::keylog::KeyLog;
 use tlsscope::crypto::keys::{decrypt_pre_master, load_key_bytes, ServerKey};
 use tlsscope::crypto::prf::{self, PrfKind};
-use tlsscope::crypto::record::{RecordDecryptor, Tls13Decryptor};
+use tlsscope::crypto::record::{ProtectedHeader, RecordAad, RecordDecryptor, Tls13Decryptor};
 use tlsscope::crypto::secrets::Secrets;
 use tlsscope::crypto::tls13::{SuiteHash, Tls13Variant};
 use tlsscope::net::NetDecoder;
@@ -501,7 +501,9 @@ const DRAFTS: [Option<u8>; 4] = [None, Some(18), Some(23), Some(28)];
 /// flags: bits 0-1 = version (SSL 3.0 … TLS 1.2; for TLS 1.3 suites the draft:
 /// RFC, 18, 23, 28), bit 2 = encrypt-then-MAC, bits 3-4 = content type,
 /// bit 5 = several records (each `len(2, BE) fragment[len]`), bit 6 = TLS 1.3:
-/// try_decrypt and a KeyUpdate after the first record.
+/// records spend their sequence number only when they open (keys on trial), and a
+/// KeyUpdate after the first record. TLS 1.3 also runs the bare AEAD (QUIC's call)
+/// on the last fragment, with the fragment as its header.
 ///
 /// Keys are fixed: TLS ≤ 1.2 suites get the client write keys of
 /// `prf::session_keys` from a fixed master secret and randoms, TLS 1.3 suites a
@@ -542,22 +544,37 @@ pub fn record_decrypt(data: &[u8]) {
         let Ok(mut d) = Tls13Decryptor::new(suite, variant, &secret) else {
             return;
         };
+        // Numbered as a TLS receiver would: with the trial flag a record spends its
+        // number only when it opens (keys being tried), else always.
+        let mut seq = 0u64;
         for (i, f) in fragments.iter().enumerate() {
-            let r = if flags & 0x40 != 0 {
-                d.try_decrypt(content_type, 0x0303, f)
-            } else {
-                d.decrypt(content_type, 0x0303, f)
-            };
+            let mut header = [content_type, 0x03, 0x03, 0, 0];
+            header[3..].copy_from_slice(&(f.len() as u16).to_be_bytes());
+            let r = d.open(
+                ProtectedHeader {
+                    seq,
+                    header: &header,
+                },
+                f,
+            );
+            if r.is_ok() || flags & 0x40 == 0 {
+                seq = seq.wrapping_add(1);
+            }
             std::hint::black_box(r.map(|o| (o.content_type, o.data.len())).ok());
             if i == 0 && flags & 0x40 != 0 {
                 match d.next_generation() {
                     Ok(next) => d = next,
                     Err(_) => return,
                 }
+                seq = 0;
             }
         }
-        let _ = (d.seq(), d.suite().id);
-        d.skip();
+        // The AEAD alone, as QUIC would call it, on the last fragment.
+        if let Some(f) = fragments.last() {
+            let r = d.open_payload(ProtectedHeader { seq, header: f }, f);
+            std::hint::black_box(r.map(|p| p.len()).ok());
+        }
+        let _ = d.suite().id;
         return;
     }
 
@@ -584,9 +601,9 @@ pub fn record_decrypt(data: &[u8]) {
     ) else {
         return;
     };
-    for f in fragments {
-        let r = d.decrypt(content_type, version, f);
+    for (seq, f) in (0u64..).zip(fragments) {
+        let r = d.decrypt(RecordAad::tls(seq, content_type, version), f);
         std::hint::black_box(r.map(|p| p.len()).ok());
     }
-    let _ = (d.seq(), d.suite().id, format!("{d:?}"));
+    let _ = (d.suite().id, format!("{d:?}"));
 }

@@ -1,28 +1,28 @@
-//! Key file formats: PEM (blocks, headers, base64), and DER recognised by its
-//! structure — PKCS#1 `RSAPrivateKey`, PKCS#8 `PrivateKeyInfo`, encrypted
-//! PKCS#8, PKCS#12 — down to the RSA key itself.
+//! Key file formats: PEM text (blocks, headers, base64), and the DER key structures
+//! — PKCS#1 `RSAPrivateKey`, PKCS#8 `PrivateKeyInfo`, encrypted PKCS#8 — down to the
+//! RSA key itself.
 //!
-//! Separate from `mod.rs`, which deals with files, folders and errors: this is
-//! where bytes become keys.
+//! Decoders only: which of them a file needs is decided in `container.rs`, which
+//! also hands this file the PKCS#8 keys found inside PKCS#12 files. Nothing here
+//! calls back there or into `pkcs12.rs`.
 
 use rsa::{BigUint, RsaPrivateKey};
 
-use super::der::{sequence, Tlv, TAG_INTEGER, TAG_OCTET_STRING, TAG_SEQUENCE};
 use super::pbe::decrypt_pkcs8;
-use super::pkcs12::pkcs12;
-use super::{Fail, Loaded};
+use super::Fail;
 
-struct PemBlock {
-    label: String,
+/// One `-----BEGIN label-----` … `-----END …-----` block.
+pub(super) struct PemBlock {
+    pub(super) label: String,
     /// Header lines (`Name: value`) between the BEGIN line and the base64 body.
-    headers: Vec<(String, String)>,
+    pub(super) headers: Vec<(String, String)>,
     /// The decoded body, `None` when it is not valid base64.
-    der: Option<Vec<u8>>,
+    pub(super) der: Option<Vec<u8>>,
 }
 
 /// Splits a PEM file into its blocks (text outside the blocks is ignored, as are
 /// unterminated blocks). Lenient on line lengths, CRLF and indentation.
-fn parse_pem(bytes: &[u8]) -> Vec<PemBlock> {
+pub(super) fn parse_pem(bytes: &[u8]) -> Vec<PemBlock> {
     let mut blocks = Vec::new();
     // The block being read, and its base64 body so far.
     let mut current: Option<(PemBlock, String)> = None;
@@ -105,97 +105,17 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
     (padding <= 2).then_some(out)
 }
 
-pub(super) fn from_pem(bytes: &[u8], password: Option<&str>) -> Vec<Loaded> {
-    let mut results = Vec::new();
-    for block in parse_pem(bytes) {
-        let label = block.label.as_str();
-        if !label.ends_with("PRIVATE KEY") {
-            continue; // CERTIFICATE, PUBLIC KEY, EC PARAMETERS, X509 CRL…
-        }
-        let encrypted = block
-            .headers
-            .iter()
-            .any(|(n, v)| n.eq_ignore_ascii_case("Proc-Type") && v.contains("ENCRYPTED"));
-        let result = match label {
-            "EC PRIVATE KEY" | "DSA PRIVATE KEY" => Err(Fail::NotRsa),
-            "OPENSSH PRIVATE KEY" => Err(Fail::Unsupported(
-                "OpenSSH key format is not supported: convert the key with \
-                 `ssh-keygen -p -m PEM -f KEY` (rewrites KEY as PKCS#1)"
-                    .into(),
-            )),
-            _ if encrypted => {
-                let cipher = block
-                    .headers
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case("DEK-Info"))
-                    .map(|(_, v)| v.split(',').next().unwrap_or("").trim().to_string())
-                    .filter(|c| !c.is_empty())
-                    .unwrap_or_else(|| "unknown cipher".into());
-                Err(Fail::Unsupported(format!(
-                    "legacy PEM encryption (Proc-Type: 4,ENCRYPTED, {cipher}) is not supported: \
-                     convert the key to encrypted PKCS#8 with \
-                     `openssl pkcs8 -topk8 -in KEY -out KEY.p8`"
-                )))
-            }
-            // PKCS#1, PKCS#8 or encrypted PKCS#8: the structure tells which, whatever the
-            // label says ("ANY PRIVATE KEY", or a mislabelled block).
-            _ => match &block.der {
-                None => Err(Fail::Unsupported(format!(
-                    "the {label} PEM block is not valid base64"
-                ))),
-                Some(der) => match from_der(der, password) {
-                    Err(Fail::NotAKey) => Err(Fail::Unsupported(format!(
-                        "the {label} PEM block holds no key it could be read as"
-                    ))),
-                    other => other,
-                },
-            },
-        };
-        results.push(result);
-    }
-    results
-}
-
 // OID content octets.
 const OID_RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
 const OID_RSAES_OAEP: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x07];
 const OID_RSASSA_PSS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a];
 
-/// A DER (or BER, for PKCS#12) blob, recognised by its structure.
-pub(super) fn from_der(bytes: &[u8], password: Option<&str>) -> Loaded {
-    let Some((top, items)) = sequence(bytes) else {
-        return Err(Fail::NotAKey);
-    };
-    let tags: Vec<u8> = items.iter().map(|t| t.tag).collect();
-    let version = items.first().and_then(Tlv::small_uint);
-    match tags.as_slice() {
-        // PFX: version 3, authSafe ContentInfo, macData.
-        [TAG_INTEGER, TAG_SEQUENCE, ..] if version == Some(3) => pkcs12(&items[1], password),
-        // EncryptedPrivateKeyInfo: algorithm, encrypted data.
-        [TAG_SEQUENCE, TAG_OCTET_STRING] => {
-            rsa_from_encrypted_pkcs8(top.raw, password).map(|k| vec![k])
-        }
-        // PrivateKeyInfo / OneAsymmetricKey: version, algorithm, key, [attributes], [public key].
-        [TAG_INTEGER, TAG_SEQUENCE, TAG_OCTET_STRING, ..] => {
-            rsa_from_pkcs8(top.raw).map(|k| vec![k])
-        }
-        // SEC1 ECPrivateKey: version 1, private key, [parameters], [public key].
-        [TAG_INTEGER, TAG_OCTET_STRING, ..] if version == Some(1) => Err(Fail::NotRsa),
-        // RSAPrivateKey: version, n, e, d, p, q, dp, dq, qinv, [other primes].
-        t if t.len() >= 9 && t[..9].iter().all(|&x| x == TAG_INTEGER) => {
-            rsa_from_pkcs1(top.raw).map(|k| vec![k])
-        }
-        // OpenSSL's DSA private key: version, p, q, g, y, x.
-        t if t.len() == 6 && t.iter().all(|&x| x == TAG_INTEGER) => Err(Fail::NotRsa),
-        _ => Err(Fail::NotAKey),
-    }
-}
-
 /// Smallest and largest moduli accepted (a 48-byte PKCS#1 v1.5 block needs 472 bits).
 const MIN_BITS: usize = 512;
 const MAX_BITS: usize = 16384;
 
-fn rsa_from_pkcs1(der: &[u8]) -> Result<RsaPrivateKey, Fail> {
+/// PKCS#1 `RSAPrivateKey` (RFC 8017 §A.1.2), multi-prime included.
+pub(super) fn rsa_from_pkcs1(der: &[u8]) -> Result<RsaPrivateKey, Fail> {
     let k = pkcs1::RsaPrivateKey::try_from(der)
         .map_err(|e| Fail::Unsupported(format!("malformed RSA private key ({e})")))?;
     let n = BigUint::from_bytes_be(k.modulus.as_bytes());
@@ -240,6 +160,7 @@ fn rsa_from_pkcs1(der: &[u8]) -> Result<RsaPrivateKey, Fail> {
     Ok(key)
 }
 
+/// PKCS#8 `PrivateKeyInfo` holding an rsaEncryption key.
 pub(super) fn rsa_from_pkcs8(der: &[u8]) -> Result<RsaPrivateKey, Fail> {
     let info = pkcs8::PrivateKeyInfo::try_from(der)
         .map_err(|e| Fail::Unsupported(format!("malformed PKCS#8 private key ({e})")))?;
@@ -257,91 +178,21 @@ pub(super) fn rsa_from_pkcs8(der: &[u8]) -> Result<RsaPrivateKey, Fail> {
     }
 }
 
-fn rsa_from_encrypted_pkcs8(der: &[u8], password: Option<&str>) -> Result<RsaPrivateKey, Fail> {
+/// PKCS#8 `EncryptedPrivateKeyInfo`: decrypted with `password` (`pbe.rs`), then read
+/// as a `PrivateKeyInfo`.
+pub(super) fn rsa_from_encrypted_pkcs8(
+    der: &[u8],
+    password: Option<&str>,
+) -> Result<RsaPrivateKey, Fail> {
     let plain = decrypt_pkcs8(der, password)?;
     rsa_from_pkcs8(&plain)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{load, load_one, read};
-    use super::super::{load_key_bytes, KeyError};
+    use super::super::load_key_bytes;
+    use super::super::testutil::{load_one, read};
     use super::*;
-
-    #[test]
-    fn non_rsa_keys() {
-        let err = load("ec-p256.p12", Some("tlsscope")).unwrap_err();
-        assert!(matches!(err, KeyError::NotRsa { .. }), "{err}");
-        for name in ["ec-p256.pem", "ec-p256-pkcs8.pem", "ed25519.pem"] {
-            let err = load(name, None).unwrap_err();
-            assert!(matches!(err, KeyError::NotRsa { .. }), "{name}: {err}");
-            assert_eq!(err.to_string(), format!("{name}: not an RSA key"));
-        }
-        // The same in DER.
-        for name in ["ec-p256.pem", "ec-p256-pkcs8.pem", "ed25519.pem"] {
-            let blocks = parse_pem(&read(name));
-            let der = blocks.iter().find_map(|b| b.der.clone()).unwrap();
-            let err = load_key_bytes(&der, name, None).unwrap_err();
-            assert!(matches!(err, KeyError::NotRsa { .. }), "{name} DER: {err}");
-        }
-    }
-
-    #[test]
-    fn legacy_pem_encryption_is_refused_clearly() {
-        for pw in [None, Some("tlsscope")] {
-            let err = load("rsa1024-legacy-enc.pem", pw).unwrap_err();
-            let KeyError::Unsupported { why, .. } = &err else {
-                panic!("{err:?}");
-            };
-            assert!(
-                why.contains("Proc-Type") && why.contains("AES-128-CBC"),
-                "{why}"
-            );
-            assert!(why.contains("openssl pkcs8 -topk8"), "{why}");
-            let text = err.to_string();
-            assert!(text.starts_with("rsa1024-legacy-enc.pem: "), "{text}");
-            assert!(!text.contains('\n'));
-        }
-    }
-
-    #[test]
-    fn certificates_and_junk_are_not_keys() {
-        let err = load("rsa1024-cert.pem", None).unwrap_err();
-        assert!(matches!(err, KeyError::NotAKey { .. }));
-        assert_eq!(
-            err.to_string(),
-            "rsa1024-cert.pem: not a private key (PEM, DER, PKCS#8 or PKCS#12)"
-        );
-        let cert_der = parse_pem(&read("rsa1024-cert.pem"))[0].der.clone().unwrap();
-        assert!(matches!(
-            load_key_bytes(&cert_der, "c.der", None),
-            Err(KeyError::NotAKey { .. })
-        ));
-        for junk in [
-            &b""[..],
-            b"hello\n",
-            b"# README\nPut the keys here.\n",
-            b"-----BEGIN RSA PRIVATE KEY-----\n",
-            b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
-            &[0x30, 0x00],
-            &[0x30, 0x80, 0x00, 0x00],
-            &[0x30, 0x84, 0xff, 0xff, 0xff, 0xff],
-        ] {
-            assert!(
-                matches!(
-                    load_key_bytes(junk, "j", None),
-                    Err(KeyError::NotAKey { .. })
-                ),
-                "{junk:?}"
-            );
-        }
-        // A PEM key block with a broken body is reported, not silently dropped.
-        let broken = b"-----BEGIN PRIVATE KEY-----\nMIIB!!!\n-----END PRIVATE KEY-----\n";
-        assert!(matches!(
-            load_key_bytes(broken, "b", None),
-            Err(KeyError::Unsupported { .. })
-        ));
-    }
 
     #[test]
     fn pem_is_read_leniently() {

@@ -18,10 +18,20 @@
 //! offline analysis, there is no timing side channel to defend, and blinding costs time.
 //!
 //! The code is split by responsibility: this file holds [`ServerKey`], the file and folder
-//! loading and the errors; `formats.rs` the PEM and DER key formats (PKCS#1, PKCS#8);
-//! `pkcs12.rs` the PKCS#12 walker; `pbe.rs` the password-based decryption; `der.rs` the
-//! DER / BER reader they share; `premaster.rs` the pre-master secret decryption.
+//! loading and the errors; `container.rs` tells which container a file is (PEM or DER;
+//! PKCS#12, PKCS#8, encrypted or not, PKCS#1) and calls the decoder for it: `formats.rs`
+//! for PEM text and the PKCS#1 / PKCS#8 key structures, `pkcs12.rs` for the PKCS#12
+//! walk; `pbe.rs` the password-based decryption; `der.rs` the DER / BER reader they
+//! share; `premaster.rs` the pre-master secret decryption.
+//!
+//! ```text
+//!  load_key_bytes ─► container.rs ─┬─► formats.rs ─┬─► pbe.rs, der.rs
+//!                                  └─► pkcs12.rs ──┘
+//! ```
+//!
+//! The arrows go one way: the decoders never call each other or the container.
 
+mod container;
 mod der;
 mod formats;
 mod pbe;
@@ -40,7 +50,6 @@ use std::path::{Path, PathBuf};
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPrivateKey;
 
-use self::formats::{from_der, from_pem};
 pub use self::prefetch::{PreMasterPrefetch, PreMasterResults};
 #[cfg(test)]
 pub(crate) use self::premaster::operations_on_this_thread;
@@ -258,11 +267,7 @@ pub fn load_key_bytes(
     source: &str,
     password: Option<&str>,
 ) -> Result<Vec<ServerKey>, KeyError> {
-    let results = if contains(bytes, b"-----BEGIN ") {
-        from_pem(bytes, password)
-    } else {
-        vec![from_der(bytes, password)]
-    };
+    let results = container::keys_in(bytes, password);
     let mut keys = Vec::new();
     let mut worst: Option<Fail> = None;
     for r in results {
@@ -291,10 +296,6 @@ pub fn load_key_bytes(
             ServerKey::new(k, name)
         })
         .collect())
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Why one item (PEM block, DER blob, PKCS#12 bag) gave no key; becomes a [`KeyError`].

@@ -2,12 +2,13 @@
 //! (encrypted) content infos and safe contents to the key bags, DER or BER.
 //!
 //! A structure of its own with its own failure bookkeeping (wrong password,
-//! unsupported parts, certificates only), hence a separate file.
+//! unsupported parts, certificates only), hence a separate file. It ends at the
+//! PKCS#8 `PrivateKeyInfo`s it finds: `container.rs`, which recognised the PFX,
+//! has `formats.rs` read them.
 
 use super::der::{oid_arc, sequence, Tlv, MAX_DEPTH, TAG_CONTEXT_0, TAG_OCTET_STRING};
-use super::formats::rsa_from_pkcs8;
 use super::pbe::{decrypt_pkcs8, password_candidates, pbe_decrypt, PbeFail};
-use super::{Fail, Loaded};
+use super::Fail;
 
 // OID content octets.
 const OID_PKCS12_BAG: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x0c, 0x0a, 0x01];
@@ -29,8 +30,12 @@ struct Pkcs12Walk<'p> {
     unsupported: Option<String>,
 }
 
-/// The keys of a PFX whose authSafe is `auth_safe`.
-pub(super) fn pkcs12(auth_safe: &Tlv<'_>, password: Option<&str>) -> Loaded {
+/// The PrivateKeyInfo DER of every key in a PFX whose authSafe is `auth_safe`
+/// (shrouded key bags decrypted); at least one, else why there is none.
+pub(super) fn pkcs12_keys(
+    auth_safe: &Tlv<'_>,
+    password: Option<&str>,
+) -> Result<Vec<Vec<u8>>, Fail> {
     let mut walk = Pkcs12Walk {
         password,
         ..Default::default()
@@ -60,22 +65,7 @@ pub(super) fn pkcs12(auth_safe: &Tlv<'_>, password: Option<&str>) -> Loaded {
             Fail::NotAKey // certificates only
         });
     }
-    // Keys in a PKCS#12 file are not always RSA: keep what is, report the rest only when
-    // nothing is.
-    let mut keys = Vec::new();
-    let mut worst = Fail::NotAKey;
-    for der in &walk.keys {
-        match rsa_from_pkcs8(der) {
-            Ok(k) => keys.push(k),
-            Err(f) if f.rank() > worst.rank() => worst = f,
-            Err(_) => {}
-        }
-    }
-    if keys.is_empty() {
-        Err(worst)
-    } else {
-        Ok(keys)
-    }
+    Ok(walk.keys)
 }
 
 /// The OCTET STRING inside a `[0] EXPLICIT` wrapper.

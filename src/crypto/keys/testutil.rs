@@ -2,7 +2,7 @@
 //! helpers, the modulus from the test certificate, and a deterministic RNG
 //! with RSA encryption for round trips.
 //!
-//! In a file of its own because the tests of `mod.rs`, `formats.rs`,
+//! In a file of its own because the tests of `mod.rs`, `container.rs`, `formats.rs`,
 //! `pbe.rs`, `pkcs12.rs` and `premaster.rs` all use them.
 
 use std::path::{Path, PathBuf};

@@ -15,7 +15,7 @@ use aria::{Aria128, Aria256};
 use camellia::{Camellia128, Camellia256};
 use ccm::Ccm;
 
-use super::{check_iv, new_key, Header, RecordError};
+use super::{check_iv, new_key, RecordAad, RecordError};
 use crate::tls::cipher_suite::{BulkCipher, CipherMode};
 
 /// One direction's AEAD state.
@@ -75,8 +75,9 @@ impl AeadState {
         })
     }
 
-    /// TLS 1.3: decrypts record `seq` with `aad` (the record header, or nothing in
-    /// early drafts); returns the inner plaintext, padding and type still on.
+    /// The TLS 1.3 construction (RFC 8446 §5.3), also QUIC's (RFC 9001 §5.3):
+    /// nonce = IV XOR `seq` (left-padded), additional data `aad` as given; returns
+    /// the plaintext (for TLS 1.3 the inner plaintext, padding and type still on).
     pub(super) fn open_tls13(
         &self,
         seq: u64,
@@ -94,8 +95,9 @@ impl AeadState {
         self.aead.open(&nonce, aad, fragment, self.tag_len)
     }
 
-    /// Builds the record's nonce, then decrypts and checks the fragment.
-    pub(super) fn open(&self, header: &Header, fragment: &[u8]) -> Result<Vec<u8>, RecordError> {
+    /// TLS 1.2: builds the record's nonce (explicit, or IV XOR `aad.seq`) and the
+    /// additional data from `aad`, then decrypts and checks the fragment.
+    pub(super) fn open(&self, aad: &RecordAad, fragment: &[u8]) -> Result<Vec<u8>, RecordError> {
         let tag_len = self.tag_len;
         let mut nonce = self.fixed_iv;
         let body = if self.explicit_nonce {
@@ -110,12 +112,12 @@ impl AeadState {
             }
             nonce[4..]
                 .iter_mut()
-                .zip(header.seq.to_be_bytes())
+                .zip(aad.seq.to_be_bytes())
                 .for_each(|(n, s)| *n ^= s);
             fragment
         };
-        let aad = header.tls(body.len() - tag_len);
-        self.aead.open(&nonce, &aad, body, tag_len)
+        let additional_data = aad.mac_input(body.len() - tag_len);
+        self.aead.open(&nonce, &additional_data, body, tag_len)
     }
 }
 
@@ -225,7 +227,7 @@ fn aead_open<A: AeadInPlace>(
 #[cfg(test)]
 mod tests {
     use super::super::testutil::{h, roundtrip, suite, APPLICATION_DATA, HANDSHAKE};
-    use super::super::RecordDecryptor;
+    use super::super::{RecordAad, RecordDecryptor};
 
     /// tls12-aes256gcm.pcap, TLS_PSK_WITH_AES_256_GCM_SHA384, client side.
     #[test]
@@ -261,7 +263,8 @@ mod tests {
         ];
         for (i, (ct, fragment, plain)) in records.iter().enumerate() {
             assert_eq!(
-                d.decrypt(*ct, 0x0303, &h(fragment)).unwrap(),
+                d.decrypt(RecordAad::tls(i as u64, *ct, 0x0303), &h(fragment))
+                    .unwrap(),
                 *plain,
                 "record {i}"
             );
@@ -283,13 +286,15 @@ mod tests {
         let finished =
             h("00000000000000005aade998fb32710b0af47d9b3ee68e606d6ac5657963267cd111b73745108fca");
         assert_eq!(
-            d.decrypt(HANDSHAKE, 0x0303, &finished).unwrap(),
+            d.decrypt(RecordAad::tls(0, HANDSHAKE, 0x0303), &finished)
+                .unwrap(),
             h("1400000c486665650fcf775ca269a619")
         );
         let request =
             h("00000000000000016580c66947f97fa80a16f9d4342960648704de1268b894a710165fcb603734");
         assert_eq!(
-            d.decrypt(APPLICATION_DATA, 0x0303, &request).unwrap(),
+            d.decrypt(RecordAad::tls(1, APPLICATION_DATA, 0x0303), &request)
+                .unwrap(),
             b"GET / HTTP/1.1\n"
         );
     }
@@ -309,7 +314,8 @@ mod tests {
         .unwrap();
         let finished = h("8e6041083b89ff49d068ec2f735d9dd8da0e286b5f9b84b135be0e4cf538c409");
         assert_eq!(
-            d.decrypt(HANDSHAKE, 0x0303, &finished).unwrap(),
+            d.decrypt(RecordAad::tls(0, HANDSHAKE, 0x0303), &finished)
+                .unwrap(),
             h("1400000c4d3aec4a64a3731d7cdf6089")
         );
         let request = h(
@@ -317,7 +323,8 @@ mod tests {
              5b592283a026ff7939cf5d6848207bd652f1cb",
         );
         assert_eq!(
-            d.decrypt(APPLICATION_DATA, 0x0303, &request).unwrap(),
+            d.decrypt(RecordAad::tls(1, APPLICATION_DATA, 0x0303), &request)
+                .unwrap(),
             b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
         );
     }

@@ -14,7 +14,7 @@ use camellia::{Camellia128, Camellia256};
 use des::{Des, TdesEde3};
 
 use super::mac::RecordMac;
-use super::{check_iv, new_key, Header, RecordError, TLS10_VERSION};
+use super::{check_iv, new_key, RecordAad, RecordError, TLS10_VERSION};
 use crate::tls::cipher_suite::BulkCipher;
 
 /// One direction's CBC state.
@@ -57,7 +57,7 @@ impl CbcState {
     pub(super) fn open(
         &mut self,
         mac: &RecordMac,
-        header: &Header,
+        aad: &RecordAad,
         fragment: &[u8],
         encrypt_then_mac: bool,
         ssl3: bool,
@@ -83,9 +83,9 @@ impl CbcState {
         };
         let iv = &record_iv[..bs];
         if encrypt_then_mac {
-            open_cbc_etm(&self.cipher, mac, header, iv, fragment, body)
+            open_cbc_etm(&self.cipher, mac, aad, iv, fragment, body)
         } else {
-            open_cbc_mte(&self.cipher, mac, header, iv, body, ssl3)
+            open_cbc_mte(&self.cipher, mac, aad, iv, body, ssl3)
         }
     }
 }
@@ -94,7 +94,7 @@ impl CbcState {
 fn open_cbc_mte(
     cipher: &BlockCipher,
     mac: &RecordMac,
-    header: &Header,
+    aad: &RecordAad,
     iv: &[u8],
     body: &[u8],
     ssl3: bool,
@@ -122,7 +122,7 @@ fn open_cbc_mte(
             .ok_or(RecordError::BadPadding)?
     };
     let (content, rest) = out.split_at(content_len);
-    if !mac.verify(header, content, &rest[..mac_len]) {
+    if !mac.verify(aad, content, &rest[..mac_len]) {
         return Err(RecordError::BadMac);
     }
     out.truncate(content_len);
@@ -135,7 +135,7 @@ fn open_cbc_mte(
 fn open_cbc_etm(
     cipher: &BlockCipher,
     mac: &RecordMac,
-    header: &Header,
+    aad: &RecordAad,
     iv: &[u8],
     fragment: &[u8],
     body: &[u8],
@@ -151,7 +151,7 @@ fn open_cbc_etm(
     }
     let (ciphertext, tag) = body.split_at(ct_len);
     let authenticated = &fragment[..fragment.len() - mac_len];
-    if !mac.verify(header, authenticated, tag) {
+    if !mac.verify(aad, authenticated, tag) {
         return Err(RecordError::BadMac);
     }
     let mut out = vec![0u8; ct_len];
@@ -253,7 +253,7 @@ mod tests {
     use super::super::testutil::{
         h, roundtrip, sample, suite, Sealer, ALERT, APPLICATION_DATA, HANDSHAKE,
     };
-    use super::super::{RecordDecryptor, RecordError};
+    use super::super::{RecordAad, RecordDecryptor, RecordError};
     use crate::crypto::prf::{self, PrfKind};
 
     // --- Real records from Wireshark debug traces -------------------------
@@ -276,8 +276,7 @@ mod tests {
         .unwrap();
         let finished = d
             .decrypt(
-                HANDSHAKE,
-                0x0300,
+                RecordAad::tls(0, HANDSHAKE, 0x0300),
                 &h("ce 7c 92 43 59 cc 3d 90 91 9c 58 f0 7a ce ae 0d
                     08 e0 76 b4 86 b1 15 5b 32 b8 77 53 e7 a6 f9 d0
                     95 5f aa 07 c3 96 7c c9 88 c2 7a 20 89 4f eb eb
@@ -291,14 +290,12 @@ mod tests {
         );
         let hello_request = d
             .decrypt(
-                HANDSHAKE,
-                0x0300,
+                RecordAad::tls(1, HANDSHAKE, 0x0300),
                 &h("97 bf 26 c7 53 58 9c 85 33 d1 67 93 e2 39 87 78
                     29 6a 84 dc d7 26 11 7d 83 66 04 74 8b fa 66 26"),
             )
             .unwrap();
         assert_eq!(hello_request, h("00 00 00 00"));
-        assert_eq!(d.seq(), 2);
     }
 
     /// rsasnakeoil2.pcap, SSL 3.0: the client's Finished, keys derived here
@@ -325,8 +322,7 @@ mod tests {
         .unwrap();
         let finished = d
             .decrypt(
-                HANDSHAKE,
-                0x0300,
+                RecordAad::tls(0, HANDSHAKE, 0x0300),
                 &h("a9 d8 d7 35 bc 39 56 98 ad 87 61 2a c4 8f cc 03
                     cb 93 80 81 b0 4a c4 d2 09 71 3e 90 3c 8d e0 95
                     44 fe 56 d1 7e 88 e2 48 fd 76 70 76 e2 cd 06 d0
@@ -366,8 +362,7 @@ mod tests {
         .unwrap();
         let finished = d
             .decrypt(
-                HANDSHAKE,
-                0x0303,
+                RecordAad::tls(0, HANDSHAKE, 0x0303),
                 &h("4e d9 9f c4 c3 1b 4c 67 55 ce fd 38 af 48 4b e9
                     11 04 4b 03 5a c1 59 25 4f 96 d2 a7 8d f2 bd 48
                     a0 74 64 2e 60 31 9a 41 ff f5 7a 0d f3 aa a8 5b
@@ -380,8 +375,7 @@ mod tests {
         );
         let request = d
             .decrypt(
-                APPLICATION_DATA,
-                0x0303,
+                RecordAad::tls(1, APPLICATION_DATA, 0x0303),
                 &h(
                     "149fa5b470e254601d0ffd6d157b16c27d8fde504581f53fa77d99410c8c218f
                     0b1c706b0456a2940e41b238261458283063a7e1a0cb360b17fa90c7d9499d7b
@@ -396,8 +390,7 @@ mod tests {
         );
         let alert = d
             .decrypt(
-                ALERT,
-                0x0303,
+                RecordAad::tls(2, ALERT, 0x0303),
                 &h(
                     "d65d1193eb976ea172e078d668632572d9d40e4ff7e06affdb9c2445b780cd06
                     d5db77295a3ebe0f5a4d3848ce6cdb70",
@@ -450,12 +443,12 @@ mod tests {
         ];
         for (i, (ct, fragment, plain)) in records.iter().enumerate() {
             assert_eq!(
-                d.decrypt(*ct, 0x0301, &h(fragment)).unwrap(),
+                d.decrypt(RecordAad::tls(i as u64, *ct, 0x0301), &h(fragment))
+                    .unwrap(),
                 *plain,
                 "record {i}"
             );
         }
-        assert_eq!(d.seq(), 4);
     }
 
     /// TLS 1.2 TLS_RSA_WITH_AES_128_CBC_SHA256 with Encrypt-then-MAC: an
@@ -487,9 +480,12 @@ mod tests {
             false,
         )
         .unwrap();
-        assert!(mte.decrypt(HANDSHAKE, 0x0303, &finished).is_err());
+        assert!(mte
+            .decrypt(RecordAad::tls(0, HANDSHAKE, 0x0303), &finished)
+            .is_err());
         assert_eq!(
-            d.decrypt(HANDSHAKE, 0x0303, &finished).unwrap(),
+            d.decrypt(RecordAad::tls(0, HANDSHAKE, 0x0303), &finished)
+                .unwrap(),
             h("1400000cf209ecb94e75dae1b2bbf1c4")
         );
         let request = h(
@@ -498,7 +494,8 @@ mod tests {
              b8bc6de2fd533083e992b8094122dcf0",
         );
         assert_eq!(
-            d.decrypt(APPLICATION_DATA, 0x0303, &request).unwrap(),
+            d.decrypt(RecordAad::tls(1, APPLICATION_DATA, 0x0303), &request)
+                .unwrap(),
             b"GET / HTTP/1.0\r\n\r\n"
         );
     }
@@ -545,34 +542,43 @@ mod tests {
         let mut tx = Sealer::new(0x002f, 0x0303, false);
         let mut rx = tx.decryptor();
         let ok = tx.seal_padded(APPLICATION_DATA, b"x", Some(&[10; 11]));
-        assert_eq!(rx.decrypt(APPLICATION_DATA, 0x0303, &ok).unwrap(), b"x");
+        assert_eq!(
+            rx.decrypt(RecordAad::tls(0, APPLICATION_DATA, 0x0303), &ok)
+                .unwrap(),
+            b"x"
+        );
         // Longest padding: 251 bytes (21 + 251 = 272 = 17 blocks).
         let long = tx.seal_padded(APPLICATION_DATA, b"x", Some(&[250; 251]));
-        assert_eq!(rx.decrypt(APPLICATION_DATA, 0x0303, &long).unwrap(), b"x");
+        assert_eq!(
+            rx.decrypt(RecordAad::tls(1, APPLICATION_DATA, 0x0303), &long)
+                .unwrap(),
+            b"x"
+        );
         // One padding byte differs from the length.
         let mut bad = [10u8; 11];
         bad[3] = 9;
         let fragment = tx.seal_padded(APPLICATION_DATA, b"x", Some(&bad));
         assert_eq!(
-            rx.decrypt(APPLICATION_DATA, 0x0303, &fragment),
+            rx.decrypt(RecordAad::tls(2, APPLICATION_DATA, 0x0303), &fragment),
             Err(RecordError::BadPadding)
         );
         // Padding length longer than the record.
         let fragment = tx.seal_padded(APPLICATION_DATA, b"", Some(&[200; 12]));
         assert_eq!(
-            rx.decrypt(APPLICATION_DATA, 0x0303, &fragment),
+            rx.decrypt(RecordAad::tls(3, APPLICATION_DATA, 0x0303), &fragment),
             Err(RecordError::BadPadding)
         );
         // Padding that eats into the MAC.
         let fragment = tx.seal_padded(APPLICATION_DATA, b"", Some(&[30; 12]));
         assert_eq!(
-            rx.decrypt(APPLICATION_DATA, 0x0303, &fragment),
+            rx.decrypt(RecordAad::tls(4, APPLICATION_DATA, 0x0303), &fragment),
             Err(RecordError::BadPadding)
         );
         // The decryptor kept going: the next good record decrypts.
         let fragment = tx.seal(APPLICATION_DATA, b"after");
         assert_eq!(
-            rx.decrypt(APPLICATION_DATA, 0x0303, &fragment).unwrap(),
+            rx.decrypt(RecordAad::tls(5, APPLICATION_DATA, 0x0303), &fragment)
+                .unwrap(),
             b"after"
         );
     }
@@ -587,11 +593,15 @@ mod tests {
             b"x",
             Some(&[0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3, 4, 5, 10]),
         );
-        assert_eq!(rx.decrypt(HANDSHAKE, 0x0300, &fragment).unwrap(), b"x");
+        assert_eq!(
+            rx.decrypt(RecordAad::tls(0, HANDSHAKE, 0x0300), &fragment)
+                .unwrap(),
+            b"x"
+        );
         // … but the padding must be shorter than a block: 11 + 20 + 17 = 48.
         let fragment = tx.seal_padded(HANDSHAKE, &[7; 11], Some(&[16; 17]));
         assert_eq!(
-            rx.decrypt(HANDSHAKE, 0x0300, &fragment),
+            rx.decrypt(RecordAad::tls(1, HANDSHAKE, 0x0300), &fragment),
             Err(RecordError::BadPadding)
         );
         // The same 17-byte padding is valid TLS.
@@ -599,7 +609,9 @@ mod tests {
         let mut tls_rx = tls.decryptor();
         let fragment = tls.seal_padded(HANDSHAKE, &[7; 11], Some(&[16; 17]));
         assert_eq!(
-            tls_rx.decrypt(HANDSHAKE, 0x0301, &fragment).unwrap(),
+            tls_rx
+                .decrypt(RecordAad::tls(0, HANDSHAKE, 0x0301), &fragment)
+                .unwrap(),
             [7; 11]
         );
         // And inconsistent padding bytes are not valid TLS.
@@ -609,7 +621,7 @@ mod tests {
             Some(&[0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3, 4, 5, 10]),
         );
         assert_eq!(
-            tls_rx.decrypt(HANDSHAKE, 0x0301, &fragment),
+            tls_rx.decrypt(RecordAad::tls(1, HANDSHAKE, 0x0301), &fragment),
             Err(RecordError::BadPadding)
         );
     }
@@ -625,12 +637,13 @@ mod tests {
             Some(&[9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 12]),
         );
         assert_eq!(
-            rx.decrypt(APPLICATION_DATA, 0x0303, &fragment),
+            rx.decrypt(RecordAad::tls(0, APPLICATION_DATA, 0x0303), &fragment),
             Err(RecordError::BadPadding)
         );
         let fragment = tx.seal_padded(APPLICATION_DATA, &[1, 2, 3], Some(&[12; 13]));
         assert_eq!(
-            rx.decrypt(APPLICATION_DATA, 0x0303, &fragment).unwrap(),
+            rx.decrypt(RecordAad::tls(1, APPLICATION_DATA, 0x0303), &fragment)
+                .unwrap(),
             [1, 2, 3]
         );
     }
@@ -646,15 +659,18 @@ mod tests {
             // In order: fine.
             let mut rx = tx.decryptor();
             assert_eq!(
-                rx.decrypt(APPLICATION_DATA, 0x0301, &r1).unwrap(),
+                rx.decrypt(RecordAad::tls(0, APPLICATION_DATA, 0x0301), &r1)
+                    .unwrap(),
                 sample(100)
             );
             assert_eq!(
-                rx.decrypt(APPLICATION_DATA, 0x0301, &r2).unwrap(),
+                rx.decrypt(RecordAad::tls(1, APPLICATION_DATA, 0x0301), &r2)
+                    .unwrap(),
                 sample(50)
             );
             assert_eq!(
-                rx.decrypt(APPLICATION_DATA, 0x0301, &r3).unwrap(),
+                rx.decrypt(RecordAad::tls(2, APPLICATION_DATA, 0x0301), &r3)
+                    .unwrap(),
                 sample(10)
             );
 
@@ -664,22 +680,33 @@ mod tests {
             let mut bad = r1.clone();
             bad[0] ^= 0x80;
             assert_eq!(
-                rx.decrypt(APPLICATION_DATA, 0x0301, &bad),
+                rx.decrypt(RecordAad::tls(0, APPLICATION_DATA, 0x0301), &bad),
                 Err(RecordError::BadMac)
             );
-            assert_eq!(rx.seq(), 1);
             assert_eq!(
-                rx.decrypt(APPLICATION_DATA, 0x0301, &r2).unwrap(),
+                rx.decrypt(RecordAad::tls(1, APPLICATION_DATA, 0x0301), &r2)
+                    .unwrap(),
                 sample(50)
             );
             assert_eq!(
-                rx.decrypt(APPLICATION_DATA, 0x0301, &r3).unwrap(),
+                rx.decrypt(RecordAad::tls(2, APPLICATION_DATA, 0x0301), &r3)
+                    .unwrap(),
                 sample(10)
             );
 
-            // Skipping record 1 leaves the wrong IV (and sequence number).
+            // Skipping record 1 leaves the wrong IV, even with record 2's number
+            // (the chained IV is state the decryptor carries): the first block
+            // comes out garbled. MAC-then-encrypt then fails the MAC;
+            // Encrypt-then-MAC authenticated the ciphertext, which is intact.
             let mut rx = tx.decryptor();
-            assert!(rx.decrypt(APPLICATION_DATA, 0x0301, &r2).is_err());
+            let got = rx.decrypt(RecordAad::tls(1, APPLICATION_DATA, 0x0301), &r2);
+            if etm {
+                let got = got.unwrap();
+                assert_ne!(got[..16], sample(50)[..16]);
+                assert_eq!(got[16..], sample(50)[16..]);
+            } else {
+                assert_eq!(got, Err(RecordError::BadMac));
+            }
         }
     }
 
@@ -692,11 +719,15 @@ mod tests {
         let r2 = tx.seal(APPLICATION_DATA, &sample(41));
         let mut rx = tx.decryptor();
         assert_eq!(
-            rx.decrypt(APPLICATION_DATA, 0x0302, &r1[..r1.len() - 1]),
+            rx.decrypt(
+                RecordAad::tls(0, APPLICATION_DATA, 0x0302),
+                &r1[..r1.len() - 1]
+            ),
             Err(RecordError::TooShort)
         );
         assert_eq!(
-            rx.decrypt(APPLICATION_DATA, 0x0302, &r2).unwrap(),
+            rx.decrypt(RecordAad::tls(1, APPLICATION_DATA, 0x0302), &r2)
+                .unwrap(),
             sample(41)
         );
     }

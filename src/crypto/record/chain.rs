@@ -1,4 +1,5 @@
-//! One direction's record keys over the life of a connection.
+//! One direction's record keys over the life of a TLS connection over a stream: which
+//! keys are in force, what comes next, and each key set's sequence number.
 //!
 //! TLS ≤ 1.2 switches keys at a ChangeCipherSpec, which is visible: one set of keys is
 //! in force at a time. TLS 1.3 switches without a marker on the wire (early data →
@@ -11,9 +12,25 @@
 //!   current ──(record fails, next opens it)──► next becomes current
 //!   [early/suite A, early/suite B]  (alternatives, until one opens a record)
 //! ```
+//!
+//! TLS numbers records implicitly (RFC 5246 §6.1, RFC 8446 §5.3): the n-th record under
+//! a set of keys is record n, from 0. The chain counts, per key set, and hands the
+//! decryptors what they authenticate — the sequence number, and the header built from
+//! the record's fields:
+//!
+//! ```text
+//!   decrypt(type, version, fragment)
+//!     ├─ TLS ≤ 1.2 keys: RecordAad::tls(seq, type, version)           → RecordDecryptor
+//!     └─ TLS 1.3 keys:   ProtectedHeader { seq, [type, version, len] } → Tls13Decryptor
+//! ```
+//!
+//! When a record is spent: TLS ≤ 1.2 keys spend their number on every record, opened
+//! or not. TLS 1.3 keys in force alone do too; keys only being tried (alternatives,
+//! keys expected next) spend it when they open the record, and the keys in force spend
+//! it on a record nothing opened (the sender used some number for it).
 
-use super::tls13::{Opened, Tls13Decryptor};
-use super::{RecordDecryptor, RecordError, Unsupported};
+use super::tls13::{Opened, ProtectedHeader, Tls13Decryptor};
+use super::{RecordAad, RecordDecryptor, RecordError, Unsupported};
 
 /// Keys for one direction under one version's record protection.
 // Both variants are large (cipher key schedules) and a chain holds a handful: boxing
@@ -25,9 +42,21 @@ pub enum RecordKeys {
     Tls13(Tls13Decryptor),
 }
 
-impl RecordKeys {
-    /// Decrypts one record. With `trial`, a TLS 1.3 failure does not spend the sequence
-    /// number (the keys may not be in force yet); TLS ≤ 1.2 keys always spend it.
+/// One set of keys and the sequence number of the next record under them.
+#[derive(Debug)]
+struct KeySet {
+    keys: RecordKeys,
+    seq: u64,
+}
+
+impl KeySet {
+    fn new(keys: RecordKeys) -> Self {
+        KeySet { keys, seq: 0 }
+    }
+
+    /// Decrypts one record as record `self.seq`. With `trial`, a TLS 1.3 failure does
+    /// not spend the sequence number (the keys may not be in force yet); TLS ≤ 1.2 keys
+    /// always spend it.
     fn open(
         &mut self,
         content_type: u8,
@@ -35,21 +64,51 @@ impl RecordKeys {
         fragment: &[u8],
         trial: bool,
     ) -> Result<Opened, RecordError> {
-        match self {
-            RecordKeys::Tls12(d) => d
-                .decrypt(content_type, version, fragment)
-                .map(|data| Opened { content_type, data }),
-            RecordKeys::Tls13(d) if trial => d.try_decrypt(content_type, version, fragment),
-            RecordKeys::Tls13(d) => d.decrypt(content_type, version, fragment),
+        let seq = self.seq;
+        let (opened, spent) = match &mut self.keys {
+            RecordKeys::Tls12(d) => {
+                let aad = RecordAad::tls(seq, content_type, version);
+                let opened = d
+                    .decrypt(aad, fragment)
+                    .map(|data| Opened { content_type, data });
+                (opened, true)
+            }
+            RecordKeys::Tls13(d) => {
+                let header = tls_record_header(content_type, version, fragment.len());
+                let opened = d.open(
+                    ProtectedHeader {
+                        seq,
+                        header: &header,
+                    },
+                    fragment,
+                );
+                let spent = !trial || opened.is_ok();
+                (opened, spent)
+            }
+        };
+        if spent {
+            self.seq = seq.wrapping_add(1);
         }
+        opened
     }
 
-    pub fn seq(&self) -> u64 {
-        match self {
-            RecordKeys::Tls12(d) => d.seq(),
-            RecordKeys::Tls13(d) => d.seq(),
+    /// Spends a sequence number on a record these keys did not open (TLS 1.3).
+    fn skip(&mut self) {
+        if let RecordKeys::Tls13(_) = self.keys {
+            self.seq = self.seq.wrapping_add(1);
         }
     }
+}
+
+/// The 5-byte TLS record header (RFC 8446 §5.1): type, version, length.
+fn tls_record_header(content_type: u8, version: u16, len: usize) -> [u8; 5] {
+    let mut header = [0u8; 5];
+    header[0] = content_type;
+    header[1..3].copy_from_slice(&version.to_be_bytes());
+    // The deframer's fragments are at most 2^16 − 1 bytes; longer ones are refused
+    // (too long) before the header is used.
+    header[3..].copy_from_slice(&(len as u16).to_be_bytes());
+    header
 }
 
 /// What became of one protected record.
@@ -64,31 +123,32 @@ pub enum Unlocked {
     NoKeys,
 }
 
-/// One direction's keys in force, and those expected next.
+/// One direction's keys in force, and those expected next, each with its sequence
+/// number.
 #[derive(Debug, Default)]
 pub struct KeyChain {
     /// Usually one; several while it is unknown which of them the sender uses.
-    current: Vec<RecordKeys>,
+    current: Vec<KeySet>,
     /// Boxed: most connections never expect a switch, and an open connection should
     /// cost little.
-    next: Option<Box<RecordKeys>>,
+    next: Option<Box<KeySet>>,
 }
 
 impl KeyChain {
     /// From now on, `keys` (nothing expected after them).
     pub fn install(&mut self, keys: RecordKeys) {
-        self.current = vec![keys];
+        self.current = vec![KeySet::new(keys)];
         self.next = None;
     }
 
     /// From now on, one of `alternatives` (the first record that opens decides).
     pub fn install_alternatives(&mut self, alternatives: Vec<RecordKeys>) {
-        self.current = alternatives;
+        self.current = alternatives.into_iter().map(KeySet::new).collect();
     }
 
     /// The keys the sender will switch to next.
     pub fn expect_next(&mut self, keys: RecordKeys) {
-        self.next = Some(Box::new(keys));
+        self.next = Some(Box::new(KeySet::new(keys)));
     }
 
     /// Keys in force unknown (a ChangeCipherSpec to keys we could not derive).
@@ -99,7 +159,7 @@ impl KeyChain {
 
     /// About the memory the keys take (cipher key schedules).
     pub fn held_bytes(&self) -> usize {
-        let one = std::mem::size_of::<RecordKeys>() + 512;
+        let one = std::mem::size_of::<KeySet>() + 512;
         self.current.len() * one + self.next.as_ref().map_or(0, |_| one)
     }
 
@@ -110,18 +170,22 @@ impl KeyChain {
 
     /// The sequence number of the next record under the keys in force.
     pub fn seq(&self) -> u64 {
-        self.current.first().map(RecordKeys::seq).unwrap_or(0)
+        self.current.first().map_or(0, |k| k.seq)
     }
 
     /// The TLS 1.3 keys in force, when exactly one set is.
     pub fn current_tls13(&self) -> Option<&Tls13Decryptor> {
         match self.current.as_slice() {
-            [RecordKeys::Tls13(d)] => Some(d),
+            [KeySet {
+                keys: RecordKeys::Tls13(d),
+                ..
+            }] => Some(d),
             _ => None,
         }
     }
 
-    /// A KeyUpdate from this direction: its next records use the next generation.
+    /// A KeyUpdate from this direction: its next records use the next generation,
+    /// numbered from 0.
     pub fn key_update(&mut self) -> Result<(), Unsupported> {
         if let Some(next) = self.current_tls13().map(Tls13Decryptor::next_generation) {
             self.install(RecordKeys::Tls13(next?));
@@ -129,7 +193,8 @@ impl KeyChain {
         Ok(())
     }
 
-    /// Opens one record with the keys in force, else with those expected next.
+    /// Opens one record (its header's `content_type` and `version`, and its fragment)
+    /// with the keys in force, else with those expected next.
     pub fn decrypt(&mut self, content_type: u8, version: u16, fragment: &[u8]) -> Unlocked {
         if let [only] = self.current.as_mut_slice() {
             if self.next.is_none() {
@@ -169,9 +234,7 @@ impl KeyChain {
         }
         // The record was sent under some sequence number: the keys in force used it.
         for keys in &mut self.current {
-            if let RecordKeys::Tls13(d) = keys {
-                d.skip();
-            }
+            keys.skip();
         }
         match first_error {
             Some(e) if self.current.len() == 1 => Unlocked::Failed(e),
@@ -182,19 +245,33 @@ impl KeyChain {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{
+        h, tls13_seal, Sealer, HANDSHAKE, RFC8448_SERVER_HANDSHAKE_SECRET, RFC8448_SERVER_RECORD,
+    };
     use super::*;
-    use crate::crypto::tls13::Tls13Variant;
+    use crate::crypto::tls13::{next_traffic_secret, SuiteHash, Tls13Variant};
     use crate::tls::cipher_suite::lookup;
 
+    const RFC: Tls13Variant = Tls13Variant { draft: None };
+
     fn keys(secret: u8) -> RecordKeys {
-        RecordKeys::Tls13(
-            Tls13Decryptor::new(
-                lookup(0x1301).unwrap(),
-                Tls13Variant { draft: None },
-                &[secret; 32],
-            )
-            .unwrap(),
-        )
+        RecordKeys::Tls13(Tls13Decryptor::new(lookup(0x1301).unwrap(), RFC, &[secret; 32]).unwrap())
+    }
+
+    /// A TLS 1.3 application data record under `secret` as record `seq`: header and
+    /// `encrypted_record`.
+    fn sealed(secret: &[u8], seq: u64, content: &[u8]) -> Vec<u8> {
+        let inner = [content, &[23]].concat();
+        let len = (inner.len() + 16) as u16;
+        let header = [23, 3, 3, (len >> 8) as u8, len as u8];
+        tls13_seal(0x1301, RFC, secret, seq, &header, &inner)
+    }
+
+    fn opened(u: Unlocked) -> (Vec<u8>, bool) {
+        match u {
+            Unlocked::Opened { opened, switched } => (opened.data, switched),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
@@ -216,5 +293,134 @@ mod tests {
             Unlocked::Failed(_)
         ));
         assert_eq!(c.seq(), 1);
+    }
+
+    /// TLS ≤ 1.2: every record spends a number, opened or not.
+    #[test]
+    fn tls12_keys_number_every_record() {
+        let mut tx = Sealer::new(0x0002, 0x0303, false);
+        let r0 = tx.seal(HANDSHAKE, b"zero");
+        let r1 = tx.seal(HANDSHAKE, b"one");
+        let r2 = tx.seal(HANDSHAKE, b"two");
+        let mut c = KeyChain::default();
+        c.install(RecordKeys::Tls12(tx.decryptor()));
+        assert_eq!(opened(c.decrypt(HANDSHAKE, 0x0303, &r0)).0, b"zero");
+        assert!(matches!(
+            c.decrypt(HANDSHAKE, 0x0303, b"not a record at all"),
+            Unlocked::Failed(RecordError::TooShort)
+        ));
+        assert_eq!(c.seq(), 2);
+        // Record 1 was lost to the damaged one: record 2 opens as number 2.
+        assert_eq!(opened(c.decrypt(HANDSHAKE, 0x0303, &r2)).0, b"two");
+        assert!(matches!(
+            c.decrypt(HANDSHAKE, 0x0303, &r1),
+            Unlocked::Failed(RecordError::BadMac)
+        ));
+        assert_eq!(c.seq(), 4);
+    }
+
+    /// The chain builds the record header as it travelled: RFC 8448's first server
+    /// record opens through it, as record 0.
+    #[test]
+    fn tls13_header_built_by_the_chain_matches_the_wire() {
+        let record = h(RFC8448_SERVER_RECORD);
+        assert_eq!(tls_record_header(23, 0x0303, record.len() - 5), record[..5]);
+        let d = Tls13Decryptor::new(
+            lookup(0x1301).unwrap(),
+            RFC,
+            &h(RFC8448_SERVER_HANDSHAKE_SECRET),
+        );
+        let mut c = KeyChain::default();
+        c.install(RecordKeys::Tls13(d.unwrap()));
+        let Unlocked::Opened { opened, .. } = c.decrypt(23, 0x0303, &record[5..]) else {
+            panic!("RFC 8448 record did not open");
+        };
+        assert_eq!((opened.content_type, opened.data.len()), (22, 657));
+        assert_eq!(c.seq(), 1);
+    }
+
+    /// Keys expected next spend numbers only on what they open; when they open a
+    /// record they take over, numbered from there.
+    #[test]
+    fn tls13_switch_to_next_keys_keeps_each_count() {
+        let (a, b) = ([1u8; 32], [2u8; 32]);
+        let mut c = KeyChain::default();
+        c.install(keys(1));
+        c.expect_next(keys(2));
+        assert_eq!(
+            opened(c.decrypt(23, 0x0303, &sealed(&a, 0, b"a0"))),
+            (b"a0".to_vec(), false)
+        );
+        assert_eq!(
+            opened(c.decrypt(23, 0x0303, &sealed(&a, 1, b"a1"))),
+            (b"a1".to_vec(), false)
+        );
+        assert_eq!(
+            opened(c.decrypt(23, 0x0303, &sealed(&b, 0, b"b0"))),
+            (b"b0".to_vec(), true)
+        );
+        assert_eq!(c.seq(), 1);
+        assert_eq!(
+            opened(c.decrypt(23, 0x0303, &sealed(&b, 1, b"b1"))).0,
+            b"b1"
+        );
+        assert_eq!(c.seq(), 2);
+    }
+
+    /// Alternatives that fail a record keep their count; the one that opens it is
+    /// kept alone.
+    #[test]
+    fn tls13_alternatives_settle_on_the_one_that_opens() {
+        let y = [4u8; 32];
+        let mut c = KeyChain::default();
+        c.install_alternatives(vec![keys(3), keys(4)]);
+        assert!(c.current_tls13().is_none());
+        assert_eq!(
+            opened(c.decrypt(23, 0x0303, &sealed(&y, 0, b"y0"))).0,
+            b"y0"
+        );
+        assert!(c.current_tls13().is_some());
+        assert_eq!(
+            opened(c.decrypt(23, 0x0303, &sealed(&y, 1, b"y1"))).0,
+            b"y1"
+        );
+        // A record none opens spends a number of the keys in force.
+        assert!(matches!(
+            c.decrypt(23, 0x0303, &[0; 40]),
+            Unlocked::Failed(_)
+        ));
+        assert_eq!(
+            opened(c.decrypt(23, 0x0303, &sealed(&y, 3, b"y3"))).0,
+            b"y3"
+        );
+    }
+
+    #[test]
+    fn key_update_numbers_the_next_generation_from_zero() {
+        let a = [5u8; 32];
+        let next = next_traffic_secret(SuiteHash::Sha256, RFC, &a);
+        let mut c = KeyChain::default();
+        c.install(keys(5));
+        assert_eq!(
+            opened(c.decrypt(23, 0x0303, &sealed(&a, 0, b"old"))).0,
+            b"old"
+        );
+        c.key_update().unwrap();
+        assert_eq!(c.seq(), 0);
+        assert_eq!(
+            opened(c.decrypt(23, 0x0303, &sealed(&next, 0, b"new"))).0,
+            b"new"
+        );
+        assert_eq!(c.seq(), 1);
+    }
+
+    #[test]
+    fn held_bytes_count_each_key_set() {
+        let mut c = KeyChain::default();
+        assert_eq!(c.held_bytes(), 0);
+        c.install(keys(1));
+        let one = c.held_bytes();
+        c.expect_next(keys(2));
+        assert_eq!(c.held_bytes(), 2 * one);
     }
 }

@@ -9,7 +9,7 @@ use md5::{Digest, Md5};
 use sha1::Sha1;
 use sha2::{Sha256, Sha384};
 
-use super::{new_key, Header};
+use super::{new_key, RecordAad};
 use crate::tls::cipher_suite::MacAlgorithm;
 
 /// A keyed record MAC, prepared once: HMAC states are keyed, SSL 3.0 hash
@@ -77,20 +77,28 @@ impl RecordMac {
         }
     }
 
-    /// Checks `expected` against the MAC of `header` + `data`.
-    pub(super) fn verify(&self, header: &Header, data: &[u8], expected: &[u8]) -> bool {
+    /// Checks `expected` against the MAC of `aad` + `data`.
+    pub(super) fn verify(&self, aad: &RecordAad, data: &[u8], expected: &[u8]) -> bool {
         match self {
             RecordMac::None => expected.is_empty(),
-            RecordMac::HmacMd5(k) => hmac_verify(k, &header.tls(data.len()), data, expected),
-            RecordMac::HmacSha1(k) => hmac_verify(k, &header.tls(data.len()), data, expected),
-            RecordMac::HmacSha256(k) => hmac_verify(k, &header.tls(data.len()), data, expected),
-            RecordMac::HmacSha384(k) => hmac_verify(k, &header.tls(data.len()), data, expected),
-            RecordMac::Ssl3Md5 { inner, outer } => {
-                ssl3_verify(inner, outer, &header.ssl3(data.len()), data, expected)
-            }
-            RecordMac::Ssl3Sha1 { inner, outer } => {
-                ssl3_verify(inner, outer, &header.ssl3(data.len()), data, expected)
-            }
+            RecordMac::HmacMd5(k) => hmac_verify(k, &aad.mac_input(data.len()), data, expected),
+            RecordMac::HmacSha1(k) => hmac_verify(k, &aad.mac_input(data.len()), data, expected),
+            RecordMac::HmacSha256(k) => hmac_verify(k, &aad.mac_input(data.len()), data, expected),
+            RecordMac::HmacSha384(k) => hmac_verify(k, &aad.mac_input(data.len()), data, expected),
+            RecordMac::Ssl3Md5 { inner, outer } => ssl3_verify(
+                inner,
+                outer,
+                &aad.ssl3_mac_input(data.len()),
+                data,
+                expected,
+            ),
+            RecordMac::Ssl3Sha1 { inner, outer } => ssl3_verify(
+                inner,
+                outer,
+                &aad.ssl3_mac_input(data.len()),
+                data,
+                expected,
+            ),
         }
     }
 }
@@ -134,6 +142,7 @@ fn ssl3_verify<D: Digest + Clone>(
 #[cfg(test)]
 mod tests {
     use super::super::testutil::{Sealer, APPLICATION_DATA};
+    use super::super::RecordAad;
 
     #[test]
     fn ssl3_mac_ignores_record_version() {
@@ -142,7 +151,7 @@ mod tests {
         let fragment = tx.seal(APPLICATION_DATA, b"hello");
         assert_eq!(
             tx.decryptor()
-                .decrypt(APPLICATION_DATA, 0x0301, &fragment)
+                .decrypt(RecordAad::tls(0, APPLICATION_DATA, 0x0301), &fragment)
                 .unwrap(),
             b"hello"
         );

@@ -10,7 +10,7 @@ use aes_gcm::aead::consts::U16;
 use rc4::Rc4;
 
 use super::mac::RecordMac;
-use super::{new_key, Header, RecordError};
+use super::{new_key, RecordAad, RecordError};
 use crate::tls::cipher_suite::BulkCipher;
 
 /// The keyed stream cipher for `cipher` (RC4-128 is the only one supported).
@@ -24,10 +24,10 @@ pub(super) fn new_rc4(cipher: BulkCipher, key: &[u8]) -> Result<Box<Rc4<U16>>, S
 /// NULL cipher: the fragment is content + MAC.
 pub(super) fn open_null(
     mac: &RecordMac,
-    header: &Header,
+    aad: &RecordAad,
     fragment: &[u8],
 ) -> Result<Vec<u8>, RecordError> {
-    strip_mac(mac, header, fragment.to_vec())
+    strip_mac(mac, aad, fragment.to_vec())
 }
 
 /// RC4: the keystream advances over the whole fragment, whatever the MAC
@@ -35,22 +35,22 @@ pub(super) fn open_null(
 pub(super) fn open_rc4(
     rc4: &mut Rc4<U16>,
     mac: &RecordMac,
-    header: &Header,
+    aad: &RecordAad,
     fragment: &[u8],
 ) -> Result<Vec<u8>, RecordError> {
     let mut out = fragment.to_vec();
     rc4.apply_keystream(&mut out);
-    strip_mac(mac, header, out)
+    strip_mac(mac, aad, out)
 }
 
 /// Splits `data` into content and MAC, checks the MAC and returns the content
 /// (NULL and stream ciphers).
-fn strip_mac(mac: &RecordMac, header: &Header, mut data: Vec<u8>) -> Result<Vec<u8>, RecordError> {
+fn strip_mac(mac: &RecordMac, aad: &RecordAad, mut data: Vec<u8>) -> Result<Vec<u8>, RecordError> {
     let n = data
         .len()
         .checked_sub(mac.len())
         .ok_or(RecordError::TooShort)?;
-    if !mac.verify(header, &data[..n], &data[n..]) {
+    if !mac.verify(aad, &data[..n], &data[n..]) {
         return Err(RecordError::BadMac);
     }
     data.truncate(n);
@@ -85,33 +85,34 @@ mod tests {
         let mut tx = Sealer::new(0x0005, 0x0301, false);
         let r1 = tx.seal(APPLICATION_DATA, b"first record");
         let r2 = tx.seal(APPLICATION_DATA, b"second record");
+        let first = RecordAad::tls(0, APPLICATION_DATA, 0x0301);
+        let second = RecordAad::tls(1, APPLICATION_DATA, 0x0301);
         let mut rx = tx.decryptor();
-        assert_eq!(
-            rx.decrypt(APPLICATION_DATA, 0x0301, &r1).unwrap(),
-            b"first record"
-        );
-        assert_eq!(
-            rx.decrypt(APPLICATION_DATA, 0x0301, &r2).unwrap(),
-            b"second record"
-        );
-        // Starting at record 2 uses the wrong keystream.
+        assert_eq!(rx.decrypt(first, &r1).unwrap(), b"first record");
+        assert_eq!(rx.decrypt(second, &r2).unwrap(), b"second record");
+        // Starting at record 2 uses the wrong keystream, even told its number:
+        // the keystream is the one state the decryptor carries.
         let mut rx = tx.decryptor();
-        rx.seq = 1;
-        assert_eq!(
-            rx.decrypt(APPLICATION_DATA, 0x0301, &r2),
-            Err(RecordError::BadMac)
-        );
+        assert_eq!(rx.decrypt(second, &r2), Err(RecordError::BadMac));
         // A damaged record 1 still advances the keystream by its length.
         let mut rx = tx.decryptor();
         let mut bad = r1.clone();
         bad[2] ^= 4;
-        assert_eq!(
-            rx.decrypt(APPLICATION_DATA, 0x0301, &bad),
-            Err(RecordError::BadMac)
-        );
-        assert_eq!(
-            rx.decrypt(APPLICATION_DATA, 0x0301, &r2).unwrap(),
-            b"second record"
-        );
+        assert_eq!(rx.decrypt(first, &bad), Err(RecordError::BadMac));
+        assert_eq!(rx.decrypt(second, &r2).unwrap(), b"second record");
+    }
+
+    #[test]
+    fn null_cipher_records_open_in_any_order_when_numbered() {
+        let mut tx = Sealer::new(0x0002, 0x0303, false);
+        let records: Vec<Vec<u8>> = (0..4).map(|n| tx.seal(APPLICATION_DATA, &[n; 9])).collect();
+        let mut rx = tx.decryptor();
+        for n in (0..4u8).rev() {
+            let aad = RecordAad::tls(n.into(), APPLICATION_DATA, 0x0303);
+            assert_eq!(rx.decrypt(aad, &records[n as usize]).unwrap(), [n; 9]);
+        }
+        // The number is authenticated: record 2 told it is record 1 fails.
+        let aad = RecordAad::tls(1, APPLICATION_DATA, 0x0303);
+        assert_eq!(rx.decrypt(aad, &records[2]), Err(RecordError::BadMac));
     }
 }

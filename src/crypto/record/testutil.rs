@@ -26,7 +26,8 @@ use rc4::Rc4;
 use sha1::Sha1;
 use sha2::{Sha256, Sha384};
 
-use super::RecordDecryptor;
+use super::{RecordAad, RecordDecryptor};
+use crate::crypto::tls13::{traffic_key_iv, SuiteHash, Tls13Variant};
 use crate::tls::cipher_suite::{lookup, BulkCipher, CipherMode, CipherSuite, MacAlgorithm};
 
 pub(super) fn h(s: &str) -> Vec<u8> {
@@ -198,6 +199,8 @@ impl Sealer {
         .unwrap()
     }
 
+    /// Seals the next record (numbered by the sealer, the header version the
+    /// negotiated one).
     pub(super) fn seal(&mut self, ct: u8, plain: &[u8]) -> Vec<u8> {
         self.seal_padded(ct, plain, None)
     }
@@ -205,11 +208,25 @@ impl Sealer {
     /// `padding`: the CBC padding bytes including the final length byte
     /// (default: the shortest valid TLS padding).
     pub(super) fn seal_padded(&mut self, ct: u8, plain: &[u8], padding: Option<&[u8]>) -> Vec<u8> {
-        let s = self.suite;
-        let ver = self.version;
         let seq = self.seq;
         self.seq += 1;
-        let ssl3 = ver == 0x0300;
+        self.seal_as(seq, ct, self.version, plain, padding)
+    }
+
+    /// Seals a record whose MAC / AEAD header starts with the 8 bytes `seq` (a TLS
+    /// sequence number, or DTLS epoch ‖ sequence number) and carries `ver` (the
+    /// record header's version, e.g. DTLS 1.2's 0xfefd), under the protection of the
+    /// sealer's version. The sealer's own count is left alone.
+    pub(super) fn seal_as(
+        &mut self,
+        seq: u64,
+        ct: u8,
+        ver: u16,
+        plain: &[u8],
+        padding: Option<&[u8]>,
+    ) -> Vec<u8> {
+        let s = self.suite;
+        let ssl3 = self.version == 0x0300;
         let mac = |data: &[u8]| {
             if ssl3 {
                 ssl3_mac(s.mac, &self.mac_key, seq, ct, data)
@@ -226,7 +243,7 @@ impl Sealer {
             }
             CipherMode::Cbc => {
                 let bs = s.block_len as usize;
-                let implicit = ver <= 0x0301;
+                let implicit = self.version <= 0x0301;
                 let etm = self.etm && !ssl3;
                 let mut inner = plain.to_vec();
                 if !etm {
@@ -287,6 +304,7 @@ pub(super) fn sample(len: usize) -> Vec<u8> {
 
 const LENGTHS: [usize; 9] = [0, 1, 15, 16, 17, 31, 100, 1000, 16384];
 
+/// Seals records of several lengths and opens them in order, numbered 0, 1, 2…
 pub(super) fn roundtrip(id: u16, version: u16, etm: bool) {
     let mut tx = Sealer::new(id, version, etm);
     let mut rx = tx.decryptor();
@@ -298,7 +316,7 @@ pub(super) fn roundtrip(id: u16, version: u16, etm: bool) {
             HANDSHAKE
         };
         let fragment = tx.seal(ct, &plain);
-        let got = rx.decrypt(ct, version, &fragment);
+        let got = rx.decrypt(RecordAad::tls(i as u64, ct, version), &fragment);
         assert_eq!(
             got.as_deref(),
             Ok(&plain[..]),
@@ -306,5 +324,55 @@ pub(super) fn roundtrip(id: u16, version: u16, etm: bool) {
             tx.suite.name
         );
     }
-    assert_eq!(rx.seq(), LENGTHS.len() as u64);
 }
+
+/// A TLS 1.3 sender's AEAD (RFC 8446 §5.2, in RustCrypto where the decryptor uses
+/// AWS-LC): keys from `secret`, nonce = IV XOR `seq`, additional data `header`.
+/// `plain` is sealed as given (for a TLS record, the inner plaintext: content, type,
+/// padding).
+pub(super) fn tls13_seal(
+    id: u16,
+    variant: Tls13Variant,
+    secret: &[u8],
+    seq: u64,
+    header: &[u8],
+    plain: &[u8],
+) -> Vec<u8> {
+    let s = suite(id);
+    let (key, iv) = traffic_key_iv(SuiteHash::for_suite(s), variant, secret, s.key_len as usize);
+    let mut nonce = iv;
+    for (n, b) in nonce[4..].iter_mut().zip(seq.to_be_bytes()) {
+        *n ^= b;
+    }
+    aead_seal(s, &key, &nonce, header, plain)
+}
+
+/// RFC 8448 §3: the server's handshake traffic secret (TLS_AES_128_GCM_SHA256).
+pub(super) const RFC8448_SERVER_HANDSHAKE_SECRET: &str =
+    "b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38";
+
+/// RFC 8448 §3, "server handshake [...] complete record" (679 bytes).
+pub(super) const RFC8448_SERVER_RECORD: &str = concat!(
+    "17030302a2d1ff334a56f5bff6594a07cc87b580233f500f45e489e7f33af35e",
+    "df7869fcf40aa40aa2b8ea73f848a7ca07612ef9f945cb960b4068905123ea78",
+    "b111b429ba9191cd05d2a389280f526134aadc7fc78c4b729df828b5ecf7b13b",
+    "d9aefb0e57f271585b8ea9bb355c7c79020716cfb9b1183ef3ab20e37d57a6b9",
+    "d7477609aee6e122a4cf51427325250c7d0e509289444c9b3a648f1d71035d2e",
+    "d65b0e3cdd0cbae8bf2d0b227812cbb360987255cc744110c453baa4fcd61092",
+    "8d809810e4b7ed1a8fd991f06aa6248204797e36a6a73b70a2559c09ead68694",
+    "5ba246ab66e5edd8044b4c6de3fcf2a89441ac66272fd8fb330ef8190579b368",
+    "4596c960bd596eea520a56a8d650f563aad27409960dca63d3e688611ea5e22f",
+    "4415cf9538d51a200c27034272968a264ed6540c84838d89f72c24461aad6d26",
+    "f59ecaba9acbbb317b66d902f4f292a36ac1b639c637ce343117b65962224531",
+    "7b49eeda0c6258f100d7d961ffb138647e92ea330faeea6dfa31c7a84dc3bd7e",
+    "1b7a6c7178af36879018e3f252107f243d243dc7339d5684c8b0378bf30244da",
+    "8c87c843f5e56eb4c5e8280a2b48052cf93b16499a66db7cca71e4599426f7d4",
+    "61e66f99882bd89fc50800becca62d6c74116dbd2972fda1fa80f85df881edbe",
+    "5a37668936b335583b599186dc5c6918a396fa48a181d6b6fa4f9d62d513afbb",
+    "992f2b992f67f8afe67f76913fa388cb5630c8ca01e0c65d11c66a1e2ac4c859",
+    "77b7c7a6999bbf10dc35ae69f5515614636c0b9b68c19ed2e31c0b3b66763038",
+    "ebba42f3b38edc0399f3a9f23faa63978c317fc9fa66a73f60f0504de93b5b84",
+    "5e275592c12335ee340bbc4fddd502784016e4b3be7ef04dda49f4b440a30cb5",
+    "d2af939828fd4ae3794e44f94df5a631ede42c1719bfdabf0253fe5175be898e",
+    "750edc53370d2b",
+);

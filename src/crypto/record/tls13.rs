@@ -5,6 +5,10 @@
 //!  nonce = iv XOR seq (left-padded)        additional data = the 5-byte record header
 //!  TLSInnerPlaintext: content | content_type(1) | zeros (padding)
 //! ```
+//!
+//! The decryptor holds keys only: the caller passes the sequence number and the header
+//! bytes ([`ProtectedHeader`]), so the same AEAD opens DTLS 1.3 records and QUIC
+//! packets, whose numbers and headers are not TLS's.
 
 use std::fmt;
 
@@ -13,7 +17,29 @@ use super::{RecordError, Unsupported};
 use crate::crypto::tls13::{self, SuiteHash, Tls13Variant};
 use crate::tls::cipher_suite::CipherSuite;
 
-/// One direction's keys for one traffic secret, with its record sequence number.
+/// TLS 1.3: the longest `encrypted_record` (RFC 8446 §5.2).
+const MAX_CIPHERTEXT: usize = (1 << 14) + 256;
+
+/// What one protected record or packet authenticates besides its payload, as the
+/// caller read it.
+///
+/// | protocol | `seq` (XORed into the IV) | `header` (the additional data) |
+/// |---|---|---|
+/// | TLS 1.3 | records before it under these keys | the 5-byte record header as it travelled |
+/// | DTLS 1.3 | the full sequence number, reconstructed | the unified header, record number in clear |
+/// | QUIC | the full packet number | the header up to and including the packet number |
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProtectedHeader<'a> {
+    /// The record or packet number, XORed into the IV (left-padded) for the nonce.
+    pub seq: u64,
+    /// The bytes authenticated as additional data, as they travelled.
+    pub header: &'a [u8],
+}
+
+/// One direction's keys for one traffic secret.
+///
+/// Nothing changes from one record to the next (opening takes `&self`): the sequence
+/// number is the caller's ([`super::KeyChain`] keeps it for TLS over a stream).
 pub struct Tls13Decryptor {
     suite: &'static CipherSuite,
     hash: SuiteHash,
@@ -21,7 +47,6 @@ pub struct Tls13Decryptor {
     /// Kept to derive the next generation on KeyUpdate.
     secret: Vec<u8>,
     aead: AeadState,
-    seq: u64,
 }
 
 impl fmt::Debug for Tls13Decryptor {
@@ -29,7 +54,6 @@ impl fmt::Debug for Tls13Decryptor {
         // The secret and keys stay out of debug output.
         f.debug_struct("Tls13Decryptor")
             .field("suite", &self.suite.name)
-            .field("seq", &self.seq)
             .finish_non_exhaustive()
     }
 }
@@ -69,57 +93,35 @@ impl Tls13Decryptor {
             variant,
             secret: secret.to_vec(),
             aead,
-            seq: 0,
         })
     }
 
     /// The keys after a KeyUpdate from this direction (the next application
-    /// traffic secret, sequence number back to 0).
+    /// traffic secret; its records are numbered from 0 again).
     pub fn next_generation(&self) -> Result<Self, Unsupported> {
         let next = tls13::next_traffic_secret(self.hash, self.variant, &self.secret);
         Tls13Decryptor::new(self.suite, self.variant, &next)
     }
 
-    /// Decrypts one record (`content_type` and `version` as in its header); the
-    /// sequence number advances whatever the outcome (the sender used it).
-    pub fn decrypt(
-        &mut self,
-        content_type: u8,
-        version: u16,
+    /// Decrypts one TLS 1.3 record (`fragment`: its `encrypted_record`) and splits off
+    /// the real content type and the padding.
+    ///
+    /// Drafts before 25 authenticated no header: for those, `header.header` is not
+    /// used (only `header.seq`).
+    pub fn open(
+        &self,
+        header: ProtectedHeader<'_>,
         fragment: &[u8],
     ) -> Result<Opened, RecordError> {
-        let r = self.open(content_type, version, fragment);
-        self.seq = self.seq.wrapping_add(1);
-        r
-    }
-
-    /// Like [`decrypt`](Self::decrypt), but the sequence number only advances on
-    /// success: for trying keys that may not be the ones in force yet.
-    pub fn try_decrypt(
-        &mut self,
-        content_type: u8,
-        version: u16,
-        fragment: &[u8],
-    ) -> Result<Opened, RecordError> {
-        let r = self.open(content_type, version, fragment)?;
-        self.seq = self.seq.wrapping_add(1);
-        Ok(r)
-    }
-
-    fn open(&self, content_type: u8, version: u16, fragment: &[u8]) -> Result<Opened, RecordError> {
-        if fragment.len() > (1 << 14) + 256 {
+        if fragment.len() > MAX_CIPHERTEXT {
             return Err(RecordError::TooLong);
         }
-        let mut header = [0u8; 5];
-        header[0] = content_type;
-        header[1..3].copy_from_slice(&version.to_be_bytes());
-        header[3..].copy_from_slice(&(fragment.len() as u16).to_be_bytes());
         let aad: &[u8] = if self.variant.record_header_is_aad() {
-            &header
+            header.header
         } else {
             &[]
         };
-        let mut data = self.aead.open_tls13(self.seq, aad, fragment)?;
+        let mut data = self.aead.open_tls13(header.seq, aad, fragment)?;
         // The real content type is the last non-zero byte; zeros after it are padding.
         let end = data
             .iter()
@@ -130,13 +132,15 @@ impl Tls13Decryptor {
         Ok(Opened { content_type, data })
     }
 
-    pub fn seq(&self) -> u64 {
-        self.seq
-    }
-
-    /// Spends a sequence number on a record these keys did not open.
-    pub fn skip(&mut self) {
-        self.seq = self.seq.wrapping_add(1);
+    /// The AEAD alone, for a payload with no TLS inner plaintext (a QUIC packet,
+    /// RFC 9001 §5.3): nonce = IV XOR `header.seq`, additional data = `header.header`
+    /// whatever the variant, no length limit; returns the plaintext as it is.
+    pub fn open_payload(
+        &self,
+        header: ProtectedHeader<'_>,
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, RecordError> {
+        self.aead.open_tls13(header.seq, header.header, sealed)
     }
 
     pub fn suite(&self) -> &'static CipherSuite {
@@ -146,26 +150,32 @@ impl Tls13Decryptor {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{
+        h, tls13_seal, RFC8448_SERVER_HANDSHAKE_SECRET, RFC8448_SERVER_RECORD,
+    };
     use super::*;
     use crate::tls::cipher_suite::lookup;
 
-    fn h(s: &str) -> Vec<u8> {
-        hex::decode(s.replace([' ', '\n'], "")).unwrap()
+    fn rfc8448_server_handshake_keys() -> Tls13Decryptor {
+        Tls13Decryptor::new(
+            lookup(0x1301).unwrap(),
+            Tls13Variant { draft: None },
+            &h(RFC8448_SERVER_HANDSHAKE_SECRET),
+        )
+        .unwrap()
     }
 
     /// RFC 8448 §3: the server's first protected record (EncryptedExtensions …
-    /// Finished) under its handshake traffic secret.
+    /// Finished) under its handshake traffic secret: record 0, its header as it
+    /// travelled.
     #[test]
     fn rfc8448_server_handshake_record() {
-        let secret = h("b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38");
-        let mut d = Tls13Decryptor::new(
-            lookup(0x1301).unwrap(),
-            Tls13Variant { draft: None },
-            &secret,
-        )
-        .unwrap();
+        let d = rfc8448_server_handshake_keys();
         let record = h(RFC8448_SERVER_RECORD);
-        let opened = d.decrypt(23, 0x0303, &record[5..]).unwrap();
+        let (header, fragment) = record.split_at(5);
+        let opened = d
+            .open(ProtectedHeader { seq: 0, header }, fragment)
+            .unwrap();
         assert_eq!(opened.content_type, 22);
         // EncryptedExtensions first, Finished (with RFC 8448's verify_data) last.
         assert_eq!(opened.data.len(), 657);
@@ -174,26 +184,169 @@ mod tests {
             opened.data[opened.data.len() - 36..],
             h("140000209b9b141d906337fbd2cbdce71df4deda4ab42c309572cb7fffee5454b78f0718")
         );
-        assert_eq!(d.seq(), 1);
+        // Opening changes nothing: the same record opens again.
+        assert_eq!(
+            d.open(ProtectedHeader { seq: 0, header }, fragment),
+            Ok(opened)
+        );
+    }
+
+    /// The same record told another number, or another header, does not open.
+    #[test]
+    fn rfc8448_record_number_and_header_are_authenticated() {
+        let d = rfc8448_server_handshake_keys();
+        let record = h(RFC8448_SERVER_RECORD);
+        let (header, fragment) = record.split_at(5);
+        let bad = |seq, header: &[u8]| d.open(ProtectedHeader { seq, header }, fragment);
+        assert_eq!(bad(1, header), Err(RecordError::BadTag));
+        assert_eq!(bad(1 << 40, header), Err(RecordError::BadTag));
+        let mut other = header.to_vec();
+        other[2] = 0x01; // legacy_version 0x0301
+        assert_eq!(bad(0, &other), Err(RecordError::BadTag));
+        assert_eq!(bad(0, &[]), Err(RecordError::BadTag));
+    }
+
+    /// TLS 1.3 records sealed here (RustCrypto) open in any order when told their
+    /// numbers, for every suite.
+    #[test]
+    fn records_open_out_of_order_with_explicit_numbers() {
+        for id in [0x1301, 0x1302, 0x1303, 0x1304, 0x1305] {
+            let s = lookup(id).unwrap();
+            let secret = vec![0x42; SuiteHash::for_suite(s).output_len()];
+            let d = Tls13Decryptor::new(s, Tls13Variant { draft: None }, &secret).unwrap();
+            let records: Vec<([u8; 5], Vec<u8>)> = (0..5u8)
+                .map(|n| {
+                    let inner = [&[n; 30][..], &[23], &[0; 3]].concat();
+                    let len = (inner.len() + 16 - 8 * usize::from(id == 0x1305)) as u16;
+                    let header = [23, 3, 3, (len >> 8) as u8, len as u8];
+                    let sealed = tls13_seal(
+                        id,
+                        Tls13Variant { draft: None },
+                        &secret,
+                        n.into(),
+                        &header,
+                        &inner,
+                    );
+                    assert_eq!(sealed.len(), len as usize);
+                    (header, sealed)
+                })
+                .collect();
+            for n in [4, 0, 3, 1, 2] {
+                let (header, sealed) = &records[n];
+                let seq = n as u64;
+                let opened = d.open(ProtectedHeader { seq, header }, sealed).unwrap();
+                assert_eq!(opened.content_type, 23, "0x{id:04x}");
+                assert_eq!(opened.data, [n as u8; 30], "0x{id:04x} record {n}");
+            }
+        }
+    }
+
+    /// A QUIC-shaped input (RFC 9001 §5.3): a long packet number as the nonce's
+    /// sequence, the header bytes up to the packet number as additional data, and a
+    /// payload with no inner content type.
+    #[test]
+    fn quic_shaped_payload_round_trips() {
+        let secret = [0x17; 32];
+        let d = Tls13Decryptor::new(
+            lookup(0x1301).unwrap(),
+            Tls13Variant { draft: None },
+            &secret,
+        )
+        .unwrap();
+        // Short header: flags, an 8-byte connection ID, a 2-byte packet number.
+        let header = h("43 8394c8f03e515708 b1d3");
+        let pn = 0x0001_b1d3;
+        let payload = h("01 00 00 00"); // PING, PADDING…: trailing zeros are data here
+        let sealed = tls13_seal(
+            0x1301,
+            Tls13Variant { draft: None },
+            &secret,
+            pn,
+            &header,
+            &payload,
+        );
+        let open = |seq, header: &[u8]| d.open_payload(ProtectedHeader { seq, header }, &sealed);
+        assert_eq!(open(pn, &header).unwrap(), payload);
+        assert_eq!(open(pn + 1, &header), Err(RecordError::BadTag));
+        assert_eq!(open(pn, &header[..10]), Err(RecordError::BadTag));
     }
 
     #[test]
-    fn wrong_key_fails_and_try_keeps_seq() {
+    fn wrong_key_fails() {
         let secret = [7u8; 32];
-        let mut d = Tls13Decryptor::new(
+        let d = Tls13Decryptor::new(
             lookup(0x1303).unwrap(),
             Tls13Variant { draft: None },
             &secret,
         )
         .unwrap();
+        let header = [23, 3, 3, 0, 40];
         assert_eq!(
-            d.try_decrypt(23, 0x0303, &[0u8; 40]),
+            d.open(
+                ProtectedHeader {
+                    seq: 0,
+                    header: &header
+                },
+                &[0u8; 40]
+            ),
             Err(RecordError::BadTag)
         );
-        assert_eq!(d.seq(), 0);
-        assert!(d.decrypt(23, 0x0303, &[0u8; 40]).is_err());
-        assert_eq!(d.seq(), 1);
         assert!(d.next_generation().is_ok());
+    }
+
+    #[test]
+    fn early_drafts_authenticate_no_header() {
+        let secret = [9u8; 32];
+        let s = lookup(0x1301).unwrap();
+        let d = Tls13Decryptor::new(s, Tls13Variant { draft: Some(23) }, &secret).unwrap();
+        // Draft 23: the record header is not additional data (empty AAD).
+        let sealed = tls13_seal(
+            0x1301,
+            Tls13Variant { draft: Some(23) },
+            &secret,
+            3,
+            &[],
+            b"hi\x16",
+        );
+        let any = [0xff; 5];
+        let opened = d
+            .open(
+                ProtectedHeader {
+                    seq: 3,
+                    header: &any,
+                },
+                &sealed,
+            )
+            .unwrap();
+        assert_eq!((opened.content_type, &opened.data[..]), (22, &b"hi"[..]));
+    }
+
+    #[test]
+    fn too_long_is_refused_before_decrypting() {
+        let d = rfc8448_server_handshake_keys();
+        let big = vec![0; MAX_CIPHERTEXT + 1];
+        let header = [23, 3, 3, 0x41, 0x01];
+        assert_eq!(
+            d.open(
+                ProtectedHeader {
+                    seq: 0,
+                    header: &header
+                },
+                &big
+            ),
+            Err(RecordError::TooLong)
+        );
+        // The AEAD alone has no TLS length limit.
+        assert_eq!(
+            d.open_payload(
+                ProtectedHeader {
+                    seq: 0,
+                    header: &header
+                },
+                &big
+            ),
+            Err(RecordError::BadTag)
+        );
     }
 
     #[test]
@@ -205,30 +358,4 @@ mod tests {
         )
         .is_err());
     }
-
-    /// RFC 8448 §3, "server handshake [...] complete record" (679 bytes).
-    const RFC8448_SERVER_RECORD: &str = concat!(
-        "17030302a2d1ff334a56f5bff6594a07cc87b580233f500f45e489e7f33af35e",
-        "df7869fcf40aa40aa2b8ea73f848a7ca07612ef9f945cb960b4068905123ea78",
-        "b111b429ba9191cd05d2a389280f526134aadc7fc78c4b729df828b5ecf7b13b",
-        "d9aefb0e57f271585b8ea9bb355c7c79020716cfb9b1183ef3ab20e37d57a6b9",
-        "d7477609aee6e122a4cf51427325250c7d0e509289444c9b3a648f1d71035d2e",
-        "d65b0e3cdd0cbae8bf2d0b227812cbb360987255cc744110c453baa4fcd61092",
-        "8d809810e4b7ed1a8fd991f06aa6248204797e36a6a73b70a2559c09ead68694",
-        "5ba246ab66e5edd8044b4c6de3fcf2a89441ac66272fd8fb330ef8190579b368",
-        "4596c960bd596eea520a56a8d650f563aad27409960dca63d3e688611ea5e22f",
-        "4415cf9538d51a200c27034272968a264ed6540c84838d89f72c24461aad6d26",
-        "f59ecaba9acbbb317b66d902f4f292a36ac1b639c637ce343117b65962224531",
-        "7b49eeda0c6258f100d7d961ffb138647e92ea330faeea6dfa31c7a84dc3bd7e",
-        "1b7a6c7178af36879018e3f252107f243d243dc7339d5684c8b0378bf30244da",
-        "8c87c843f5e56eb4c5e8280a2b48052cf93b16499a66db7cca71e4599426f7d4",
-        "61e66f99882bd89fc50800becca62d6c74116dbd2972fda1fa80f85df881edbe",
-        "5a37668936b335583b599186dc5c6918a396fa48a181d6b6fa4f9d62d513afbb",
-        "992f2b992f67f8afe67f76913fa388cb5630c8ca01e0c65d11c66a1e2ac4c859",
-        "77b7c7a6999bbf10dc35ae69f5515614636c0b9b68c19ed2e31c0b3b66763038",
-        "ebba42f3b38edc0399f3a9f23faa63978c317fc9fa66a73f60f0504de93b5b84",
-        "5e275592c12335ee340bbc4fddd502784016e4b3be7ef04dda49f4b440a30cb5",
-        "d2af939828fd4ae3794e44f94df5a631ede42c1719bfdabf0253fe5175be898e",
-        "750edc53370d2b",
-    );
 }
