@@ -28,7 +28,7 @@ use tlsscope::report::model::{CaptureReport, Report};
 use tlsscope::session::{MemoryBudget, PlaintextSink, Retention, Session, SessionSettings};
 use tlsscope::tcp::{FlowLimits, FlowTable, StreamChunk, TcpEvent};
 use tlsscope::tls::certificate::summarize;
-use tlsscope::tls::cipher_suite::lookup;
+use tlsscope::tls::cipher_suite::{lookup, CipherSuiteId};
 use tlsscope::tls::extensions::{self, parse_extensions, raw_extension, HelloKind};
 use tlsscope::tls::fingerprint::{self, Transport};
 use tlsscope::tls::handshake::{
@@ -403,7 +403,7 @@ fn use_server_hello(sh: &ServerHello) {
     let _ = sh.alpn();
     std::hint::black_box(fingerprint::ja3s(
         sh.legacy_version.id as u16,
-        sh.suite_id(),
+        sh.suite_id().0,
         &sh.extension_ids(),
     ));
 }
@@ -503,7 +503,7 @@ pub fn record_decrypt(data: &[u8]) {
     if data.len() < 2 {
         return;
     }
-    let Some(suite) = lookup(SUITES[data[0] as usize % SUITES.len()]) else {
+    let Some(suite) = lookup(CipherSuiteId(SUITES[data[0] as usize % SUITES.len()])) else {
         return;
     };
     let flags = data[1];

@@ -7,7 +7,7 @@ use crate::flow::Direction;
 use crate::net::{Endpoint, NetStats};
 use crate::tls::cipher_suite::{CipherSuite, KeyExchange};
 use crate::tls::handshake::{CertificateEntry, HandshakeMessage};
-use crate::tls::names;
+use crate::tls::registry::{AlertDescription, AlertLevel};
 
 /// The whole document: `{"capture": {...}, "connections": [...]}`.
 #[derive(Debug, Serialize)]
@@ -164,11 +164,11 @@ impl AlertEntry {
     }
 
     pub fn level_name(&self) -> Option<String> {
-        self.level.map(names::alert_level_name)
+        self.level.map(|l| AlertLevel(l).label().into_owned())
     }
 
     pub fn description(&self) -> Option<String> {
-        self.code.map(names::alert_description_name)
+        self.code.map(|c| AlertDescription(c).label().into_owned())
     }
 
     /// A fatal alert in the clear.

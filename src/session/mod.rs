@@ -36,8 +36,8 @@ use crate::tls::handshake::{
     KeyExchangeHint, ParseContext,
 };
 use crate::tls::hello::{self, ClientHello, ServerHello};
-use crate::tls::names;
 use crate::tls::record::{self, Record, RecordDeframer, RecordEvent};
+use crate::tls::registry::HandshakeType;
 
 /// A direction that shows no TLS record within this many bytes is given up on.
 const SNIFF_BUDGET: u64 = 64 * 1024;
@@ -699,7 +699,7 @@ impl Session {
         match parsed {
             Ok(m) => self.on_message(direction, m, ts, secrets),
             Err(e) => {
-                let name = names::handshake_type_title(msg_type);
+                let name = HandshakeType(msg_type).title_label().into_owned();
                 let text = e.to_string();
                 let text = if text.starts_with(&name) {
                     text

@@ -12,7 +12,7 @@ use crate::tcp::ConnectionSummary;
 use crate::tls::cipher_suite;
 use crate::tls::extensions::{self, ExtensionData};
 use crate::tls::fingerprint::{self, HelloFields, Transport};
-use crate::tls::names;
+use crate::tls::registry::ProtocolVersion;
 
 impl Session {
     /// The connection ended: build its report, or `None` if it carried no TLS.
@@ -137,9 +137,9 @@ impl Session {
             });
         let version = sh.map(|sh| {
             if sh.hello_retry_request {
-                names::version_name(0x0304)
+                ProtocolVersion::TLS1_3.label().into_owned()
             } else {
-                names::version_name(sh.version())
+                ProtocolVersion(sh.version()).label().into_owned()
             }
         });
         let (lists, charge) = self.log.take();
@@ -158,8 +158,8 @@ impl Session {
             last_seen: crate::report::time::rfc3339(tcp.last_seen_ns),
             version,
             cipher_suite: suite.map(|id| SuiteReport {
-                id,
-                name: cipher_suite::suite_name(id),
+                id: id.0,
+                name: id.label().into_owned(),
             }),
             sni: ch.and_then(|c| c.sni()),
             alpn: extensions::protocols_text(alpn),

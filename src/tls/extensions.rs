@@ -3,9 +3,13 @@
 
 use serde::Serialize;
 
+use super::cipher_suite::CipherSuiteId;
 use super::codec::{is_zero, DecodeResult, Reader, MAX_LIST_ITEMS};
-use super::fingerprint::is_grease;
-use super::names;
+use super::registry::{
+    is_grease, CertificateStatusType, ClientCertificateType, CompressionMethod, EcPointFormat,
+    ExtensionType, NamedGroup, ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
+    Ssl2CipherSpec,
+};
 use crate::report::text::bytes_as_text;
 
 /// A protocol number and the registry it belongs to; the name is looked up when the value
@@ -45,17 +49,18 @@ impl Named {
         let v16 = self.id as u16;
         let v8 = self.id as u8;
         match self.registry {
-            Registry::Version => names::version_name(v16),
-            Registry::CipherSuite => super::cipher_suite::suite_name(v16),
-            Registry::Ssl2CipherSpec => format!("SSL2_CK_0x{:06x}", self.id),
-            Registry::Compression => names::compression_method_name(v8),
-            Registry::Group => names::named_group_name(v16),
-            Registry::EcPointFormat => names::ec_point_format_name(v8),
-            Registry::SignatureScheme => names::signature_scheme_name(v16),
-            Registry::PskMode => names::psk_key_exchange_mode_name(v8),
-            Registry::CertificateStatusType => names::certificate_status_type_name(v8),
-            Registry::ClientCertificateType => names::client_certificate_type_name(v8),
+            Registry::Version => ProtocolVersion(v16).label(),
+            Registry::CipherSuite => CipherSuiteId(v16).label(),
+            Registry::Ssl2CipherSpec => Ssl2CipherSpec(self.id).label(),
+            Registry::Compression => CompressionMethod(v8).label(),
+            Registry::Group => NamedGroup(v16).label(),
+            Registry::EcPointFormat => EcPointFormat(v8).label(),
+            Registry::SignatureScheme => SignatureScheme(v16).label(),
+            Registry::PskMode => PskKeyExchangeMode(v8).label(),
+            Registry::CertificateStatusType => CertificateStatusType(v8).label(),
+            Registry::ClientCertificateType => ClientCertificateType(v8).label(),
         }
+        .into_owned()
     }
 }
 
@@ -212,7 +217,7 @@ pub struct Extension {
 
 impl Extension {
     pub fn name(&self) -> String {
-        names::extension_name(self.id)
+        ExtensionType(self.id).label().into_owned()
     }
 }
 

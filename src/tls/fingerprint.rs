@@ -35,6 +35,8 @@ use std::fmt::Write as _;
 use md5::{Digest, Md5};
 use sha2::Sha256;
 
+use super::registry::is_grease;
+
 /// The fields of a decoded ClientHello that the fingerprints read, owned, so that a
 /// [`ClientHelloFacts`] can borrow them.
 pub struct HelloFields {
@@ -55,7 +57,7 @@ impl HelloFields {
     pub fn of(ch: &super::hello::ClientHello) -> Self {
         HelloFields {
             legacy_version: ch.legacy_version.id as u16,
-            cipher_suites: ch.suite_ids(),
+            cipher_suites: ch.suite_ids().iter().map(|s| s.0).collect(),
             extensions: ch.extension_ids(),
             supported_groups: ch.supported_groups(),
             ec_point_formats: ch.ec_point_formats(),
@@ -90,7 +92,7 @@ impl HelloFields {
 pub fn ja3s_of(sh: &super::hello::ServerHello) -> Ja3 {
     ja3s(
         sh.legacy_version.id as u16,
-        sh.suite_id(),
+        sh.suite_id().0,
         &sh.extension_ids(),
     )
 }
@@ -161,11 +163,6 @@ impl Transport {
             Transport::Dtls => 'd',
         }
     }
-}
-
-/// Whether `v` is one of the 16 GREASE values of RFC 8701 (`0x0A0A` … `0xFAFA`).
-pub fn is_grease(v: u16) -> bool {
-    v & 0x0f0f == 0x0a0a && v >> 8 == v & 0xff
 }
 
 fn non_grease(values: &[u16]) -> impl Iterator<Item = u16> + '_ {

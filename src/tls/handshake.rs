@@ -14,7 +14,7 @@ use super::extensions::{
     parse_extensions, Extension, ExtensionBlock, ExtensionData, HelloKind, Named, Registry,
 };
 use super::hello::{ClientHello, ServerHello};
-use super::names;
+use super::registry::HandshakeType;
 
 pub const HELLO_REQUEST: u8 = 0;
 pub const CLIENT_HELLO: u8 = 1;
@@ -428,7 +428,7 @@ impl HandshakeMessage {
             },
             t => HandshakeMessage::Unknown {
                 msg_type: t,
-                name: names::handshake_type_title(t),
+                name: HandshakeType(t).title_label().into_owned(),
                 length: body.len(),
             },
         })

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::cipher_suite::CipherSuiteId;
 use super::codec::{is_zero, DecodeResult, Problem, Reader, MAX_LIST_ITEMS};
 use super::extensions::{
     parse_extensions, raw_extension, Extension, ExtensionBlock, ExtensionData, HelloKind, Named,
@@ -11,7 +12,7 @@ use super::extensions::{
     ALPN, EC_POINT_FORMATS, KEY_SHARE, KEY_SHARE_DRAFT, SERVER_NAME, SIGNATURE_ALGORITHMS,
     SUPPORTED_GROUPS, SUPPORTED_VERSIONS,
 };
-use super::fingerprint::is_grease;
+use super::registry::is_grease;
 use crate::report::text::bytes_as_text;
 
 /// SHA-256("HelloRetryRequest"): the ServerHello.random that marks a HelloRetryRequest.
@@ -278,11 +279,12 @@ impl ClientHello {
         key_share_groups(&self.extensions)
     }
 
-    pub fn suite_ids(&self) -> Vec<u16> {
+    /// The TLS cipher suites offered (an SSLv2-compatible hello's SSL 2.0 specs left out).
+    pub fn suite_ids(&self) -> Vec<CipherSuiteId> {
         self.cipher_suites
             .iter()
-            .filter(|s| s.id <= 0xffff)
-            .map(|s| s.id as u16)
+            .filter(|s| s.registry == Registry::CipherSuite)
+            .map(|s| CipherSuiteId(s.id as u16))
             .collect()
     }
 
@@ -417,8 +419,8 @@ impl ServerHello {
         self.selected_version.id as u16
     }
 
-    pub fn suite_id(&self) -> u16 {
-        self.cipher_suite.id as u16
+    pub fn suite_id(&self) -> CipherSuiteId {
+        CipherSuiteId(self.cipher_suite.id as u16)
     }
 
     pub fn has_extension(&self, id: u16) -> bool {
@@ -496,7 +498,10 @@ mod tests {
         exts.extend_from_slice(&alpn_ext(&[b"h2", b"http/1.1"]));
         let ch = ClientHello::parse(&client_hello(&[0x1301, 0xc02f], &exts)).unwrap();
         assert_eq!(ch.session_id, vec![0x22; 32]);
-        assert_eq!(ch.suite_ids(), vec![0x1301, 0xc02f]);
+        assert_eq!(
+            ch.suite_ids(),
+            vec![CipherSuiteId(0x1301), CipherSuiteId(0xc02f)]
+        );
         assert_eq!(ch.sni().as_deref(), Some("example.com"));
         assert_eq!(ch.alpn(), &[b"h2".to_vec(), b"http/1.1".to_vec()]);
         let j = serde_json::to_value(&ch).unwrap();
@@ -630,7 +635,7 @@ mod tests {
         body.extend_from_slice(&[0, 0, 0x2f, 0x01, 0x00, 0x80]);
         body.extend_from_slice(&[0x33; 16]);
         let ch = ClientHello::parse_sslv2(&body).unwrap();
-        assert_eq!(ch.suite_ids(), vec![0x002f]);
+        assert_eq!(ch.suite_ids(), vec![CipherSuiteId(0x002f)]);
         assert_eq!(&ch.random[16..], &[0x33; 16]);
         assert_eq!(&ch.random[..16], &[0; 16]);
 

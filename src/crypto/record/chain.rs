@@ -184,12 +184,12 @@ impl KeyChain {
 mod tests {
     use super::*;
     use crate::crypto::tls13::Tls13Variant;
-    use crate::tls::cipher_suite::lookup;
+    use crate::tls::cipher_suite::{lookup, CipherSuiteId};
 
     fn keys(secret: u8) -> RecordKeys {
         RecordKeys::Tls13(
             Tls13Decryptor::new(
-                lookup(0x1301).unwrap(),
+                lookup(CipherSuiteId(0x1301)).unwrap(),
                 Tls13Variant { draft: None },
                 &[secret; 32],
             )

@@ -147,7 +147,7 @@ impl Tls13Decryptor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tls::cipher_suite::lookup;
+    use crate::tls::cipher_suite::{lookup, CipherSuiteId};
 
     fn h(s: &str) -> Vec<u8> {
         hex::decode(s.replace([' ', '\n'], "")).unwrap()
@@ -159,7 +159,7 @@ mod tests {
     fn rfc8448_server_handshake_record() {
         let secret = h("b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38");
         let mut d = Tls13Decryptor::new(
-            lookup(0x1301).unwrap(),
+            lookup(CipherSuiteId(0x1301)).unwrap(),
             Tls13Variant { draft: None },
             &secret,
         )
@@ -181,7 +181,7 @@ mod tests {
     fn wrong_key_fails_and_try_keeps_seq() {
         let secret = [7u8; 32];
         let mut d = Tls13Decryptor::new(
-            lookup(0x1303).unwrap(),
+            lookup(CipherSuiteId(0x1303)).unwrap(),
             Tls13Variant { draft: None },
             &secret,
         )
@@ -199,7 +199,7 @@ mod tests {
     #[test]
     fn secret_length_must_match_the_hash() {
         assert!(Tls13Decryptor::new(
-            lookup(0x1302).unwrap(),
+            lookup(CipherSuiteId(0x1302)).unwrap(),
             Tls13Variant { draft: None },
             &[0; 32]
         )
