@@ -1,4 +1,5 @@
-//! Reports: the JSON contract ([`model`]) and the human tables ([`table`]).
+//! Reports: the JSON contract ([`model`], and [`wire`] for the parsed TLS messages) and
+//! the human tables ([`table`]).
 
 pub mod follow;
 pub mod json;
@@ -6,6 +7,7 @@ pub mod model;
 pub mod table;
 pub mod text;
 pub mod time;
+pub mod wire;
 
 pub use model::Report;
 

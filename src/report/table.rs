@@ -13,9 +13,10 @@ use comfy_table::{ContentArrangement, Table};
 use serde_json::Value;
 
 use super::model::{CaptureReport, ConnectionReport, MessageBody, MessageEntry, Side};
-use super::text::terminal_safe;
-use crate::tls::extensions::Named;
+use super::text::{bytes_as_text, terminal_safe};
+use super::wire;
 use crate::tls::handshake::{CertificateEntry, HandshakeMessage};
+use crate::tls::registry::Registered;
 
 /// Rows per `summary` table page: a page is drawn (column widths fitted) and written
 /// once this many connections are in; then the next page starts.
@@ -343,8 +344,8 @@ fn details(m: &MessageEntry) -> String {
         MessageBody::Handshake(h) => match h.as_ref() {
             HandshakeMessage::ClientHello(ch) => {
                 let mut lines = vec![
-                    format!("version {}", ch.legacy_version.name()),
-                    format!("random x = {}", hex::encode(&ch.random)),
+                    format!("version {}", ch.legacy_version.label()),
+                    format!("random x = {}", hex::encode(ch.random)),
                     format!("session id {}", or_none(&hex::encode(&ch.session_id))),
                     format!(
                         "{} cipher suites: {}",
@@ -353,25 +354,31 @@ fn details(m: &MessageEntry) -> String {
                     ),
                     format!("compression: {}", first_names(&ch.compression_methods, 4)),
                 ];
-                if let Some(sni) = ch.sni() {
-                    lines.push(format!("SNI {}", cell(&sni)));
+                if let Some(sni) = ch.sni_bytes() {
+                    lines.push(format!("SNI {}", cell(&bytes_as_text(sni))));
                 }
                 lines.push(format!(
                     "extensions: {}",
-                    list(ch.extensions.iter().map(|e| e.name()), ch.extensions.len())
+                    list(
+                        ch.extensions.iter().map(|e| e.id.label().into_owned()),
+                        ch.extensions.len()
+                    )
                 ));
                 lines.join("\n")
             }
             HandshakeMessage::ServerHello(sh) => {
                 let mut lines = vec![
-                    format!("version {}", sh.selected_version.name()),
-                    format!("random y = {}", hex::encode(&sh.random)),
+                    format!("version {}", sh.selected_version.label()),
+                    format!("random y = {}", hex::encode(sh.random)),
                     format!("session id {}", or_none(&hex::encode(&sh.session_id))),
-                    format!("cipher suite {}", sh.cipher_suite.name()),
-                    format!("compression {}", sh.compression_method.name()),
+                    format!("cipher suite {}", sh.cipher_suite.label()),
+                    format!("compression {}", sh.compression_method.label()),
                     format!(
                         "extensions: {}",
-                        list(sh.extensions.iter().map(|e| e.name()), sh.extensions.len())
+                        list(
+                            sh.extensions.iter().map(|e| e.id.label().into_owned()),
+                            sh.extensions.len()
+                        )
                     ),
                 ];
                 if sh.hello_retry_request {
@@ -414,11 +421,12 @@ fn details(m: &MessageEntry) -> String {
                 encrypted_pre_master_secret: Some(z),
                 ..
             } => format!(
-                "{exchange}: encrypted pre-master secret z ({} bytes) = {}…",
-                z.len() / 2,
-                &z[..z.len().min(32)]
+                "{}: encrypted pre-master secret z ({} bytes) = {}…",
+                wire::exchange_name(*exchange),
+                z.len(),
+                hex::encode(&z[..z.len().min(16)])
             ),
-            other => compact_json(other),
+            other => compact_json(&wire::Message(other)),
         },
         other => compact_json(other),
     }
@@ -432,11 +440,11 @@ fn or_none(s: &str) -> &str {
     }
 }
 
-fn first_names(list: &[Named], n: usize) -> String {
+fn first_names<T: Registered>(list: &[T], n: usize) -> String {
     let mut s = list
         .iter()
         .take(n)
-        .map(|x| x.name())
+        .map(|x| x.label())
         .collect::<Vec<_>>()
         .join(", ");
     if list.len() > n {

@@ -28,16 +28,16 @@ use crate::net::Endpoint;
 use crate::report::model::{
     AlertEntry, AppDataRun, ConnectionReport, MessageBody, MessageEntry, Side,
 };
+use crate::report::wire::Chain;
 use crate::tcp::{AssemblerStats, ConnectionSummary, StreamChunk};
 use crate::tls::cipher_suite::{self, KeyExchange};
-use crate::tls::extensions;
 use crate::tls::handshake::{
-    self, CertificateEntry, HandshakeFrame, HandshakeMessage, HandshakeReassembler,
-    KeyExchangeHint, ParseContext,
+    CertificateEntry, HandshakeFrame, HandshakeMessage, HandshakeReassembler, KeyExchangeHint,
+    ParseContext,
 };
-use crate::tls::hello::{self, ClientHello, ServerHello};
+use crate::tls::hello::{ClientHello, ServerHello};
 use crate::tls::record::{self, Record, RecordDeframer, RecordEvent};
-use crate::tls::registry::HandshakeType;
+use crate::tls::registry::{ContentType, ExtensionType, HandshakeType, ProtocolVersion};
 
 /// A direction that shows no TLS record within this many bytes is given up on.
 const SNIFF_BUDGET: u64 = 64 * 1024;
@@ -304,38 +304,39 @@ impl Session {
     /// The ClientHello offered TLS 1.3.
     fn offers_tls13(&self) -> bool {
         self.client_hello()
-            .is_some_and(|c| c.supported_versions().contains(&0x0304))
+            .is_some_and(|c| c.supported_versions().contains(&ProtocolVersion::TLS1_3))
     }
 
     /// TLS 1.3 (or a draft) was negotiated; a HelloRetryRequest already says so.
     fn is_tls13(&self) -> bool {
         self.server_hello
             .as_ref()
-            .is_some_and(|s| hello::is_tls13(s.version()))
+            .is_some_and(|s| s.version().is_tls13())
     }
 
     /// Whether a record of `direction` is protected (to be decrypted), rather than sent
     /// in the clear.
     fn is_protected(&self, direction: Direction, rec: &Record<'_>) -> bool {
-        if rec.content_type == record::CHANGE_CIPHER_SPEC || !self.dirs[direction.index()].encrypted
+        if rec.content_type == ContentType::CHANGE_CIPHER_SPEC
+            || !self.dirs[direction.index()].encrypted
         {
             return false;
         }
         // TLS 1.3 protects every record as application_data (RFC 8446 §5.2): a record of
         // another outer type was sent in the clear (a plaintext alert, say).
         let tls13 = self.is_tls13() || (self.server_hello.is_none() && self.early_offered());
-        if tls13 && rec.content_type != record::APPLICATION_DATA {
+        if tls13 && rec.content_type != ContentType::APPLICATION_DATA {
             return false;
         }
         // No cipher suite turns a 2-byte alert into 2 bytes: it can only be in the clear.
-        !(rec.content_type == record::ALERT && rec.fragment.len() == 2)
+        !(rec.content_type == ContentType::ALERT && rec.fragment.len() == 2)
     }
 
     fn on_record(&mut self, direction: Direction, rec: Record<'_>, ts: i64, secrets: &mut Secrets) {
         self.saw_tls = true;
         self.first_record_ts.get_or_insert(ts);
         let i = direction.index();
-        if rec.content_type == record::APPLICATION_DATA {
+        if rec.content_type == ContentType::APPLICATION_DATA {
             self.dirs[i].app_records += 1;
             self.dirs[i].app_bytes += rec.fragment.len() as u64;
         }
@@ -347,7 +348,7 @@ impl Session {
                     if let Some(c) = &mut self.crypto {
                         c.on_message(
                             direction,
-                            handshake::CLIENT_HELLO,
+                            HandshakeType::CLIENT_HELLO,
                             Some(&msg),
                             rec.fragment,
                             secrets,
@@ -365,7 +366,7 @@ impl Session {
             return;
         }
         let early = self.in_early_data(direction);
-        match self.dirs[i].decrypt(rec.content_type, rec.version, rec.fragment) {
+        match self.dirs[i].decrypt(rec.content_type.0, rec.version.0, rec.fragment) {
             Unlocked::Opened { opened, switched } => {
                 self.dirs[i].dec_mut().decrypted_records += 1;
                 if switched {
@@ -380,12 +381,12 @@ impl Session {
                     e.records += 1;
                     e.bytes += rec.fragment.len() as u64;
                 }
-                if early && opened.content_type == record::APPLICATION_DATA {
+                if early && ContentType(opened.content_type) == ContentType::APPLICATION_DATA {
                     self.on_early_data(direction, rec.fragment.len(), &opened.data, ts);
                 } else {
                     self.on_plaintext(
                         direction,
-                        opened.content_type,
+                        ContentType(opened.content_type),
                         &opened.data,
                         ts,
                         secrets,
@@ -509,7 +510,7 @@ impl Session {
         let i = direction.index();
         let length = rec.fragment.len();
         match rec.content_type {
-            record::HANDSHAKE => {
+            ContentType::HANDSHAKE => {
                 self.dirs[i].encrypted_handshakes += 1;
                 let body = if self.dirs[i].encrypted_handshakes == 1 && !self.is_tls13() {
                     MessageBody::EncryptedFinished {
@@ -521,11 +522,11 @@ impl Session {
                 };
                 self.push_message(direction, ts, body);
             }
-            record::ALERT => {
+            ContentType::ALERT => {
                 self.push_message(direction, ts, MessageBody::EncryptedAlert { length });
                 self.log.push_alert(AlertEntry::encrypted(direction, ts));
             }
-            record::APPLICATION_DATA => self.app_data_run(direction, ts, length as u64, None),
+            ContentType::APPLICATION_DATA => self.app_data_run(direction, ts, length as u64, None),
             _ => self.on_plaintext_other(direction, rec.content_type, length, ts),
         }
     }
@@ -534,7 +535,7 @@ impl Session {
     fn on_plaintext(
         &mut self,
         direction: Direction,
-        content_type: u8,
+        content_type: ContentType,
         fragment: &[u8],
         ts: i64,
         secrets: &mut Secrets,
@@ -543,7 +544,7 @@ impl Session {
         let decrypted = wire.is_some();
         let i = direction.index();
         match content_type {
-            record::HANDSHAKE => {
+            ContentType::HANDSHAKE => {
                 let mut frames: Vec<Vec<u8>> = Vec::new();
                 let mut hs = std::mem::take(&mut self.dirs[i].handshake);
                 let pushed = hs.push(fragment, &mut |f: HandshakeFrame<'_>| {
@@ -557,7 +558,7 @@ impl Session {
                     self.on_frame(direction, &raw, ts, secrets);
                 }
             }
-            record::CHANGE_CIPHER_SPEC => {
+            ContentType::CHANGE_CIPHER_SPEC => {
                 // TLS 1.3's compatibility CCS can come before the ServerHello (after a
                 // ClientHello with early data); a TLS ≤ 1.2 one never does.
                 let tls13 = self.is_tls13() || (self.server_hello.is_none() && self.offers_tls13());
@@ -583,7 +584,7 @@ impl Session {
                 }
                 self.push_message(direction, ts, MessageBody::ChangeCipherSpec {});
             }
-            record::ALERT => {
+            ContentType::ALERT => {
                 if !decrypted && !plausible_clear_alerts(fragment) {
                     // Not alerts in the clear: protected ones, under keys whose change the
                     // capture did not show.
@@ -602,7 +603,7 @@ impl Session {
                     self.log.push_alert(alert);
                 }
             }
-            record::APPLICATION_DATA => {
+            ContentType::APPLICATION_DATA => {
                 let plain = decrypted.then_some(fragment);
                 if let Some(p) = plain {
                     if self.side_of(direction) == Side::Client {
@@ -621,16 +622,16 @@ impl Session {
     fn on_plaintext_other(
         &mut self,
         direction: Direction,
-        content_type: u8,
+        content_type: ContentType,
         length: usize,
         ts: i64,
     ) {
-        if content_type == record::HEARTBEAT {
+        if content_type == ContentType::HEARTBEAT {
             self.push_message(direction, ts, MessageBody::Heartbeat { length });
         } else {
             self.warn(
                 direction,
-                format!("record of unknown content type {content_type}"),
+                format!("record of unknown content type {}", content_type.0),
             );
         }
     }
@@ -678,7 +679,7 @@ impl Session {
 
     /// One whole handshake message (header included).
     fn on_frame(&mut self, direction: Direction, raw: &[u8], ts: i64, secrets: &mut Secrets) {
-        let msg_type = raw[0];
+        let msg_type = HandshakeType(raw[0]);
         let frame = HandshakeFrame {
             msg_type,
             body: &raw[4..],
@@ -699,7 +700,7 @@ impl Session {
         match parsed {
             Ok(m) => self.on_message(direction, m, ts, secrets),
             Err(e) => {
-                let name = HandshakeType(msg_type).title_label().into_owned();
+                let name = msg_type.title_label().into_owned();
                 let text = e.to_string();
                 let text = if text.starts_with(&name) {
                     text
@@ -748,7 +749,7 @@ impl Session {
                 }
             }
             HandshakeMessage::EncryptedExtensions { extensions, .. } if self.early_offered() => {
-                let accepted = extensions.iter().any(|e| e.id == extensions::EARLY_DATA);
+                let accepted = extensions.iter().any(|e| e.id == ExtensionType::EARLY_DATA);
                 self.decide_early_data(accepted);
             }
             HandshakeMessage::ServerHello(sh) => {
@@ -797,7 +798,7 @@ impl Session {
         if !kept.is_empty() || chain.is_empty() {
             return;
         }
-        if !self.log.charge(json_len(&chain)) {
+        if !self.log.charge(json_len(&Chain(chain))) {
             self.warn(
                 direction,
                 "certificate chain not kept: the memory budget is spent (--max-memory)".into(),

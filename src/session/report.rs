@@ -8,11 +8,12 @@ use crate::report::model::{
     AppData, AppDataDigest, ConnectionReport, DecryptionReport, EarlyDataReport, EndpointReport,
     GapReport, PerSide, Side, SuiteReport, TcpReport,
 };
+use crate::report::text::{bytes_as_text, protocol_text, protocols_hex, protocols_text};
 use crate::tcp::ConnectionSummary;
 use crate::tls::cipher_suite;
-use crate::tls::extensions::{self, ExtensionData};
+use crate::tls::extensions::ExtensionData;
 use crate::tls::fingerprint::{self, HelloFields, Transport};
-use crate::tls::registry::ProtocolVersion;
+use crate::tls::registry::{ExtensionType, ProtocolVersion};
 
 impl Session {
     /// The connection ended: build its report, or `None` if it carried no TLS.
@@ -59,11 +60,11 @@ impl Session {
         let tls13 = self.is_tls13();
 
         let resumed = match sh {
-            Some(sh) if tls13 => sh.has_extension(extensions::PRE_SHARED_KEY),
+            Some(sh) if tls13 => sh.has_extension(ExtensionType::PRE_SHARED_KEY),
             Some(_) => self.dirs[s].change_cipher_spec && !self.server_full_handshake,
             None => false,
         };
-        let both = |id: u16| {
+        let both = |id: ExtensionType| {
             ch.is_some_and(|c| c.has_extension(id)) && sh.is_some_and(|s| s.has_extension(id))
         };
 
@@ -139,7 +140,7 @@ impl Session {
             if sh.hello_retry_request {
                 ProtocolVersion::TLS1_3.label().into_owned()
             } else {
-                ProtocolVersion(sh.version()).label().into_owned()
+                sh.version().label().into_owned()
             }
         });
         let (lists, charge) = self.log.take();
@@ -161,22 +162,22 @@ impl Session {
                 id: id.0,
                 name: id.label().into_owned(),
             }),
-            sni: ch.and_then(|c| c.sni()),
-            alpn: extensions::protocols_text(alpn),
-            alpn_hex: extensions::protocols_hex(alpn),
-            alpn_negotiated: alpn_negotiated.map(|p| extensions::protocol_text(p)),
+            sni: ch.and_then(|c| c.sni_bytes()).map(bytes_as_text),
+            alpn: protocols_text(alpn),
+            alpn_hex: protocols_hex(alpn),
+            alpn_negotiated: alpn_negotiated.map(|p| protocol_text(p)),
             alpn_negotiated_hex: alpn_negotiated
                 .filter(|p| std::str::from_utf8(p).is_err())
                 .map(hex::encode),
-            client_random: ch.map(|c| hex::encode(&c.random)),
-            server_random: sh.map(|s| hex::encode(&s.random)),
+            client_random: ch.map(|c| hex::encode(c.random)),
+            server_random: sh.map(|s| hex::encode(s.random)),
             session_id: sh.map(|s| hex::encode(&s.session_id)),
             resumed,
-            extended_master_secret: both(extensions::EXTENDED_MASTER_SECRET),
-            encrypt_then_mac: both(extensions::ENCRYPT_THEN_MAC)
+            extended_master_secret: both(ExtensionType::EXTENDED_MASTER_SECRET),
+            encrypt_then_mac: both(ExtensionType::ENCRYPT_THEN_MAC)
                 && suite_info.is_some_and(|s| !s.is_aead() && s.block_len > 0),
             session_ticket: ch
-                .and_then(|c| c.extension(extensions::SESSION_TICKET))
+                .and_then(|c| c.extension(ExtensionType::SESSION_TICKET))
                 .map(|e| !matches!(e.data, ExtensionData::Flag {})),
             ja3,
             ja3_hash,

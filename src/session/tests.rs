@@ -10,6 +10,7 @@ use crate::flow::Direction::{self, Forward as C, Reverse as S};
 use crate::net::Endpoint;
 use crate::report::model::ConnectionReport;
 use crate::tcp::{AssemblerStats, ConnectionSummary, StreamChunk};
+use crate::tls::registry::{AlertDescription, AlertLevel};
 
 const HANDSHAKE: u8 = 22;
 const ALERT: u8 = 21;
@@ -124,7 +125,10 @@ fn a_two_byte_alert_after_change_cipher_spec_is_in_the_clear() {
     assert_eq!(c.state, "failed: unknown_ca");
     let a = &c.alerts[0];
     assert!(!a.encrypted);
-    assert_eq!((a.level, a.code), (Some(2), Some(48)));
+    assert_eq!(
+        (a.level, a.code),
+        (Some(AlertLevel::FATAL), Some(AlertDescription::UNKNOWN_CA))
+    );
 }
 
 #[test]
