@@ -20,7 +20,8 @@
 //!
 //! A constant whose IANA name is itself its identifier (the cipher suites,
 //! `TLS_AES_128_GCM_SHA256`) leaves out `=> "…"`. Handshake types carry a second,
-//! title-case name (`ClientHello`), after a `/`.
+//! title-case name after a `/` (`"client_hello" / "ClientHello"`), with an `untitled:`
+//! rule of its own (`Unknown(7)`).
 //!
 //! Sources: the IANA "Transport Layer Security (TLS) Parameters" and "TLS ExtensionType
 //! Values" registries (<https://www.iana.org/assignments/tls-parameters/>,
