@@ -9,6 +9,7 @@ use tlsscope::tcp::{Chunk, TcpReassembler};
 use tlsscope::tls::handshake::{HandshakeFrame, HandshakeMessage, KeyExchangeHint, ParseContext};
 use tlsscope::tls::hello::{ClientHello, ServerHello};
 use tlsscope::tls::record::{RecordDeframer, RecordEvent};
+use tlsscope::tls::registry::{HandshakeType, ProtocolVersion};
 
 /// A stream, cut into segments (start, end), each sent once in a shuffled order, some
 /// sent again, some resent as a span overlapping their neighbours.
@@ -84,8 +85,9 @@ proptest! {
         let _ = ServerHello::parse(&bytes);
         let raw: Vec<u8> = [ty, 0, 0, 0].iter().copied().chain(bytes.iter().copied()).collect();
         for version in [None, Some(0x0300), Some(0x0303), Some(0x0304), Some(0x7f14)] {
+            let version = version.map(ProtocolVersion);
             for key_exchange in [KeyExchangeHint::Rsa, KeyExchangeHint::Dhe, KeyExchangeHint::Ecdhe, KeyExchangeHint::Psk] {
-                let frame = HandshakeFrame { msg_type: ty, body: &bytes, raw: &raw };
+                let frame = HandshakeFrame { msg_type: HandshakeType(ty), body: &bytes, raw: &raw };
                 let _ = HandshakeMessage::parse(&frame, &ParseContext { version, key_exchange });
             }
         }

@@ -30,14 +30,15 @@ use tlsscope::session::{
 };
 use tlsscope::tcp::{Chunk, FlowLimits, FlowTable, TcpEvent};
 use tlsscope::tls::certificate::summarize;
-use tlsscope::tls::cipher_suite::lookup;
-use tlsscope::tls::extensions::{self, parse_extensions, raw_extension, HelloKind};
+use tlsscope::tls::cipher_suite::{lookup, CipherSuiteId};
+use tlsscope::tls::extensions::{parse_extensions, raw_extension, HelloKind};
 use tlsscope::tls::fingerprint::{self, Transport};
 use tlsscope::tls::handshake::{
     HandshakeMessage, HandshakeReassembler, KeyExchangeHint, ParseContext,
 };
 use tlsscope::tls::hello::{ClientHello, ServerHello};
-use tlsscope::tls::record::{self, RecordDeframer, RecordEvent, HANDSHAKE, SSLV2_CLIENT_HELLO};
+use tlsscope::tls::record::{self, RecordDeframer, RecordEvent, SSLV2_CLIENT_HELLO};
+use tlsscope::tls::registry::{ContentType, ExtensionType, ProtocolVersion};
 use tlsscope::tls::scan::KeyExchangeScanner;
 
 mod sample_keylogs;
@@ -262,15 +263,15 @@ impl AppDecoder for FollowSinkForFuzz {
 // tls_records
 
 /// Negotiated versions the handshake parser is told about (None = not known yet).
-const VERSIONS: [Option<u16>; 8] = [
+const VERSIONS: [Option<ProtocolVersion>; 8] = [
     None,
-    Some(0x0300),
-    Some(0x0301),
-    Some(0x0303),
-    Some(0x0304),
-    Some(0x7f12), // draft 18
-    Some(0x7f14), // draft 20
-    Some(0x7f17), // draft 23
+    Some(ProtocolVersion(0x0300)),
+    Some(ProtocolVersion(0x0301)),
+    Some(ProtocolVersion(0x0303)),
+    Some(ProtocolVersion(0x0304)),
+    Some(ProtocolVersion(0x7f12)), // draft 18
+    Some(ProtocolVersion(0x7f14)), // draft 20
+    Some(ProtocolVersion(0x7f17)), // draft 23
 ];
 const KEY_EXCHANGES: [KeyExchangeHint; 5] = [
     KeyExchangeHint::Unknown,
@@ -312,7 +313,7 @@ pub fn tls_records(data: &[u8]) {
     let mut on_record = |ev: RecordEvent<'_>| {
         let RecordEvent::Record(r) = ev else { return };
         match r.content_type {
-            HANDSHAKE => {
+            ContentType::HANDSHAKE => {
                 let res = handshake.push(r.fragment, &mut |frame| {
                     for ctx in &contexts {
                         if let Ok(msg) = HandshakeMessage::parse(&frame, ctx) {
@@ -376,7 +377,7 @@ pub fn tls_records(data: &[u8]) {
     ] {
         let _ = parse_extensions(stream, kind);
     }
-    let _ = raw_extension(stream, extensions::SERVER_NAME);
+    let _ = raw_extension(stream, ExtensionType::SERVER_NAME);
     if let Ok(c) = summarize(stream) {
         std::hint::black_box(c);
     }
@@ -393,7 +394,7 @@ fn use_message(msg: &HandshakeMessage) {
 }
 
 fn use_client_hello(ch: &ClientHello) {
-    let _ = ch.sni();
+    let _ = ch.sni_bytes();
     let fields = fingerprint::HelloFields::of(ch);
     let facts = fields.facts();
     std::hint::black_box(fingerprint::ja3(&facts));
@@ -409,9 +410,9 @@ fn use_server_hello(sh: &ServerHello) {
     let _ = sh.version();
     let _ = sh.alpn();
     std::hint::black_box(fingerprint::ja3s(
-        sh.legacy_version.id as u16,
-        sh.suite_id(),
-        &sh.extension_ids(),
+        sh.legacy_version.0,
+        sh.suite_id().0,
+        &sh.extension_ids().iter().map(|e| e.0).collect::<Vec<_>>(),
     ));
 }
 
@@ -512,7 +513,7 @@ pub fn record_decrypt(data: &[u8]) {
     if data.len() < 2 {
         return;
     }
-    let Some(suite) = lookup(SUITES[data[0] as usize % SUITES.len()]) else {
+    let Some(suite) = lookup(CipherSuiteId(SUITES[data[0] as usize % SUITES.len()])) else {
         return;
     };
     let flags = data[1];

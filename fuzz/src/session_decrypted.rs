@@ -77,7 +77,7 @@ use tlsscope::report::follow::{FollowWriter, Format, Which};
 use tlsscope::report::model::{CaptureReport, Report};
 use tlsscope::session::{MemoryBudget, Retention, Session, SessionSettings, StreamFeed};
 use tlsscope::tcp::{Chunk, Direction, FlowSummary, Gap};
-use tlsscope::tls::cipher_suite::{lookup, CipherSuite};
+use tlsscope::tls::cipher_suite::{lookup, CipherSuite, CipherSuiteId};
 
 use super::FollowSinkForFuzz;
 
@@ -268,7 +268,7 @@ fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
 
 impl Sealer {
     fn tls12(suite: &CipherSuite, etm: bool, mac_key: &[u8], key: &[u8], iv: &[u8]) -> Self {
-        let bulk = match suite.id {
+        let bulk = match suite.id.0 {
             0xC02F => Bulk::Gcm(Box::new(Aes128Gcm::new_from_slice(key).expect("16 bytes"))),
             0xCCA8 => Bulk::ChaCha(Box::new(
                 ChaCha20Poly1305::new_from_slice(key).expect("32 bytes"),
@@ -291,7 +291,7 @@ impl Sealer {
     fn tls13(suite: &CipherSuite, variant: Tls13Variant, secret: &[u8]) -> Self {
         let hash = SuiteHash::for_suite(suite);
         let (key, iv) = tls13::traffic_key_iv(hash, variant, secret, suite.key_len as usize);
-        let bulk = if suite.id == 0x1303 {
+        let bulk = if suite.id.0 == 0x1303 {
             Bulk::ChaCha(Box::new(
                 ChaCha20Poly1305::new_from_slice(&key).expect("32 bytes"),
             ))
@@ -673,7 +673,7 @@ impl Conn {
                 let binders = vec16(&vec8(&[0x62; 32]));
                 exts.extend(ext(41, &[&vec16(&identity)[..], &binders].concat()));
             }
-            vec![self.suite.id, 0x1301, 0x1302, 0x1303]
+            vec![self.suite.id.0, 0x1301, 0x1302, 0x1303]
         } else {
             exts.extend(ext(11, &vec8(&[0])));
             exts.extend(ext(35, &[]));
@@ -684,7 +684,7 @@ impl Conn {
             if self.etm {
                 exts.extend(ext(22, &[]));
             }
-            vec![self.suite.id, 0xC02F, 0xC027, 0xCCA8, 0x009C, 0x00FF]
+            vec![self.suite.id.0, 0xC02F, 0xC027, 0xCCA8, 0x009C, 0x00FF]
         };
         let mut body = vec![3, 3];
         body.extend_from_slice(&self.client_random);
@@ -696,7 +696,7 @@ impl Conn {
     }
 
     fn server_hello(&self, retry: bool) -> Vec<u8> {
-        let suite = self.suite.id.to_be_bytes();
+        let suite = self.suite.id.0.to_be_bytes();
         let random = if retry { HRR_RANDOM } else { SERVER_RANDOM };
         if !self.tls13 {
             let mut exts = ext(0xff01, &[0]);
@@ -959,7 +959,7 @@ pub fn session_decrypted_report(data: &[u8]) -> Option<String> {
     let mut input = Input(data);
     let config = input.u8()?;
     let (suite_id, version, etm) = CHOICES[(config & 7) as usize];
-    let suite = lookup(suite_id)?;
+    let suite = lookup(CipherSuiteId(suite_id))?;
     let tls13 = suite.is_tls13();
     let kl = config >> 3 & 3;
     let small = config & 0x80 != 0;

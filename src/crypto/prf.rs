@@ -397,7 +397,7 @@ fn ssl3_finished_part<D: Digest>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tls::cipher_suite::lookup;
+    use crate::tls::cipher_suite::{lookup, CipherSuiteId};
 
     fn h(s: &str) -> Vec<u8> {
         hex::decode(s.replace([' ', '\n'], "")).expect("hex")
@@ -493,9 +493,9 @@ mod tests {
 
     #[test]
     fn prf_kind_for_suite() {
-        let aes_sha = lookup(0x002f).unwrap(); // TLS_RSA_WITH_AES_128_CBC_SHA
-        let gcm384 = lookup(0x009d).unwrap(); // TLS_RSA_WITH_AES_256_GCM_SHA384
-        let gcm256 = lookup(0x009c).unwrap(); // TLS_RSA_WITH_AES_128_GCM_SHA256
+        let aes_sha = lookup(CipherSuiteId(0x002f)).unwrap(); // TLS_RSA_WITH_AES_128_CBC_SHA
+        let gcm384 = lookup(CipherSuiteId(0x009d)).unwrap(); // TLS_RSA_WITH_AES_256_GCM_SHA384
+        let gcm256 = lookup(CipherSuiteId(0x009c)).unwrap(); // TLS_RSA_WITH_AES_128_GCM_SHA256
         assert_eq!(PrfKind::for_suite(0x0300, aes_sha), PrfKind::Ssl3);
         assert_eq!(PrfKind::for_suite(0x0301, aes_sha), PrfKind::Tls10);
         assert_eq!(PrfKind::for_suite(0x0302, aes_sha), PrfKind::Tls10);
@@ -521,7 +521,7 @@ mod tests {
              a8 b8 93 bb 90 e9 2a a2 4d 6d cc 1c e7 2a 80 21");
         let sr = h("44 4c 94 8f fe 81 ed 93 65 02 88 a3 f8 eb 63 86
              0e 2c f6 8d d0 0f 2c 2a d6 4f cd 2d 3c 16 d7 d6");
-        let suite = lookup(0x0035).unwrap();
+        let suite = lookup(CipherSuiteId(0x0035)).unwrap();
         let kind = PrfKind::for_suite(0x0300, suite);
         assert_eq!(kind, PrfKind::Ssl3);
         let master = master_secret(kind, &pms, &cr, &sr);
@@ -572,7 +572,7 @@ mod tests {
              82 25 b0 dc 8a e0 87 fe fc 5e 0a 92 99 8a f0 eb");
         let sr = h("d9 9d f0 98 ba 90 4d 14 cf 62 c8 ce a7 c3 6d bd
              ac 36 a5 ae 47 96 7e 99 b0 f6 e2 68 94 74 cc 9f");
-        let suite = lookup(0x0035).unwrap();
+        let suite = lookup(CipherSuiteId(0x0035)).unwrap();
         let kind = PrfKind::for_suite(0x0303, suite);
         assert_eq!(kind, PrfKind::Sha256);
         let master = master_secret(kind, &pms, &cr, &sr);
@@ -627,7 +627,7 @@ mod tests {
              be 3a dc 5e 81 a5 3d 4a 50 57 e8 e4 ca 0e 96 8f");
         let cr = h("53 1f 88 d1 14 fc f9 ce 97 29 b5 45 8f 73 e1 80
              73 24 45 90 29 ee 4b ea 43 f8 ee 4c e0 6c 77 c0");
-        let suite = lookup(0x0039).unwrap();
+        let suite = lookup(CipherSuiteId(0x0039)).unwrap();
         let kind = PrfKind::for_suite(0x0301, suite);
         assert_eq!(kind, PrfKind::Tls10);
         let keys = session_keys(kind, 0x0301, suite, &master, &cr, &sr);
@@ -655,7 +655,7 @@ mod tests {
     /// handshake is short enough to carry here: no certificate).
     #[test]
     fn tls12_psk_gcm_sha384_end_to_end() {
-        let suite = lookup(0x00a9).unwrap();
+        let suite = lookup(CipherSuiteId(0x00a9)).unwrap();
         let kind = PrfKind::for_suite(0x0303, suite);
         assert_eq!(kind, PrfKind::Sha384);
         // PSK pre-master: uint16 N, N zeros, uint16 N, psk (RFC 4279 §2).
@@ -704,7 +704,7 @@ mod tests {
     /// TLS_PSK_WITH_AES_128_CCM (SHA-256 PRF), same PSK.
     #[test]
     fn tls12_psk_ccm_sha256_end_to_end() {
-        let suite = lookup(0xc0a4).unwrap();
+        let suite = lookup(CipherSuiteId(0xc0a4)).unwrap();
         let kind = PrfKind::for_suite(0x0303, suite);
         assert_eq!(kind, PrfKind::Sha256);
         let pms = h("0010 00000000000000000000000000000000 0010 ca19e028a8a372ad2d325f950fcaceed");
@@ -749,7 +749,7 @@ mod tests {
     /// tls12-chacha20poly1305.keys: 12-byte IVs from the key block.
     #[test]
     fn tls12_chacha20_key_block_split() {
-        let suite = lookup(0xcca8).unwrap();
+        let suite = lookup(CipherSuiteId(0xcca8)).unwrap();
         let master = h("ae e5 3f b1 12 65 9b c2 b3 80 1d b7 d2 30 c2 51
              00 df b7 9f fb 00 f0 86 25 68 85 df c1 f8 fc 54
              5e 52 6f c9 2f e8 84 34 8a 84 96 4b b7 b4 bb c0");
@@ -784,7 +784,7 @@ mod tests {
              7c 9a 53 da fb 2f 41 e8 2c e8 f2 79 8f 51 ef a4");
         let session_hash = h("11 4a 05 09 82 a3 c4 41 88 08 df 71 bd cd 26 03
              55 e4 3d 03 d3 a8 20 16 aa b2 f0 1a 99 e8 01 4c");
-        let suite = lookup(0x003c).unwrap();
+        let suite = lookup(CipherSuiteId(0x003c)).unwrap();
         let kind = PrfKind::for_suite(0x0303, suite);
         let master = extended_master_secret(kind, &pms, &session_hash);
         assert_eq!(
@@ -886,7 +886,7 @@ mod tests {
     #[test]
     fn aead_and_stream_key_block_split() {
         // AES-128-GCM: no MAC keys, 16-byte keys, 4-byte salts.
-        let gcm = lookup(0x009c).unwrap();
+        let gcm = lookup(CipherSuiteId(0x009c)).unwrap();
         let k = session_keys(PrfKind::Sha256, 0x0303, gcm, &[1; 48], &[2; 32], &[3; 32]);
         let kb = key_block(PrfKind::Sha256, &[1; 48], &[2; 32], &[3; 32], 40);
         assert!(k.client_mac.is_empty());
@@ -895,7 +895,7 @@ mod tests {
         assert_eq!(k.client_iv, kb[32..36]);
         assert_eq!(k.server_iv, kb[36..40]);
         // RC4-128-SHA: MAC keys, keys, no IVs.
-        let rc4 = lookup(0x0005).unwrap();
+        let rc4 = lookup(CipherSuiteId(0x0005)).unwrap();
         let k = session_keys(PrfKind::Tls10, 0x0301, rc4, &[1; 48], &[2; 32], &[3; 32]);
         let kb = key_block(PrfKind::Tls10, &[1; 48], &[2; 32], &[3; 32], 72);
         assert_eq!(k.client_mac, kb[..20]);
@@ -904,7 +904,7 @@ mod tests {
         assert_eq!(k.server_key, kb[56..72]);
         assert!(k.client_iv.is_empty() && k.server_iv.is_empty());
         // 3DES in SSL 3.0: 8-byte IVs.
-        let tdes = lookup(0x000a).unwrap();
+        let tdes = lookup(CipherSuiteId(0x000a)).unwrap();
         let k = session_keys(PrfKind::Ssl3, 0x0300, tdes, &[1; 48], &[2; 32], &[3; 32]);
         assert_eq!(
             (k.client_key.len(), k.client_iv.len(), k.server_iv.len()),

@@ -17,7 +17,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256, Sha384};
 
 use crate::tls::cipher_suite::{CipherSuite, PrfHash};
-use crate::tls::hello::{is_tls13, tls13_draft};
+use crate::tls::registry::ProtocolVersion;
 
 /// The hash of a TLS 1.3 cipher suite (HKDF and transcript).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,8 +74,9 @@ pub struct Tls13Variant {
 impl Tls13Variant {
     /// From the negotiated version: `0x0304`, or `0x7fNN` for draft NN.
     pub fn from_version(version: u16) -> Option<Tls13Variant> {
-        is_tls13(version).then(|| Tls13Variant {
-            draft: tls13_draft(version),
+        let version = ProtocolVersion(version);
+        version.is_tls13().then(|| Tls13Variant {
+            draft: version.tls13_draft(),
         })
     }
 

@@ -1,6 +1,7 @@
-//! Reports: the JSON contract ([`model`]), and the views written as the run goes, each a
-//! [`ReportSink`]: the human tables ([`table`]), the JSON document ([`json`]), JSON
-//! Lines ([`jsonl`]); and `follow`'s output ([`follow`]).
+//! Reports: the JSON contract ([`model`], and [`wire`] for the parsed TLS messages), and
+//! the views written as the run goes, each a [`ReportSink`]: the human tables
+//! ([`table`]), the JSON document ([`json`]), JSON Lines ([`jsonl`]); and `follow`'s
+//! output ([`follow`]).
 //!
 //! ```text
 //!  ConnectionReport (as each becomes final) ─┬─► SummaryTable / InspectView (pages, per connection)
@@ -16,6 +17,7 @@ pub mod model;
 pub mod table;
 pub mod text;
 pub mod time;
+pub mod wire;
 
 pub use model::Report;
 

@@ -8,7 +8,7 @@ use crate::flow::Direction;
 use crate::net::{Endpoint, NetStats};
 use crate::tls::cipher_suite::{CipherSuite, KeyExchange};
 use crate::tls::handshake::{CertificateEntry, HandshakeMessage};
-use crate::tls::names;
+use crate::tls::registry::{AlertDescription, AlertLevel, HandshakeType};
 
 /// The whole document: `{"capture": {...}, "connections": [...]}`.
 #[derive(Debug, Serialize)]
@@ -137,8 +137,8 @@ pub struct AlertEntry {
     pub side: Side,
     pub timestamp_ns: i64,
     pub encrypted: bool,
-    pub level: Option<u8>,
-    pub code: Option<u8>,
+    pub level: Option<AlertLevel>,
+    pub code: Option<AlertDescription>,
 }
 
 impl AlertEntry {
@@ -148,8 +148,8 @@ impl AlertEntry {
             side: Side::Client,
             timestamp_ns: ts,
             encrypted: false,
-            level: Some(level),
-            code: Some(code),
+            level: Some(AlertLevel(level)),
+            code: Some(AlertDescription(code)),
         }
     }
 
@@ -165,16 +165,16 @@ impl AlertEntry {
     }
 
     pub fn level_name(&self) -> Option<String> {
-        self.level.map(names::alert_level_name)
+        self.level.map(|l| l.label().into_owned())
     }
 
     pub fn description(&self) -> Option<String> {
-        self.code.map(names::alert_description_name)
+        self.code.map(|c| c.label().into_owned())
     }
 
     /// A fatal alert in the clear.
     pub fn is_fatal(&self) -> bool {
-        self.level == Some(2)
+        self.level == Some(AlertLevel::FATAL)
     }
 }
 
@@ -198,9 +198,9 @@ impl Serialize for AlertEntry {
             direction: self.side,
             time: super::time::rfc3339(self.timestamp_ns),
             encrypted: self.encrypted,
-            level: self.level,
+            level: self.level.map(|l| l.0),
             level_name: self.level_name(),
-            code: self.code,
+            code: self.code.map(|c| c.0),
             description: self.description(),
         }
         .serialize(s)
@@ -221,6 +221,7 @@ pub struct AppDataRun {
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum MessageBody {
+    #[serde(serialize_with = "super::wire::ser_message")]
     Handshake(Box<HandshakeMessage>),
     #[serde(serialize_with = "ser_app_data")]
     ApplicationData(AppDataRun),
@@ -232,25 +233,16 @@ pub enum MessageBody {
     #[serde(serialize_with = "ser_ccs")]
     ChangeCipherSpec {},
     #[serde(serialize_with = "ser_enc_finished")]
-    EncryptedFinished {
-        length: usize,
-        note: &'static str,
-    },
+    EncryptedFinished { length: usize, note: &'static str },
     #[serde(serialize_with = "ser_enc_hs")]
-    EncryptedHandshake {
-        length: usize,
-    },
+    EncryptedHandshake { length: usize },
     #[serde(serialize_with = "ser_enc_alert")]
-    EncryptedAlert {
-        length: usize,
-    },
+    EncryptedAlert { length: usize },
     #[serde(serialize_with = "ser_heartbeat")]
-    Heartbeat {
-        length: usize,
-    },
+    Heartbeat { length: usize },
     #[serde(serialize_with = "ser_malformed")]
     Malformed {
-        msg_type: u8,
+        msg_type: HandshakeType,
         name: String,
         length: usize,
         error: String,
@@ -272,7 +264,7 @@ fn ser_run<S: serde::Serializer>(kind: &str, run: &AppDataRun, s: S) -> Result<S
 }
 fn ser_alert<S: serde::Serializer>(a: &AlertEntry, s: S) -> Result<S::Ok, S::Error> {
     serde_json::json!({"type": "Alert", "level": a.level_name(), "description": a.description(),
-        "code": a.code})
+        "code": a.code.map(|c| c.0)})
     .serialize(s)
 }
 fn ser_ccs<S: serde::Serializer>(s: S) -> Result<S::Ok, S::Error> {
@@ -297,13 +289,13 @@ fn ser_heartbeat<S: serde::Serializer>(length: &usize, s: S) -> Result<S::Ok, S:
     serde_json::json!({"type": "Heartbeat", "length": length}).serialize(s)
 }
 fn ser_malformed<S: serde::Serializer>(
-    msg_type: &u8,
+    msg_type: &HandshakeType,
     name: &String,
     length: &usize,
     error: &String,
     s: S,
 ) -> Result<S::Ok, S::Error> {
-    serde_json::json!({"type": "Malformed", "msg_type": msg_type, "name": name,
+    serde_json::json!({"type": "Malformed", "msg_type": msg_type.0, "name": name,
         "length": length, "error": error})
     .serialize(s)
 }
@@ -417,8 +409,8 @@ pub enum ConnectionState {
     RecordsOnly,
     /// The capture lost part of it (gaps, snaplen cuts, ended early).
     Incomplete,
-    /// A fatal alert in the clear (its description code).
-    Failed(Option<u8>),
+    /// A fatal alert in the clear (its description).
+    Failed(Option<crate::tls::registry::AlertDescription>),
 }
 
 impl std::fmt::Display for ConnectionState {
@@ -430,7 +422,7 @@ impl std::fmt::Display for ConnectionState {
             ConnectionState::RecordsOnly => f.write_str("records_only"),
             ConnectionState::Incomplete => f.write_str("incomplete"),
             ConnectionState::Failed(Some(code)) => {
-                write!(f, "failed: {}", names::alert_description_name(*code))
+                write!(f, "failed: {}", code.label())
             }
             ConnectionState::Failed(None) => f.write_str("failed: alert"),
         }
@@ -576,7 +568,9 @@ pub struct ConnectionReport {
     pub ja3_hash: Option<String>,
     pub ja4: Option<String>,
     pub ja3s: Option<String>,
+    #[serde(serialize_with = "super::wire::ser_chain")]
     pub certificates: Vec<CertificateEntry>,
+    #[serde(serialize_with = "super::wire::ser_chain")]
     pub client_certificates: Vec<CertificateEntry>,
     pub messages: Vec<MessageEntry>,
     /// Messages not kept: past `--max-messages`, or the report detail budget was spent.

@@ -6,16 +6,19 @@
 //! Everything taken from the capture or from files (names, subjects, ALPN, warnings) is
 //! shown through [`terminal_safe`]: no byte of the input reaches the terminal raw.
 
+use std::fmt::Display;
 use std::io::{self, Write};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
-use serde_json::Value;
 
 use super::model::{CaptureReport, ConnectionReport, MessageBody, MessageEntry, Side};
-use super::text::terminal_safe;
-use crate::tls::extensions::Named;
+use super::text::{bytes_as_text, terminal_safe};
+use super::wire;
+use crate::tls::extensions::Extension;
 use crate::tls::handshake::{CertificateEntry, HandshakeMessage};
+use crate::tls::hello::{ClientHello, ServerHello};
+use crate::tls::registry::Registered;
 
 /// Rows per `summary` table page: a page is drawn (column widths fitted) and written
 /// once this many connections are in; then the next page starts.
@@ -341,86 +344,273 @@ fn m_time(m: &MessageEntry) -> String {
 fn details(m: &MessageEntry) -> String {
     match &m.body {
         MessageBody::Handshake(h) => match h.as_ref() {
-            HandshakeMessage::ClientHello(ch) => {
-                let mut lines = vec![
-                    format!("version {}", ch.legacy_version.name()),
-                    format!("random x = {}", hex::encode(&ch.random)),
-                    format!("session id {}", or_none(&hex::encode(&ch.session_id))),
-                    format!(
-                        "{} cipher suites: {}",
-                        ch.cipher_suites.len(),
-                        first_names(&ch.cipher_suites, 4)
-                    ),
-                    format!("compression: {}", first_names(&ch.compression_methods, 4)),
-                ];
-                if let Some(sni) = ch.sni() {
-                    lines.push(format!("SNI {}", cell(&sni)));
-                }
-                lines.push(format!(
-                    "extensions: {}",
-                    list(ch.extensions.iter().map(|e| e.name()), ch.extensions.len())
-                ));
-                lines.join("\n")
-            }
-            HandshakeMessage::ServerHello(sh) => {
-                let mut lines = vec![
-                    format!("version {}", sh.selected_version.name()),
-                    format!("random y = {}", hex::encode(&sh.random)),
-                    format!("session id {}", or_none(&hex::encode(&sh.session_id))),
-                    format!("cipher suite {}", sh.cipher_suite.name()),
-                    format!("compression {}", sh.compression_method.name()),
-                    format!(
-                        "extensions: {}",
-                        list(sh.extensions.iter().map(|e| e.name()), sh.extensions.len())
-                    ),
-                ];
-                if sh.hello_retry_request {
-                    lines.insert(0, "HelloRetryRequest".into());
-                }
-                lines.join("\n")
-            }
-            HandshakeMessage::Certificate { certificates, .. } => {
-                let mut lines: Vec<String> = certificates
-                    .iter()
-                    .take(LIST_ITEMS)
-                    .enumerate()
-                    .map(|(i, c)| match c {
-                        CertificateEntry::Parsed(c) => cell(&format!(
-                            "[{i}] {} (issuer {}), {} {} bits, valid {} .. {}{}",
-                            c.subject,
-                            c.issuer,
-                            c.public_key.algorithm,
-                            c.public_key.bits.map(|b| b.to_string()).unwrap_or_default(),
-                            c.not_before,
-                            c.not_after,
-                            if c.san.is_empty() {
-                                String::new()
-                            } else {
-                                format!(", SAN {}", list(c.san.iter().cloned(), c.san.len()))
-                            }
-                        )),
-                        CertificateEntry::Unparsed { length, error } => {
-                            cell(&format!("[{i}] {length} bytes: {error}"))
-                        }
-                    })
-                    .collect();
-                if certificates.len() > LIST_ITEMS {
-                    lines.push(format!("… (+{})", certificates.len() - LIST_ITEMS));
-                }
-                lines.join("\n")
-            }
+            HandshakeMessage::ClientHello(ch) => client_hello_lines(ch),
+            HandshakeMessage::ServerHello(sh) => server_hello_lines(sh),
+            HandshakeMessage::Certificate { certificates, .. } => certificate_lines(certificates),
             HandshakeMessage::ClientKeyExchange {
                 exchange,
                 encrypted_pre_master_secret: Some(z),
                 ..
             } => format!(
-                "{exchange}: encrypted pre-master secret z ({} bytes) = {}…",
-                z.len() / 2,
-                &z[..z.len().min(32)]
+                "{}: encrypted pre-master secret z ({} bytes) = {}…",
+                wire::exchange_name(*exchange),
+                z.len(),
+                hex::encode(&z[..z.len().min(16)])
             ),
-            other => compact_json(other),
+            other => message_pairs(other).text(),
         },
-        other => compact_json(other),
+        other => body_pairs(other).text(),
+    }
+}
+
+fn client_hello_lines(ch: &ClientHello) -> String {
+    let mut lines = vec![
+        format!("version {}", ch.legacy_version.label()),
+        format!("random x = {}", hex::encode(ch.random)),
+        format!("session id {}", or_none(&hex::encode(&ch.session_id))),
+        format!(
+            "{} cipher suites: {}",
+            ch.cipher_suites.len(),
+            first_names(&ch.cipher_suites, 4)
+        ),
+        format!("compression: {}", first_names(&ch.compression_methods, 4)),
+    ];
+    if let Some(sni) = ch.sni_bytes() {
+        lines.push(format!("SNI {}", cell(&bytes_as_text(sni))));
+    }
+    lines.push(format!(
+        "extensions: {}",
+        cell(&extension_names(&ch.extensions))
+    ));
+    lines.join("\n")
+}
+
+fn server_hello_lines(sh: &ServerHello) -> String {
+    let mut lines = vec![
+        format!("version {}", sh.selected_version.label()),
+        format!("random y = {}", hex::encode(sh.random)),
+        format!("session id {}", or_none(&hex::encode(&sh.session_id))),
+        format!("cipher suite {}", sh.cipher_suite.label()),
+        format!("compression {}", sh.compression_method.label()),
+        format!("extensions: {}", cell(&extension_names(&sh.extensions))),
+    ];
+    if sh.hello_retry_request {
+        lines.insert(0, "HelloRetryRequest".into());
+    }
+    lines.join("\n")
+}
+
+fn certificate_lines(certificates: &[CertificateEntry]) -> String {
+    let mut lines: Vec<String> = certificates
+        .iter()
+        .take(LIST_ITEMS)
+        .enumerate()
+        .map(|(i, c)| match c {
+            CertificateEntry::Parsed(c) => cell(&format!(
+                "[{i}] {} (issuer {}), {} {} bits, valid {} .. {}{}",
+                c.subject,
+                c.issuer,
+                c.public_key.algorithm,
+                c.public_key.bits.map(|b| b.to_string()).unwrap_or_default(),
+                c.not_before,
+                c.not_after,
+                if c.san.is_empty() {
+                    String::new()
+                } else {
+                    format!(", SAN {}", list(c.san.iter().cloned(), c.san.len()))
+                }
+            )),
+            CertificateEntry::Unparsed { length, error } => {
+                cell(&format!("[{i}] {length} bytes: {error}"))
+            }
+        })
+        .collect();
+    if certificates.len() > LIST_ITEMS {
+        lines.push(format!("… (+{})", certificates.len() - LIST_ITEMS));
+    }
+    lines.join("\n")
+}
+
+/// A message's fields as `key=value` pairs (the keys of its JSON, in alphabetical
+/// order; registry values by name, lists of them in brackets).
+fn message_pairs(msg: &HandshakeMessage) -> Pairs {
+    use HandshakeMessage as H;
+    let mut p = Pairs::default();
+    match msg {
+        H::ClientHello(_) | H::ServerHello(_) | H::Certificate { .. } => {} // their own lines
+        H::HelloRequest {} | H::EndOfEarlyData {} | H::ServerHelloDone {} => {}
+        H::NewSessionTicket {
+            lifetime_hint,
+            age_add,
+            ticket_length,
+            extensions,
+            extensions_omitted,
+            ticket: _,
+        } => {
+            p.opt("age_add", *age_add);
+            if !extensions.is_empty() {
+                p.add("extensions", bracketed(&extension_names(extensions)));
+            }
+            p.count("extensions_omitted", *extensions_omitted)
+                .add("lifetime_hint", lifetime_hint)
+                .add("ticket_length", ticket_length);
+        }
+        H::EncryptedExtensions {
+            extensions,
+            extensions_omitted,
+        } => {
+            p.add("extensions", bracketed(&extension_names(extensions)))
+                .count("extensions_omitted", *extensions_omitted);
+        }
+        H::ServerKeyExchange {
+            length,
+            named_group,
+            dh_prime_bits,
+            public_key_length,
+            signature_algorithm,
+        } => {
+            p.opt("dh_prime_bits", *dh_prime_bits)
+                .add("length", length)
+                .opt("named_group", named_group.map(|g| g.label()))
+                .opt("public_key_length", *public_key_length)
+                .opt(
+                    "signature_algorithm",
+                    signature_algorithm.map(|s| s.label()),
+                );
+        }
+        H::CertificateRequest {
+            certificate_types,
+            certificate_types_omitted,
+            signature_algorithms,
+            signature_algorithms_omitted,
+            certificate_authorities,
+        } => {
+            p.add("certificate_authorities", certificate_authorities)
+                .add("certificate_types", bracketed(&names(certificate_types)))
+                .count("certificate_types_omitted", *certificate_types_omitted)
+                .add(
+                    "signature_algorithms",
+                    bracketed(&names(signature_algorithms)),
+                )
+                .count(
+                    "signature_algorithms_omitted",
+                    *signature_algorithms_omitted,
+                );
+        }
+        H::CertificateVerify {
+            signature_algorithm,
+            signature_length,
+        } => {
+            p.opt(
+                "signature_algorithm",
+                signature_algorithm.map(|s| s.label()),
+            )
+            .add("signature_length", signature_length);
+        }
+        H::ClientKeyExchange {
+            exchange,
+            length,
+            encrypted_pre_master_secret,
+            public_key_length,
+        } => {
+            let z = encrypted_pre_master_secret.as_ref().map(hex::encode);
+            p.opt("encrypted_pre_master_secret", z)
+                .add("exchange", wire::exchange_name(*exchange))
+                .add("length", length)
+                .opt("public_key_length", *public_key_length);
+        }
+        H::Finished { verify_data } => {
+            p.opt("verify_data", verify_data.as_ref().map(hex::encode));
+        }
+        H::CertificateStatus {
+            status_type,
+            length,
+        } => {
+            p.add("length", length)
+                .add("status_type", status_type.label());
+        }
+        H::KeyUpdate { update_requested } => {
+            p.add("update_requested", update_requested);
+        }
+        H::Unknown { msg_type, length } => {
+            p.add("length", length)
+                .add("msg_type", msg_type.0)
+                .add("name", msg_type.title_label());
+        }
+    }
+    p
+}
+
+/// The fields of the entries that are not handshake messages, likewise.
+fn body_pairs(body: &MessageBody) -> Pairs {
+    let mut p = Pairs::default();
+    match body {
+        MessageBody::Handshake(_) => {} // [`message_pairs`]
+        MessageBody::ChangeCipherSpec {} => {}
+        MessageBody::ApplicationData(run) | MessageBody::EarlyData(run) => {
+            p.add("bytes", run.bytes)
+                .opt("decrypted_bytes", run.decrypted_bytes)
+                .add("records", run.records);
+        }
+        MessageBody::Alert(a) => {
+            p.opt("code", a.code.map(|c| c.0))
+                .opt("description", a.description())
+                .opt("level", a.level_name());
+        }
+        MessageBody::EncryptedFinished { length, note } => {
+            p.add("encrypted", true)
+                .add("length", length)
+                .add("note", note);
+        }
+        MessageBody::EncryptedHandshake { length } | MessageBody::EncryptedAlert { length } => {
+            p.add("encrypted", true).add("length", length);
+        }
+        MessageBody::Heartbeat { length } => {
+            p.add("length", length);
+        }
+        MessageBody::Malformed {
+            msg_type,
+            name,
+            length,
+            error,
+        } => {
+            p.add("error", error)
+                .add("length", length)
+                .add("msg_type", msg_type.0)
+                .add("name", name);
+        }
+    }
+    p
+}
+
+/// `key=value` pairs for a table cell.
+#[derive(Default)]
+struct Pairs(Vec<String>);
+
+impl Pairs {
+    fn add(&mut self, key: &str, value: impl Display) -> &mut Self {
+        self.0.push(format!("{key}={value}"));
+        self
+    }
+
+    /// A field the message may lack.
+    fn opt(&mut self, key: &str, value: Option<impl Display>) -> &mut Self {
+        if let Some(v) = value {
+            self.add(key, v);
+        }
+        self
+    }
+
+    /// A count of list items not kept, when there are any.
+    fn count(&mut self, key: &str, n: usize) -> &mut Self {
+        if n > 0 {
+            self.add(key, n);
+        }
+        self
+    }
+
+    fn text(&self) -> String {
+        cell(&self.0.join(" "))
     }
 }
 
@@ -432,11 +622,11 @@ fn or_none(s: &str) -> &str {
     }
 }
 
-fn first_names(list: &[Named], n: usize) -> String {
+fn first_names<T: Registered>(list: &[T], n: usize) -> String {
     let mut s = list
         .iter()
         .take(n)
-        .map(|x| x.name())
+        .map(|x| x.label())
         .collect::<Vec<_>>()
         .join(", ");
     if list.len() > n {
@@ -445,30 +635,31 @@ fn first_names(list: &[Named], n: usize) -> String {
     s
 }
 
+/// The first [`LIST_ITEMS`] names of registry values, joined; a count of the rest.
+fn names<T: Registered>(list: &[T]) -> String {
+    joined(list.iter().map(|v| v.label().into_owned()), list.len())
+}
+
+fn extension_names(list: &[Extension]) -> String {
+    joined(list.iter().map(|e| e.id.label().into_owned()), list.len())
+}
+
+fn bracketed(s: &str) -> String {
+    format!("[{s}]")
+}
+
 /// The first [`LIST_ITEMS`] of `len` items, joined; a count of the rest.
-fn list(items: impl Iterator<Item = String>, len: usize) -> String {
+fn joined(items: impl Iterator<Item = String>, len: usize) -> String {
     let mut s = items.take(LIST_ITEMS).collect::<Vec<_>>().join(", ");
     if len > LIST_ITEMS {
         s.push_str(&format!(", … (+{})", len - LIST_ITEMS));
     }
-    cell(&s)
+    s
 }
 
-/// The message's fields other than its type, as `key=value` pairs.
-fn compact_json<T: serde::Serialize>(v: &T) -> String {
-    let Ok(Value::Object(map)) = serde_json::to_value(v) else {
-        return String::new();
-    };
-    let text = map
-        .iter()
-        .filter(|(k, _)| k.as_str() != "type")
-        .map(|(k, v)| match v {
-            Value::String(s) => format!("{k}={s}"),
-            other => format!("{k}={other}"),
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
-    cell(&text)
+/// [`joined`], as a cell.
+fn list(items: impl Iterator<Item = String>, len: usize) -> String {
+    cell(&joined(items, len))
 }
 
 #[cfg(test)]
@@ -482,6 +673,88 @@ mod tests {
         assert!(c.starts_with(&"a".repeat(CELL_CHARS)));
         assert!(c.ends_with("(10 more bytes)"), "{c}");
         assert_eq!(cell("x\u{1b}[2J"), "x\\x1b[2J");
+    }
+
+    #[test]
+    fn messages_show_their_fields_by_name() {
+        use crate::report::model::{AlertEntry, AppDataRun};
+        use crate::tls::handshake::KeyExchangeHint;
+        use crate::tls::registry::{
+            AlertDescription, AlertLevel, CertificateStatusType, ClientCertificateType,
+            HandshakeType, NamedGroup, SignatureScheme,
+        };
+        let ske = HandshakeMessage::ServerKeyExchange {
+            length: 142,
+            named_group: Some(NamedGroup::X25519),
+            dh_prime_bits: None,
+            public_key_length: Some(32),
+            signature_algorithm: Some(SignatureScheme(0x0a0b)),
+        };
+        assert_eq!(
+            message_pairs(&ske).text(),
+            "length=142 named_group=x25519 public_key_length=32 \
+             signature_algorithm=unknown (0x0a0b)"
+        );
+        let req = HandshakeMessage::CertificateRequest {
+            certificate_types: vec![ClientCertificateType::RSA_SIGN, ClientCertificateType(99)],
+            certificate_types_omitted: 0,
+            signature_algorithms: vec![SignatureScheme::ED25519],
+            signature_algorithms_omitted: 7,
+            certificate_authorities: 2,
+        };
+        assert_eq!(
+            message_pairs(&req).text(),
+            "certificate_authorities=2 certificate_types=[rsa_sign, unknown (99)] \
+             signature_algorithms=[ed25519] signature_algorithms_omitted=7"
+        );
+        let cke = HandshakeMessage::ClientKeyExchange {
+            exchange: KeyExchangeHint::Ecdhe,
+            length: 33,
+            encrypted_pre_master_secret: None,
+            public_key_length: Some(32),
+        };
+        assert_eq!(
+            message_pairs(&cke).text(),
+            "exchange=ecdh length=33 public_key_length=32"
+        );
+        let status = HandshakeMessage::CertificateStatus {
+            status_type: CertificateStatusType::OCSP,
+            length: 5,
+        };
+        assert_eq!(message_pairs(&status).text(), "length=5 status_type=ocsp");
+        let unknown = HandshakeMessage::Unknown {
+            msg_type: HandshakeType(7),
+            length: 3,
+        };
+        assert_eq!(
+            message_pairs(&unknown).text(),
+            "length=3 msg_type=7 name=Unknown(7)"
+        );
+        let fin = HandshakeMessage::Finished {
+            verify_data: Some(vec![0xab; 2]),
+        };
+        assert_eq!(message_pairs(&fin).text(), "verify_data=abab");
+
+        let alert = AlertEntry::clear(crate::flow::Direction::Forward, 0, 2, 40);
+        assert_eq!(
+            body_pairs(&MessageBody::Alert(alert)).text(),
+            "code=40 description=handshake_failure level=fatal"
+        );
+        assert_eq!(alert.level, Some(AlertLevel::FATAL));
+        assert_eq!(alert.code, Some(AlertDescription::HANDSHAKE_FAILURE));
+        let run = AppDataRun {
+            records: 2,
+            bytes: 90,
+            decrypted_bytes: Some(58),
+        };
+        assert_eq!(
+            body_pairs(&MessageBody::ApplicationData(run)).text(),
+            "bytes=90 decrypted_bytes=58 records=2"
+        );
+        assert_eq!(
+            body_pairs(&MessageBody::EncryptedAlert { length: 3 }).text(),
+            "encrypted=true length=3"
+        );
     }
 
     #[test]

@@ -68,6 +68,28 @@ pub fn bytes_as_text(b: &[u8]) -> String {
     out
 }
 
+/// An ALPN protocol name as text: as it is when it is UTF-8, else losslessly escaped
+/// (`\xff`, and `\\` for a backslash; see [`bytes_as_text`]).
+pub fn protocol_text(p: &[u8]) -> String {
+    match std::str::from_utf8(p) {
+        Ok(s) => s.to_owned(),
+        Err(_) => bytes_as_text(p),
+    }
+}
+
+/// Every protocol name as text ([`protocol_text`]), in order.
+pub fn protocols_text(list: &[Vec<u8>]) -> Vec<String> {
+    list.iter().map(|p| protocol_text(p)).collect()
+}
+
+/// Every protocol name in hex, in order, when one of them is not UTF-8 (then the text
+/// alone does not tell an escaped byte from the same characters sent as text).
+pub fn protocols_hex(list: &[Vec<u8>]) -> Option<Vec<String>> {
+    list.iter()
+        .any(|p| std::str::from_utf8(p).is_err())
+        .then(|| list.iter().map(hex::encode).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +124,18 @@ mod tests {
         assert_eq!(bytes_as_text(b"\xff\xfeh2"), "\\xff\\xfeh2");
         assert_eq!(bytes_as_text(b"a\\b"), "a\\\\b");
         assert_eq!(bytes_as_text("é".as_bytes()), "é");
+    }
+
+    #[test]
+    fn protocol_names_as_text() {
+        assert_eq!(protocol_text(&[0xc3, 0xa9]), "é");
+        assert_eq!(protocol_text(&[0xc3]), "\\xc3");
+        // Valid UTF-8 keeps its backslashes (only sni escapes them).
+        assert_eq!(protocol_text(b"a\\b"), "a\\b");
+        assert_eq!(protocols_hex(&[b"h2".to_vec()]), None);
+        assert_eq!(
+            protocols_hex(&[b"h2".to_vec(), vec![0xff]]),
+            Some(vec!["6832".to_string(), "ff".to_string()])
+        );
     }
 }

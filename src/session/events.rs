@@ -12,6 +12,7 @@
 use crate::flow::{Direction, Gap};
 use crate::report::model::{AlertEntry, Side};
 use crate::tls::handshake::HandshakeMessage;
+use crate::tls::registry::HandshakeType;
 
 /// One thing that happened on a connection.
 #[derive(Debug)]
@@ -26,7 +27,7 @@ pub enum Event<'a> {
     Malformed {
         dir: Direction,
         ts: i64,
-        msg_type: u8,
+        msg_type: HandshakeType,
         length: usize,
         error: &'a str,
     },

@@ -346,6 +346,7 @@ mod tests {
     use super::*;
     use crate::flow::Direction;
     use crate::report::model::Side;
+    use crate::tls::registry::AlertDescription;
 
     fn entry(body: MessageBody) -> MessageEntry {
         MessageEntry {
@@ -375,7 +376,7 @@ mod tests {
         log.push_alert(AlertEntry::clear(Direction::Forward, 0, 2, 48));
         assert_eq!(
             log.fatal().unwrap().code,
-            Some(48),
+            Some(AlertDescription::UNKNOWN_CA),
             "the fatal alert is known"
         );
         let l = log.lists.as_ref().unwrap();

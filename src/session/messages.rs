@@ -7,12 +7,12 @@ use super::{Chains, Session, StoredHello};
 use crate::crypto::secrets::Secrets;
 use crate::flow::Direction;
 use crate::report::model::Side;
+use crate::report::wire::Chain;
 use crate::tls::cipher_suite::{self, KeyExchange};
-use crate::tls::extensions;
 use crate::tls::handshake::{
     CertificateEntry, HandshakeFrame, HandshakeMessage, KeyExchangeHint, ParseContext,
 };
-use crate::tls::names;
+use crate::tls::registry::{ExtensionType, HandshakeType};
 
 impl Session {
     /// What the parser needs to know to read version-dependent messages.
@@ -46,7 +46,7 @@ impl Session {
         ts: i64,
         secrets: &mut Secrets,
     ) {
-        let msg_type = raw[0];
+        let msg_type = HandshakeType(raw[0]);
         let frame = HandshakeFrame {
             msg_type,
             body: &raw[4..],
@@ -67,7 +67,7 @@ impl Session {
         match parsed {
             Ok(m) => self.on_message(direction, m, ts, secrets),
             Err(e) => {
-                let name = names::handshake_type_title(msg_type);
+                let name = msg_type.title_label().into_owned();
                 let error = e.to_string();
                 let text = if error.starts_with(&name) {
                     error.clone()
@@ -113,7 +113,7 @@ impl Session {
                 }
             }
             HandshakeMessage::EncryptedExtensions { extensions, .. } if self.early_offered() => {
-                let accepted = extensions.iter().any(|e| e.id == extensions::EARLY_DATA);
+                let accepted = extensions.iter().any(|e| e.id == ExtensionType::EARLY_DATA);
                 self.decide_early_data(accepted);
             }
             HandshakeMessage::ServerHello(sh) => {
@@ -167,7 +167,7 @@ impl Session {
         if kept || chain.is_empty() {
             return;
         }
-        if !self.sinks.report.charge(super::json_len(&chain)) {
+        if !self.sinks.report.charge(super::json_len(&Chain(chain))) {
             self.warn(
                 direction,
                 "certificate chain not kept: the memory budget is spent (--max-memory)".into(),

@@ -38,7 +38,8 @@ use crate::flow::{Direction, DirectionStats, FlowSummary, Gap};
 use crate::net::Endpoint;
 use crate::report::model::{ConnectionReport, Side};
 use crate::tls::handshake::{CertificateEntry, HandshakeReassembler};
-use crate::tls::hello::{self, ClientHello, ServerHello};
+use crate::tls::hello::{ClientHello, ServerHello};
+use crate::tls::registry::ProtocolVersion;
 
 use self::digest::Digests;
 use self::events::AppSink;
@@ -307,14 +308,14 @@ impl Session {
     /// The ClientHello offered TLS 1.3.
     fn offers_tls13(&self) -> bool {
         self.client_hello()
-            .is_some_and(|c| c.supported_versions().contains(&0x0304))
+            .is_some_and(|c| c.supported_versions().contains(&ProtocolVersion::TLS1_3))
     }
 
     /// TLS 1.3 (or a draft) was negotiated; a HelloRetryRequest already says so.
     fn is_tls13(&self) -> bool {
         self.server_hello
             .as_ref()
-            .is_some_and(|s| hello::is_tls13(s.version()))
+            .is_some_and(|s| s.version().is_tls13())
     }
 
     fn early_offered(&self) -> bool {

@@ -13,9 +13,10 @@ use crate::crypto::record::{RecordKeys, Unlocked};
 use crate::crypto::secrets::Secrets;
 use crate::flow::Direction;
 use crate::report::model::{AlertEntry, Side};
-use crate::tls::handshake::{self, HandshakeFrame, HandshakeMessage};
+use crate::tls::handshake::{HandshakeFrame, HandshakeMessage};
 use crate::tls::hello::ClientHello;
 use crate::tls::record::{self, Record};
+use crate::tls::registry::{ContentType, HandshakeType};
 
 impl Session {
     /// One record of one direction, as it travelled.
@@ -29,7 +30,7 @@ impl Session {
         self.saw_tls = true;
         let i = direction.index();
         self.dirs[i].records += 1;
-        if rec.content_type == record::APPLICATION_DATA {
+        if rec.content_type == ContentType::APPLICATION_DATA {
             self.dirs[i].app_records += 1;
             self.dirs[i].app_bytes += rec.fragment.len() as u64;
         }
@@ -41,7 +42,7 @@ impl Session {
                     if let Some(c) = &mut self.crypto {
                         c.on_message(
                             direction,
-                            handshake::CLIENT_HELLO,
+                            HandshakeType::CLIENT_HELLO,
                             Some(&msg),
                             rec.fragment,
                             secrets,
@@ -60,7 +61,9 @@ impl Session {
         }
         let early = self.in_early_data(direction);
         let unlocked = match &mut self.dirs[i].dec {
-            Some(d) => d.keys.decrypt(rec.content_type, rec.version, rec.fragment),
+            Some(d) => d
+                .keys
+                .decrypt(rec.content_type.0, rec.version.0, rec.fragment),
             None => Unlocked::NoKeys,
         };
         let wire = rec.fragment.len();
@@ -79,12 +82,12 @@ impl Session {
                     e.records += 1;
                     e.bytes += wire as u64;
                 }
-                if early && opened.content_type == record::APPLICATION_DATA {
+                if early && ContentType(opened.content_type) == ContentType::APPLICATION_DATA {
                     self.on_early_data(direction, wire, &opened.data, ts);
                 } else {
                     self.on_clear(
                         direction,
-                        opened.content_type,
+                        ContentType(opened.content_type),
                         &opened.data,
                         ts,
                         secrets,
@@ -125,18 +128,19 @@ impl Session {
     /// Whether a record of `direction` is protected (to be decrypted), rather than sent
     /// in the clear.
     fn is_protected(&self, direction: Direction, rec: &Record<'_>) -> bool {
-        if rec.content_type == record::CHANGE_CIPHER_SPEC || !self.dirs[direction.index()].encrypted
+        if rec.content_type == ContentType::CHANGE_CIPHER_SPEC
+            || !self.dirs[direction.index()].encrypted
         {
             return false;
         }
         // TLS 1.3 protects every record as application_data (RFC 8446 §5.2): a record of
         // another outer type was sent in the clear (a plaintext alert, say).
         let tls13 = self.is_tls13() || (self.server_hello.is_none() && self.early_offered());
-        if tls13 && rec.content_type != record::APPLICATION_DATA {
+        if tls13 && rec.content_type != ContentType::APPLICATION_DATA {
             return false;
         }
         // No cipher suite turns a 2-byte alert into 2 bytes: it can only be in the clear.
-        !(rec.content_type == record::ALERT && rec.fragment.len() == 2)
+        !(rec.content_type == ContentType::ALERT && rec.fragment.len() == 2)
     }
 
     /// Applies the key changes the handshake crypto decided on.
@@ -221,7 +225,7 @@ impl Session {
         let length = rec.fragment.len();
         let dir = direction;
         match rec.content_type {
-            record::HANDSHAKE => {
+            ContentType::HANDSHAKE => {
                 self.dirs[i].encrypted_handshakes += 1;
                 let finished = self.dirs[i].encrypted_handshakes == 1 && !self.is_tls13();
                 self.sinks.emit(&Event::ProtectedHandshake {
@@ -231,8 +235,8 @@ impl Session {
                     finished,
                 });
             }
-            record::ALERT => self.protected_alert(dir, ts, length),
-            record::APPLICATION_DATA => self.sinks.emit(&Event::ApplicationData {
+            ContentType::ALERT => self.protected_alert(dir, ts, length),
+            ContentType::APPLICATION_DATA => self.sinks.emit(&Event::ApplicationData {
                 dir,
                 ts,
                 wire: length as u64,
@@ -256,7 +260,7 @@ impl Session {
     fn on_clear(
         &mut self,
         direction: Direction,
-        content_type: u8,
+        content_type: ContentType,
         fragment: &[u8],
         ts: i64,
         secrets: &mut Secrets,
@@ -266,7 +270,7 @@ impl Session {
         let i = direction.index();
         let dir = direction;
         match content_type {
-            record::HANDSHAKE => {
+            ContentType::HANDSHAKE => {
                 let mut frames: Vec<Vec<u8>> = Vec::new();
                 let mut hs = std::mem::take(&mut self.dirs[i].handshake);
                 let pushed = hs.push(fragment, &mut |f: HandshakeFrame<'_>| {
@@ -280,8 +284,8 @@ impl Session {
                     self.on_frame(direction, &raw, ts, secrets);
                 }
             }
-            record::CHANGE_CIPHER_SPEC => self.on_change_cipher_spec(dir, ts),
-            record::ALERT => {
+            ContentType::CHANGE_CIPHER_SPEC => self.on_change_cipher_spec(dir, ts),
+            ContentType::ALERT => {
                 if !decrypted && !plausible_clear_alerts(fragment) {
                     // Not alerts in the clear: protected ones, under keys whose change the
                     // capture did not show.
@@ -302,7 +306,7 @@ impl Session {
                     });
                 }
             }
-            record::APPLICATION_DATA => {
+            ContentType::APPLICATION_DATA => {
                 let plain = decrypted.then_some(fragment);
                 if let Some(p) = plain {
                     let side = self.side_of(direction);
@@ -369,13 +373,13 @@ impl Session {
         });
     }
 
-    fn other_record(&mut self, dir: Direction, content_type: u8, length: usize, ts: i64) {
-        if content_type == record::HEARTBEAT {
+    fn other_record(&mut self, dir: Direction, content_type: ContentType, length: usize, ts: i64) {
+        if content_type == ContentType::HEARTBEAT {
             self.sinks.emit(&Event::Heartbeat { dir, ts, length });
         } else {
             self.warn(
                 dir,
-                format!("record of unknown content type {content_type}"),
+                format!("record of unknown content type {}", content_type.0),
             );
         }
     }

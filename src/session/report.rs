@@ -13,10 +13,11 @@ use crate::report::model::{
     DecryptionStatus as Status, EarlyDataReport, EndpointReport, GapReport, MessageBody,
     MessageEntry, PerSide, Side, SuiteReport, TcpReport,
 };
+use crate::report::text::{bytes_as_text, protocol_text, protocols_hex, protocols_text};
 use crate::tls::cipher_suite;
-use crate::tls::extensions::{self, ExtensionData};
+use crate::tls::extensions::ExtensionData;
 use crate::tls::fingerprint::{self, HelloFields, Transport};
-use crate::tls::names;
+use crate::tls::registry::{ExtensionType, ProtocolVersion};
 
 /// Builds a connection's lists (messages, alerts, warnings) from its events, bounded by
 /// the retention settings and the run's memory budget.
@@ -94,7 +95,7 @@ impl SessionSink for ReportBuilder {
                 ts,
                 MessageBody::Malformed {
                     msg_type,
-                    name: names::handshake_type_title(msg_type),
+                    name: msg_type.title_label().into_owned(),
                     length,
                     error: error.to_string(),
                 },
@@ -196,11 +197,11 @@ impl Session {
         let tls13 = self.is_tls13();
 
         let resumed = match sh {
-            Some(sh) if tls13 => sh.has_extension(extensions::PRE_SHARED_KEY),
+            Some(sh) if tls13 => sh.has_extension(ExtensionType::PRE_SHARED_KEY),
             Some(_) => self.dirs[s].change_cipher_spec && !self.server_full_handshake,
             None => false,
         };
-        let both = |id: u16| {
+        let both = |id: ExtensionType| {
             ch.is_some_and(|c| c.has_extension(id)) && sh.is_some_and(|s| s.has_extension(id))
         };
 
@@ -271,9 +272,9 @@ impl Session {
             });
         let version = sh.map(|sh| {
             if sh.hello_retry_request {
-                names::version_name(0x0304)
+                ProtocolVersion::TLS1_3.label().into_owned()
             } else {
-                names::version_name(sh.version())
+                sh.version().label().into_owned()
             }
         });
         if let Some(app) = &mut self.sinks.app {
@@ -295,25 +296,25 @@ impl Session {
             last_seen_ns: tcp.last_seen_ns,
             version,
             cipher_suite: suite.map(|id| SuiteReport {
-                id,
-                name: cipher_suite::suite_name(id),
+                id: id.0,
+                name: id.label().into_owned(),
             }),
-            sni: ch.and_then(|c| c.sni()),
-            alpn: extensions::protocols_text(alpn),
-            alpn_hex: extensions::protocols_hex(alpn),
-            alpn_negotiated: alpn_negotiated.map(|p| extensions::protocol_text(p)),
+            sni: ch.and_then(|c| c.sni_bytes()).map(bytes_as_text),
+            alpn: protocols_text(alpn),
+            alpn_hex: protocols_hex(alpn),
+            alpn_negotiated: alpn_negotiated.map(|p| protocol_text(p)),
             alpn_negotiated_hex: alpn_negotiated
                 .filter(|p| std::str::from_utf8(p).is_err())
                 .map(hex::encode),
-            client_random: ch.map(|c| hex::encode(&c.random)),
-            server_random: sh.map(|s| hex::encode(&s.random)),
+            client_random: ch.map(|c| hex::encode(c.random)),
+            server_random: sh.map(|s| hex::encode(s.random)),
             session_id: sh.map(|s| hex::encode(&s.session_id)),
             resumed,
-            extended_master_secret: both(extensions::EXTENDED_MASTER_SECRET),
-            encrypt_then_mac: both(extensions::ENCRYPT_THEN_MAC)
+            extended_master_secret: both(ExtensionType::EXTENDED_MASTER_SECRET),
+            encrypt_then_mac: both(ExtensionType::ENCRYPT_THEN_MAC)
                 && suite_info.is_some_and(|s| !s.is_aead() && s.block_len > 0),
             session_ticket: ch
-                .and_then(|c| c.extension(extensions::SESSION_TICKET))
+                .and_then(|c| c.extension(ExtensionType::SESSION_TICKET))
                 .map(|e| !matches!(e.data, ExtensionData::Flag {})),
             ja3,
             ja3_hash,

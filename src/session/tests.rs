@@ -135,7 +135,10 @@ fn a_two_byte_alert_after_change_cipher_spec_is_in_the_clear() {
     assert_eq!(c.state.to_string(), "failed: unknown_ca");
     let a = &c.alerts[0];
     assert!(!a.encrypted);
-    assert_eq!((a.level, a.code), (Some(2), Some(48)));
+    assert_eq!(
+        (a.level.map(|l| l.0), a.code.map(|c| c.0)),
+        (Some(2), Some(48))
+    );
 }
 
 #[test]
@@ -360,7 +363,7 @@ mod decrypted {
         let k = prf::session_keys(
             PrfKind::Sha256,
             0x0303,
-            lookup(SUITE).unwrap(),
+            lookup(crate::tls::cipher_suite::CipherSuiteId(SUITE)).unwrap(),
             master,
             &CR,
             sr,

@@ -1,8 +1,9 @@
 //! Cipher-suite registry.
 //!
-//! Maps the 16-bit cipher-suite values carried in ClientHello / ServerHello to
-//! their IANA names and to the parameters a record-layer decoder needs (key
-//! exchange, bulk cipher, key / IV / MAC / tag lengths, PRF hash).
+//! The 16-bit cipher-suite values carried in ClientHello / ServerHello: their IANA
+//! names ([`CipherSuiteId`], declared once below) and, keyed by them, the parameters
+//! a record-layer decoder needs (key exchange, bulk cipher, key / IV / MAC / tag
+//! lengths, PRF hash).
 //!
 //! Source: the IANA "TLS Cipher Suites" registry
 //! (<https://www.iana.org/assignments/tls-parameters/tls-parameters.xhtml#tls-parameters-4>)
@@ -15,10 +16,10 @@
 //!
 //! Registry entries whose algorithms these types cannot describe (SM4/SM3,
 //! GOST, ECCPWD, AEGIS, the integrity-only TLS_SHA256_SHA256 suites) and the
-//! two signalling values (SCSVs) are known by name only: [`suite_name`]
-//! returns their IANA name but [`lookup`] returns `None`.
+//! two signalling values (SCSVs) have a name but no parameters: [`lookup`]
+//! returns `None` for them.
 
-use serde::Serialize;
+use super::registry::{grease, is_grease, registry};
 
 /// Key-exchange method of a cipher suite.
 ///
@@ -26,8 +27,7 @@ use serde::Serialize;
 /// `DH_RSA`, `ECDH_ECDSA`, `ECDH_RSA`); the anonymous suites (`DH_anon`,
 /// `ECDH_anon`) exchange ephemeral keys and are reported as `Dhe` / `Ecdhe`
 /// with [`Authentication::Anon`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyExchange {
     Null,
     Rsa,
@@ -51,8 +51,7 @@ pub enum KeyExchange {
 ///
 /// `Null` is used for `TLS_NULL_WITH_NULL_NULL` and for plain SRP suites,
 /// where authentication comes from the SRP password rather than a certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Authentication {
     Null,
     Rsa,
@@ -66,8 +65,7 @@ pub enum Authentication {
 }
 
 /// Bulk (record) encryption algorithm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BulkCipher {
     Null,
     Rc4_40,
@@ -84,14 +82,12 @@ pub enum BulkCipher {
     Camellia256,
     Aria128,
     Aria256,
-    #[serde(rename = "chacha20")]
     ChaCha20,
     Sm4,
 }
 
 /// Mode the bulk cipher runs in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CipherMode {
     Null,
     Stream,
@@ -107,8 +103,7 @@ pub enum CipherMode {
 
 /// Record MAC algorithm (HMAC for block/stream suites; `Aead` when the
 /// cipher authenticates the record itself).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MacAlgorithm {
     Null,
     Md5,
@@ -119,8 +114,7 @@ pub enum MacAlgorithm {
 }
 
 /// Hash used by the PRF (TLS 1.2) or HKDF (TLS 1.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PrfHash {
     /// Suites defined before TLS 1.2: MD5+SHA-1 PRF in TLS 1.0/1.1; in
     /// TLS 1.2 these suites use the SHA-256 PRF (RFC 5246 §5).
@@ -130,11 +124,12 @@ pub enum PrfHash {
 }
 
 /// Parameters of one cipher suite.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CipherSuite {
     /// Two-byte IANA value.
-    pub id: u16,
-    /// IANA name, e.g. `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`.
+    pub id: CipherSuiteId,
+    /// IANA name, e.g. `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256` (the registry's, taken
+    /// when the table is built).
     pub name: &'static str,
     pub key_exchange: KeyExchange,
     pub authentication: Authentication,
@@ -184,7 +179,7 @@ impl CipherSuite {
 ///
 /// Returns `None` for unassigned values, GREASE, the SCSVs and the
 /// name-only entries described in the module documentation.
-pub fn lookup(id: u16) -> Option<&'static CipherSuite> {
+pub fn lookup(id: CipherSuiteId) -> Option<&'static CipherSuite> {
     SUITES
         .binary_search_by_key(&id, |s| s.id)
         .ok()
@@ -196,25 +191,373 @@ pub fn all_suites() -> &'static [CipherSuite] {
     SUITES
 }
 
-/// RFC 8701 GREASE value: both bytes equal and of the form `0x?A`
-/// (0x0A0A, 0x1A1A, ..., 0xFAFA).
-pub fn is_grease(value: u16) -> bool {
-    value & 0x0f0f == 0x0a0a && value >> 8 == value & 0xff
+/// `GREASE (0x0a0a)`, else `Unknown (0x1234)`: capitalised, unlike the other
+/// registries, as the JSON contract has always shown it.
+fn unnamed(v: u16) -> String {
+    if is_grease(v) {
+        grease(v)
+    } else {
+        format!("Unknown (0x{v:04x})")
+    }
 }
 
-/// Human-readable name of a cipher-suite value: the IANA name,
-/// `"GREASE (0x0a0a)"` for GREASE values, `"Unknown (0x1234)"` otherwise.
-pub fn suite_name(id: u16) -> String {
-    if let Some(s) = lookup(id) {
-        return s.name.to_string();
-    }
-    if is_grease(id) {
-        return format!("GREASE (0x{id:04x})");
-    }
-    match NAME_ONLY.binary_search_by_key(&id, |&(v, _)| v) {
-        Ok(i) => NAME_ONLY[i].1.to_string(),
-        Err(_) => format!("Unknown (0x{id:04x})"),
-    }
+registry! {
+    /// A cipher suite's two-byte value (IANA "TLS Cipher Suites"), named as IANA
+    /// spells it.
+    pub struct CipherSuiteId(u16);
+    unnamed: unnamed;
+    TLS_NULL_WITH_NULL_NULL = 0x0000,
+    TLS_RSA_WITH_NULL_MD5 = 0x0001,
+    TLS_RSA_WITH_NULL_SHA = 0x0002,
+    TLS_RSA_EXPORT_WITH_RC4_40_MD5 = 0x0003,
+    TLS_RSA_WITH_RC4_128_MD5 = 0x0004,
+    TLS_RSA_WITH_RC4_128_SHA = 0x0005,
+    TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5 = 0x0006,
+    TLS_RSA_WITH_IDEA_CBC_SHA = 0x0007,
+    TLS_RSA_EXPORT_WITH_DES40_CBC_SHA = 0x0008,
+    TLS_RSA_WITH_DES_CBC_SHA = 0x0009,
+    TLS_RSA_WITH_3DES_EDE_CBC_SHA = 0x000a,
+    TLS_DH_DSS_EXPORT_WITH_DES40_CBC_SHA = 0x000b,
+    TLS_DH_DSS_WITH_DES_CBC_SHA = 0x000c,
+    TLS_DH_DSS_WITH_3DES_EDE_CBC_SHA = 0x000d,
+    TLS_DH_RSA_EXPORT_WITH_DES40_CBC_SHA = 0x000e,
+    TLS_DH_RSA_WITH_DES_CBC_SHA = 0x000f,
+    TLS_DH_RSA_WITH_3DES_EDE_CBC_SHA = 0x0010,
+    TLS_DHE_DSS_EXPORT_WITH_DES40_CBC_SHA = 0x0011,
+    TLS_DHE_DSS_WITH_DES_CBC_SHA = 0x0012,
+    TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA = 0x0013,
+    TLS_DHE_RSA_EXPORT_WITH_DES40_CBC_SHA = 0x0014,
+    TLS_DHE_RSA_WITH_DES_CBC_SHA = 0x0015,
+    TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA = 0x0016,
+    TLS_DH_anon_EXPORT_WITH_RC4_40_MD5 = 0x0017,
+    TLS_DH_anon_WITH_RC4_128_MD5 = 0x0018,
+    TLS_DH_anon_EXPORT_WITH_DES40_CBC_SHA = 0x0019,
+    TLS_DH_anon_WITH_DES_CBC_SHA = 0x001a,
+    TLS_DH_anon_WITH_3DES_EDE_CBC_SHA = 0x001b,
+    TLS_KRB5_WITH_DES_CBC_SHA = 0x001e,
+    TLS_KRB5_WITH_3DES_EDE_CBC_SHA = 0x001f,
+    TLS_KRB5_WITH_RC4_128_SHA = 0x0020,
+    TLS_KRB5_WITH_IDEA_CBC_SHA = 0x0021,
+    TLS_KRB5_WITH_DES_CBC_MD5 = 0x0022,
+    TLS_KRB5_WITH_3DES_EDE_CBC_MD5 = 0x0023,
+    TLS_KRB5_WITH_RC4_128_MD5 = 0x0024,
+    TLS_KRB5_WITH_IDEA_CBC_MD5 = 0x0025,
+    TLS_KRB5_EXPORT_WITH_DES_CBC_40_SHA = 0x0026,
+    TLS_KRB5_EXPORT_WITH_RC2_CBC_40_SHA = 0x0027,
+    TLS_KRB5_EXPORT_WITH_RC4_40_SHA = 0x0028,
+    TLS_KRB5_EXPORT_WITH_DES_CBC_40_MD5 = 0x0029,
+    TLS_KRB5_EXPORT_WITH_RC2_CBC_40_MD5 = 0x002a,
+    TLS_KRB5_EXPORT_WITH_RC4_40_MD5 = 0x002b,
+    TLS_PSK_WITH_NULL_SHA = 0x002c,
+    TLS_DHE_PSK_WITH_NULL_SHA = 0x002d,
+    TLS_RSA_PSK_WITH_NULL_SHA = 0x002e,
+    TLS_RSA_WITH_AES_128_CBC_SHA = 0x002f,
+    TLS_DH_DSS_WITH_AES_128_CBC_SHA = 0x0030,
+    TLS_DH_RSA_WITH_AES_128_CBC_SHA = 0x0031,
+    TLS_DHE_DSS_WITH_AES_128_CBC_SHA = 0x0032,
+    TLS_DHE_RSA_WITH_AES_128_CBC_SHA = 0x0033,
+    TLS_DH_anon_WITH_AES_128_CBC_SHA = 0x0034,
+    TLS_RSA_WITH_AES_256_CBC_SHA = 0x0035,
+    TLS_DH_DSS_WITH_AES_256_CBC_SHA = 0x0036,
+    TLS_DH_RSA_WITH_AES_256_CBC_SHA = 0x0037,
+    TLS_DHE_DSS_WITH_AES_256_CBC_SHA = 0x0038,
+    TLS_DHE_RSA_WITH_AES_256_CBC_SHA = 0x0039,
+    TLS_DH_anon_WITH_AES_256_CBC_SHA = 0x003a,
+    TLS_RSA_WITH_NULL_SHA256 = 0x003b,
+    TLS_RSA_WITH_AES_128_CBC_SHA256 = 0x003c,
+    TLS_RSA_WITH_AES_256_CBC_SHA256 = 0x003d,
+    TLS_DH_DSS_WITH_AES_128_CBC_SHA256 = 0x003e,
+    TLS_DH_RSA_WITH_AES_128_CBC_SHA256 = 0x003f,
+    TLS_DHE_DSS_WITH_AES_128_CBC_SHA256 = 0x0040,
+    TLS_RSA_WITH_CAMELLIA_128_CBC_SHA = 0x0041,
+    TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA = 0x0042,
+    TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA = 0x0043,
+    TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA = 0x0044,
+    TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA = 0x0045,
+    TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA = 0x0046,
+    TLS_DHE_RSA_WITH_AES_128_CBC_SHA256 = 0x0067,
+    TLS_DH_DSS_WITH_AES_256_CBC_SHA256 = 0x0068,
+    TLS_DH_RSA_WITH_AES_256_CBC_SHA256 = 0x0069,
+    TLS_DHE_DSS_WITH_AES_256_CBC_SHA256 = 0x006a,
+    TLS_DHE_RSA_WITH_AES_256_CBC_SHA256 = 0x006b,
+    TLS_DH_anon_WITH_AES_128_CBC_SHA256 = 0x006c,
+    TLS_DH_anon_WITH_AES_256_CBC_SHA256 = 0x006d,
+    TLS_RSA_WITH_CAMELLIA_256_CBC_SHA = 0x0084,
+    TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA = 0x0085,
+    TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA = 0x0086,
+    TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA = 0x0087,
+    TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA = 0x0088,
+    TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA = 0x0089,
+    TLS_PSK_WITH_RC4_128_SHA = 0x008a,
+    TLS_PSK_WITH_3DES_EDE_CBC_SHA = 0x008b,
+    TLS_PSK_WITH_AES_128_CBC_SHA = 0x008c,
+    TLS_PSK_WITH_AES_256_CBC_SHA = 0x008d,
+    TLS_DHE_PSK_WITH_RC4_128_SHA = 0x008e,
+    TLS_DHE_PSK_WITH_3DES_EDE_CBC_SHA = 0x008f,
+    TLS_DHE_PSK_WITH_AES_128_CBC_SHA = 0x0090,
+    TLS_DHE_PSK_WITH_AES_256_CBC_SHA = 0x0091,
+    TLS_RSA_PSK_WITH_RC4_128_SHA = 0x0092,
+    TLS_RSA_PSK_WITH_3DES_EDE_CBC_SHA = 0x0093,
+    TLS_RSA_PSK_WITH_AES_128_CBC_SHA = 0x0094,
+    TLS_RSA_PSK_WITH_AES_256_CBC_SHA = 0x0095,
+    TLS_RSA_WITH_SEED_CBC_SHA = 0x0096,
+    TLS_DH_DSS_WITH_SEED_CBC_SHA = 0x0097,
+    TLS_DH_RSA_WITH_SEED_CBC_SHA = 0x0098,
+    TLS_DHE_DSS_WITH_SEED_CBC_SHA = 0x0099,
+    TLS_DHE_RSA_WITH_SEED_CBC_SHA = 0x009a,
+    TLS_DH_anon_WITH_SEED_CBC_SHA = 0x009b,
+    TLS_RSA_WITH_AES_128_GCM_SHA256 = 0x009c,
+    TLS_RSA_WITH_AES_256_GCM_SHA384 = 0x009d,
+    TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 = 0x009e,
+    TLS_DHE_RSA_WITH_AES_256_GCM_SHA384 = 0x009f,
+    TLS_DH_RSA_WITH_AES_128_GCM_SHA256 = 0x00a0,
+    TLS_DH_RSA_WITH_AES_256_GCM_SHA384 = 0x00a1,
+    TLS_DHE_DSS_WITH_AES_128_GCM_SHA256 = 0x00a2,
+    TLS_DHE_DSS_WITH_AES_256_GCM_SHA384 = 0x00a3,
+    TLS_DH_DSS_WITH_AES_128_GCM_SHA256 = 0x00a4,
+    TLS_DH_DSS_WITH_AES_256_GCM_SHA384 = 0x00a5,
+    TLS_DH_anon_WITH_AES_128_GCM_SHA256 = 0x00a6,
+    TLS_DH_anon_WITH_AES_256_GCM_SHA384 = 0x00a7,
+    TLS_PSK_WITH_AES_128_GCM_SHA256 = 0x00a8,
+    TLS_PSK_WITH_AES_256_GCM_SHA384 = 0x00a9,
+    TLS_DHE_PSK_WITH_AES_128_GCM_SHA256 = 0x00aa,
+    TLS_DHE_PSK_WITH_AES_256_GCM_SHA384 = 0x00ab,
+    TLS_RSA_PSK_WITH_AES_128_GCM_SHA256 = 0x00ac,
+    TLS_RSA_PSK_WITH_AES_256_GCM_SHA384 = 0x00ad,
+    TLS_PSK_WITH_AES_128_CBC_SHA256 = 0x00ae,
+    TLS_PSK_WITH_AES_256_CBC_SHA384 = 0x00af,
+    TLS_PSK_WITH_NULL_SHA256 = 0x00b0,
+    TLS_PSK_WITH_NULL_SHA384 = 0x00b1,
+    TLS_DHE_PSK_WITH_AES_128_CBC_SHA256 = 0x00b2,
+    TLS_DHE_PSK_WITH_AES_256_CBC_SHA384 = 0x00b3,
+    TLS_DHE_PSK_WITH_NULL_SHA256 = 0x00b4,
+    TLS_DHE_PSK_WITH_NULL_SHA384 = 0x00b5,
+    TLS_RSA_PSK_WITH_AES_128_CBC_SHA256 = 0x00b6,
+    TLS_RSA_PSK_WITH_AES_256_CBC_SHA384 = 0x00b7,
+    TLS_RSA_PSK_WITH_NULL_SHA256 = 0x00b8,
+    TLS_RSA_PSK_WITH_NULL_SHA384 = 0x00b9,
+    TLS_RSA_WITH_CAMELLIA_128_CBC_SHA256 = 0x00ba,
+    TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA256 = 0x00bb,
+    TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA256 = 0x00bc,
+    TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA256 = 0x00bd,
+    TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA256 = 0x00be,
+    TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA256 = 0x00bf,
+    TLS_RSA_WITH_CAMELLIA_256_CBC_SHA256 = 0x00c0,
+    TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA256 = 0x00c1,
+    TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA256 = 0x00c2,
+    TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA256 = 0x00c3,
+    TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA256 = 0x00c4,
+    TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA256 = 0x00c5,
+    TLS_SM4_GCM_SM3 = 0x00c6,                                  // RFC 8998
+    TLS_SM4_CCM_SM3 = 0x00c7,                                  // RFC 8998
+    TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff,                // RFC 5746
+    TLS_AES_128_GCM_SHA256 = 0x1301,
+    TLS_AES_256_GCM_SHA384 = 0x1302,
+    TLS_CHACHA20_POLY1305_SHA256 = 0x1303,
+    TLS_AES_128_CCM_SHA256 = 0x1304,
+    TLS_AES_128_CCM_8_SHA256 = 0x1305,
+    TLS_AEGIS_256_SHA384 = 0x1306,                             // draft-irtf-cfrg-aegis-aead
+    TLS_AEGIS_128L_SHA256 = 0x1307,                            // draft-irtf-cfrg-aegis-aead
+    TLS_FALLBACK_SCSV = 0x5600,                                // RFC 7507
+    TLS_ECDH_ECDSA_WITH_NULL_SHA = 0xc001,
+    TLS_ECDH_ECDSA_WITH_RC4_128_SHA = 0xc002,
+    TLS_ECDH_ECDSA_WITH_3DES_EDE_CBC_SHA = 0xc003,
+    TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA = 0xc004,
+    TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA = 0xc005,
+    TLS_ECDHE_ECDSA_WITH_NULL_SHA = 0xc006,
+    TLS_ECDHE_ECDSA_WITH_RC4_128_SHA = 0xc007,
+    TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA = 0xc008,
+    TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA = 0xc009,
+    TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA = 0xc00a,
+    TLS_ECDH_RSA_WITH_NULL_SHA = 0xc00b,
+    TLS_ECDH_RSA_WITH_RC4_128_SHA = 0xc00c,
+    TLS_ECDH_RSA_WITH_3DES_EDE_CBC_SHA = 0xc00d,
+    TLS_ECDH_RSA_WITH_AES_128_CBC_SHA = 0xc00e,
+    TLS_ECDH_RSA_WITH_AES_256_CBC_SHA = 0xc00f,
+    TLS_ECDHE_RSA_WITH_NULL_SHA = 0xc010,
+    TLS_ECDHE_RSA_WITH_RC4_128_SHA = 0xc011,
+    TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA = 0xc012,
+    TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA = 0xc013,
+    TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA = 0xc014,
+    TLS_ECDH_anon_WITH_NULL_SHA = 0xc015,
+    TLS_ECDH_anon_WITH_RC4_128_SHA = 0xc016,
+    TLS_ECDH_anon_WITH_3DES_EDE_CBC_SHA = 0xc017,
+    TLS_ECDH_anon_WITH_AES_128_CBC_SHA = 0xc018,
+    TLS_ECDH_anon_WITH_AES_256_CBC_SHA = 0xc019,
+    TLS_SRP_SHA_WITH_3DES_EDE_CBC_SHA = 0xc01a,
+    TLS_SRP_SHA_RSA_WITH_3DES_EDE_CBC_SHA = 0xc01b,
+    TLS_SRP_SHA_DSS_WITH_3DES_EDE_CBC_SHA = 0xc01c,
+    TLS_SRP_SHA_WITH_AES_128_CBC_SHA = 0xc01d,
+    TLS_SRP_SHA_RSA_WITH_AES_128_CBC_SHA = 0xc01e,
+    TLS_SRP_SHA_DSS_WITH_AES_128_CBC_SHA = 0xc01f,
+    TLS_SRP_SHA_WITH_AES_256_CBC_SHA = 0xc020,
+    TLS_SRP_SHA_RSA_WITH_AES_256_CBC_SHA = 0xc021,
+    TLS_SRP_SHA_DSS_WITH_AES_256_CBC_SHA = 0xc022,
+    TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 = 0xc023,
+    TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384 = 0xc024,
+    TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256 = 0xc025,
+    TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA384 = 0xc026,
+    TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 = 0xc027,
+    TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384 = 0xc028,
+    TLS_ECDH_RSA_WITH_AES_128_CBC_SHA256 = 0xc029,
+    TLS_ECDH_RSA_WITH_AES_256_CBC_SHA384 = 0xc02a,
+    TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 = 0xc02b,
+    TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 = 0xc02c,
+    TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256 = 0xc02d,
+    TLS_ECDH_ECDSA_WITH_AES_256_GCM_SHA384 = 0xc02e,
+    TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 = 0xc02f,
+    TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 = 0xc030,
+    TLS_ECDH_RSA_WITH_AES_128_GCM_SHA256 = 0xc031,
+    TLS_ECDH_RSA_WITH_AES_256_GCM_SHA384 = 0xc032,
+    TLS_ECDHE_PSK_WITH_RC4_128_SHA = 0xc033,
+    TLS_ECDHE_PSK_WITH_3DES_EDE_CBC_SHA = 0xc034,
+    TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA = 0xc035,
+    TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA = 0xc036,
+    TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256 = 0xc037,
+    TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384 = 0xc038,
+    TLS_ECDHE_PSK_WITH_NULL_SHA = 0xc039,
+    TLS_ECDHE_PSK_WITH_NULL_SHA256 = 0xc03a,
+    TLS_ECDHE_PSK_WITH_NULL_SHA384 = 0xc03b,
+    TLS_RSA_WITH_ARIA_128_CBC_SHA256 = 0xc03c,
+    TLS_RSA_WITH_ARIA_256_CBC_SHA384 = 0xc03d,
+    TLS_DH_DSS_WITH_ARIA_128_CBC_SHA256 = 0xc03e,
+    TLS_DH_DSS_WITH_ARIA_256_CBC_SHA384 = 0xc03f,
+    TLS_DH_RSA_WITH_ARIA_128_CBC_SHA256 = 0xc040,
+    TLS_DH_RSA_WITH_ARIA_256_CBC_SHA384 = 0xc041,
+    TLS_DHE_DSS_WITH_ARIA_128_CBC_SHA256 = 0xc042,
+    TLS_DHE_DSS_WITH_ARIA_256_CBC_SHA384 = 0xc043,
+    TLS_DHE_RSA_WITH_ARIA_128_CBC_SHA256 = 0xc044,
+    TLS_DHE_RSA_WITH_ARIA_256_CBC_SHA384 = 0xc045,
+    TLS_DH_anon_WITH_ARIA_128_CBC_SHA256 = 0xc046,
+    TLS_DH_anon_WITH_ARIA_256_CBC_SHA384 = 0xc047,
+    TLS_ECDHE_ECDSA_WITH_ARIA_128_CBC_SHA256 = 0xc048,
+    TLS_ECDHE_ECDSA_WITH_ARIA_256_CBC_SHA384 = 0xc049,
+    TLS_ECDH_ECDSA_WITH_ARIA_128_CBC_SHA256 = 0xc04a,
+    TLS_ECDH_ECDSA_WITH_ARIA_256_CBC_SHA384 = 0xc04b,
+    TLS_ECDHE_RSA_WITH_ARIA_128_CBC_SHA256 = 0xc04c,
+    TLS_ECDHE_RSA_WITH_ARIA_256_CBC_SHA384 = 0xc04d,
+    TLS_ECDH_RSA_WITH_ARIA_128_CBC_SHA256 = 0xc04e,
+    TLS_ECDH_RSA_WITH_ARIA_256_CBC_SHA384 = 0xc04f,
+    TLS_RSA_WITH_ARIA_128_GCM_SHA256 = 0xc050,
+    TLS_RSA_WITH_ARIA_256_GCM_SHA384 = 0xc051,
+    TLS_DHE_RSA_WITH_ARIA_128_GCM_SHA256 = 0xc052,
+    TLS_DHE_RSA_WITH_ARIA_256_GCM_SHA384 = 0xc053,
+    TLS_DH_RSA_WITH_ARIA_128_GCM_SHA256 = 0xc054,
+    TLS_DH_RSA_WITH_ARIA_256_GCM_SHA384 = 0xc055,
+    TLS_DHE_DSS_WITH_ARIA_128_GCM_SHA256 = 0xc056,
+    TLS_DHE_DSS_WITH_ARIA_256_GCM_SHA384 = 0xc057,
+    TLS_DH_DSS_WITH_ARIA_128_GCM_SHA256 = 0xc058,
+    TLS_DH_DSS_WITH_ARIA_256_GCM_SHA384 = 0xc059,
+    TLS_DH_anon_WITH_ARIA_128_GCM_SHA256 = 0xc05a,
+    TLS_DH_anon_WITH_ARIA_256_GCM_SHA384 = 0xc05b,
+    TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256 = 0xc05c,
+    TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384 = 0xc05d,
+    TLS_ECDH_ECDSA_WITH_ARIA_128_GCM_SHA256 = 0xc05e,
+    TLS_ECDH_ECDSA_WITH_ARIA_256_GCM_SHA384 = 0xc05f,
+    TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256 = 0xc060,
+    TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384 = 0xc061,
+    TLS_ECDH_RSA_WITH_ARIA_128_GCM_SHA256 = 0xc062,
+    TLS_ECDH_RSA_WITH_ARIA_256_GCM_SHA384 = 0xc063,
+    TLS_PSK_WITH_ARIA_128_CBC_SHA256 = 0xc064,
+    TLS_PSK_WITH_ARIA_256_CBC_SHA384 = 0xc065,
+    TLS_DHE_PSK_WITH_ARIA_128_CBC_SHA256 = 0xc066,
+    TLS_DHE_PSK_WITH_ARIA_256_CBC_SHA384 = 0xc067,
+    TLS_RSA_PSK_WITH_ARIA_128_CBC_SHA256 = 0xc068,
+    TLS_RSA_PSK_WITH_ARIA_256_CBC_SHA384 = 0xc069,
+    TLS_PSK_WITH_ARIA_128_GCM_SHA256 = 0xc06a,
+    TLS_PSK_WITH_ARIA_256_GCM_SHA384 = 0xc06b,
+    TLS_DHE_PSK_WITH_ARIA_128_GCM_SHA256 = 0xc06c,
+    TLS_DHE_PSK_WITH_ARIA_256_GCM_SHA384 = 0xc06d,
+    TLS_RSA_PSK_WITH_ARIA_128_GCM_SHA256 = 0xc06e,
+    TLS_RSA_PSK_WITH_ARIA_256_GCM_SHA384 = 0xc06f,
+    TLS_ECDHE_PSK_WITH_ARIA_128_CBC_SHA256 = 0xc070,
+    TLS_ECDHE_PSK_WITH_ARIA_256_CBC_SHA384 = 0xc071,
+    TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_CBC_SHA256 = 0xc072,
+    TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_CBC_SHA384 = 0xc073,
+    TLS_ECDH_ECDSA_WITH_CAMELLIA_128_CBC_SHA256 = 0xc074,
+    TLS_ECDH_ECDSA_WITH_CAMELLIA_256_CBC_SHA384 = 0xc075,
+    TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256 = 0xc076,
+    TLS_ECDHE_RSA_WITH_CAMELLIA_256_CBC_SHA384 = 0xc077,
+    TLS_ECDH_RSA_WITH_CAMELLIA_128_CBC_SHA256 = 0xc078,
+    TLS_ECDH_RSA_WITH_CAMELLIA_256_CBC_SHA384 = 0xc079,
+    TLS_RSA_WITH_CAMELLIA_128_GCM_SHA256 = 0xc07a,
+    TLS_RSA_WITH_CAMELLIA_256_GCM_SHA384 = 0xc07b,
+    TLS_DHE_RSA_WITH_CAMELLIA_128_GCM_SHA256 = 0xc07c,
+    TLS_DHE_RSA_WITH_CAMELLIA_256_GCM_SHA384 = 0xc07d,
+    TLS_DH_RSA_WITH_CAMELLIA_128_GCM_SHA256 = 0xc07e,
+    TLS_DH_RSA_WITH_CAMELLIA_256_GCM_SHA384 = 0xc07f,
+    TLS_DHE_DSS_WITH_CAMELLIA_128_GCM_SHA256 = 0xc080,
+    TLS_DHE_DSS_WITH_CAMELLIA_256_GCM_SHA384 = 0xc081,
+    TLS_DH_DSS_WITH_CAMELLIA_128_GCM_SHA256 = 0xc082,
+    TLS_DH_DSS_WITH_CAMELLIA_256_GCM_SHA384 = 0xc083,
+    TLS_DH_anon_WITH_CAMELLIA_128_GCM_SHA256 = 0xc084,
+    TLS_DH_anon_WITH_CAMELLIA_256_GCM_SHA384 = 0xc085,
+    TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_GCM_SHA256 = 0xc086,
+    TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_GCM_SHA384 = 0xc087,
+    TLS_ECDH_ECDSA_WITH_CAMELLIA_128_GCM_SHA256 = 0xc088,
+    TLS_ECDH_ECDSA_WITH_CAMELLIA_256_GCM_SHA384 = 0xc089,
+    TLS_ECDHE_RSA_WITH_CAMELLIA_128_GCM_SHA256 = 0xc08a,
+    TLS_ECDHE_RSA_WITH_CAMELLIA_256_GCM_SHA384 = 0xc08b,
+    TLS_ECDH_RSA_WITH_CAMELLIA_128_GCM_SHA256 = 0xc08c,
+    TLS_ECDH_RSA_WITH_CAMELLIA_256_GCM_SHA384 = 0xc08d,
+    TLS_PSK_WITH_CAMELLIA_128_GCM_SHA256 = 0xc08e,
+    TLS_PSK_WITH_CAMELLIA_256_GCM_SHA384 = 0xc08f,
+    TLS_DHE_PSK_WITH_CAMELLIA_128_GCM_SHA256 = 0xc090,
+    TLS_DHE_PSK_WITH_CAMELLIA_256_GCM_SHA384 = 0xc091,
+    TLS_RSA_PSK_WITH_CAMELLIA_128_GCM_SHA256 = 0xc092,
+    TLS_RSA_PSK_WITH_CAMELLIA_256_GCM_SHA384 = 0xc093,
+    TLS_PSK_WITH_CAMELLIA_128_CBC_SHA256 = 0xc094,
+    TLS_PSK_WITH_CAMELLIA_256_CBC_SHA384 = 0xc095,
+    TLS_DHE_PSK_WITH_CAMELLIA_128_CBC_SHA256 = 0xc096,
+    TLS_DHE_PSK_WITH_CAMELLIA_256_CBC_SHA384 = 0xc097,
+    TLS_RSA_PSK_WITH_CAMELLIA_128_CBC_SHA256 = 0xc098,
+    TLS_RSA_PSK_WITH_CAMELLIA_256_CBC_SHA384 = 0xc099,
+    TLS_ECDHE_PSK_WITH_CAMELLIA_128_CBC_SHA256 = 0xc09a,
+    TLS_ECDHE_PSK_WITH_CAMELLIA_256_CBC_SHA384 = 0xc09b,
+    TLS_RSA_WITH_AES_128_CCM = 0xc09c,
+    TLS_RSA_WITH_AES_256_CCM = 0xc09d,
+    TLS_DHE_RSA_WITH_AES_128_CCM = 0xc09e,
+    TLS_DHE_RSA_WITH_AES_256_CCM = 0xc09f,
+    TLS_RSA_WITH_AES_128_CCM_8 = 0xc0a0,
+    TLS_RSA_WITH_AES_256_CCM_8 = 0xc0a1,
+    TLS_DHE_RSA_WITH_AES_128_CCM_8 = 0xc0a2,
+    TLS_DHE_RSA_WITH_AES_256_CCM_8 = 0xc0a3,
+    TLS_PSK_WITH_AES_128_CCM = 0xc0a4,
+    TLS_PSK_WITH_AES_256_CCM = 0xc0a5,
+    TLS_DHE_PSK_WITH_AES_128_CCM = 0xc0a6,
+    TLS_DHE_PSK_WITH_AES_256_CCM = 0xc0a7,
+    TLS_PSK_WITH_AES_128_CCM_8 = 0xc0a8,
+    TLS_PSK_WITH_AES_256_CCM_8 = 0xc0a9,
+    TLS_PSK_DHE_WITH_AES_128_CCM_8 = 0xc0aa,
+    TLS_PSK_DHE_WITH_AES_256_CCM_8 = 0xc0ab,
+    TLS_ECDHE_ECDSA_WITH_AES_128_CCM = 0xc0ac,
+    TLS_ECDHE_ECDSA_WITH_AES_256_CCM = 0xc0ad,
+    TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 = 0xc0ae,
+    TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8 = 0xc0af,
+    TLS_ECCPWD_WITH_AES_128_GCM_SHA256 = 0xc0b0,               // RFC 8492
+    TLS_ECCPWD_WITH_AES_256_GCM_SHA384 = 0xc0b1,               // RFC 8492
+    TLS_ECCPWD_WITH_AES_128_CCM_SHA256 = 0xc0b2,               // RFC 8492
+    TLS_ECCPWD_WITH_AES_256_CCM_SHA384 = 0xc0b3,               // RFC 8492
+    TLS_SHA256_SHA256 = 0xc0b4,                                // RFC 9150
+    TLS_SHA384_SHA384 = 0xc0b5,                                // RFC 9150
+    TLS_GOSTR341112_256_WITH_KUZNYECHIK_CTR_OMAC = 0xc100,     // RFC 9189
+    TLS_GOSTR341112_256_WITH_MAGMA_CTR_OMAC = 0xc101,          // RFC 9189
+    TLS_GOSTR341112_256_WITH_28147_CNT_IMIT = 0xc102,          // RFC 9189
+    TLS_GOSTR341112_256_WITH_KUZNYECHIK_MGM_L = 0xc103,        // RFC 9367
+    TLS_GOSTR341112_256_WITH_MAGMA_MGM_L = 0xc104,             // RFC 9367
+    TLS_GOSTR341112_256_WITH_KUZNYECHIK_MGM_S = 0xc105,        // RFC 9367
+    TLS_GOSTR341112_256_WITH_MAGMA_MGM_S = 0xc106,             // RFC 9367
+    TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 = 0xcca8,
+    TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 = 0xcca9,
+    TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256 = 0xccaa,
+    TLS_PSK_WITH_CHACHA20_POLY1305_SHA256 = 0xccab,
+    TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256 = 0xccac,
+    TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256 = 0xccad,
+    TLS_RSA_PSK_WITH_CHACHA20_POLY1305_SHA256 = 0xccae,
+    TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256 = 0xd001,
+    TLS_ECDHE_PSK_WITH_AES_256_GCM_SHA384 = 0xd002,
+    TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256 = 0xd003,
+    TLS_ECDHE_PSK_WITH_AES_128_CCM_SHA256 = 0xd005,
 }
 
 // ---------------------------------------------------------------------------
@@ -292,7 +635,12 @@ const fn aead_xor(cipher: BulkCipher, mode: CipherMode, key_len: u8, tag_len: u8
     }
 }
 
-const fn s(id: u16, name: &'static str, kx: Kx, enc: Enc, mac: Mac) -> CipherSuite {
+/// One suite of the table; its name comes from the registry (the build fails if it
+/// has none).
+const fn s(id: CipherSuiteId, kx: Kx, enc: Enc, mac: Mac) -> CipherSuite {
+    let Some(name) = id.name() else {
+        panic!("a cipher suite with parameters is named in the registry")
+    };
     CipherSuite {
         id,
         name,
@@ -318,6 +666,7 @@ const fn s(id: u16, name: &'static str, kx: Kx, enc: Enc, mac: Mac) -> CipherSui
 use Authentication as A;
 use BulkCipher as B;
 use CipherMode as M;
+use CipherSuiteId as C;
 use KeyExchange as K;
 
 const NULL_KX: Kx = Kx(K::Null, A::Null);
@@ -395,364 +744,339 @@ const AEAD384: Mac = Mac(MacAlgorithm::Aead, 0, PrfHash::Sha384);
 /// (RFC 6655, RFC 7251).
 #[rustfmt::skip]
 static SUITES: &[CipherSuite] = &[
-    s(0x0000, "TLS_NULL_WITH_NULL_NULL",                      NULL_KX,     NULL_ENC,        NO_MAC),
-    s(0x0001, "TLS_RSA_WITH_NULL_MD5",                        RSA,         NULL_ENC,        MD5),
-    s(0x0002, "TLS_RSA_WITH_NULL_SHA",                        RSA,         NULL_ENC,        SHA),
-    s(0x0003, "TLS_RSA_EXPORT_WITH_RC4_40_MD5",               RSA_EXP,     RC4_40,          MD5),
-    s(0x0004, "TLS_RSA_WITH_RC4_128_MD5",                     RSA,         RC4_128,         MD5),
-    s(0x0005, "TLS_RSA_WITH_RC4_128_SHA",                     RSA,         RC4_128,         SHA),
-    s(0x0006, "TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5",           RSA_EXP,     RC2_40,          MD5),
-    s(0x0007, "TLS_RSA_WITH_IDEA_CBC_SHA",                    RSA,         IDEA,            SHA),
-    s(0x0008, "TLS_RSA_EXPORT_WITH_DES40_CBC_SHA",            RSA_EXP,     DES40,           SHA),
-    s(0x0009, "TLS_RSA_WITH_DES_CBC_SHA",                     RSA,         DES,             SHA),
-    s(0x000A, "TLS_RSA_WITH_3DES_EDE_CBC_SHA",                RSA,         TDES,            SHA),
-    s(0x000B, "TLS_DH_DSS_EXPORT_WITH_DES40_CBC_SHA",         DH_DSS,      DES40,           SHA),
-    s(0x000C, "TLS_DH_DSS_WITH_DES_CBC_SHA",                  DH_DSS,      DES,             SHA),
-    s(0x000D, "TLS_DH_DSS_WITH_3DES_EDE_CBC_SHA",             DH_DSS,      TDES,            SHA),
-    s(0x000E, "TLS_DH_RSA_EXPORT_WITH_DES40_CBC_SHA",         DH_RSA,      DES40,           SHA),
-    s(0x000F, "TLS_DH_RSA_WITH_DES_CBC_SHA",                  DH_RSA,      DES,             SHA),
-    s(0x0010, "TLS_DH_RSA_WITH_3DES_EDE_CBC_SHA",             DH_RSA,      TDES,            SHA),
-    s(0x0011, "TLS_DHE_DSS_EXPORT_WITH_DES40_CBC_SHA",        DHE_DSS,     DES40,           SHA),
-    s(0x0012, "TLS_DHE_DSS_WITH_DES_CBC_SHA",                 DHE_DSS,     DES,             SHA),
-    s(0x0013, "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",            DHE_DSS,     TDES,            SHA),
-    s(0x0014, "TLS_DHE_RSA_EXPORT_WITH_DES40_CBC_SHA",        DHE_RSA,     DES40,           SHA),
-    s(0x0015, "TLS_DHE_RSA_WITH_DES_CBC_SHA",                 DHE_RSA,     DES,             SHA),
-    s(0x0016, "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA",            DHE_RSA,     TDES,            SHA),
-    s(0x0017, "TLS_DH_anon_EXPORT_WITH_RC4_40_MD5",           DH_ANON,     RC4_40,          MD5),
-    s(0x0018, "TLS_DH_anon_WITH_RC4_128_MD5",                 DH_ANON,     RC4_128,         MD5),
-    s(0x0019, "TLS_DH_anon_EXPORT_WITH_DES40_CBC_SHA",        DH_ANON,     DES40,           SHA),
-    s(0x001A, "TLS_DH_anon_WITH_DES_CBC_SHA",                 DH_ANON,     DES,             SHA),
-    s(0x001B, "TLS_DH_anon_WITH_3DES_EDE_CBC_SHA",            DH_ANON,     TDES,            SHA),
-    s(0x001E, "TLS_KRB5_WITH_DES_CBC_SHA",                    KRB5,        DES,             SHA),
-    s(0x001F, "TLS_KRB5_WITH_3DES_EDE_CBC_SHA",               KRB5,        TDES,            SHA),
-    s(0x0020, "TLS_KRB5_WITH_RC4_128_SHA",                    KRB5,        RC4_128,         SHA),
-    s(0x0021, "TLS_KRB5_WITH_IDEA_CBC_SHA",                   KRB5,        IDEA,            SHA),
-    s(0x0022, "TLS_KRB5_WITH_DES_CBC_MD5",                    KRB5,        DES,             MD5),
-    s(0x0023, "TLS_KRB5_WITH_3DES_EDE_CBC_MD5",               KRB5,        TDES,            MD5),
-    s(0x0024, "TLS_KRB5_WITH_RC4_128_MD5",                    KRB5,        RC4_128,         MD5),
-    s(0x0025, "TLS_KRB5_WITH_IDEA_CBC_MD5",                   KRB5,        IDEA,            MD5),
-    s(0x0026, "TLS_KRB5_EXPORT_WITH_DES_CBC_40_SHA",          KRB5,        DES40,           SHA),
-    s(0x0027, "TLS_KRB5_EXPORT_WITH_RC2_CBC_40_SHA",          KRB5,        RC2_40,          SHA),
-    s(0x0028, "TLS_KRB5_EXPORT_WITH_RC4_40_SHA",              KRB5,        RC4_40,          SHA),
-    s(0x0029, "TLS_KRB5_EXPORT_WITH_DES_CBC_40_MD5",          KRB5,        DES40,           MD5),
-    s(0x002A, "TLS_KRB5_EXPORT_WITH_RC2_CBC_40_MD5",          KRB5,        RC2_40,          MD5),
-    s(0x002B, "TLS_KRB5_EXPORT_WITH_RC4_40_MD5",              KRB5,        RC4_40,          MD5),
-    s(0x002C, "TLS_PSK_WITH_NULL_SHA",                        PSK,         NULL_ENC,        SHA),
-    s(0x002D, "TLS_DHE_PSK_WITH_NULL_SHA",                    DHE_PSK,     NULL_ENC,        SHA),
-    s(0x002E, "TLS_RSA_PSK_WITH_NULL_SHA",                    RSA_PSK,     NULL_ENC,        SHA),
-    s(0x002F, "TLS_RSA_WITH_AES_128_CBC_SHA",                 RSA,         AES128,          SHA),
-    s(0x0030, "TLS_DH_DSS_WITH_AES_128_CBC_SHA",              DH_DSS,      AES128,          SHA),
-    s(0x0031, "TLS_DH_RSA_WITH_AES_128_CBC_SHA",              DH_RSA,      AES128,          SHA),
-    s(0x0032, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA",             DHE_DSS,     AES128,          SHA),
-    s(0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA",             DHE_RSA,     AES128,          SHA),
-    s(0x0034, "TLS_DH_anon_WITH_AES_128_CBC_SHA",             DH_ANON,     AES128,          SHA),
-    s(0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA",                 RSA,         AES256,          SHA),
-    s(0x0036, "TLS_DH_DSS_WITH_AES_256_CBC_SHA",              DH_DSS,      AES256,          SHA),
-    s(0x0037, "TLS_DH_RSA_WITH_AES_256_CBC_SHA",              DH_RSA,      AES256,          SHA),
-    s(0x0038, "TLS_DHE_DSS_WITH_AES_256_CBC_SHA",             DHE_DSS,     AES256,          SHA),
-    s(0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA",             DHE_RSA,     AES256,          SHA),
-    s(0x003A, "TLS_DH_anon_WITH_AES_256_CBC_SHA",             DH_ANON,     AES256,          SHA),
-    s(0x003B, "TLS_RSA_WITH_NULL_SHA256",                     RSA,         NULL_ENC,        SHA256),
-    s(0x003C, "TLS_RSA_WITH_AES_128_CBC_SHA256",              RSA,         AES128,          SHA256),
-    s(0x003D, "TLS_RSA_WITH_AES_256_CBC_SHA256",              RSA,         AES256,          SHA256),
-    s(0x003E, "TLS_DH_DSS_WITH_AES_128_CBC_SHA256",           DH_DSS,      AES128,          SHA256),
-    s(0x003F, "TLS_DH_RSA_WITH_AES_128_CBC_SHA256",           DH_RSA,      AES128,          SHA256),
-    s(0x0040, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256",          DHE_DSS,     AES128,          SHA256),
-    s(0x0041, "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA",            RSA,         CAM128,          SHA),
-    s(0x0042, "TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA",         DH_DSS,      CAM128,          SHA),
-    s(0x0043, "TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA",         DH_RSA,      CAM128,          SHA),
-    s(0x0044, "TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA",        DHE_DSS,     CAM128,          SHA),
-    s(0x0045, "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA",        DHE_RSA,     CAM128,          SHA),
-    s(0x0046, "TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA",        DH_ANON,     CAM128,          SHA),
-    s(0x0067, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256",          DHE_RSA,     AES128,          SHA256),
-    s(0x0068, "TLS_DH_DSS_WITH_AES_256_CBC_SHA256",           DH_DSS,      AES256,          SHA256),
-    s(0x0069, "TLS_DH_RSA_WITH_AES_256_CBC_SHA256",           DH_RSA,      AES256,          SHA256),
-    s(0x006A, "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256",          DHE_DSS,     AES256,          SHA256),
-    s(0x006B, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256",          DHE_RSA,     AES256,          SHA256),
-    s(0x006C, "TLS_DH_anon_WITH_AES_128_CBC_SHA256",          DH_ANON,     AES128,          SHA256),
-    s(0x006D, "TLS_DH_anon_WITH_AES_256_CBC_SHA256",          DH_ANON,     AES256,          SHA256),
-    s(0x0084, "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA",            RSA,         CAM256,          SHA),
-    s(0x0085, "TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA",         DH_DSS,      CAM256,          SHA),
-    s(0x0086, "TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA",         DH_RSA,      CAM256,          SHA),
-    s(0x0087, "TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA",        DHE_DSS,     CAM256,          SHA),
-    s(0x0088, "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA",        DHE_RSA,     CAM256,          SHA),
-    s(0x0089, "TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA",        DH_ANON,     CAM256,          SHA),
-    s(0x008A, "TLS_PSK_WITH_RC4_128_SHA",                     PSK,         RC4_128,         SHA),
-    s(0x008B, "TLS_PSK_WITH_3DES_EDE_CBC_SHA",                PSK,         TDES,            SHA),
-    s(0x008C, "TLS_PSK_WITH_AES_128_CBC_SHA",                 PSK,         AES128,          SHA),
-    s(0x008D, "TLS_PSK_WITH_AES_256_CBC_SHA",                 PSK,         AES256,          SHA),
-    s(0x008E, "TLS_DHE_PSK_WITH_RC4_128_SHA",                 DHE_PSK,     RC4_128,         SHA),
-    s(0x008F, "TLS_DHE_PSK_WITH_3DES_EDE_CBC_SHA",            DHE_PSK,     TDES,            SHA),
-    s(0x0090, "TLS_DHE_PSK_WITH_AES_128_CBC_SHA",             DHE_PSK,     AES128,          SHA),
-    s(0x0091, "TLS_DHE_PSK_WITH_AES_256_CBC_SHA",             DHE_PSK,     AES256,          SHA),
-    s(0x0092, "TLS_RSA_PSK_WITH_RC4_128_SHA",                 RSA_PSK,     RC4_128,         SHA),
-    s(0x0093, "TLS_RSA_PSK_WITH_3DES_EDE_CBC_SHA",            RSA_PSK,     TDES,            SHA),
-    s(0x0094, "TLS_RSA_PSK_WITH_AES_128_CBC_SHA",             RSA_PSK,     AES128,          SHA),
-    s(0x0095, "TLS_RSA_PSK_WITH_AES_256_CBC_SHA",             RSA_PSK,     AES256,          SHA),
-    s(0x0096, "TLS_RSA_WITH_SEED_CBC_SHA",                    RSA,         SEED,            SHA),
-    s(0x0097, "TLS_DH_DSS_WITH_SEED_CBC_SHA",                 DH_DSS,      SEED,            SHA),
-    s(0x0098, "TLS_DH_RSA_WITH_SEED_CBC_SHA",                 DH_RSA,      SEED,            SHA),
-    s(0x0099, "TLS_DHE_DSS_WITH_SEED_CBC_SHA",                DHE_DSS,     SEED,            SHA),
-    s(0x009A, "TLS_DHE_RSA_WITH_SEED_CBC_SHA",                DHE_RSA,     SEED,            SHA),
-    s(0x009B, "TLS_DH_anon_WITH_SEED_CBC_SHA",                DH_ANON,     SEED,            SHA),
-    s(0x009C, "TLS_RSA_WITH_AES_128_GCM_SHA256",              RSA,         AES128_GCM,      AEAD256),
-    s(0x009D, "TLS_RSA_WITH_AES_256_GCM_SHA384",              RSA,         AES256_GCM,      AEAD384),
-    s(0x009E, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",          DHE_RSA,     AES128_GCM,      AEAD256),
-    s(0x009F, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",          DHE_RSA,     AES256_GCM,      AEAD384),
-    s(0x00A0, "TLS_DH_RSA_WITH_AES_128_GCM_SHA256",           DH_RSA,      AES128_GCM,      AEAD256),
-    s(0x00A1, "TLS_DH_RSA_WITH_AES_256_GCM_SHA384",           DH_RSA,      AES256_GCM,      AEAD384),
-    s(0x00A2, "TLS_DHE_DSS_WITH_AES_128_GCM_SHA256",          DHE_DSS,     AES128_GCM,      AEAD256),
-    s(0x00A3, "TLS_DHE_DSS_WITH_AES_256_GCM_SHA384",          DHE_DSS,     AES256_GCM,      AEAD384),
-    s(0x00A4, "TLS_DH_DSS_WITH_AES_128_GCM_SHA256",           DH_DSS,      AES128_GCM,      AEAD256),
-    s(0x00A5, "TLS_DH_DSS_WITH_AES_256_GCM_SHA384",           DH_DSS,      AES256_GCM,      AEAD384),
-    s(0x00A6, "TLS_DH_anon_WITH_AES_128_GCM_SHA256",          DH_ANON,     AES128_GCM,      AEAD256),
-    s(0x00A7, "TLS_DH_anon_WITH_AES_256_GCM_SHA384",          DH_ANON,     AES256_GCM,      AEAD384),
-    s(0x00A8, "TLS_PSK_WITH_AES_128_GCM_SHA256",              PSK,         AES128_GCM,      AEAD256),
-    s(0x00A9, "TLS_PSK_WITH_AES_256_GCM_SHA384",              PSK,         AES256_GCM,      AEAD384),
-    s(0x00AA, "TLS_DHE_PSK_WITH_AES_128_GCM_SHA256",          DHE_PSK,     AES128_GCM,      AEAD256),
-    s(0x00AB, "TLS_DHE_PSK_WITH_AES_256_GCM_SHA384",          DHE_PSK,     AES256_GCM,      AEAD384),
-    s(0x00AC, "TLS_RSA_PSK_WITH_AES_128_GCM_SHA256",          RSA_PSK,     AES128_GCM,      AEAD256),
-    s(0x00AD, "TLS_RSA_PSK_WITH_AES_256_GCM_SHA384",          RSA_PSK,     AES256_GCM,      AEAD384),
-    s(0x00AE, "TLS_PSK_WITH_AES_128_CBC_SHA256",              PSK,         AES128,          SHA256),
-    s(0x00AF, "TLS_PSK_WITH_AES_256_CBC_SHA384",              PSK,         AES256,          SHA384),
-    s(0x00B0, "TLS_PSK_WITH_NULL_SHA256",                     PSK,         NULL_ENC,        SHA256),
-    s(0x00B1, "TLS_PSK_WITH_NULL_SHA384",                     PSK,         NULL_ENC,        SHA384),
-    s(0x00B2, "TLS_DHE_PSK_WITH_AES_128_CBC_SHA256",          DHE_PSK,     AES128,          SHA256),
-    s(0x00B3, "TLS_DHE_PSK_WITH_AES_256_CBC_SHA384",          DHE_PSK,     AES256,          SHA384),
-    s(0x00B4, "TLS_DHE_PSK_WITH_NULL_SHA256",                 DHE_PSK,     NULL_ENC,        SHA256),
-    s(0x00B5, "TLS_DHE_PSK_WITH_NULL_SHA384",                 DHE_PSK,     NULL_ENC,        SHA384),
-    s(0x00B6, "TLS_RSA_PSK_WITH_AES_128_CBC_SHA256",          RSA_PSK,     AES128,          SHA256),
-    s(0x00B7, "TLS_RSA_PSK_WITH_AES_256_CBC_SHA384",          RSA_PSK,     AES256,          SHA384),
-    s(0x00B8, "TLS_RSA_PSK_WITH_NULL_SHA256",                 RSA_PSK,     NULL_ENC,        SHA256),
-    s(0x00B9, "TLS_RSA_PSK_WITH_NULL_SHA384",                 RSA_PSK,     NULL_ENC,        SHA384),
-    s(0x00BA, "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA256",         RSA,         CAM128,          SHA256),
-    s(0x00BB, "TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA256",      DH_DSS,      CAM128,          SHA256),
-    s(0x00BC, "TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA256",      DH_RSA,      CAM128,          SHA256),
-    s(0x00BD, "TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA256",     DHE_DSS,     CAM128,          SHA256),
-    s(0x00BE, "TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA256",     DHE_RSA,     CAM128,          SHA256),
-    s(0x00BF, "TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA256",     DH_ANON,     CAM128,          SHA256),
-    s(0x00C0, "TLS_RSA_WITH_CAMELLIA_256_CBC_SHA256",         RSA,         CAM256,          SHA256),
-    s(0x00C1, "TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA256",      DH_DSS,      CAM256,          SHA256),
-    s(0x00C2, "TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA256",      DH_RSA,      CAM256,          SHA256),
-    s(0x00C3, "TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA256",     DHE_DSS,     CAM256,          SHA256),
-    s(0x00C4, "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA256",     DHE_RSA,     CAM256,          SHA256),
-    s(0x00C5, "TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA256",     DH_ANON,     CAM256,          SHA256),
-    s(0x1301, "TLS_AES_128_GCM_SHA256",                       TLS13,       T13_AES128_GCM,  AEAD256),
-    s(0x1302, "TLS_AES_256_GCM_SHA384",                       TLS13,       T13_AES256_GCM,  AEAD384),
-    s(0x1303, "TLS_CHACHA20_POLY1305_SHA256",                 TLS13,       CHACHA,          AEAD256),
-    s(0x1304, "TLS_AES_128_CCM_SHA256",                       TLS13,       T13_AES128_CCM,  AEAD256),
-    s(0x1305, "TLS_AES_128_CCM_8_SHA256",                     TLS13,       T13_AES128_CCM8, AEAD256),
-    s(0xC001, "TLS_ECDH_ECDSA_WITH_NULL_SHA",                 ECDH_ECDSA,  NULL_ENC,        SHA),
-    s(0xC002, "TLS_ECDH_ECDSA_WITH_RC4_128_SHA",              ECDH_ECDSA,  RC4_128,         SHA),
-    s(0xC003, "TLS_ECDH_ECDSA_WITH_3DES_EDE_CBC_SHA",         ECDH_ECDSA,  TDES,            SHA),
-    s(0xC004, "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA",          ECDH_ECDSA,  AES128,          SHA),
-    s(0xC005, "TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA",          ECDH_ECDSA,  AES256,          SHA),
-    s(0xC006, "TLS_ECDHE_ECDSA_WITH_NULL_SHA",                ECDHE_ECDSA, NULL_ENC,        SHA),
-    s(0xC007, "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA",             ECDHE_ECDSA, RC4_128,         SHA),
-    s(0xC008, "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA",        ECDHE_ECDSA, TDES,            SHA),
-    s(0xC009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",         ECDHE_ECDSA, AES128,          SHA),
-    s(0xC00A, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",         ECDHE_ECDSA, AES256,          SHA),
-    s(0xC00B, "TLS_ECDH_RSA_WITH_NULL_SHA",                   ECDH_RSA,    NULL_ENC,        SHA),
-    s(0xC00C, "TLS_ECDH_RSA_WITH_RC4_128_SHA",                ECDH_RSA,    RC4_128,         SHA),
-    s(0xC00D, "TLS_ECDH_RSA_WITH_3DES_EDE_CBC_SHA",           ECDH_RSA,    TDES,            SHA),
-    s(0xC00E, "TLS_ECDH_RSA_WITH_AES_128_CBC_SHA",            ECDH_RSA,    AES128,          SHA),
-    s(0xC00F, "TLS_ECDH_RSA_WITH_AES_256_CBC_SHA",            ECDH_RSA,    AES256,          SHA),
-    s(0xC010, "TLS_ECDHE_RSA_WITH_NULL_SHA",                  ECDHE_RSA,   NULL_ENC,        SHA),
-    s(0xC011, "TLS_ECDHE_RSA_WITH_RC4_128_SHA",               ECDHE_RSA,   RC4_128,         SHA),
-    s(0xC012, "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",          ECDHE_RSA,   TDES,            SHA),
-    s(0xC013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",           ECDHE_RSA,   AES128,          SHA),
-    s(0xC014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",           ECDHE_RSA,   AES256,          SHA),
-    s(0xC015, "TLS_ECDH_anon_WITH_NULL_SHA",                  ECDH_ANON,   NULL_ENC,        SHA),
-    s(0xC016, "TLS_ECDH_anon_WITH_RC4_128_SHA",               ECDH_ANON,   RC4_128,         SHA),
-    s(0xC017, "TLS_ECDH_anon_WITH_3DES_EDE_CBC_SHA",          ECDH_ANON,   TDES,            SHA),
-    s(0xC018, "TLS_ECDH_anon_WITH_AES_128_CBC_SHA",           ECDH_ANON,   AES128,          SHA),
-    s(0xC019, "TLS_ECDH_anon_WITH_AES_256_CBC_SHA",           ECDH_ANON,   AES256,          SHA),
-    s(0xC01A, "TLS_SRP_SHA_WITH_3DES_EDE_CBC_SHA",            SRP,         TDES,            SHA),
-    s(0xC01B, "TLS_SRP_SHA_RSA_WITH_3DES_EDE_CBC_SHA",        SRP_RSA,     TDES,            SHA),
-    s(0xC01C, "TLS_SRP_SHA_DSS_WITH_3DES_EDE_CBC_SHA",        SRP_DSS,     TDES,            SHA),
-    s(0xC01D, "TLS_SRP_SHA_WITH_AES_128_CBC_SHA",             SRP,         AES128,          SHA),
-    s(0xC01E, "TLS_SRP_SHA_RSA_WITH_AES_128_CBC_SHA",         SRP_RSA,     AES128,          SHA),
-    s(0xC01F, "TLS_SRP_SHA_DSS_WITH_AES_128_CBC_SHA",         SRP_DSS,     AES128,          SHA),
-    s(0xC020, "TLS_SRP_SHA_WITH_AES_256_CBC_SHA",             SRP,         AES256,          SHA),
-    s(0xC021, "TLS_SRP_SHA_RSA_WITH_AES_256_CBC_SHA",         SRP_RSA,     AES256,          SHA),
-    s(0xC022, "TLS_SRP_SHA_DSS_WITH_AES_256_CBC_SHA",         SRP_DSS,     AES256,          SHA),
-    s(0xC023, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",      ECDHE_ECDSA, AES128,          SHA256),
-    s(0xC024, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",      ECDHE_ECDSA, AES256,          SHA384),
-    s(0xC025, "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256",       ECDH_ECDSA,  AES128,          SHA256),
-    s(0xC026, "TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA384",       ECDH_ECDSA,  AES256,          SHA384),
-    s(0xC027, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",        ECDHE_RSA,   AES128,          SHA256),
-    s(0xC028, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",        ECDHE_RSA,   AES256,          SHA384),
-    s(0xC029, "TLS_ECDH_RSA_WITH_AES_128_CBC_SHA256",         ECDH_RSA,    AES128,          SHA256),
-    s(0xC02A, "TLS_ECDH_RSA_WITH_AES_256_CBC_SHA384",         ECDH_RSA,    AES256,          SHA384),
-    s(0xC02B, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",      ECDHE_ECDSA, AES128_GCM,      AEAD256),
-    s(0xC02C, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",      ECDHE_ECDSA, AES256_GCM,      AEAD384),
-    s(0xC02D, "TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256",       ECDH_ECDSA,  AES128_GCM,      AEAD256),
-    s(0xC02E, "TLS_ECDH_ECDSA_WITH_AES_256_GCM_SHA384",       ECDH_ECDSA,  AES256_GCM,      AEAD384),
-    s(0xC02F, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",        ECDHE_RSA,   AES128_GCM,      AEAD256),
-    s(0xC030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",        ECDHE_RSA,   AES256_GCM,      AEAD384),
-    s(0xC031, "TLS_ECDH_RSA_WITH_AES_128_GCM_SHA256",         ECDH_RSA,    AES128_GCM,      AEAD256),
-    s(0xC032, "TLS_ECDH_RSA_WITH_AES_256_GCM_SHA384",         ECDH_RSA,    AES256_GCM,      AEAD384),
-    s(0xC033, "TLS_ECDHE_PSK_WITH_RC4_128_SHA",               ECDHE_PSK,   RC4_128,         SHA),
-    s(0xC034, "TLS_ECDHE_PSK_WITH_3DES_EDE_CBC_SHA",          ECDHE_PSK,   TDES,            SHA),
-    s(0xC035, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA",           ECDHE_PSK,   AES128,          SHA),
-    s(0xC036, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA",           ECDHE_PSK,   AES256,          SHA),
-    s(0xC037, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256",        ECDHE_PSK,   AES128,          SHA256),
-    s(0xC038, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384",        ECDHE_PSK,   AES256,          SHA384),
-    s(0xC039, "TLS_ECDHE_PSK_WITH_NULL_SHA",                  ECDHE_PSK,   NULL_ENC,        SHA),
-    s(0xC03A, "TLS_ECDHE_PSK_WITH_NULL_SHA256",               ECDHE_PSK,   NULL_ENC,        SHA256),
-    s(0xC03B, "TLS_ECDHE_PSK_WITH_NULL_SHA384",               ECDHE_PSK,   NULL_ENC,        SHA384),
-    s(0xC03C, "TLS_RSA_WITH_ARIA_128_CBC_SHA256",             RSA,         ARIA128,         SHA256),
-    s(0xC03D, "TLS_RSA_WITH_ARIA_256_CBC_SHA384",             RSA,         ARIA256,         SHA384),
-    s(0xC03E, "TLS_DH_DSS_WITH_ARIA_128_CBC_SHA256",          DH_DSS,      ARIA128,         SHA256),
-    s(0xC03F, "TLS_DH_DSS_WITH_ARIA_256_CBC_SHA384",          DH_DSS,      ARIA256,         SHA384),
-    s(0xC040, "TLS_DH_RSA_WITH_ARIA_128_CBC_SHA256",          DH_RSA,      ARIA128,         SHA256),
-    s(0xC041, "TLS_DH_RSA_WITH_ARIA_256_CBC_SHA384",          DH_RSA,      ARIA256,         SHA384),
-    s(0xC042, "TLS_DHE_DSS_WITH_ARIA_128_CBC_SHA256",         DHE_DSS,     ARIA128,         SHA256),
-    s(0xC043, "TLS_DHE_DSS_WITH_ARIA_256_CBC_SHA384",         DHE_DSS,     ARIA256,         SHA384),
-    s(0xC044, "TLS_DHE_RSA_WITH_ARIA_128_CBC_SHA256",         DHE_RSA,     ARIA128,         SHA256),
-    s(0xC045, "TLS_DHE_RSA_WITH_ARIA_256_CBC_SHA384",         DHE_RSA,     ARIA256,         SHA384),
-    s(0xC046, "TLS_DH_anon_WITH_ARIA_128_CBC_SHA256",         DH_ANON,     ARIA128,         SHA256),
-    s(0xC047, "TLS_DH_anon_WITH_ARIA_256_CBC_SHA384",         DH_ANON,     ARIA256,         SHA384),
-    s(0xC048, "TLS_ECDHE_ECDSA_WITH_ARIA_128_CBC_SHA256",     ECDHE_ECDSA, ARIA128,         SHA256),
-    s(0xC049, "TLS_ECDHE_ECDSA_WITH_ARIA_256_CBC_SHA384",     ECDHE_ECDSA, ARIA256,         SHA384),
-    s(0xC04A, "TLS_ECDH_ECDSA_WITH_ARIA_128_CBC_SHA256",      ECDH_ECDSA,  ARIA128,         SHA256),
-    s(0xC04B, "TLS_ECDH_ECDSA_WITH_ARIA_256_CBC_SHA384",      ECDH_ECDSA,  ARIA256,         SHA384),
-    s(0xC04C, "TLS_ECDHE_RSA_WITH_ARIA_128_CBC_SHA256",       ECDHE_RSA,   ARIA128,         SHA256),
-    s(0xC04D, "TLS_ECDHE_RSA_WITH_ARIA_256_CBC_SHA384",       ECDHE_RSA,   ARIA256,         SHA384),
-    s(0xC04E, "TLS_ECDH_RSA_WITH_ARIA_128_CBC_SHA256",        ECDH_RSA,    ARIA128,         SHA256),
-    s(0xC04F, "TLS_ECDH_RSA_WITH_ARIA_256_CBC_SHA384",        ECDH_RSA,    ARIA256,         SHA384),
-    s(0xC050, "TLS_RSA_WITH_ARIA_128_GCM_SHA256",             RSA,         ARIA128_GCM,     AEAD256),
-    s(0xC051, "TLS_RSA_WITH_ARIA_256_GCM_SHA384",             RSA,         ARIA256_GCM,     AEAD384),
-    s(0xC052, "TLS_DHE_RSA_WITH_ARIA_128_GCM_SHA256",         DHE_RSA,     ARIA128_GCM,     AEAD256),
-    s(0xC053, "TLS_DHE_RSA_WITH_ARIA_256_GCM_SHA384",         DHE_RSA,     ARIA256_GCM,     AEAD384),
-    s(0xC054, "TLS_DH_RSA_WITH_ARIA_128_GCM_SHA256",          DH_RSA,      ARIA128_GCM,     AEAD256),
-    s(0xC055, "TLS_DH_RSA_WITH_ARIA_256_GCM_SHA384",          DH_RSA,      ARIA256_GCM,     AEAD384),
-    s(0xC056, "TLS_DHE_DSS_WITH_ARIA_128_GCM_SHA256",         DHE_DSS,     ARIA128_GCM,     AEAD256),
-    s(0xC057, "TLS_DHE_DSS_WITH_ARIA_256_GCM_SHA384",         DHE_DSS,     ARIA256_GCM,     AEAD384),
-    s(0xC058, "TLS_DH_DSS_WITH_ARIA_128_GCM_SHA256",          DH_DSS,      ARIA128_GCM,     AEAD256),
-    s(0xC059, "TLS_DH_DSS_WITH_ARIA_256_GCM_SHA384",          DH_DSS,      ARIA256_GCM,     AEAD384),
-    s(0xC05A, "TLS_DH_anon_WITH_ARIA_128_GCM_SHA256",         DH_ANON,     ARIA128_GCM,     AEAD256),
-    s(0xC05B, "TLS_DH_anon_WITH_ARIA_256_GCM_SHA384",         DH_ANON,     ARIA256_GCM,     AEAD384),
-    s(0xC05C, "TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256",     ECDHE_ECDSA, ARIA128_GCM,     AEAD256),
-    s(0xC05D, "TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384",     ECDHE_ECDSA, ARIA256_GCM,     AEAD384),
-    s(0xC05E, "TLS_ECDH_ECDSA_WITH_ARIA_128_GCM_SHA256",      ECDH_ECDSA,  ARIA128_GCM,     AEAD256),
-    s(0xC05F, "TLS_ECDH_ECDSA_WITH_ARIA_256_GCM_SHA384",      ECDH_ECDSA,  ARIA256_GCM,     AEAD384),
-    s(0xC060, "TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256",       ECDHE_RSA,   ARIA128_GCM,     AEAD256),
-    s(0xC061, "TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384",       ECDHE_RSA,   ARIA256_GCM,     AEAD384),
-    s(0xC062, "TLS_ECDH_RSA_WITH_ARIA_128_GCM_SHA256",        ECDH_RSA,    ARIA128_GCM,     AEAD256),
-    s(0xC063, "TLS_ECDH_RSA_WITH_ARIA_256_GCM_SHA384",        ECDH_RSA,    ARIA256_GCM,     AEAD384),
-    s(0xC064, "TLS_PSK_WITH_ARIA_128_CBC_SHA256",             PSK,         ARIA128,         SHA256),
-    s(0xC065, "TLS_PSK_WITH_ARIA_256_CBC_SHA384",             PSK,         ARIA256,         SHA384),
-    s(0xC066, "TLS_DHE_PSK_WITH_ARIA_128_CBC_SHA256",         DHE_PSK,     ARIA128,         SHA256),
-    s(0xC067, "TLS_DHE_PSK_WITH_ARIA_256_CBC_SHA384",         DHE_PSK,     ARIA256,         SHA384),
-    s(0xC068, "TLS_RSA_PSK_WITH_ARIA_128_CBC_SHA256",         RSA_PSK,     ARIA128,         SHA256),
-    s(0xC069, "TLS_RSA_PSK_WITH_ARIA_256_CBC_SHA384",         RSA_PSK,     ARIA256,         SHA384),
-    s(0xC06A, "TLS_PSK_WITH_ARIA_128_GCM_SHA256",             PSK,         ARIA128_GCM,     AEAD256),
-    s(0xC06B, "TLS_PSK_WITH_ARIA_256_GCM_SHA384",             PSK,         ARIA256_GCM,     AEAD384),
-    s(0xC06C, "TLS_DHE_PSK_WITH_ARIA_128_GCM_SHA256",         DHE_PSK,     ARIA128_GCM,     AEAD256),
-    s(0xC06D, "TLS_DHE_PSK_WITH_ARIA_256_GCM_SHA384",         DHE_PSK,     ARIA256_GCM,     AEAD384),
-    s(0xC06E, "TLS_RSA_PSK_WITH_ARIA_128_GCM_SHA256",         RSA_PSK,     ARIA128_GCM,     AEAD256),
-    s(0xC06F, "TLS_RSA_PSK_WITH_ARIA_256_GCM_SHA384",         RSA_PSK,     ARIA256_GCM,     AEAD384),
-    s(0xC070, "TLS_ECDHE_PSK_WITH_ARIA_128_CBC_SHA256",       ECDHE_PSK,   ARIA128,         SHA256),
-    s(0xC071, "TLS_ECDHE_PSK_WITH_ARIA_256_CBC_SHA384",       ECDHE_PSK,   ARIA256,         SHA384),
-    s(0xC072, "TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_CBC_SHA256", ECDHE_ECDSA, CAM128,          SHA256),
-    s(0xC073, "TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_CBC_SHA384", ECDHE_ECDSA, CAM256,          SHA384),
-    s(0xC074, "TLS_ECDH_ECDSA_WITH_CAMELLIA_128_CBC_SHA256",  ECDH_ECDSA,  CAM128,          SHA256),
-    s(0xC075, "TLS_ECDH_ECDSA_WITH_CAMELLIA_256_CBC_SHA384",  ECDH_ECDSA,  CAM256,          SHA384),
-    s(0xC076, "TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256",   ECDHE_RSA,   CAM128,          SHA256),
-    s(0xC077, "TLS_ECDHE_RSA_WITH_CAMELLIA_256_CBC_SHA384",   ECDHE_RSA,   CAM256,          SHA384),
-    s(0xC078, "TLS_ECDH_RSA_WITH_CAMELLIA_128_CBC_SHA256",    ECDH_RSA,    CAM128,          SHA256),
-    s(0xC079, "TLS_ECDH_RSA_WITH_CAMELLIA_256_CBC_SHA384",    ECDH_RSA,    CAM256,          SHA384),
-    s(0xC07A, "TLS_RSA_WITH_CAMELLIA_128_GCM_SHA256",         RSA,         CAM128_GCM,      AEAD256),
-    s(0xC07B, "TLS_RSA_WITH_CAMELLIA_256_GCM_SHA384",         RSA,         CAM256_GCM,      AEAD384),
-    s(0xC07C, "TLS_DHE_RSA_WITH_CAMELLIA_128_GCM_SHA256",     DHE_RSA,     CAM128_GCM,      AEAD256),
-    s(0xC07D, "TLS_DHE_RSA_WITH_CAMELLIA_256_GCM_SHA384",     DHE_RSA,     CAM256_GCM,      AEAD384),
-    s(0xC07E, "TLS_DH_RSA_WITH_CAMELLIA_128_GCM_SHA256",      DH_RSA,      CAM128_GCM,      AEAD256),
-    s(0xC07F, "TLS_DH_RSA_WITH_CAMELLIA_256_GCM_SHA384",      DH_RSA,      CAM256_GCM,      AEAD384),
-    s(0xC080, "TLS_DHE_DSS_WITH_CAMELLIA_128_GCM_SHA256",     DHE_DSS,     CAM128_GCM,      AEAD256),
-    s(0xC081, "TLS_DHE_DSS_WITH_CAMELLIA_256_GCM_SHA384",     DHE_DSS,     CAM256_GCM,      AEAD384),
-    s(0xC082, "TLS_DH_DSS_WITH_CAMELLIA_128_GCM_SHA256",      DH_DSS,      CAM128_GCM,      AEAD256),
-    s(0xC083, "TLS_DH_DSS_WITH_CAMELLIA_256_GCM_SHA384",      DH_DSS,      CAM256_GCM,      AEAD384),
-    s(0xC084, "TLS_DH_anon_WITH_CAMELLIA_128_GCM_SHA256",     DH_ANON,     CAM128_GCM,      AEAD256),
-    s(0xC085, "TLS_DH_anon_WITH_CAMELLIA_256_GCM_SHA384",     DH_ANON,     CAM256_GCM,      AEAD384),
-    s(0xC086, "TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_GCM_SHA256", ECDHE_ECDSA, CAM128_GCM,      AEAD256),
-    s(0xC087, "TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_GCM_SHA384", ECDHE_ECDSA, CAM256_GCM,      AEAD384),
-    s(0xC088, "TLS_ECDH_ECDSA_WITH_CAMELLIA_128_GCM_SHA256",  ECDH_ECDSA,  CAM128_GCM,      AEAD256),
-    s(0xC089, "TLS_ECDH_ECDSA_WITH_CAMELLIA_256_GCM_SHA384",  ECDH_ECDSA,  CAM256_GCM,      AEAD384),
-    s(0xC08A, "TLS_ECDHE_RSA_WITH_CAMELLIA_128_GCM_SHA256",   ECDHE_RSA,   CAM128_GCM,      AEAD256),
-    s(0xC08B, "TLS_ECDHE_RSA_WITH_CAMELLIA_256_GCM_SHA384",   ECDHE_RSA,   CAM256_GCM,      AEAD384),
-    s(0xC08C, "TLS_ECDH_RSA_WITH_CAMELLIA_128_GCM_SHA256",    ECDH_RSA,    CAM128_GCM,      AEAD256),
-    s(0xC08D, "TLS_ECDH_RSA_WITH_CAMELLIA_256_GCM_SHA384",    ECDH_RSA,    CAM256_GCM,      AEAD384),
-    s(0xC08E, "TLS_PSK_WITH_CAMELLIA_128_GCM_SHA256",         PSK,         CAM128_GCM,      AEAD256),
-    s(0xC08F, "TLS_PSK_WITH_CAMELLIA_256_GCM_SHA384",         PSK,         CAM256_GCM,      AEAD384),
-    s(0xC090, "TLS_DHE_PSK_WITH_CAMELLIA_128_GCM_SHA256",     DHE_PSK,     CAM128_GCM,      AEAD256),
-    s(0xC091, "TLS_DHE_PSK_WITH_CAMELLIA_256_GCM_SHA384",     DHE_PSK,     CAM256_GCM,      AEAD384),
-    s(0xC092, "TLS_RSA_PSK_WITH_CAMELLIA_128_GCM_SHA256",     RSA_PSK,     CAM128_GCM,      AEAD256),
-    s(0xC093, "TLS_RSA_PSK_WITH_CAMELLIA_256_GCM_SHA384",     RSA_PSK,     CAM256_GCM,      AEAD384),
-    s(0xC094, "TLS_PSK_WITH_CAMELLIA_128_CBC_SHA256",         PSK,         CAM128,          SHA256),
-    s(0xC095, "TLS_PSK_WITH_CAMELLIA_256_CBC_SHA384",         PSK,         CAM256,          SHA384),
-    s(0xC096, "TLS_DHE_PSK_WITH_CAMELLIA_128_CBC_SHA256",     DHE_PSK,     CAM128,          SHA256),
-    s(0xC097, "TLS_DHE_PSK_WITH_CAMELLIA_256_CBC_SHA384",     DHE_PSK,     CAM256,          SHA384),
-    s(0xC098, "TLS_RSA_PSK_WITH_CAMELLIA_128_CBC_SHA256",     RSA_PSK,     CAM128,          SHA256),
-    s(0xC099, "TLS_RSA_PSK_WITH_CAMELLIA_256_CBC_SHA384",     RSA_PSK,     CAM256,          SHA384),
-    s(0xC09A, "TLS_ECDHE_PSK_WITH_CAMELLIA_128_CBC_SHA256",   ECDHE_PSK,   CAM128,          SHA256),
-    s(0xC09B, "TLS_ECDHE_PSK_WITH_CAMELLIA_256_CBC_SHA384",   ECDHE_PSK,   CAM256,          SHA384),
-    s(0xC09C, "TLS_RSA_WITH_AES_128_CCM",                     RSA,         AES128_CCM,      AEAD256),
-    s(0xC09D, "TLS_RSA_WITH_AES_256_CCM",                     RSA,         AES256_CCM,      AEAD256),
-    s(0xC09E, "TLS_DHE_RSA_WITH_AES_128_CCM",                 DHE_RSA,     AES128_CCM,      AEAD256),
-    s(0xC09F, "TLS_DHE_RSA_WITH_AES_256_CCM",                 DHE_RSA,     AES256_CCM,      AEAD256),
-    s(0xC0A0, "TLS_RSA_WITH_AES_128_CCM_8",                   RSA,         AES128_CCM8,     AEAD256),
-    s(0xC0A1, "TLS_RSA_WITH_AES_256_CCM_8",                   RSA,         AES256_CCM8,     AEAD256),
-    s(0xC0A2, "TLS_DHE_RSA_WITH_AES_128_CCM_8",               DHE_RSA,     AES128_CCM8,     AEAD256),
-    s(0xC0A3, "TLS_DHE_RSA_WITH_AES_256_CCM_8",               DHE_RSA,     AES256_CCM8,     AEAD256),
-    s(0xC0A4, "TLS_PSK_WITH_AES_128_CCM",                     PSK,         AES128_CCM,      AEAD256),
-    s(0xC0A5, "TLS_PSK_WITH_AES_256_CCM",                     PSK,         AES256_CCM,      AEAD256),
-    s(0xC0A6, "TLS_DHE_PSK_WITH_AES_128_CCM",                 DHE_PSK,     AES128_CCM,      AEAD256),
-    s(0xC0A7, "TLS_DHE_PSK_WITH_AES_256_CCM",                 DHE_PSK,     AES256_CCM,      AEAD256),
-    s(0xC0A8, "TLS_PSK_WITH_AES_128_CCM_8",                   PSK,         AES128_CCM8,     AEAD256),
-    s(0xC0A9, "TLS_PSK_WITH_AES_256_CCM_8",                   PSK,         AES256_CCM8,     AEAD256),
-    s(0xC0AA, "TLS_PSK_DHE_WITH_AES_128_CCM_8",               DHE_PSK,     AES128_CCM8,     AEAD256),
-    s(0xC0AB, "TLS_PSK_DHE_WITH_AES_256_CCM_8",               DHE_PSK,     AES256_CCM8,     AEAD256),
-    s(0xC0AC, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM",             ECDHE_ECDSA, AES128_CCM,      AEAD256),
-    s(0xC0AD, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM",             ECDHE_ECDSA, AES256_CCM,      AEAD256),
-    s(0xC0AE, "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8",           ECDHE_ECDSA, AES128_CCM8,     AEAD256),
-    s(0xC0AF, "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8",           ECDHE_ECDSA, AES256_CCM8,     AEAD256),
-    s(0xCCA8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",  ECDHE_RSA,   CHACHA,          AEAD256),
-    s(0xCCA9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",ECDHE_ECDSA, CHACHA,          AEAD256),
-    s(0xCCAA, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256",    DHE_RSA,     CHACHA,          AEAD256),
-    s(0xCCAB, "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256",        PSK,         CHACHA,          AEAD256),
-    s(0xCCAC, "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256",  ECDHE_PSK,   CHACHA,          AEAD256),
-    s(0xCCAD, "TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256",    DHE_PSK,     CHACHA,          AEAD256),
-    s(0xCCAE, "TLS_RSA_PSK_WITH_CHACHA20_POLY1305_SHA256",    RSA_PSK,     CHACHA,          AEAD256),
-    s(0xD001, "TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256",        ECDHE_PSK,   AES128_GCM,      AEAD256),
-    s(0xD002, "TLS_ECDHE_PSK_WITH_AES_256_GCM_SHA384",        ECDHE_PSK,   AES256_GCM,      AEAD384),
-    s(0xD003, "TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256",      ECDHE_PSK,   AES128_CCM8,     AEAD256),
-    s(0xD005, "TLS_ECDHE_PSK_WITH_AES_128_CCM_SHA256",        ECDHE_PSK,   AES128_CCM,      AEAD256),
-];
-
-/// Registry entries known by name only (signalling values and suites whose
-/// algorithms the types above cannot describe), sorted by id.
-#[rustfmt::skip]
-static NAME_ONLY: &[(u16, &str)] = &[
-    (0x00C6, "TLS_SM4_GCM_SM3"),                              // RFC 8998
-    (0x00C7, "TLS_SM4_CCM_SM3"),                              // RFC 8998
-    (0x00FF, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"),            // RFC 5746
-    (0x1306, "TLS_AEGIS_256_SHA384"),                         // draft-irtf-cfrg-aegis-aead
-    (0x1307, "TLS_AEGIS_128L_SHA256"),                        // draft-irtf-cfrg-aegis-aead
-    (0x5600, "TLS_FALLBACK_SCSV"),                            // RFC 7507
-    (0xC0B0, "TLS_ECCPWD_WITH_AES_128_GCM_SHA256"),           // RFC 8492
-    (0xC0B1, "TLS_ECCPWD_WITH_AES_256_GCM_SHA384"),           // RFC 8492
-    (0xC0B2, "TLS_ECCPWD_WITH_AES_128_CCM_SHA256"),           // RFC 8492
-    (0xC0B3, "TLS_ECCPWD_WITH_AES_256_CCM_SHA384"),           // RFC 8492
-    (0xC0B4, "TLS_SHA256_SHA256"),                            // RFC 9150
-    (0xC0B5, "TLS_SHA384_SHA384"),                            // RFC 9150
-    (0xC100, "TLS_GOSTR341112_256_WITH_KUZNYECHIK_CTR_OMAC"), // RFC 9189
-    (0xC101, "TLS_GOSTR341112_256_WITH_MAGMA_CTR_OMAC"),      // RFC 9189
-    (0xC102, "TLS_GOSTR341112_256_WITH_28147_CNT_IMIT"),      // RFC 9189
-    (0xC103, "TLS_GOSTR341112_256_WITH_KUZNYECHIK_MGM_L"),    // RFC 9367
-    (0xC104, "TLS_GOSTR341112_256_WITH_MAGMA_MGM_L"),         // RFC 9367
-    (0xC105, "TLS_GOSTR341112_256_WITH_KUZNYECHIK_MGM_S"),    // RFC 9367
-    (0xC106, "TLS_GOSTR341112_256_WITH_MAGMA_MGM_S"),         // RFC 9367
+    s(C::TLS_NULL_WITH_NULL_NULL,                       NULL_KX,     NULL_ENC,        NO_MAC),
+    s(C::TLS_RSA_WITH_NULL_MD5,                         RSA,         NULL_ENC,        MD5),
+    s(C::TLS_RSA_WITH_NULL_SHA,                         RSA,         NULL_ENC,        SHA),
+    s(C::TLS_RSA_EXPORT_WITH_RC4_40_MD5,                RSA_EXP,     RC4_40,          MD5),
+    s(C::TLS_RSA_WITH_RC4_128_MD5,                      RSA,         RC4_128,         MD5),
+    s(C::TLS_RSA_WITH_RC4_128_SHA,                      RSA,         RC4_128,         SHA),
+    s(C::TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5,            RSA_EXP,     RC2_40,          MD5),
+    s(C::TLS_RSA_WITH_IDEA_CBC_SHA,                     RSA,         IDEA,            SHA),
+    s(C::TLS_RSA_EXPORT_WITH_DES40_CBC_SHA,             RSA_EXP,     DES40,           SHA),
+    s(C::TLS_RSA_WITH_DES_CBC_SHA,                      RSA,         DES,             SHA),
+    s(C::TLS_RSA_WITH_3DES_EDE_CBC_SHA,                 RSA,         TDES,            SHA),
+    s(C::TLS_DH_DSS_EXPORT_WITH_DES40_CBC_SHA,          DH_DSS,      DES40,           SHA),
+    s(C::TLS_DH_DSS_WITH_DES_CBC_SHA,                   DH_DSS,      DES,             SHA),
+    s(C::TLS_DH_DSS_WITH_3DES_EDE_CBC_SHA,              DH_DSS,      TDES,            SHA),
+    s(C::TLS_DH_RSA_EXPORT_WITH_DES40_CBC_SHA,          DH_RSA,      DES40,           SHA),
+    s(C::TLS_DH_RSA_WITH_DES_CBC_SHA,                   DH_RSA,      DES,             SHA),
+    s(C::TLS_DH_RSA_WITH_3DES_EDE_CBC_SHA,              DH_RSA,      TDES,            SHA),
+    s(C::TLS_DHE_DSS_EXPORT_WITH_DES40_CBC_SHA,         DHE_DSS,     DES40,           SHA),
+    s(C::TLS_DHE_DSS_WITH_DES_CBC_SHA,                  DHE_DSS,     DES,             SHA),
+    s(C::TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA,             DHE_DSS,     TDES,            SHA),
+    s(C::TLS_DHE_RSA_EXPORT_WITH_DES40_CBC_SHA,         DHE_RSA,     DES40,           SHA),
+    s(C::TLS_DHE_RSA_WITH_DES_CBC_SHA,                  DHE_RSA,     DES,             SHA),
+    s(C::TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA,             DHE_RSA,     TDES,            SHA),
+    s(C::TLS_DH_anon_EXPORT_WITH_RC4_40_MD5,            DH_ANON,     RC4_40,          MD5),
+    s(C::TLS_DH_anon_WITH_RC4_128_MD5,                  DH_ANON,     RC4_128,         MD5),
+    s(C::TLS_DH_anon_EXPORT_WITH_DES40_CBC_SHA,         DH_ANON,     DES40,           SHA),
+    s(C::TLS_DH_anon_WITH_DES_CBC_SHA,                  DH_ANON,     DES,             SHA),
+    s(C::TLS_DH_anon_WITH_3DES_EDE_CBC_SHA,             DH_ANON,     TDES,            SHA),
+    s(C::TLS_KRB5_WITH_DES_CBC_SHA,                     KRB5,        DES,             SHA),
+    s(C::TLS_KRB5_WITH_3DES_EDE_CBC_SHA,                KRB5,        TDES,            SHA),
+    s(C::TLS_KRB5_WITH_RC4_128_SHA,                     KRB5,        RC4_128,         SHA),
+    s(C::TLS_KRB5_WITH_IDEA_CBC_SHA,                    KRB5,        IDEA,            SHA),
+    s(C::TLS_KRB5_WITH_DES_CBC_MD5,                     KRB5,        DES,             MD5),
+    s(C::TLS_KRB5_WITH_3DES_EDE_CBC_MD5,                KRB5,        TDES,            MD5),
+    s(C::TLS_KRB5_WITH_RC4_128_MD5,                     KRB5,        RC4_128,         MD5),
+    s(C::TLS_KRB5_WITH_IDEA_CBC_MD5,                    KRB5,        IDEA,            MD5),
+    s(C::TLS_KRB5_EXPORT_WITH_DES_CBC_40_SHA,           KRB5,        DES40,           SHA),
+    s(C::TLS_KRB5_EXPORT_WITH_RC2_CBC_40_SHA,           KRB5,        RC2_40,          SHA),
+    s(C::TLS_KRB5_EXPORT_WITH_RC4_40_SHA,               KRB5,        RC4_40,          SHA),
+    s(C::TLS_KRB5_EXPORT_WITH_DES_CBC_40_MD5,           KRB5,        DES40,           MD5),
+    s(C::TLS_KRB5_EXPORT_WITH_RC2_CBC_40_MD5,           KRB5,        RC2_40,          MD5),
+    s(C::TLS_KRB5_EXPORT_WITH_RC4_40_MD5,               KRB5,        RC4_40,          MD5),
+    s(C::TLS_PSK_WITH_NULL_SHA,                         PSK,         NULL_ENC,        SHA),
+    s(C::TLS_DHE_PSK_WITH_NULL_SHA,                     DHE_PSK,     NULL_ENC,        SHA),
+    s(C::TLS_RSA_PSK_WITH_NULL_SHA,                     RSA_PSK,     NULL_ENC,        SHA),
+    s(C::TLS_RSA_WITH_AES_128_CBC_SHA,                  RSA,         AES128,          SHA),
+    s(C::TLS_DH_DSS_WITH_AES_128_CBC_SHA,               DH_DSS,      AES128,          SHA),
+    s(C::TLS_DH_RSA_WITH_AES_128_CBC_SHA,               DH_RSA,      AES128,          SHA),
+    s(C::TLS_DHE_DSS_WITH_AES_128_CBC_SHA,              DHE_DSS,     AES128,          SHA),
+    s(C::TLS_DHE_RSA_WITH_AES_128_CBC_SHA,              DHE_RSA,     AES128,          SHA),
+    s(C::TLS_DH_anon_WITH_AES_128_CBC_SHA,              DH_ANON,     AES128,          SHA),
+    s(C::TLS_RSA_WITH_AES_256_CBC_SHA,                  RSA,         AES256,          SHA),
+    s(C::TLS_DH_DSS_WITH_AES_256_CBC_SHA,               DH_DSS,      AES256,          SHA),
+    s(C::TLS_DH_RSA_WITH_AES_256_CBC_SHA,               DH_RSA,      AES256,          SHA),
+    s(C::TLS_DHE_DSS_WITH_AES_256_CBC_SHA,              DHE_DSS,     AES256,          SHA),
+    s(C::TLS_DHE_RSA_WITH_AES_256_CBC_SHA,              DHE_RSA,     AES256,          SHA),
+    s(C::TLS_DH_anon_WITH_AES_256_CBC_SHA,              DH_ANON,     AES256,          SHA),
+    s(C::TLS_RSA_WITH_NULL_SHA256,                      RSA,         NULL_ENC,        SHA256),
+    s(C::TLS_RSA_WITH_AES_128_CBC_SHA256,               RSA,         AES128,          SHA256),
+    s(C::TLS_RSA_WITH_AES_256_CBC_SHA256,               RSA,         AES256,          SHA256),
+    s(C::TLS_DH_DSS_WITH_AES_128_CBC_SHA256,            DH_DSS,      AES128,          SHA256),
+    s(C::TLS_DH_RSA_WITH_AES_128_CBC_SHA256,            DH_RSA,      AES128,          SHA256),
+    s(C::TLS_DHE_DSS_WITH_AES_128_CBC_SHA256,           DHE_DSS,     AES128,          SHA256),
+    s(C::TLS_RSA_WITH_CAMELLIA_128_CBC_SHA,             RSA,         CAM128,          SHA),
+    s(C::TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA,          DH_DSS,      CAM128,          SHA),
+    s(C::TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA,          DH_RSA,      CAM128,          SHA),
+    s(C::TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA,         DHE_DSS,     CAM128,          SHA),
+    s(C::TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA,         DHE_RSA,     CAM128,          SHA),
+    s(C::TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA,         DH_ANON,     CAM128,          SHA),
+    s(C::TLS_DHE_RSA_WITH_AES_128_CBC_SHA256,           DHE_RSA,     AES128,          SHA256),
+    s(C::TLS_DH_DSS_WITH_AES_256_CBC_SHA256,            DH_DSS,      AES256,          SHA256),
+    s(C::TLS_DH_RSA_WITH_AES_256_CBC_SHA256,            DH_RSA,      AES256,          SHA256),
+    s(C::TLS_DHE_DSS_WITH_AES_256_CBC_SHA256,           DHE_DSS,     AES256,          SHA256),
+    s(C::TLS_DHE_RSA_WITH_AES_256_CBC_SHA256,           DHE_RSA,     AES256,          SHA256),
+    s(C::TLS_DH_anon_WITH_AES_128_CBC_SHA256,           DH_ANON,     AES128,          SHA256),
+    s(C::TLS_DH_anon_WITH_AES_256_CBC_SHA256,           DH_ANON,     AES256,          SHA256),
+    s(C::TLS_RSA_WITH_CAMELLIA_256_CBC_SHA,             RSA,         CAM256,          SHA),
+    s(C::TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA,          DH_DSS,      CAM256,          SHA),
+    s(C::TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA,          DH_RSA,      CAM256,          SHA),
+    s(C::TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA,         DHE_DSS,     CAM256,          SHA),
+    s(C::TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA,         DHE_RSA,     CAM256,          SHA),
+    s(C::TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA,         DH_ANON,     CAM256,          SHA),
+    s(C::TLS_PSK_WITH_RC4_128_SHA,                      PSK,         RC4_128,         SHA),
+    s(C::TLS_PSK_WITH_3DES_EDE_CBC_SHA,                 PSK,         TDES,            SHA),
+    s(C::TLS_PSK_WITH_AES_128_CBC_SHA,                  PSK,         AES128,          SHA),
+    s(C::TLS_PSK_WITH_AES_256_CBC_SHA,                  PSK,         AES256,          SHA),
+    s(C::TLS_DHE_PSK_WITH_RC4_128_SHA,                  DHE_PSK,     RC4_128,         SHA),
+    s(C::TLS_DHE_PSK_WITH_3DES_EDE_CBC_SHA,             DHE_PSK,     TDES,            SHA),
+    s(C::TLS_DHE_PSK_WITH_AES_128_CBC_SHA,              DHE_PSK,     AES128,          SHA),
+    s(C::TLS_DHE_PSK_WITH_AES_256_CBC_SHA,              DHE_PSK,     AES256,          SHA),
+    s(C::TLS_RSA_PSK_WITH_RC4_128_SHA,                  RSA_PSK,     RC4_128,         SHA),
+    s(C::TLS_RSA_PSK_WITH_3DES_EDE_CBC_SHA,             RSA_PSK,     TDES,            SHA),
+    s(C::TLS_RSA_PSK_WITH_AES_128_CBC_SHA,              RSA_PSK,     AES128,          SHA),
+    s(C::TLS_RSA_PSK_WITH_AES_256_CBC_SHA,              RSA_PSK,     AES256,          SHA),
+    s(C::TLS_RSA_WITH_SEED_CBC_SHA,                     RSA,         SEED,            SHA),
+    s(C::TLS_DH_DSS_WITH_SEED_CBC_SHA,                  DH_DSS,      SEED,            SHA),
+    s(C::TLS_DH_RSA_WITH_SEED_CBC_SHA,                  DH_RSA,      SEED,            SHA),
+    s(C::TLS_DHE_DSS_WITH_SEED_CBC_SHA,                 DHE_DSS,     SEED,            SHA),
+    s(C::TLS_DHE_RSA_WITH_SEED_CBC_SHA,                 DHE_RSA,     SEED,            SHA),
+    s(C::TLS_DH_anon_WITH_SEED_CBC_SHA,                 DH_ANON,     SEED,            SHA),
+    s(C::TLS_RSA_WITH_AES_128_GCM_SHA256,               RSA,         AES128_GCM,      AEAD256),
+    s(C::TLS_RSA_WITH_AES_256_GCM_SHA384,               RSA,         AES256_GCM,      AEAD384),
+    s(C::TLS_DHE_RSA_WITH_AES_128_GCM_SHA256,           DHE_RSA,     AES128_GCM,      AEAD256),
+    s(C::TLS_DHE_RSA_WITH_AES_256_GCM_SHA384,           DHE_RSA,     AES256_GCM,      AEAD384),
+    s(C::TLS_DH_RSA_WITH_AES_128_GCM_SHA256,            DH_RSA,      AES128_GCM,      AEAD256),
+    s(C::TLS_DH_RSA_WITH_AES_256_GCM_SHA384,            DH_RSA,      AES256_GCM,      AEAD384),
+    s(C::TLS_DHE_DSS_WITH_AES_128_GCM_SHA256,           DHE_DSS,     AES128_GCM,      AEAD256),
+    s(C::TLS_DHE_DSS_WITH_AES_256_GCM_SHA384,           DHE_DSS,     AES256_GCM,      AEAD384),
+    s(C::TLS_DH_DSS_WITH_AES_128_GCM_SHA256,            DH_DSS,      AES128_GCM,      AEAD256),
+    s(C::TLS_DH_DSS_WITH_AES_256_GCM_SHA384,            DH_DSS,      AES256_GCM,      AEAD384),
+    s(C::TLS_DH_anon_WITH_AES_128_GCM_SHA256,           DH_ANON,     AES128_GCM,      AEAD256),
+    s(C::TLS_DH_anon_WITH_AES_256_GCM_SHA384,           DH_ANON,     AES256_GCM,      AEAD384),
+    s(C::TLS_PSK_WITH_AES_128_GCM_SHA256,               PSK,         AES128_GCM,      AEAD256),
+    s(C::TLS_PSK_WITH_AES_256_GCM_SHA384,               PSK,         AES256_GCM,      AEAD384),
+    s(C::TLS_DHE_PSK_WITH_AES_128_GCM_SHA256,           DHE_PSK,     AES128_GCM,      AEAD256),
+    s(C::TLS_DHE_PSK_WITH_AES_256_GCM_SHA384,           DHE_PSK,     AES256_GCM,      AEAD384),
+    s(C::TLS_RSA_PSK_WITH_AES_128_GCM_SHA256,           RSA_PSK,     AES128_GCM,      AEAD256),
+    s(C::TLS_RSA_PSK_WITH_AES_256_GCM_SHA384,           RSA_PSK,     AES256_GCM,      AEAD384),
+    s(C::TLS_PSK_WITH_AES_128_CBC_SHA256,               PSK,         AES128,          SHA256),
+    s(C::TLS_PSK_WITH_AES_256_CBC_SHA384,               PSK,         AES256,          SHA384),
+    s(C::TLS_PSK_WITH_NULL_SHA256,                      PSK,         NULL_ENC,        SHA256),
+    s(C::TLS_PSK_WITH_NULL_SHA384,                      PSK,         NULL_ENC,        SHA384),
+    s(C::TLS_DHE_PSK_WITH_AES_128_CBC_SHA256,           DHE_PSK,     AES128,          SHA256),
+    s(C::TLS_DHE_PSK_WITH_AES_256_CBC_SHA384,           DHE_PSK,     AES256,          SHA384),
+    s(C::TLS_DHE_PSK_WITH_NULL_SHA256,                  DHE_PSK,     NULL_ENC,        SHA256),
+    s(C::TLS_DHE_PSK_WITH_NULL_SHA384,                  DHE_PSK,     NULL_ENC,        SHA384),
+    s(C::TLS_RSA_PSK_WITH_AES_128_CBC_SHA256,           RSA_PSK,     AES128,          SHA256),
+    s(C::TLS_RSA_PSK_WITH_AES_256_CBC_SHA384,           RSA_PSK,     AES256,          SHA384),
+    s(C::TLS_RSA_PSK_WITH_NULL_SHA256,                  RSA_PSK,     NULL_ENC,        SHA256),
+    s(C::TLS_RSA_PSK_WITH_NULL_SHA384,                  RSA_PSK,     NULL_ENC,        SHA384),
+    s(C::TLS_RSA_WITH_CAMELLIA_128_CBC_SHA256,          RSA,         CAM128,          SHA256),
+    s(C::TLS_DH_DSS_WITH_CAMELLIA_128_CBC_SHA256,       DH_DSS,      CAM128,          SHA256),
+    s(C::TLS_DH_RSA_WITH_CAMELLIA_128_CBC_SHA256,       DH_RSA,      CAM128,          SHA256),
+    s(C::TLS_DHE_DSS_WITH_CAMELLIA_128_CBC_SHA256,      DHE_DSS,     CAM128,          SHA256),
+    s(C::TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA256,      DHE_RSA,     CAM128,          SHA256),
+    s(C::TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA256,      DH_ANON,     CAM128,          SHA256),
+    s(C::TLS_RSA_WITH_CAMELLIA_256_CBC_SHA256,          RSA,         CAM256,          SHA256),
+    s(C::TLS_DH_DSS_WITH_CAMELLIA_256_CBC_SHA256,       DH_DSS,      CAM256,          SHA256),
+    s(C::TLS_DH_RSA_WITH_CAMELLIA_256_CBC_SHA256,       DH_RSA,      CAM256,          SHA256),
+    s(C::TLS_DHE_DSS_WITH_CAMELLIA_256_CBC_SHA256,      DHE_DSS,     CAM256,          SHA256),
+    s(C::TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA256,      DHE_RSA,     CAM256,          SHA256),
+    s(C::TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA256,      DH_ANON,     CAM256,          SHA256),
+    s(C::TLS_AES_128_GCM_SHA256,                        TLS13,       T13_AES128_GCM,  AEAD256),
+    s(C::TLS_AES_256_GCM_SHA384,                        TLS13,       T13_AES256_GCM,  AEAD384),
+    s(C::TLS_CHACHA20_POLY1305_SHA256,                  TLS13,       CHACHA,          AEAD256),
+    s(C::TLS_AES_128_CCM_SHA256,                        TLS13,       T13_AES128_CCM,  AEAD256),
+    s(C::TLS_AES_128_CCM_8_SHA256,                      TLS13,       T13_AES128_CCM8, AEAD256),
+    s(C::TLS_ECDH_ECDSA_WITH_NULL_SHA,                  ECDH_ECDSA,  NULL_ENC,        SHA),
+    s(C::TLS_ECDH_ECDSA_WITH_RC4_128_SHA,               ECDH_ECDSA,  RC4_128,         SHA),
+    s(C::TLS_ECDH_ECDSA_WITH_3DES_EDE_CBC_SHA,          ECDH_ECDSA,  TDES,            SHA),
+    s(C::TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA,           ECDH_ECDSA,  AES128,          SHA),
+    s(C::TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA,           ECDH_ECDSA,  AES256,          SHA),
+    s(C::TLS_ECDHE_ECDSA_WITH_NULL_SHA,                 ECDHE_ECDSA, NULL_ENC,        SHA),
+    s(C::TLS_ECDHE_ECDSA_WITH_RC4_128_SHA,              ECDHE_ECDSA, RC4_128,         SHA),
+    s(C::TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA,         ECDHE_ECDSA, TDES,            SHA),
+    s(C::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,          ECDHE_ECDSA, AES128,          SHA),
+    s(C::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,          ECDHE_ECDSA, AES256,          SHA),
+    s(C::TLS_ECDH_RSA_WITH_NULL_SHA,                    ECDH_RSA,    NULL_ENC,        SHA),
+    s(C::TLS_ECDH_RSA_WITH_RC4_128_SHA,                 ECDH_RSA,    RC4_128,         SHA),
+    s(C::TLS_ECDH_RSA_WITH_3DES_EDE_CBC_SHA,            ECDH_RSA,    TDES,            SHA),
+    s(C::TLS_ECDH_RSA_WITH_AES_128_CBC_SHA,             ECDH_RSA,    AES128,          SHA),
+    s(C::TLS_ECDH_RSA_WITH_AES_256_CBC_SHA,             ECDH_RSA,    AES256,          SHA),
+    s(C::TLS_ECDHE_RSA_WITH_NULL_SHA,                   ECDHE_RSA,   NULL_ENC,        SHA),
+    s(C::TLS_ECDHE_RSA_WITH_RC4_128_SHA,                ECDHE_RSA,   RC4_128,         SHA),
+    s(C::TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA,           ECDHE_RSA,   TDES,            SHA),
+    s(C::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,            ECDHE_RSA,   AES128,          SHA),
+    s(C::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA,            ECDHE_RSA,   AES256,          SHA),
+    s(C::TLS_ECDH_anon_WITH_NULL_SHA,                   ECDH_ANON,   NULL_ENC,        SHA),
+    s(C::TLS_ECDH_anon_WITH_RC4_128_SHA,                ECDH_ANON,   RC4_128,         SHA),
+    s(C::TLS_ECDH_anon_WITH_3DES_EDE_CBC_SHA,           ECDH_ANON,   TDES,            SHA),
+    s(C::TLS_ECDH_anon_WITH_AES_128_CBC_SHA,            ECDH_ANON,   AES128,          SHA),
+    s(C::TLS_ECDH_anon_WITH_AES_256_CBC_SHA,            ECDH_ANON,   AES256,          SHA),
+    s(C::TLS_SRP_SHA_WITH_3DES_EDE_CBC_SHA,             SRP,         TDES,            SHA),
+    s(C::TLS_SRP_SHA_RSA_WITH_3DES_EDE_CBC_SHA,         SRP_RSA,     TDES,            SHA),
+    s(C::TLS_SRP_SHA_DSS_WITH_3DES_EDE_CBC_SHA,         SRP_DSS,     TDES,            SHA),
+    s(C::TLS_SRP_SHA_WITH_AES_128_CBC_SHA,              SRP,         AES128,          SHA),
+    s(C::TLS_SRP_SHA_RSA_WITH_AES_128_CBC_SHA,          SRP_RSA,     AES128,          SHA),
+    s(C::TLS_SRP_SHA_DSS_WITH_AES_128_CBC_SHA,          SRP_DSS,     AES128,          SHA),
+    s(C::TLS_SRP_SHA_WITH_AES_256_CBC_SHA,              SRP,         AES256,          SHA),
+    s(C::TLS_SRP_SHA_RSA_WITH_AES_256_CBC_SHA,          SRP_RSA,     AES256,          SHA),
+    s(C::TLS_SRP_SHA_DSS_WITH_AES_256_CBC_SHA,          SRP_DSS,     AES256,          SHA),
+    s(C::TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,       ECDHE_ECDSA, AES128,          SHA256),
+    s(C::TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384,       ECDHE_ECDSA, AES256,          SHA384),
+    s(C::TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256,        ECDH_ECDSA,  AES128,          SHA256),
+    s(C::TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA384,        ECDH_ECDSA,  AES256,          SHA384),
+    s(C::TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,         ECDHE_RSA,   AES128,          SHA256),
+    s(C::TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384,         ECDHE_RSA,   AES256,          SHA384),
+    s(C::TLS_ECDH_RSA_WITH_AES_128_CBC_SHA256,          ECDH_RSA,    AES128,          SHA256),
+    s(C::TLS_ECDH_RSA_WITH_AES_256_CBC_SHA384,          ECDH_RSA,    AES256,          SHA384),
+    s(C::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,       ECDHE_ECDSA, AES128_GCM,      AEAD256),
+    s(C::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,       ECDHE_ECDSA, AES256_GCM,      AEAD384),
+    s(C::TLS_ECDH_ECDSA_WITH_AES_128_GCM_SHA256,        ECDH_ECDSA,  AES128_GCM,      AEAD256),
+    s(C::TLS_ECDH_ECDSA_WITH_AES_256_GCM_SHA384,        ECDH_ECDSA,  AES256_GCM,      AEAD384),
+    s(C::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,         ECDHE_RSA,   AES128_GCM,      AEAD256),
+    s(C::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,         ECDHE_RSA,   AES256_GCM,      AEAD384),
+    s(C::TLS_ECDH_RSA_WITH_AES_128_GCM_SHA256,          ECDH_RSA,    AES128_GCM,      AEAD256),
+    s(C::TLS_ECDH_RSA_WITH_AES_256_GCM_SHA384,          ECDH_RSA,    AES256_GCM,      AEAD384),
+    s(C::TLS_ECDHE_PSK_WITH_RC4_128_SHA,                ECDHE_PSK,   RC4_128,         SHA),
+    s(C::TLS_ECDHE_PSK_WITH_3DES_EDE_CBC_SHA,           ECDHE_PSK,   TDES,            SHA),
+    s(C::TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA,            ECDHE_PSK,   AES128,          SHA),
+    s(C::TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA,            ECDHE_PSK,   AES256,          SHA),
+    s(C::TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256,         ECDHE_PSK,   AES128,          SHA256),
+    s(C::TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384,         ECDHE_PSK,   AES256,          SHA384),
+    s(C::TLS_ECDHE_PSK_WITH_NULL_SHA,                   ECDHE_PSK,   NULL_ENC,        SHA),
+    s(C::TLS_ECDHE_PSK_WITH_NULL_SHA256,                ECDHE_PSK,   NULL_ENC,        SHA256),
+    s(C::TLS_ECDHE_PSK_WITH_NULL_SHA384,                ECDHE_PSK,   NULL_ENC,        SHA384),
+    s(C::TLS_RSA_WITH_ARIA_128_CBC_SHA256,              RSA,         ARIA128,         SHA256),
+    s(C::TLS_RSA_WITH_ARIA_256_CBC_SHA384,              RSA,         ARIA256,         SHA384),
+    s(C::TLS_DH_DSS_WITH_ARIA_128_CBC_SHA256,           DH_DSS,      ARIA128,         SHA256),
+    s(C::TLS_DH_DSS_WITH_ARIA_256_CBC_SHA384,           DH_DSS,      ARIA256,         SHA384),
+    s(C::TLS_DH_RSA_WITH_ARIA_128_CBC_SHA256,           DH_RSA,      ARIA128,         SHA256),
+    s(C::TLS_DH_RSA_WITH_ARIA_256_CBC_SHA384,           DH_RSA,      ARIA256,         SHA384),
+    s(C::TLS_DHE_DSS_WITH_ARIA_128_CBC_SHA256,          DHE_DSS,     ARIA128,         SHA256),
+    s(C::TLS_DHE_DSS_WITH_ARIA_256_CBC_SHA384,          DHE_DSS,     ARIA256,         SHA384),
+    s(C::TLS_DHE_RSA_WITH_ARIA_128_CBC_SHA256,          DHE_RSA,     ARIA128,         SHA256),
+    s(C::TLS_DHE_RSA_WITH_ARIA_256_CBC_SHA384,          DHE_RSA,     ARIA256,         SHA384),
+    s(C::TLS_DH_anon_WITH_ARIA_128_CBC_SHA256,          DH_ANON,     ARIA128,         SHA256),
+    s(C::TLS_DH_anon_WITH_ARIA_256_CBC_SHA384,          DH_ANON,     ARIA256,         SHA384),
+    s(C::TLS_ECDHE_ECDSA_WITH_ARIA_128_CBC_SHA256,      ECDHE_ECDSA, ARIA128,         SHA256),
+    s(C::TLS_ECDHE_ECDSA_WITH_ARIA_256_CBC_SHA384,      ECDHE_ECDSA, ARIA256,         SHA384),
+    s(C::TLS_ECDH_ECDSA_WITH_ARIA_128_CBC_SHA256,       ECDH_ECDSA,  ARIA128,         SHA256),
+    s(C::TLS_ECDH_ECDSA_WITH_ARIA_256_CBC_SHA384,       ECDH_ECDSA,  ARIA256,         SHA384),
+    s(C::TLS_ECDHE_RSA_WITH_ARIA_128_CBC_SHA256,        ECDHE_RSA,   ARIA128,         SHA256),
+    s(C::TLS_ECDHE_RSA_WITH_ARIA_256_CBC_SHA384,        ECDHE_RSA,   ARIA256,         SHA384),
+    s(C::TLS_ECDH_RSA_WITH_ARIA_128_CBC_SHA256,         ECDH_RSA,    ARIA128,         SHA256),
+    s(C::TLS_ECDH_RSA_WITH_ARIA_256_CBC_SHA384,         ECDH_RSA,    ARIA256,         SHA384),
+    s(C::TLS_RSA_WITH_ARIA_128_GCM_SHA256,              RSA,         ARIA128_GCM,     AEAD256),
+    s(C::TLS_RSA_WITH_ARIA_256_GCM_SHA384,              RSA,         ARIA256_GCM,     AEAD384),
+    s(C::TLS_DHE_RSA_WITH_ARIA_128_GCM_SHA256,          DHE_RSA,     ARIA128_GCM,     AEAD256),
+    s(C::TLS_DHE_RSA_WITH_ARIA_256_GCM_SHA384,          DHE_RSA,     ARIA256_GCM,     AEAD384),
+    s(C::TLS_DH_RSA_WITH_ARIA_128_GCM_SHA256,           DH_RSA,      ARIA128_GCM,     AEAD256),
+    s(C::TLS_DH_RSA_WITH_ARIA_256_GCM_SHA384,           DH_RSA,      ARIA256_GCM,     AEAD384),
+    s(C::TLS_DHE_DSS_WITH_ARIA_128_GCM_SHA256,          DHE_DSS,     ARIA128_GCM,     AEAD256),
+    s(C::TLS_DHE_DSS_WITH_ARIA_256_GCM_SHA384,          DHE_DSS,     ARIA256_GCM,     AEAD384),
+    s(C::TLS_DH_DSS_WITH_ARIA_128_GCM_SHA256,           DH_DSS,      ARIA128_GCM,     AEAD256),
+    s(C::TLS_DH_DSS_WITH_ARIA_256_GCM_SHA384,           DH_DSS,      ARIA256_GCM,     AEAD384),
+    s(C::TLS_DH_anon_WITH_ARIA_128_GCM_SHA256,          DH_ANON,     ARIA128_GCM,     AEAD256),
+    s(C::TLS_DH_anon_WITH_ARIA_256_GCM_SHA384,          DH_ANON,     ARIA256_GCM,     AEAD384),
+    s(C::TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256,      ECDHE_ECDSA, ARIA128_GCM,     AEAD256),
+    s(C::TLS_ECDHE_ECDSA_WITH_ARIA_256_GCM_SHA384,      ECDHE_ECDSA, ARIA256_GCM,     AEAD384),
+    s(C::TLS_ECDH_ECDSA_WITH_ARIA_128_GCM_SHA256,       ECDH_ECDSA,  ARIA128_GCM,     AEAD256),
+    s(C::TLS_ECDH_ECDSA_WITH_ARIA_256_GCM_SHA384,       ECDH_ECDSA,  ARIA256_GCM,     AEAD384),
+    s(C::TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256,        ECDHE_RSA,   ARIA128_GCM,     AEAD256),
+    s(C::TLS_ECDHE_RSA_WITH_ARIA_256_GCM_SHA384,        ECDHE_RSA,   ARIA256_GCM,     AEAD384),
+    s(C::TLS_ECDH_RSA_WITH_ARIA_128_GCM_SHA256,         ECDH_RSA,    ARIA128_GCM,     AEAD256),
+    s(C::TLS_ECDH_RSA_WITH_ARIA_256_GCM_SHA384,         ECDH_RSA,    ARIA256_GCM,     AEAD384),
+    s(C::TLS_PSK_WITH_ARIA_128_CBC_SHA256,              PSK,         ARIA128,         SHA256),
+    s(C::TLS_PSK_WITH_ARIA_256_CBC_SHA384,              PSK,         ARIA256,         SHA384),
+    s(C::TLS_DHE_PSK_WITH_ARIA_128_CBC_SHA256,          DHE_PSK,     ARIA128,         SHA256),
+    s(C::TLS_DHE_PSK_WITH_ARIA_256_CBC_SHA384,          DHE_PSK,     ARIA256,         SHA384),
+    s(C::TLS_RSA_PSK_WITH_ARIA_128_CBC_SHA256,          RSA_PSK,     ARIA128,         SHA256),
+    s(C::TLS_RSA_PSK_WITH_ARIA_256_CBC_SHA384,          RSA_PSK,     ARIA256,         SHA384),
+    s(C::TLS_PSK_WITH_ARIA_128_GCM_SHA256,              PSK,         ARIA128_GCM,     AEAD256),
+    s(C::TLS_PSK_WITH_ARIA_256_GCM_SHA384,              PSK,         ARIA256_GCM,     AEAD384),
+    s(C::TLS_DHE_PSK_WITH_ARIA_128_GCM_SHA256,          DHE_PSK,     ARIA128_GCM,     AEAD256),
+    s(C::TLS_DHE_PSK_WITH_ARIA_256_GCM_SHA384,          DHE_PSK,     ARIA256_GCM,     AEAD384),
+    s(C::TLS_RSA_PSK_WITH_ARIA_128_GCM_SHA256,          RSA_PSK,     ARIA128_GCM,     AEAD256),
+    s(C::TLS_RSA_PSK_WITH_ARIA_256_GCM_SHA384,          RSA_PSK,     ARIA256_GCM,     AEAD384),
+    s(C::TLS_ECDHE_PSK_WITH_ARIA_128_CBC_SHA256,        ECDHE_PSK,   ARIA128,         SHA256),
+    s(C::TLS_ECDHE_PSK_WITH_ARIA_256_CBC_SHA384,        ECDHE_PSK,   ARIA256,         SHA384),
+    s(C::TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_CBC_SHA256,  ECDHE_ECDSA, CAM128,          SHA256),
+    s(C::TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_CBC_SHA384,  ECDHE_ECDSA, CAM256,          SHA384),
+    s(C::TLS_ECDH_ECDSA_WITH_CAMELLIA_128_CBC_SHA256,   ECDH_ECDSA,  CAM128,          SHA256),
+    s(C::TLS_ECDH_ECDSA_WITH_CAMELLIA_256_CBC_SHA384,   ECDH_ECDSA,  CAM256,          SHA384),
+    s(C::TLS_ECDHE_RSA_WITH_CAMELLIA_128_CBC_SHA256,    ECDHE_RSA,   CAM128,          SHA256),
+    s(C::TLS_ECDHE_RSA_WITH_CAMELLIA_256_CBC_SHA384,    ECDHE_RSA,   CAM256,          SHA384),
+    s(C::TLS_ECDH_RSA_WITH_CAMELLIA_128_CBC_SHA256,     ECDH_RSA,    CAM128,          SHA256),
+    s(C::TLS_ECDH_RSA_WITH_CAMELLIA_256_CBC_SHA384,     ECDH_RSA,    CAM256,          SHA384),
+    s(C::TLS_RSA_WITH_CAMELLIA_128_GCM_SHA256,          RSA,         CAM128_GCM,      AEAD256),
+    s(C::TLS_RSA_WITH_CAMELLIA_256_GCM_SHA384,          RSA,         CAM256_GCM,      AEAD384),
+    s(C::TLS_DHE_RSA_WITH_CAMELLIA_128_GCM_SHA256,      DHE_RSA,     CAM128_GCM,      AEAD256),
+    s(C::TLS_DHE_RSA_WITH_CAMELLIA_256_GCM_SHA384,      DHE_RSA,     CAM256_GCM,      AEAD384),
+    s(C::TLS_DH_RSA_WITH_CAMELLIA_128_GCM_SHA256,       DH_RSA,      CAM128_GCM,      AEAD256),
+    s(C::TLS_DH_RSA_WITH_CAMELLIA_256_GCM_SHA384,       DH_RSA,      CAM256_GCM,      AEAD384),
+    s(C::TLS_DHE_DSS_WITH_CAMELLIA_128_GCM_SHA256,      DHE_DSS,     CAM128_GCM,      AEAD256),
+    s(C::TLS_DHE_DSS_WITH_CAMELLIA_256_GCM_SHA384,      DHE_DSS,     CAM256_GCM,      AEAD384),
+    s(C::TLS_DH_DSS_WITH_CAMELLIA_128_GCM_SHA256,       DH_DSS,      CAM128_GCM,      AEAD256),
+    s(C::TLS_DH_DSS_WITH_CAMELLIA_256_GCM_SHA384,       DH_DSS,      CAM256_GCM,      AEAD384),
+    s(C::TLS_DH_anon_WITH_CAMELLIA_128_GCM_SHA256,      DH_ANON,     CAM128_GCM,      AEAD256),
+    s(C::TLS_DH_anon_WITH_CAMELLIA_256_GCM_SHA384,      DH_ANON,     CAM256_GCM,      AEAD384),
+    s(C::TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_GCM_SHA256,  ECDHE_ECDSA, CAM128_GCM,      AEAD256),
+    s(C::TLS_ECDHE_ECDSA_WITH_CAMELLIA_256_GCM_SHA384,  ECDHE_ECDSA, CAM256_GCM,      AEAD384),
+    s(C::TLS_ECDH_ECDSA_WITH_CAMELLIA_128_GCM_SHA256,   ECDH_ECDSA,  CAM128_GCM,      AEAD256),
+    s(C::TLS_ECDH_ECDSA_WITH_CAMELLIA_256_GCM_SHA384,   ECDH_ECDSA,  CAM256_GCM,      AEAD384),
+    s(C::TLS_ECDHE_RSA_WITH_CAMELLIA_128_GCM_SHA256,    ECDHE_RSA,   CAM128_GCM,      AEAD256),
+    s(C::TLS_ECDHE_RSA_WITH_CAMELLIA_256_GCM_SHA384,    ECDHE_RSA,   CAM256_GCM,      AEAD384),
+    s(C::TLS_ECDH_RSA_WITH_CAMELLIA_128_GCM_SHA256,     ECDH_RSA,    CAM128_GCM,      AEAD256),
+    s(C::TLS_ECDH_RSA_WITH_CAMELLIA_256_GCM_SHA384,     ECDH_RSA,    CAM256_GCM,      AEAD384),
+    s(C::TLS_PSK_WITH_CAMELLIA_128_GCM_SHA256,          PSK,         CAM128_GCM,      AEAD256),
+    s(C::TLS_PSK_WITH_CAMELLIA_256_GCM_SHA384,          PSK,         CAM256_GCM,      AEAD384),
+    s(C::TLS_DHE_PSK_WITH_CAMELLIA_128_GCM_SHA256,      DHE_PSK,     CAM128_GCM,      AEAD256),
+    s(C::TLS_DHE_PSK_WITH_CAMELLIA_256_GCM_SHA384,      DHE_PSK,     CAM256_GCM,      AEAD384),
+    s(C::TLS_RSA_PSK_WITH_CAMELLIA_128_GCM_SHA256,      RSA_PSK,     CAM128_GCM,      AEAD256),
+    s(C::TLS_RSA_PSK_WITH_CAMELLIA_256_GCM_SHA384,      RSA_PSK,     CAM256_GCM,      AEAD384),
+    s(C::TLS_PSK_WITH_CAMELLIA_128_CBC_SHA256,          PSK,         CAM128,          SHA256),
+    s(C::TLS_PSK_WITH_CAMELLIA_256_CBC_SHA384,          PSK,         CAM256,          SHA384),
+    s(C::TLS_DHE_PSK_WITH_CAMELLIA_128_CBC_SHA256,      DHE_PSK,     CAM128,          SHA256),
+    s(C::TLS_DHE_PSK_WITH_CAMELLIA_256_CBC_SHA384,      DHE_PSK,     CAM256,          SHA384),
+    s(C::TLS_RSA_PSK_WITH_CAMELLIA_128_CBC_SHA256,      RSA_PSK,     CAM128,          SHA256),
+    s(C::TLS_RSA_PSK_WITH_CAMELLIA_256_CBC_SHA384,      RSA_PSK,     CAM256,          SHA384),
+    s(C::TLS_ECDHE_PSK_WITH_CAMELLIA_128_CBC_SHA256,    ECDHE_PSK,   CAM128,          SHA256),
+    s(C::TLS_ECDHE_PSK_WITH_CAMELLIA_256_CBC_SHA384,    ECDHE_PSK,   CAM256,          SHA384),
+    s(C::TLS_RSA_WITH_AES_128_CCM,                      RSA,         AES128_CCM,      AEAD256),
+    s(C::TLS_RSA_WITH_AES_256_CCM,                      RSA,         AES256_CCM,      AEAD256),
+    s(C::TLS_DHE_RSA_WITH_AES_128_CCM,                  DHE_RSA,     AES128_CCM,      AEAD256),
+    s(C::TLS_DHE_RSA_WITH_AES_256_CCM,                  DHE_RSA,     AES256_CCM,      AEAD256),
+    s(C::TLS_RSA_WITH_AES_128_CCM_8,                    RSA,         AES128_CCM8,     AEAD256),
+    s(C::TLS_RSA_WITH_AES_256_CCM_8,                    RSA,         AES256_CCM8,     AEAD256),
+    s(C::TLS_DHE_RSA_WITH_AES_128_CCM_8,                DHE_RSA,     AES128_CCM8,     AEAD256),
+    s(C::TLS_DHE_RSA_WITH_AES_256_CCM_8,                DHE_RSA,     AES256_CCM8,     AEAD256),
+    s(C::TLS_PSK_WITH_AES_128_CCM,                      PSK,         AES128_CCM,      AEAD256),
+    s(C::TLS_PSK_WITH_AES_256_CCM,                      PSK,         AES256_CCM,      AEAD256),
+    s(C::TLS_DHE_PSK_WITH_AES_128_CCM,                  DHE_PSK,     AES128_CCM,      AEAD256),
+    s(C::TLS_DHE_PSK_WITH_AES_256_CCM,                  DHE_PSK,     AES256_CCM,      AEAD256),
+    s(C::TLS_PSK_WITH_AES_128_CCM_8,                    PSK,         AES128_CCM8,     AEAD256),
+    s(C::TLS_PSK_WITH_AES_256_CCM_8,                    PSK,         AES256_CCM8,     AEAD256),
+    s(C::TLS_PSK_DHE_WITH_AES_128_CCM_8,                DHE_PSK,     AES128_CCM8,     AEAD256),
+    s(C::TLS_PSK_DHE_WITH_AES_256_CCM_8,                DHE_PSK,     AES256_CCM8,     AEAD256),
+    s(C::TLS_ECDHE_ECDSA_WITH_AES_128_CCM,              ECDHE_ECDSA, AES128_CCM,      AEAD256),
+    s(C::TLS_ECDHE_ECDSA_WITH_AES_256_CCM,              ECDHE_ECDSA, AES256_CCM,      AEAD256),
+    s(C::TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8,            ECDHE_ECDSA, AES128_CCM8,     AEAD256),
+    s(C::TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8,            ECDHE_ECDSA, AES256_CCM8,     AEAD256),
+    s(C::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,   ECDHE_RSA,   CHACHA,          AEAD256),
+    s(C::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, ECDHE_ECDSA, CHACHA,          AEAD256),
+    s(C::TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256,     DHE_RSA,     CHACHA,          AEAD256),
+    s(C::TLS_PSK_WITH_CHACHA20_POLY1305_SHA256,         PSK,         CHACHA,          AEAD256),
+    s(C::TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256,   ECDHE_PSK,   CHACHA,          AEAD256),
+    s(C::TLS_DHE_PSK_WITH_CHACHA20_POLY1305_SHA256,     DHE_PSK,     CHACHA,          AEAD256),
+    s(C::TLS_RSA_PSK_WITH_CHACHA20_POLY1305_SHA256,     RSA_PSK,     CHACHA,          AEAD256),
+    s(C::TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256,         ECDHE_PSK,   AES128_GCM,      AEAD256),
+    s(C::TLS_ECDHE_PSK_WITH_AES_256_GCM_SHA384,         ECDHE_PSK,   AES256_GCM,      AEAD384),
+    s(C::TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256,       ECDHE_PSK,   AES128_CCM8,     AEAD256),
+    s(C::TLS_ECDHE_PSK_WITH_AES_128_CCM_SHA256,         ECDHE_PSK,   AES128_CCM,      AEAD256),
 ];
 
 #[cfg(test)]
@@ -762,18 +1086,27 @@ mod tests {
     #[test]
     fn tables_sorted_and_unique() {
         assert!(SUITES.windows(2).all(|w| w[0].id < w[1].id));
-        assert!(NAME_ONLY.windows(2).all(|w| w[0].0 < w[1].0));
-        for &(id, _) in NAME_ONLY {
-            assert!(lookup(id).is_none(), "0x{id:04x} in both tables");
-        }
         assert!(SUITES.len() > 300);
+        // Every suite's name is the registry's (its constant's identifier).
+        for cs in SUITES {
+            assert_eq!(Some(cs.name), cs.id.name());
+            assert_eq!(format!("{:?}", cs.id), cs.name);
+        }
+        // Named, but without parameters.
+        for id in [
+            C::TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
+            C::TLS_FALLBACK_SCSV,
+            C::TLS_SM4_GCM_SM3,
+        ] {
+            assert!(id.name().is_some() && lookup(id).is_none(), "{id:?}");
+        }
     }
 
     #[test]
     fn table_invariants() {
         for cs in SUITES {
             assert!(cs.name.starts_with("TLS_"), "{}", cs.name);
-            assert!(!is_grease(cs.id));
+            assert!(!is_grease(cs.id.0));
             assert_eq!(cs.export, cs.name.contains("EXPORT"), "{}", cs.name);
             match cs.mode {
                 CipherMode::Cbc => {
@@ -826,7 +1159,7 @@ mod tests {
 
     #[test]
     fn aes128_cbc_sha() {
-        let cs = lookup(0x002F).unwrap();
+        let cs = lookup(C(0x002F)).unwrap();
         assert_eq!(cs.name, "TLS_RSA_WITH_AES_128_CBC_SHA");
         assert_eq!(cs.key_exchange, KeyExchange::Rsa);
         assert_eq!(cs.authentication, Authentication::Rsa);
@@ -845,7 +1178,7 @@ mod tests {
 
     #[test]
     fn aes256_gcm_sha384() {
-        let cs = lookup(0x009D).unwrap();
+        let cs = lookup(C(0x009D)).unwrap();
         assert_eq!(cs.name, "TLS_RSA_WITH_AES_256_GCM_SHA384");
         assert_eq!((cs.cipher, cs.mode), (BulkCipher::Aes256, CipherMode::Gcm));
         assert_eq!(
@@ -856,20 +1189,20 @@ mod tests {
         assert_eq!(cs.prf, PrfHash::Sha384);
         assert!(cs.is_aead() && !cs.is_tls13());
         assert_eq!(
-            lookup(0x009C).unwrap().name,
+            lookup(C(0x009C)).unwrap().name,
             "TLS_RSA_WITH_AES_128_GCM_SHA256"
         );
-        assert_eq!(lookup(0x009C).unwrap().prf, PrfHash::Sha256);
+        assert_eq!(lookup(C(0x009C)).unwrap().prf, PrfHash::Sha256);
     }
 
     #[test]
     fn ccm_8() {
-        let cs = lookup(0xC0A0).unwrap();
+        let cs = lookup(C(0xC0A0)).unwrap();
         assert_eq!(cs.name, "TLS_RSA_WITH_AES_128_CCM_8");
         assert_eq!((cs.mode, cs.tag_len), (CipherMode::Ccm8, 8));
         assert_eq!((cs.key_len, cs.fixed_iv_len, cs.record_iv_len), (16, 4, 8));
         assert_eq!(cs.prf, PrfHash::Sha256);
-        let ccm = lookup(0xC09C).unwrap();
+        let ccm = lookup(C(0xC09C)).unwrap();
         assert_eq!(
             (ccm.name, ccm.mode, ccm.tag_len),
             ("TLS_RSA_WITH_AES_128_CCM", CipherMode::Ccm, 16)
@@ -878,7 +1211,7 @@ mod tests {
 
     #[test]
     fn rc4_and_null() {
-        let cs = lookup(0x0005).unwrap();
+        let cs = lookup(C(0x0005)).unwrap();
         assert_eq!(cs.name, "TLS_RSA_WITH_RC4_128_SHA");
         assert_eq!(
             (cs.cipher, cs.mode),
@@ -890,7 +1223,7 @@ mod tests {
         );
         assert_eq!((cs.mac, cs.mac_len), (MacAlgorithm::Sha1, 20));
 
-        let cs = lookup(0x0001).unwrap();
+        let cs = lookup(C(0x0001)).unwrap();
         assert_eq!(cs.name, "TLS_RSA_WITH_NULL_MD5");
         assert_eq!(
             (cs.cipher, cs.mode, cs.key_len),
@@ -898,7 +1231,7 @@ mod tests {
         );
         assert_eq!((cs.mac, cs.mac_len), (MacAlgorithm::Md5, 16));
 
-        let cs = lookup(0x0000).unwrap();
+        let cs = lookup(C(0x0000)).unwrap();
         assert_eq!(cs.name, "TLS_NULL_WITH_NULL_NULL");
         assert_eq!(
             (cs.key_exchange, cs.mac),
@@ -908,7 +1241,7 @@ mod tests {
 
     #[test]
     fn triple_des_and_export() {
-        let cs = lookup(0x000A).unwrap();
+        let cs = lookup(C(0x000A)).unwrap();
         assert_eq!(cs.name, "TLS_RSA_WITH_3DES_EDE_CBC_SHA");
         assert_eq!(
             (cs.cipher, cs.key_len, cs.block_len),
@@ -918,24 +1251,24 @@ mod tests {
         for id in [
             0x0003, 0x0006, 0x0008, 0x000B, 0x000E, 0x0011, 0x0014, 0x0017, 0x0019,
         ] {
-            let cs = lookup(id).unwrap();
+            let cs = lookup(C(id)).unwrap();
             assert!(cs.export, "{}", cs.name);
             assert_eq!(cs.key_len, 5, "{}", cs.name);
         }
-        let cs = lookup(0x0003).unwrap();
+        let cs = lookup(C(0x0003)).unwrap();
         assert_eq!(cs.name, "TLS_RSA_EXPORT_WITH_RC4_40_MD5");
         assert_eq!(
             (cs.key_exchange, cs.cipher),
             (KeyExchange::RsaExport, BulkCipher::Rc4_40)
         );
-        let cs = lookup(0x0017).unwrap();
+        let cs = lookup(C(0x0017)).unwrap();
         assert_eq!(cs.name, "TLS_DH_anon_EXPORT_WITH_RC4_40_MD5");
         assert_eq!(cs.authentication, Authentication::Anon);
     }
 
     #[test]
     fn tls13_suites() {
-        let cs = lookup(0x1301).unwrap();
+        let cs = lookup(C(0x1301)).unwrap();
         assert_eq!(cs.name, "TLS_AES_128_GCM_SHA256");
         assert!(cs.is_tls13() && cs.is_aead());
         assert_eq!(
@@ -947,12 +1280,12 @@ mod tests {
             (16, 12, 0, 16)
         );
         assert_eq!(cs.prf, PrfHash::Sha256);
-        let cs = lookup(0x1302).unwrap();
+        let cs = lookup(C(0x1302)).unwrap();
         assert_eq!(
             (cs.name, cs.key_len, cs.prf),
             ("TLS_AES_256_GCM_SHA384", 32, PrfHash::Sha384)
         );
-        let cs = lookup(0x1303).unwrap();
+        let cs = lookup(C(0x1303)).unwrap();
         assert_eq!(
             (cs.name, cs.cipher, cs.mode),
             (
@@ -963,15 +1296,15 @@ mod tests {
         );
         assert_eq!(
             (
-                lookup(0x1304).unwrap().mode,
-                lookup(0x1304).unwrap().tag_len
+                lookup(C(0x1304)).unwrap().mode,
+                lookup(C(0x1304)).unwrap().tag_len
             ),
             (CipherMode::Ccm, 16)
         );
         assert_eq!(
             (
-                lookup(0x1305).unwrap().mode,
-                lookup(0x1305).unwrap().tag_len
+                lookup(C(0x1305)).unwrap().mode,
+                lookup(C(0x1305)).unwrap().tag_len
             ),
             (CipherMode::Ccm8, 8)
         );
@@ -980,7 +1313,7 @@ mod tests {
 
     #[test]
     fn chacha_aria_camellia() {
-        let cs = lookup(0xCCA8).unwrap();
+        let cs = lookup(C(0xCCA8)).unwrap();
         assert_eq!(cs.name, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
         assert_eq!(
             (cs.key_exchange, cs.authentication),
@@ -990,19 +1323,19 @@ mod tests {
             (cs.key_len, cs.fixed_iv_len, cs.record_iv_len, cs.tag_len),
             (32, 12, 0, 16)
         );
-        let cs = lookup(0xC050).unwrap();
+        let cs = lookup(C(0xC050)).unwrap();
         assert_eq!(cs.name, "TLS_RSA_WITH_ARIA_128_GCM_SHA256");
         assert_eq!((cs.cipher, cs.mode), (BulkCipher::Aria128, CipherMode::Gcm));
-        let cs = lookup(0xC077).unwrap();
+        let cs = lookup(C(0xC077)).unwrap();
         assert_eq!(cs.name, "TLS_ECDHE_RSA_WITH_CAMELLIA_256_CBC_SHA384");
         assert_eq!(
             (cs.mac, cs.mac_len, cs.prf),
             (MacAlgorithm::Sha384, 48, PrfHash::Sha384)
         );
-        let cs = lookup(0xC02B).unwrap();
+        let cs = lookup(C(0xC02B)).unwrap();
         assert_eq!(cs.name, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
         assert_eq!(cs.authentication, Authentication::Ecdsa);
-        let cs = lookup(0xD005).unwrap();
+        let cs = lookup(C(0xD005)).unwrap();
         assert_eq!(
             (cs.name, cs.key_exchange),
             (
@@ -1013,26 +1346,16 @@ mod tests {
     }
 
     #[test]
-    fn grease() {
-        for hi in 0..16u16 {
-            let v = (hi << 12) | 0x0a00 | (hi << 4) | 0x0a;
-            assert!(is_grease(v), "0x{v:04x}");
-        }
-        assert!(is_grease(0x0a0a) && is_grease(0xfafa));
-        assert!(
-            !is_grease(0x0a1a) && !is_grease(0x1301) && !is_grease(0x0000) && !is_grease(0xaaab)
-        );
-    }
-
-    #[test]
     fn names() {
-        assert_eq!(suite_name(0xC02F), "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
-        assert_eq!(suite_name(0x0a0a), "GREASE (0x0a0a)");
-        assert_eq!(suite_name(0xdada), "GREASE (0xdada)");
-        assert_eq!(suite_name(0x00FF), "TLS_EMPTY_RENEGOTIATION_INFO_SCSV");
-        assert_eq!(suite_name(0x5600), "TLS_FALLBACK_SCSV");
-        assert_eq!(suite_name(0x00C6), "TLS_SM4_GCM_SM3");
-        assert_eq!(suite_name(0x1234), "Unknown (0x1234)");
-        assert!(lookup(0x00FF).is_none() && lookup(0x0a0a).is_none());
+        let name = |v| C(v).label();
+        assert_eq!(name(0xC02F), "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+        assert_eq!(name(0x0017), "TLS_DH_anon_EXPORT_WITH_RC4_40_MD5");
+        assert_eq!(name(0x0a0a), "GREASE (0x0a0a)");
+        assert_eq!(name(0xdada), "GREASE (0xdada)");
+        assert_eq!(name(0x00FF), "TLS_EMPTY_RENEGOTIATION_INFO_SCSV");
+        assert_eq!(name(0x5600), "TLS_FALLBACK_SCSV");
+        assert_eq!(name(0x00C6), "TLS_SM4_GCM_SM3");
+        assert_eq!(name(0x1234), "Unknown (0x1234)");
+        assert!(lookup(C(0x00FF)).is_none() && lookup(C(0x0a0a)).is_none());
     }
 }

@@ -232,6 +232,13 @@ impl<'a> Reader<'a> {
         Ok(r)
     }
 
+    /// A fixed-size field of `N` bytes (`opaque Random[32]`).
+    pub fn array<const N: usize>(&mut self) -> DecodeResult<[u8; N]> {
+        let mut a = [0; N];
+        a.copy_from_slice(self.take(N)?);
+        Ok(a)
+    }
+
     pub fn u8(&mut self) -> DecodeResult<u8> {
         Ok(self.take(1)?[0])
     }
@@ -369,11 +376,6 @@ pub fn cut_text(mut s: String, max: usize) -> String {
         s.push('…');
     }
     s
-}
-
-/// Serde helper: skip a zero count.
-pub fn is_zero(n: &usize) -> bool {
-    *n == 0
 }
 
 #[cfg(test)]

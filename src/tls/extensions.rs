@@ -1,73 +1,12 @@
 //! Hello extensions (RFC 8446 §4.2, RFC 6066, RFC 7301, RFC 7627, RFC 7366, RFC 5746 …),
-//! decoded into typed values with their names.
+//! decoded into typed values: registry numbers and bytes (the report names and shows
+//! them).
 
-use serde::Serialize;
-
-use super::codec::{is_zero, DecodeResult, Reader, MAX_LIST_ITEMS};
-use super::fingerprint::is_grease;
-use super::names;
-use crate::report::text::bytes_as_text;
-
-/// A protocol number and the registry it belongs to; the name is looked up when the value
-/// is shown (`{"id": 29, "name": "x25519"}` in the JSON), never stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Named {
-    pub id: u32,
-    pub registry: Registry,
-}
-
-/// The IANA registries a [`Named`] value can come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Registry {
-    Version,
-    CipherSuite,
-    /// SSL 2.0 cipher specs (three bytes, first one non-zero).
-    Ssl2CipherSpec,
-    Compression,
-    Group,
-    EcPointFormat,
-    SignatureScheme,
-    PskMode,
-    CertificateStatusType,
-    ClientCertificateType,
-}
-
-impl Named {
-    pub fn new(id: impl Into<u32>, registry: Registry) -> Self {
-        Named {
-            id: id.into(),
-            registry,
-        }
-    }
-
-    /// The registry name of the value (`"unknown (N)"` when it has none).
-    pub fn name(&self) -> String {
-        let v16 = self.id as u16;
-        let v8 = self.id as u8;
-        match self.registry {
-            Registry::Version => names::version_name(v16),
-            Registry::CipherSuite => super::cipher_suite::suite_name(v16),
-            Registry::Ssl2CipherSpec => format!("SSL2_CK_0x{:06x}", self.id),
-            Registry::Compression => names::compression_method_name(v8),
-            Registry::Group => names::named_group_name(v16),
-            Registry::EcPointFormat => names::ec_point_format_name(v8),
-            Registry::SignatureScheme => names::signature_scheme_name(v16),
-            Registry::PskMode => names::psk_key_exchange_mode_name(v8),
-            Registry::CertificateStatusType => names::certificate_status_type_name(v8),
-            Registry::ClientCertificateType => names::client_certificate_type_name(v8),
-        }
-    }
-}
-
-impl Serialize for Named {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Named", 2)?;
-        st.serialize_field("id", &self.id)?;
-        st.serialize_field("name", &self.name())?;
-        st.end()
-    }
-}
+use super::codec::{DecodeResult, Reader, MAX_LIST_ITEMS};
+use super::registry::{
+    is_grease, CertificateStatusType, EcPointFormat, ExtensionType, NamedGroup, ProtocolVersion,
+    PskKeyExchangeMode, SignatureScheme,
+};
 
 /// Which hello an extension travels in: a few have different shapes on each side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,48 +18,45 @@ pub enum HelloKind {
     Encrypted,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyShareEntry {
-    pub group: Named,
+    pub group: NamedGroup,
     pub key_exchange_len: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PskIdentity {
     pub identity_len: usize,
     pub obfuscated_ticket_age: u32,
 }
 
+/// The bytes of an undecoded extension body that are kept, so that a huge opaque
+/// extension (padding, say) can't bloat the report; [`Extension::length`] has its size.
+pub const MAX_OPAQUE: usize = 256;
+
 /// The decoded body of an extension. Lists keep their first [`MAX_LIST_ITEMS`] entries
-/// and count the rest (`groups_omitted` …, shown only when non-zero).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
+/// and count the rest (`groups_omitted` …).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExtensionData {
     ServerName {
-        /// The host names as sent (bytes; shown losslessly escaped, `\xff`).
-        #[serde(serialize_with = "ser_host_names")]
+        /// The host names as sent (bytes; the report escapes them losslessly, `\xff`).
         host_names: Vec<Vec<u8>>,
-        #[serde(skip_serializing_if = "is_zero")]
         host_names_omitted: usize,
     },
     SupportedVersions {
-        versions: Vec<Named>,
+        versions: Vec<ProtocolVersion>,
     },
     SupportedGroups {
-        groups: Vec<Named>,
-        #[serde(skip_serializing_if = "is_zero")]
+        groups: Vec<NamedGroup>,
         groups_omitted: usize,
     },
     EcPointFormats {
-        formats: Vec<Named>,
+        formats: Vec<EcPointFormat>,
     },
     SignatureAlgorithms {
-        algorithms: Vec<Named>,
-        #[serde(skip_serializing_if = "is_zero")]
+        algorithms: Vec<SignatureScheme>,
         algorithms_omitted: usize,
     },
-    /// `protocols` as text (`protocols_hex` too when one is not UTF-8).
-    #[serde(serialize_with = "ser_alpn")]
     Alpn {
         /// The protocol names as sent (RFC 7301: opaque bytes, not necessarily text).
         protocols: Vec<Vec<u8>>,
@@ -128,18 +64,16 @@ pub enum ExtensionData {
     },
     KeyShare {
         shares: Vec<KeyShareEntry>,
-        #[serde(skip_serializing_if = "is_zero")]
         shares_omitted: usize,
     },
     KeyShareRetry {
-        selected_group: Named,
+        selected_group: NamedGroup,
     },
     PskModes {
-        modes: Vec<Named>,
+        modes: Vec<PskKeyExchangeMode>,
     },
     PreSharedKey {
         identities: Vec<PskIdentity>,
-        #[serde(skip_serializing_if = "is_zero")]
         identities_omitted: usize,
         binders: usize,
     },
@@ -147,131 +81,32 @@ pub enum ExtensionData {
         selected_identity: u16,
     },
     StatusRequest {
-        status_type: Named,
+        status_type: CertificateStatusType,
     },
     RenegotiationInfo {
-        renegotiated_connection: String,
+        renegotiated_connection: Vec<u8>,
     },
     Flag {},
+    /// A body not decoded (or that did not decode): its first [`MAX_OPAQUE`] bytes.
     Opaque {
-        data: String,
+        data: Vec<u8>,
     },
-}
-
-/// An ALPN protocol name as text: as it is when it is UTF-8, else losslessly escaped
-/// (`\xff`, and `\\` for a backslash; see [`bytes_as_text`]).
-pub fn protocol_text(p: &[u8]) -> String {
-    match std::str::from_utf8(p) {
-        Ok(s) => s.to_owned(),
-        Err(_) => bytes_as_text(p),
-    }
-}
-
-/// Every protocol name as text ([`protocol_text`]), in order.
-pub fn protocols_text(list: &[Vec<u8>]) -> Vec<String> {
-    list.iter().map(|p| protocol_text(p)).collect()
-}
-
-/// Every protocol name in hex, in order, when one of them is not UTF-8 (then the text
-/// alone does not tell an escaped byte from the same characters sent as text).
-pub fn protocols_hex(list: &[Vec<u8>]) -> Option<Vec<String>> {
-    list.iter()
-        .any(|p| std::str::from_utf8(p).is_err())
-        .then(|| list.iter().map(hex::encode).collect())
-}
-
-fn ser_host_names<S: serde::Serializer>(names: &[Vec<u8>], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(names.iter().map(|n| bytes_as_text(n)))
-}
-
-fn ser_alpn<S: serde::Serializer>(
-    protocols: &[Vec<u8>],
-    omitted: &usize,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let hex = protocols_hex(protocols);
-    let mut m = s.serialize_map(None)?;
-    m.serialize_entry("protocols", &protocols_text(protocols))?;
-    if let Some(hex) = hex {
-        m.serialize_entry("protocols_hex", &hex)?;
-    }
-    if *omitted > 0 {
-        m.serialize_entry("protocols_omitted", omitted)?;
-    }
-    m.end()
 }
 
 /// One extension.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extension {
-    pub id: u16,
+    pub id: ExtensionType,
+    /// The body's length on the wire.
     pub length: usize,
     pub data: ExtensionData,
 }
 
-impl Extension {
-    pub fn name(&self) -> String {
-        names::extension_name(self.id)
+/// The first [`MAX_OPAQUE`] bytes of an undecoded body.
+fn opaque(body: &[u8]) -> ExtensionData {
+    ExtensionData::Opaque {
+        data: body[..body.len().min(MAX_OPAQUE)].to_vec(),
     }
-}
-
-impl Serialize for Extension {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Shown<'a> {
-            id: u16,
-            name: String,
-            length: usize,
-            #[serde(flatten)]
-            data: &'a ExtensionData,
-        }
-        Shown {
-            id: self.id,
-            name: self.name(),
-            length: self.length,
-            data: &self.data,
-        }
-        .serialize(s)
-    }
-}
-
-pub const SERVER_NAME: u16 = 0;
-pub const STATUS_REQUEST: u16 = 5;
-pub const SUPPORTED_GROUPS: u16 = 10;
-pub const EC_POINT_FORMATS: u16 = 11;
-pub const SIGNATURE_ALGORITHMS: u16 = 13;
-pub const ALPN: u16 = 16;
-pub const ENCRYPT_THEN_MAC: u16 = 22;
-pub const EXTENDED_MASTER_SECRET: u16 = 23;
-pub const SESSION_TICKET: u16 = 35;
-pub const PRE_SHARED_KEY: u16 = 41;
-pub const EARLY_DATA: u16 = 42;
-pub const SUPPORTED_VERSIONS: u16 = 43;
-pub const PSK_KEY_EXCHANGE_MODES: u16 = 45;
-pub const POST_HANDSHAKE_AUTH: u16 = 49;
-/// key_share as TLS 1.3 drafts up to 22 numbered it (draft 23 moved it to 51, the shapes
-/// stayed the same).
-pub const KEY_SHARE_DRAFT: u16 = 40;
-pub const KEY_SHARE: u16 = 51;
-pub const RENEGOTIATION_INFO: u16 = 0xff01;
-
-/// Hex, capped so that a huge opaque extension (padding, say) can't bloat the report.
-fn short_hex(data: &[u8]) -> String {
-    const MAX: usize = 256;
-    if data.len() <= MAX {
-        hex::encode(data)
-    } else {
-        format!("{}…", hex::encode(&data[..MAX]))
-    }
-}
-
-fn named16(list: &[u16], registry: Registry) -> Vec<Named> {
-    list.iter().map(|&v| Named::new(v, registry)).collect()
-}
-
-fn named8(list: &[u8], registry: Registry) -> Vec<Named> {
-    list.iter().map(|&v| Named::new(v, registry)).collect()
 }
 
 /// An extensions block as kept: the first [`MAX_LIST_ITEMS`] extensions, and a count of
@@ -290,16 +125,14 @@ pub fn parse_extensions(block: &[u8], kind: HelloKind) -> DecodeResult<Extension
     let mut r = Reader::new(block, "extensions");
     let mut out = ExtensionBlock::default();
     while !r.is_empty() {
-        let id = r.field("extension_type").u16()?;
+        let id = ExtensionType(r.field("extension_type").u16()?);
         let body = r.field("extension_data").vec16()?;
         if out.list.len() >= MAX_LIST_ITEMS {
             out.omitted += 1;
-            out.omitted_non_grease += usize::from(!is_grease(id));
+            out.omitted_non_grease += usize::from(!is_grease(id.0));
             continue;
         }
-        let data = parse_one(id, body, kind).unwrap_or_else(|_| ExtensionData::Opaque {
-            data: short_hex(body),
-        });
+        let data = parse_one(id, body, kind).unwrap_or_else(|_| opaque(body));
         out.list.push(Extension {
             id,
             length: body.len(),
@@ -310,10 +143,10 @@ pub fn parse_extensions(block: &[u8], kind: HelloKind) -> DecodeResult<Extension
 }
 
 /// The undecoded body of extension `id` in an extensions block, when present.
-pub fn raw_extension(block: &[u8], id: u16) -> Option<&[u8]> {
+pub fn raw_extension(block: &[u8], id: ExtensionType) -> Option<&[u8]> {
     let mut r = Reader::new(block, "extensions");
     while !r.is_empty() {
-        let this = r.u16().ok()?;
+        let this = ExtensionType(r.u16().ok()?);
         let body = r.vec16().ok()?;
         if this == id {
             return Some(body);
@@ -338,11 +171,11 @@ fn capped_vec8s(list: &mut Reader<'_>) -> DecodeResult<(Vec<Vec<u8>>, usize)> {
     Ok((kept, omitted))
 }
 
-fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionData> {
+fn parse_one(id: ExtensionType, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionData> {
     let mut r = Reader::new(body, "extension");
     let client = kind == HelloKind::Client;
     Ok(match id {
-        SERVER_NAME if client => {
+        ExtensionType::SERVER_NAME if client => {
             let mut list = r.sub16("server_name list")?;
             let mut host_names = Vec::new();
             let mut host_names_omitted = 0;
@@ -363,36 +196,36 @@ fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionDat
                 host_names_omitted,
             }
         }
-        SUPPORTED_VERSIONS => {
+        ExtensionType::SUPPORTED_VERSIONS => {
             let versions = if client {
                 Reader::u16_list(r.vec8()?, "supported_versions")?
             } else {
                 vec![r.u16()?]
             };
             ExtensionData::SupportedVersions {
-                versions: named16(&versions, Registry::Version),
+                versions: versions.into_iter().map(ProtocolVersion).collect(),
             }
         }
-        SUPPORTED_GROUPS => {
+        ExtensionType::SUPPORTED_GROUPS => {
             let (groups, groups_omitted) = r.field("named_group_list").u16s16(MAX_LIST_ITEMS)?;
             ExtensionData::SupportedGroups {
-                groups: named16(&groups, Registry::Group),
+                groups: groups.into_iter().map(NamedGroup).collect(),
                 groups_omitted,
             }
         }
-        EC_POINT_FORMATS => ExtensionData::EcPointFormats {
-            formats: named8(r.vec8()?, Registry::EcPointFormat),
+        ExtensionType::EC_POINT_FORMATS => ExtensionData::EcPointFormats {
+            formats: r.vec8()?.iter().map(|&f| EcPointFormat(f)).collect(),
         },
-        SIGNATURE_ALGORITHMS | 50 => {
+        ExtensionType::SIGNATURE_ALGORITHMS | ExtensionType::SIGNATURE_ALGORITHMS_CERT => {
             let (algorithms, algorithms_omitted) = r
                 .field("supported_signature_algorithms")
                 .u16s16(MAX_LIST_ITEMS)?;
             ExtensionData::SignatureAlgorithms {
-                algorithms: named16(&algorithms, Registry::SignatureScheme),
+                algorithms: algorithms.into_iter().map(SignatureScheme).collect(),
                 algorithms_omitted,
             }
         }
-        ALPN => {
+        ExtensionType::ALPN => {
             let mut list = r.sub16("protocol_name_list")?;
             let (protocols, protocols_omitted) = capped_vec8s(&mut list)?;
             ExtensionData::Alpn {
@@ -402,20 +235,20 @@ fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionDat
         }
         // The same shapes under both numbers (draft-ietf-tls-tls13-22 §4.2.8 and
         // RFC 8446 §4.2.8).
-        KEY_SHARE | KEY_SHARE_DRAFT => match kind {
+        ExtensionType::KEY_SHARE | ExtensionType::KEY_SHARE_DRAFT => match kind {
             HelloKind::Client => {
                 let mut list = r.sub16("client_shares")?;
                 let mut shares = Vec::new();
                 let mut shares_omitted = 0;
                 while !list.is_empty() {
-                    let group = list.field("group").u16()?;
+                    let group = NamedGroup(list.field("group").u16()?);
                     let key = list.field("key_exchange").vec16()?;
                     if shares.len() >= MAX_LIST_ITEMS {
                         shares_omitted += 1;
                         continue;
                     }
                     shares.push(KeyShareEntry {
-                        group: Named::new(group, Registry::Group),
+                        group,
                         key_exchange_len: key.len(),
                     });
                 }
@@ -424,28 +257,25 @@ fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionDat
                     shares_omitted,
                 }
             }
-            HelloKind::Retry => {
-                let group = r.u16()?;
-                ExtensionData::KeyShareRetry {
-                    selected_group: Named::new(group, Registry::Group),
-                }
-            }
+            HelloKind::Retry => ExtensionData::KeyShareRetry {
+                selected_group: NamedGroup(r.u16()?),
+            },
             _ => {
-                let group = r.u16()?;
+                let group = NamedGroup(r.u16()?);
                 let key = r.vec16()?;
                 ExtensionData::KeyShare {
                     shares: vec![KeyShareEntry {
-                        group: Named::new(group, Registry::Group),
+                        group,
                         key_exchange_len: key.len(),
                     }],
                     shares_omitted: 0,
                 }
             }
         },
-        PSK_KEY_EXCHANGE_MODES => ExtensionData::PskModes {
-            modes: named8(r.vec8()?, Registry::PskMode),
+        ExtensionType::PSK_KEY_EXCHANGE_MODES => ExtensionData::PskModes {
+            modes: r.vec8()?.iter().map(|&m| PskKeyExchangeMode(m)).collect(),
         },
-        PRE_SHARED_KEY if client => {
+        ExtensionType::PRE_SHARED_KEY if client => {
             let mut ids = r.sub16("identities")?;
             let mut identities = Vec::new();
             let mut identities_omitted = 0;
@@ -473,22 +303,19 @@ fn parse_one(id: u16, body: &[u8], kind: HelloKind) -> DecodeResult<ExtensionDat
                 binders,
             }
         }
-        PRE_SHARED_KEY => ExtensionData::PreSharedKeySelected {
+        ExtensionType::PRE_SHARED_KEY => ExtensionData::PreSharedKeySelected {
             selected_identity: r.u16()?,
         },
-        STATUS_REQUEST if client && !body.is_empty() => {
-            let t = r.u8()?;
+        ExtensionType::STATUS_REQUEST if client && !body.is_empty() => {
             ExtensionData::StatusRequest {
-                status_type: Named::new(t, Registry::CertificateStatusType),
+                status_type: CertificateStatusType(r.u8()?),
             }
         }
-        RENEGOTIATION_INFO => ExtensionData::RenegotiationInfo {
-            renegotiated_connection: hex::encode(r.vec8()?),
+        ExtensionType::RENEGOTIATION_INFO => ExtensionData::RenegotiationInfo {
+            renegotiated_connection: r.vec8()?.to_vec(),
         },
         _ if body.is_empty() => ExtensionData::Flag {},
-        _ => ExtensionData::Opaque {
-            data: short_hex(body),
-        },
+        _ => opaque(body),
     })
 }
 
@@ -497,8 +324,8 @@ mod tests {
     use super::*;
 
     /// One extension on the wire.
-    fn ext(id: u16, body: &[u8]) -> Vec<u8> {
-        let mut v = id.to_be_bytes().to_vec();
+    fn ext(id: ExtensionType, body: &[u8]) -> Vec<u8> {
+        let mut v = id.0.to_be_bytes().to_vec();
         v.extend_from_slice(&(body.len() as u16).to_be_bytes());
         v.extend_from_slice(body);
         v
@@ -521,8 +348,10 @@ mod tests {
         v16(&list)
     }
 
-    fn json(e: &Extension) -> serde_json::Value {
-        serde_json::to_value(e).unwrap()
+    fn one(block: &[u8], kind: HelloKind) -> Extension {
+        let mut b = parse_extensions(block, kind).unwrap();
+        assert_eq!(b.list.len(), 1);
+        b.list.remove(0)
     }
 
     #[test]
@@ -534,6 +363,7 @@ mod tests {
             0, 23, 0, 0,
         ];
         let ext = parse_extensions(&block, HelloKind::Client).unwrap().list;
+        assert_eq!(ext[0].id, ExtensionType::SERVER_NAME);
         assert_eq!(
             ext[0].data,
             ExtensionData::ServerName {
@@ -541,6 +371,7 @@ mod tests {
                 host_names_omitted: 0,
             }
         );
+        assert_eq!((ext[1].id, ext[1].length), (ExtensionType::ALPN, 5));
         assert_eq!(
             ext[1].data,
             ExtensionData::Alpn {
@@ -548,71 +379,47 @@ mod tests {
                 protocols_omitted: 0,
             }
         );
-        match &ext[2].data {
-            ExtensionData::SupportedVersions { versions } => {
-                assert_eq!(versions[0].id, 0x0304);
-                assert_eq!(versions[1].id, 0x0303);
+        assert_eq!(
+            ext[2].data,
+            ExtensionData::SupportedVersions {
+                versions: vec![ProtocolVersion::TLS1_3, ProtocolVersion::TLS1_2]
             }
-            other => panic!("{other:?}"),
-        }
+        );
         assert_eq!(ext[3].data, ExtensionData::Flag {});
-        // Valid UTF-8 names are shown as they are, with no hex and no counters.
-        assert_eq!(
-            json(&ext[1]),
-            serde_json::json!({"id": 16, "name": "application_layer_protocol_negotiation",
-                "length": 5, "protocols": ["h2"]})
-        );
-        assert_eq!(
-            json(&ext[0])["host_names"],
-            serde_json::json!(["example.c"])
-        );
     }
 
     // RFC 7301 §3.1: protocol names are opaque bytes. They stay bytes in the parsed
-    // value; the JSON shows them losslessly (escaped text, and hex when not UTF-8).
+    // value (the report shows them losslessly).
     #[test]
     fn alpn_names_that_are_not_utf8_are_kept_whole() {
-        let block = ext(ALPN, &alpn_body(&[b"h2", &[0xff, b'a', 0xfe], b"a\\b"]));
-        let e = &parse_extensions(&block, HelloKind::Client).unwrap().list[0];
+        let block = ext(
+            ExtensionType::ALPN,
+            &alpn_body(&[b"h2", &[0xff, b'a', 0xfe], b"a\\b"]),
+        );
         assert_eq!(
-            e.data,
+            one(&block, HelloKind::Client).data,
             ExtensionData::Alpn {
                 protocols: vec![b"h2".to_vec(), vec![0xff, b'a', 0xfe], b"a\\b".to_vec()],
                 protocols_omitted: 0,
             }
         );
-        let j = json(e);
-        assert_eq!(
-            j["protocols"],
-            serde_json::json!(["h2", "\\xffa\\xfe", "a\\b"])
-        );
-        assert_eq!(
-            j["protocols_hex"],
-            serde_json::json!(["6832", "ff61fe", "615c62"])
-        );
-        assert_eq!(protocols_hex(&[b"h2".to_vec()]), None);
-        assert_eq!(protocol_text(&[0xc3, 0xa9]), "é");
-        assert_eq!(protocol_text(&[0xc3]), "\\xc3");
     }
 
     #[test]
-    fn sni_host_names_are_escaped_losslessly() {
+    fn sni_host_names_are_bytes() {
         let mut list = vec![0];
-        list.extend_from_slice(&v16(b"a\xff\\.example"));
-        let mut body = v16(&list);
-        let block = ext(SERVER_NAME, &body);
-        let e = &parse_extensions(&block, HelloKind::Client).unwrap().list[0];
-        assert_eq!(
-            json(e)["host_names"],
-            serde_json::json!(["a\\xff\\\\.example"])
-        );
-        // Bytes that are not UTF-8.
-        list = vec![0];
         list.extend_from_slice(&v16(&[b'x', 0x80, b'.', b'c']));
-        body = v16(&list);
-        let block = ext(SERVER_NAME, &body);
-        let e = &parse_extensions(&block, HelloKind::Client).unwrap().list[0];
-        assert_eq!(json(e)["host_names"], serde_json::json!(["x\\x80.c"]));
+        // A name of another type is skipped.
+        list.push(1);
+        list.extend_from_slice(&v16(b"other"));
+        let block = ext(ExtensionType::SERVER_NAME, &v16(&list));
+        assert_eq!(
+            one(&block, HelloKind::Client).data,
+            ExtensionData::ServerName {
+                host_names: vec![vec![b'x', 0x80, b'.', b'c']],
+                host_names_omitted: 0,
+            }
+        );
     }
 
     // draft-ietf-tls-tls13-22 §4.2.8 numbered key_share 40 (RFC 8446: 51), same shapes.
@@ -622,36 +429,47 @@ mod tests {
         shares.extend_from_slice(&v16(&[7; 32]));
         shares.extend_from_slice(&0x0017u16.to_be_bytes());
         shares.extend_from_slice(&v16(&[4; 65]));
-        let client = ext(KEY_SHARE_DRAFT, &v16(&shares));
-        let e = &parse_extensions(&client, HelloKind::Client).unwrap().list[0];
-        assert_eq!(e.name(), "key_share (draft)");
-        match &e.data {
-            ExtensionData::KeyShare { shares, .. } => {
-                assert_eq!(shares.len(), 2);
-                assert_eq!(shares[0].group.name(), "x25519");
-                assert_eq!(shares[0].key_exchange_len, 32);
-                assert_eq!(shares[1].group.name(), "secp256r1");
-                assert_eq!(shares[1].key_exchange_len, 65);
+        let client = ext(ExtensionType::KEY_SHARE_DRAFT, &v16(&shares));
+        let e = one(&client, HelloKind::Client);
+        assert_eq!(e.id.name(), Some("key_share (draft)"));
+        assert_eq!(
+            e.data,
+            ExtensionData::KeyShare {
+                shares: vec![
+                    KeyShareEntry {
+                        group: NamedGroup::X25519,
+                        key_exchange_len: 32
+                    },
+                    KeyShareEntry {
+                        group: NamedGroup::SECP256R1,
+                        key_exchange_len: 65
+                    },
+                ],
+                shares_omitted: 0,
             }
-            other => panic!("{other:?}"),
-        }
+        );
 
         let mut server = 0x001du16.to_be_bytes().to_vec();
         server.extend_from_slice(&v16(&[9; 32]));
-        let server = ext(KEY_SHARE_DRAFT, &server);
-        let e = &parse_extensions(&server, HelloKind::Server).unwrap().list[0];
-        assert_eq!(
-            json(e),
-            serde_json::json!({"id": 40, "name": "key_share (draft)", "length": 36,
-                "shares": [{"group": {"id": 29, "name": "x25519"}, "key_exchange_len": 32}]})
-        );
-
-        let retry = ext(KEY_SHARE_DRAFT, &0x0018u16.to_be_bytes());
-        let e = &parse_extensions(&retry, HelloKind::Retry).unwrap().list[0];
+        let server = ext(ExtensionType::KEY_SHARE_DRAFT, &server);
+        let e = one(&server, HelloKind::Server);
+        assert_eq!(e.length, 36);
         assert_eq!(
             e.data,
+            ExtensionData::KeyShare {
+                shares: vec![KeyShareEntry {
+                    group: NamedGroup::X25519,
+                    key_exchange_len: 32
+                }],
+                shares_omitted: 0,
+            }
+        );
+
+        let retry = ext(ExtensionType::KEY_SHARE_DRAFT, &0x0018u16.to_be_bytes());
+        assert_eq!(
+            one(&retry, HelloKind::Retry).data,
             ExtensionData::KeyShareRetry {
-                selected_group: Named::new(0x0018u16, Registry::Group)
+                selected_group: NamedGroup::SECP384R1
             }
         );
     }
@@ -663,7 +481,7 @@ mod tests {
         assert_eq!(
             ext[0].data,
             ExtensionData::Opaque {
-                data: "000400".into()
+                data: vec![0, 4, 0]
             }
         );
         assert_eq!(
@@ -672,6 +490,19 @@ mod tests {
                 .to_string(),
             "extensions: extension_data declares 9 bytes, 0 remain"
         );
+        // A long opaque body keeps its first bytes; its length says how long it was.
+        let e = one(&ext_padding(600), HelloKind::Client);
+        assert_eq!(e.length, 600);
+        assert_eq!(
+            e.data,
+            ExtensionData::Opaque {
+                data: vec![1; MAX_OPAQUE]
+            }
+        );
+    }
+
+    fn ext_padding(len: usize) -> Vec<u8> {
+        ext(ExtensionType::PADDING, &vec![1; len])
     }
 
     #[test]
@@ -680,7 +511,7 @@ mod tests {
         let mut block = Vec::new();
         for i in 0..16_000u16 {
             let id = if i % 10 == 0 { 0x0a0a } else { 1000 + (i % 7) };
-            block.extend_from_slice(&ext(id, &[]));
+            block.extend_from_slice(&ext(ExtensionType(id), &[]));
         }
         let b = parse_extensions(&block, HelloKind::Client).unwrap();
         assert_eq!(b.list.len(), MAX_LIST_ITEMS);
@@ -689,21 +520,34 @@ mod tests {
         assert_eq!(b.omitted_non_grease, b.omitted - grease_omitted);
 
         let groups: Vec<u8> = (0..5000u16).flat_map(|g| g.to_be_bytes()).collect();
-        let e = &parse_extensions(&ext(SUPPORTED_GROUPS, &v16(&groups)), HelloKind::Client)
-            .unwrap()
-            .list[0];
-        let j = json(e);
-        assert_eq!(j["groups"].as_array().unwrap().len(), MAX_LIST_ITEMS);
-        assert_eq!(j["groups_omitted"], 5000 - MAX_LIST_ITEMS);
+        let e = one(
+            &ext(ExtensionType::SUPPORTED_GROUPS, &v16(&groups)),
+            HelloKind::Client,
+        );
+        let ExtensionData::SupportedGroups {
+            groups,
+            groups_omitted,
+        } = e.data
+        else {
+            panic!("{e:?}")
+        };
+        assert_eq!(groups.len(), MAX_LIST_ITEMS);
+        assert_eq!(groups_omitted, 5000 - MAX_LIST_ITEMS);
 
         let names: Vec<&[u8]> = (0..2000).map(|_| &b"h2"[..]).collect();
-        let e = &parse_extensions(&ext(ALPN, &alpn_body(&names)), HelloKind::Client)
-            .unwrap()
-            .list[0];
-        let j = json(e);
-        assert_eq!(j["protocols"].as_array().unwrap().len(), MAX_LIST_ITEMS);
-        assert_eq!(j["protocols_omitted"], 2000 - MAX_LIST_ITEMS);
-        assert!(j.get("protocols_hex").is_none());
+        let e = one(
+            &ext(ExtensionType::ALPN, &alpn_body(&names)),
+            HelloKind::Client,
+        );
+        let ExtensionData::Alpn {
+            protocols,
+            protocols_omitted,
+        } = e.data
+        else {
+            panic!("{e:?}")
+        };
+        assert_eq!(protocols.len(), MAX_LIST_ITEMS);
+        assert_eq!(protocols_omitted, 2000 - MAX_LIST_ITEMS);
 
         let mut ids = Vec::new();
         for _ in 0..1500 {
@@ -712,9 +556,7 @@ mod tests {
         }
         let mut psk = v16(&ids);
         psk.extend_from_slice(&v16(&[1, 0xaa]));
-        let e = &parse_extensions(&ext(PRE_SHARED_KEY, &psk), HelloKind::Client)
-            .unwrap()
-            .list[0];
+        let e = one(&ext(ExtensionType::PRE_SHARED_KEY, &psk), HelloKind::Client);
         match &e.data {
             ExtensionData::PreSharedKey {
                 identities,
@@ -733,25 +575,43 @@ mod tests {
             shares.extend_from_slice(&[0, 29]);
             shares.extend_from_slice(&v16(&[1]));
         }
-        let e = &parse_extensions(&ext(KEY_SHARE, &v16(&shares)), HelloKind::Client)
-            .unwrap()
-            .list[0];
-        assert_eq!(json(e)["shares_omitted"], 1100 - MAX_LIST_ITEMS);
+        let e = one(
+            &ext(ExtensionType::KEY_SHARE, &v16(&shares)),
+            HelloKind::Client,
+        );
+        assert!(matches!(
+            e.data,
+            ExtensionData::KeyShare { shares_omitted, .. } if shares_omitted == 1100 - MAX_LIST_ITEMS
+        ));
 
         let sigs: Vec<u8> = (0..1030u16).flat_map(|g| g.to_be_bytes()).collect();
-        let e = &parse_extensions(&ext(SIGNATURE_ALGORITHMS, &v16(&sigs)), HelloKind::Client)
-            .unwrap()
-            .list[0];
-        assert_eq!(json(e)["algorithms_omitted"], 6);
+        let e = one(
+            &ext(ExtensionType::SIGNATURE_ALGORITHMS, &v16(&sigs)),
+            HelloKind::Client,
+        );
+        assert!(matches!(
+            e.data,
+            ExtensionData::SignatureAlgorithms {
+                algorithms_omitted: 6,
+                ..
+            }
+        ));
 
         let mut sni = Vec::new();
         for _ in 0..1025 {
             sni.push(0);
             sni.extend_from_slice(&v16(b"a"));
         }
-        let e = &parse_extensions(&ext(SERVER_NAME, &v16(&sni)), HelloKind::Client)
-            .unwrap()
-            .list[0];
-        assert_eq!(json(e)["host_names_omitted"], 1);
+        let e = one(
+            &ext(ExtensionType::SERVER_NAME, &v16(&sni)),
+            HelloKind::Client,
+        );
+        assert!(matches!(
+            e.data,
+            ExtensionData::ServerName {
+                host_names_omitted: 1,
+                ..
+            }
+        ));
     }
 }

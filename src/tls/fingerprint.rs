@@ -35,6 +35,8 @@ use std::fmt::Write as _;
 use md5::{Digest, Md5};
 use sha2::Sha256;
 
+use super::registry::{is_grease, ExtensionType, ProtocolVersion};
+
 /// The fields of a decoded ClientHello that the fingerprints read, owned, so that a
 /// [`ClientHelloFacts`] can borrow them.
 pub struct HelloFields {
@@ -54,16 +56,16 @@ pub struct HelloFields {
 impl HelloFields {
     pub fn of(ch: &super::hello::ClientHello) -> Self {
         HelloFields {
-            legacy_version: ch.legacy_version.id as u16,
-            cipher_suites: ch.suite_ids(),
-            extensions: ch.extension_ids(),
-            supported_groups: ch.supported_groups(),
-            ec_point_formats: ch.ec_point_formats(),
-            signature_algorithms: ch.signature_algorithms(),
-            supported_versions: ch.supported_versions(),
+            legacy_version: ch.legacy_version.0,
+            cipher_suites: ch.suite_ids().iter().map(|s| s.0).collect(),
+            extensions: ch.extension_ids().iter().map(|e| e.0).collect(),
+            supported_groups: ch.supported_groups().iter().map(|g| g.0).collect(),
+            ec_point_formats: ch.ec_point_formats().iter().map(|f| f.0).collect(),
+            signature_algorithms: ch.signature_algorithms().iter().map(|s| s.0).collect(),
+            supported_versions: ch.supported_versions().iter().map(|v| v.0).collect(),
             // The protocol names as sent: JA4 looks at their bytes.
             alpn: ch.alpn().to_vec(),
-            has_sni: ch.has_extension(super::extensions::SERVER_NAME),
+            has_sni: ch.has_extension(ExtensionType::SERVER_NAME),
             cipher_suites_omitted: ch.cipher_suites_omitted_non_grease,
             extensions_omitted: ch.extensions_omitted_non_grease,
         }
@@ -88,11 +90,8 @@ impl HelloFields {
 
 /// JA3S of a decoded ServerHello.
 pub fn ja3s_of(sh: &super::hello::ServerHello) -> Ja3 {
-    ja3s(
-        sh.legacy_version.id as u16,
-        sh.suite_id(),
-        &sh.extension_ids(),
-    )
+    let extensions: Vec<u16> = sh.extension_ids().iter().map(|e| e.0).collect();
+    ja3s(sh.legacy_version.0, sh.suite_id().0, &extensions)
 }
 
 /// What the fingerprints need from a ClientHello.
@@ -126,7 +125,7 @@ pub struct ClientHelloFacts<'a> {
 }
 
 /// A JA3 or JA3S fingerprint: the string and its MD5.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ja3 {
     /// The comma/dash separated string that is hashed.
     pub full: String,
@@ -142,7 +141,7 @@ impl Ja3 {
 }
 
 /// The transport a ClientHello was carried over (first character of JA4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Transport {
     /// TLS over TCP: `t`.
     Tcp,
@@ -161,11 +160,6 @@ impl Transport {
             Transport::Dtls => 'd',
         }
     }
-}
-
-/// Whether `v` is one of the 16 GREASE values of RFC 8701 (`0x0A0A` … `0xFAFA`).
-pub fn is_grease(v: u16) -> bool {
-    v & 0x0f0f == 0x0a0a && v >> 8 == v & 0xff
 }
 
 fn non_grease(values: &[u16]) -> impl Iterator<Item = u16> + '_ {
@@ -219,24 +213,22 @@ pub fn ja3s(legacy_version: u16, cipher_suite: u16, extensions: &[u16]) -> Ja3 {
     Ja3::from_full(full)
 }
 
-const EXT_SERVER_NAME: u16 = 0x0000;
-const EXT_ALPN: u16 = 0x0010;
 const ZERO_HASH: &str = "000000000000";
 
 fn ja4_version(facts: &ClientHelloFacts) -> &'static str {
     let version = non_grease(facts.supported_versions)
         .max()
         .unwrap_or(facts.legacy_version);
-    match version {
-        0x0304 => "13",
-        0x0303 => "12",
-        0x0302 => "11",
-        0x0301 => "10",
-        0x0300 => "s3",
-        0x0002 => "s2",
-        0xfeff => "d1",
-        0xfefd => "d2",
-        0xfefc => "d3",
+    match ProtocolVersion(version) {
+        ProtocolVersion::TLS1_3 => "13",
+        ProtocolVersion::TLS1_2 => "12",
+        ProtocolVersion::TLS1_1 => "11",
+        ProtocolVersion::TLS1_0 => "10",
+        ProtocolVersion::SSL3 => "s3",
+        ProtocolVersion::SSL2 => "s2",
+        ProtocolVersion::DTLS1_0 => "d1",
+        ProtocolVersion::DTLS1_2 => "d2",
+        ProtocolVersion::DTLS1_3 => "d3",
         _ => "00",
     }
 }
@@ -290,7 +282,8 @@ impl Ja4Parts {
         );
         if !original {
             ciphers.sort_unstable();
-            extensions.retain(|&e| e != EXT_SERVER_NAME && e != EXT_ALPN);
+            let (sni, alpn) = (ExtensionType::SERVER_NAME.0, ExtensionType::ALPN.0);
+            extensions.retain(|&e| e != sni && e != alpn);
             extensions.sort_unstable();
         }
         Ja4Parts {

@@ -4,33 +4,14 @@
 //!  Handshake: msg_type(1) length(3) body[length]     — may span records, or share one
 //! ```
 
-use serde::Serialize;
-
 use super::certificate::{summarize, CertificateSummary};
-use super::codec::{
-    capped, is_zero, DecodeError, DecodeResult, Reader, MAX_CHAIN_ITEMS, MAX_LIST_ITEMS,
-};
-use super::extensions::{
-    parse_extensions, Extension, ExtensionBlock, ExtensionData, HelloKind, Named, Registry,
-};
+use super::codec::{capped, DecodeError, DecodeResult, Reader, MAX_CHAIN_ITEMS, MAX_LIST_ITEMS};
+use super::extensions::{parse_extensions, Extension, ExtensionBlock, ExtensionData, HelloKind};
 use super::hello::{ClientHello, ServerHello};
-use super::names;
-
-pub const HELLO_REQUEST: u8 = 0;
-pub const CLIENT_HELLO: u8 = 1;
-pub const SERVER_HELLO: u8 = 2;
-pub const NEW_SESSION_TICKET: u8 = 4;
-pub const END_OF_EARLY_DATA: u8 = 5;
-pub const ENCRYPTED_EXTENSIONS: u8 = 8;
-pub const CERTIFICATE: u8 = 11;
-pub const SERVER_KEY_EXCHANGE: u8 = 12;
-pub const CERTIFICATE_REQUEST: u8 = 13;
-pub const SERVER_HELLO_DONE: u8 = 14;
-pub const CERTIFICATE_VERIFY: u8 = 15;
-pub const CLIENT_KEY_EXCHANGE: u8 = 16;
-pub const FINISHED: u8 = 20;
-pub const CERTIFICATE_STATUS: u8 = 22;
-pub const KEY_UPDATE: u8 = 24;
+use super::registry::{
+    CertificateStatusType, ClientCertificateType, ExtensionType, HandshakeType, NamedGroup,
+    ProtocolVersion, SignatureScheme,
+};
 
 /// Handshake messages longer than this are treated as corrupt (a certificate chain of
 /// a few dozen certificates fits easily).
@@ -39,7 +20,7 @@ pub const MAX_HANDSHAKE_LEN: usize = 1 << 20;
 /// One whole handshake message, as bytes.
 #[derive(Debug, Clone, Copy)]
 pub struct HandshakeFrame<'a> {
-    pub msg_type: u8,
+    pub msg_type: HandshakeType,
     pub body: &'a [u8],
     /// Header and body: what the transcript hash covers.
     pub raw: &'a [u8],
@@ -85,7 +66,7 @@ impl HandshakeReassembler {
                 break;
             }
             out(HandshakeFrame {
-                msg_type: data[pos],
+                msg_type: HandshakeType(data[pos]),
                 body: &data[pos + 4..pos + 4 + len],
                 raw: &data[pos..pos + 4 + len],
             });
@@ -114,21 +95,21 @@ impl HandshakeReassembler {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ParseContext {
     /// The negotiated version (ServerHello), if known.
-    pub version: Option<u16>,
+    pub version: Option<ProtocolVersion>,
     pub key_exchange: KeyExchangeHint,
 }
 
 impl ParseContext {
     fn tls13(&self) -> bool {
-        self.version.is_some_and(super::hello::is_tls13)
+        self.version.is_some_and(ProtocolVersion::is_tls13)
     }
     fn has_sig_scheme(&self) -> bool {
-        self.tls13() || matches!(self.version, Some(0x0303))
+        self.tls13() || self.version == Some(ProtocolVersion::TLS1_2)
     }
 }
 
 /// The key exchange family of the negotiated suite: it decides how key exchange
-/// messages are laid out.
+/// messages are laid out (and a ClientKeyExchange says which it was read as).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum KeyExchangeHint {
     #[default]
@@ -140,103 +121,87 @@ pub enum KeyExchangeHint {
 }
 
 /// A certificate in a Certificate message: decoded, or why not.
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum CertificateEntry {
     Parsed(Box<CertificateSummary>),
     Unparsed { length: usize, error: String },
 }
 
-/// A decoded handshake message. Serialised with `"type": "ClientHello"` etc.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "type")]
+/// A decoded handshake message: numbers, bytes and lengths (the report shows them).
+#[derive(Debug, Clone)]
 pub enum HandshakeMessage {
     HelloRequest {},
     ClientHello(Box<ClientHello>),
     ServerHello(Box<ServerHello>),
     NewSessionTicket {
         lifetime_hint: u32,
-        #[serde(skip_serializing_if = "Option::is_none")]
+        /// TLS 1.3 only.
         age_add: Option<u32>,
         ticket_length: usize,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
         extensions: Vec<Extension>,
-        #[serde(skip_serializing_if = "is_zero")]
         extensions_omitted: usize,
         /// The ticket itself: the key under which resumption finds the master secret.
-        #[serde(skip)]
         ticket: Vec<u8>,
     },
     EndOfEarlyData {},
     EncryptedExtensions {
         /// The first 1,024 extensions.
         extensions: Vec<Extension>,
-        #[serde(skip_serializing_if = "is_zero")]
         extensions_omitted: usize,
     },
     Certificate {
         /// The first 64 certificates of the chain.
         certificates: Vec<CertificateEntry>,
-        #[serde(skip_serializing_if = "is_zero")]
         certificates_omitted: usize,
     },
+    /// Its parameters as far as they decoded.
     ServerKeyExchange {
         length: usize,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        named_group: Option<Named>,
-        #[serde(skip_serializing_if = "Option::is_none")]
+        named_group: Option<NamedGroup>,
         dh_prime_bits: Option<usize>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         public_key_length: Option<usize>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        signature_algorithm: Option<Named>,
+        signature_algorithm: Option<SignatureScheme>,
     },
     CertificateRequest {
-        certificate_types: Vec<Named>,
-        #[serde(skip_serializing_if = "is_zero")]
+        certificate_types: Vec<ClientCertificateType>,
         certificate_types_omitted: usize,
-        signature_algorithms: Vec<Named>,
-        #[serde(skip_serializing_if = "is_zero")]
+        signature_algorithms: Vec<SignatureScheme>,
         signature_algorithms_omitted: usize,
         certificate_authorities: usize,
     },
     ServerHelloDone {},
     CertificateVerify {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        signature_algorithm: Option<Named>,
+        /// TLS 1.2 and 1.3 only.
+        signature_algorithm: Option<SignatureScheme>,
         signature_length: usize,
     },
     ClientKeyExchange {
-        /// "rsa" (the encrypted pre-master secret *z*), "dh", "ecdh", "psk" or "unknown".
-        exchange: &'static str,
+        /// The key exchange the message was read as.
+        exchange: KeyExchangeHint,
         length: usize,
         /// RSA: the pre-master secret *z*, encrypted to the server's public key.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        encrypted_pre_master_secret: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
+        encrypted_pre_master_secret: Option<Vec<u8>>,
         public_key_length: Option<usize>,
     },
     Finished {
         /// Present when the message was read in the clear (or once decrypted).
-        #[serde(skip_serializing_if = "Option::is_none")]
-        verify_data: Option<String>,
+        verify_data: Option<Vec<u8>>,
     },
     CertificateStatus {
-        status_type: Named,
+        status_type: CertificateStatusType,
         length: usize,
     },
     KeyUpdate {
         update_requested: bool,
     },
     Unknown {
-        msg_type: u8,
-        name: String,
+        msg_type: HandshakeType,
         length: usize,
     },
 }
 
 impl HandshakeMessage {
-    /// The message's name, as the JSON's `type` field gives it.
+    /// The message's name, as the report's `type` field gives it.
     pub fn type_name(&self) -> &'static str {
         match self {
             HandshakeMessage::HelloRequest {} => "HelloRequest",
@@ -264,15 +229,19 @@ impl HandshakeMessage {
         let body = frame.body;
         let mut r = Reader::new(body, "handshake message");
         Ok(match frame.msg_type {
-            HELLO_REQUEST => HandshakeMessage::HelloRequest {},
-            CLIENT_HELLO => HandshakeMessage::ClientHello(Box::new(ClientHello::parse(body)?)),
-            SERVER_HELLO => HandshakeMessage::ServerHello(Box::new(ServerHello::parse(body)?)),
-            NEW_SESSION_TICKET => {
+            HandshakeType::HELLO_REQUEST => HandshakeMessage::HelloRequest {},
+            HandshakeType::CLIENT_HELLO => {
+                HandshakeMessage::ClientHello(Box::new(ClientHello::parse(body)?))
+            }
+            HandshakeType::SERVER_HELLO => {
+                HandshakeMessage::ServerHello(Box::new(ServerHello::parse(body)?))
+            }
+            HandshakeType::NEW_SESSION_TICKET => {
                 let lifetime_hint = r.u32()?;
                 if ctx.tls13() {
                     let age_add = r.u32()?;
                     // The ticket nonce came in draft 21.
-                    let draft = ctx.version.and_then(super::hello::tls13_draft);
+                    let draft = ctx.version.and_then(ProtocolVersion::tls13_draft);
                     if draft.is_none_or(|d| d >= 21) {
                         r.vec8()?;
                     }
@@ -302,15 +271,15 @@ impl HandshakeMessage {
                     }
                 }
             }
-            END_OF_EARLY_DATA => HandshakeMessage::EndOfEarlyData {},
-            ENCRYPTED_EXTENSIONS => {
+            HandshakeType::END_OF_EARLY_DATA => HandshakeMessage::EndOfEarlyData {},
+            HandshakeType::ENCRYPTED_EXTENSIONS => {
                 let block = parse_extensions(r.field("extensions").vec16()?, HelloKind::Encrypted)?;
                 HandshakeMessage::EncryptedExtensions {
                     extensions: block.list,
                     extensions_omitted: block.omitted,
                 }
             }
-            CERTIFICATE => {
+            HandshakeType::CERTIFICATE => {
                 if ctx.tls13() {
                     r.field("certificate_request_context").vec8()?;
                 }
@@ -341,8 +310,8 @@ impl HandshakeMessage {
                     certificates_omitted,
                 }
             }
-            SERVER_KEY_EXCHANGE => server_key_exchange(body, ctx),
-            CERTIFICATE_REQUEST => {
+            HandshakeType::SERVER_KEY_EXCHANGE => server_key_exchange(body, ctx),
+            HandshakeType::CERTIFICATE_REQUEST => {
                 if ctx.tls13() {
                     r.field("certificate_request_context").vec8()?;
                     let block =
@@ -354,7 +323,7 @@ impl HandshakeMessage {
                             ExtensionData::SignatureAlgorithms {
                                 algorithms,
                                 algorithms_omitted,
-                            } if e.id == super::extensions::SIGNATURE_ALGORITHMS => {
+                            } if e.id == ExtensionType::SIGNATURE_ALGORITHMS => {
                                 Some((algorithms.clone(), *algorithms_omitted))
                             }
                             _ => None,
@@ -382,28 +351,22 @@ impl HandshakeMessage {
                         count += 1;
                     }
                     let (certificate_types, certificate_types_omitted) = capped(
-                        types
-                            .iter()
-                            .map(|&t| Named::new(t, Registry::ClientCertificateType)),
+                        types.iter().map(|&t| ClientCertificateType(t)),
                         MAX_LIST_ITEMS,
                     );
                     HandshakeMessage::CertificateRequest {
                         certificate_types,
                         certificate_types_omitted,
-                        signature_algorithms: sigs
-                            .iter()
-                            .map(|&s| Named::new(s, Registry::SignatureScheme))
-                            .collect(),
+                        signature_algorithms: sigs.into_iter().map(SignatureScheme).collect(),
                         signature_algorithms_omitted,
                         certificate_authorities: count,
                     }
                 }
             }
-            SERVER_HELLO_DONE => HandshakeMessage::ServerHelloDone {},
-            CERTIFICATE_VERIFY => {
+            HandshakeType::SERVER_HELLO_DONE => HandshakeMessage::ServerHelloDone {},
+            HandshakeType::CERTIFICATE_VERIFY => {
                 let signature_algorithm = if ctx.has_sig_scheme() {
-                    let s = r.u16()?;
-                    Some(Named::new(s, Registry::SignatureScheme))
+                    Some(SignatureScheme(r.u16()?))
                 } else {
                     None
                 };
@@ -412,23 +375,19 @@ impl HandshakeMessage {
                     signature_length: r.vec16()?.len(),
                 }
             }
-            CLIENT_KEY_EXCHANGE => client_key_exchange(body, ctx),
-            FINISHED => HandshakeMessage::Finished {
-                verify_data: Some(hex::encode(body)),
+            HandshakeType::CLIENT_KEY_EXCHANGE => client_key_exchange(body, ctx),
+            HandshakeType::FINISHED => HandshakeMessage::Finished {
+                verify_data: Some(body.to_vec()),
             },
-            CERTIFICATE_STATUS => {
-                let t = r.u8()?;
-                HandshakeMessage::CertificateStatus {
-                    status_type: Named::new(t, Registry::CertificateStatusType),
-                    length: r.vec24()?.len(),
-                }
-            }
-            KEY_UPDATE => HandshakeMessage::KeyUpdate {
+            HandshakeType::CERTIFICATE_STATUS => HandshakeMessage::CertificateStatus {
+                status_type: CertificateStatusType(r.u8()?),
+                length: r.vec24()?.len(),
+            },
+            HandshakeType::KEY_UPDATE => HandshakeMessage::KeyUpdate {
                 update_requested: r.u8()? == 1,
             },
-            t => HandshakeMessage::Unknown {
-                msg_type: t,
-                name: names::handshake_type_title(t),
+            msg_type => HandshakeMessage::Unknown {
+                msg_type,
                 length: body.len(),
             },
         })
@@ -460,8 +419,7 @@ fn server_key_exchange(body: &[u8], ctx: &ParseContext) -> HandshakeMessage {
                 if r.u8()? != 3 {
                     return Ok(()); // explicit curves: not worth decoding
                 }
-                let g = r.u16()?;
-                *named_group = Some(Named::new(g, Registry::Group));
+                *named_group = Some(NamedGroup(r.u16()?));
                 *public_key_length = Some(r.vec8()?.len());
             }
             KeyExchangeHint::Dhe => {
@@ -474,8 +432,7 @@ fn server_key_exchange(body: &[u8], ctx: &ParseContext) -> HandshakeMessage {
             _ => return Ok(()),
         }
         if ctx.has_sig_scheme() && r.remaining() >= 4 {
-            let s = r.u16()?;
-            *signature_algorithm = Some(Named::new(s, Registry::SignatureScheme));
+            *signature_algorithm = Some(SignatureScheme(r.u16()?));
         }
         Ok(())
     })();
@@ -485,22 +442,21 @@ fn server_key_exchange(body: &[u8], ctx: &ParseContext) -> HandshakeMessage {
 
 fn client_key_exchange(body: &[u8], ctx: &ParseContext) -> HandshakeMessage {
     let mut r = Reader::new(body, "ClientKeyExchange");
-    let (exchange, epms, public_key_length) = match ctx.key_exchange {
+    let (epms, public_key_length) = match ctx.key_exchange {
         KeyExchangeHint::Rsa => {
             // SSL 3.0 sends the bare ciphertext; TLS prefixes it with a 2-byte length.
             let ct = match r.vec16() {
-                Ok(ct) if ctx.version != Some(0x0300) && r.is_empty() => ct,
+                Ok(ct) if ctx.version != Some(ProtocolVersion::SSL3) && r.is_empty() => ct,
                 _ => body,
             };
-            ("rsa", Some(hex::encode(ct)), None)
+            (Some(ct.to_vec()), None)
         }
-        KeyExchangeHint::Dhe => ("dh", None, r.vec16().ok().map(|k| k.len())),
-        KeyExchangeHint::Ecdhe => ("ecdh", None, r.vec8().ok().map(|k| k.len())),
-        KeyExchangeHint::Psk => ("psk", None, None),
-        KeyExchangeHint::Unknown => ("unknown", None, None),
+        KeyExchangeHint::Dhe => (None, r.vec16().ok().map(|k| k.len())),
+        KeyExchangeHint::Ecdhe => (None, r.vec8().ok().map(|k| k.len())),
+        KeyExchangeHint::Psk | KeyExchangeHint::Unknown => (None, None),
     };
     HandshakeMessage::ClientKeyExchange {
-        exchange,
+        exchange: ctx.key_exchange,
         length: body.len(),
         encrypted_pre_master_secret: epms,
         public_key_length,
@@ -510,6 +466,7 @@ fn client_key_exchange(body: &[u8], ctx: &ParseContext) -> HandshakeMessage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use HandshakeType as H;
 
     #[test]
     fn messages_spanning_and_sharing_records() {
@@ -519,7 +476,13 @@ mod tests {
         h.push(&[14, 0, 0, 0, 20, 0, 0], &mut sink).unwrap();
         h.push(&[2, 0xaa], &mut sink).unwrap();
         h.push(&[0xbb, 0, 0], &mut sink).unwrap();
-        assert_eq!(seen, vec![(14, vec![]), (20, vec![0xaa, 0xbb])]);
+        assert_eq!(
+            seen,
+            vec![
+                (H::SERVER_HELLO_DONE, vec![]),
+                (H::FINISHED, vec![0xaa, 0xbb])
+            ]
+        );
         assert_eq!(h.buffered(), 2);
     }
 
@@ -530,14 +493,14 @@ mod tests {
         assert_eq!(h.buffered(), 0);
     }
 
-    fn parse(msg_type: u8, body: &[u8], version: u16) -> HandshakeMessage {
+    fn parse(msg_type: HandshakeType, body: &[u8], version: u16) -> HandshakeMessage {
         let frame = HandshakeFrame {
             msg_type,
             body,
             raw: &[],
         };
         let ctx = ParseContext {
-            version: Some(version),
+            version: Some(ProtocolVersion(version)),
             key_exchange: KeyExchangeHint::Unknown,
         };
         HandshakeMessage::parse(&frame, &ctx).unwrap()
@@ -553,27 +516,46 @@ mod tests {
     fn long_chains_and_lists_are_capped_with_a_count() {
         // 70 certificates (junk ones: each is reported as not parsing).
         let entries: Vec<u8> = (0..70).flat_map(|_| len_prefixed(3, &[0x30, 0])).collect();
-        let msg = parse(CERTIFICATE, &len_prefixed(3, &entries), 0x0303);
-        let j = serde_json::to_value(&msg).unwrap();
-        assert_eq!(j["certificates"].as_array().unwrap().len(), MAX_CHAIN_ITEMS);
-        assert_eq!(j["certificates_omitted"], 70 - MAX_CHAIN_ITEMS);
+        let HandshakeMessage::Certificate {
+            certificates,
+            certificates_omitted,
+        } = parse(H::CERTIFICATE, &len_prefixed(3, &entries), 0x0303)
+        else {
+            panic!()
+        };
+        assert_eq!(certificates.len(), MAX_CHAIN_ITEMS);
+        assert_eq!(certificates_omitted, 70 - MAX_CHAIN_ITEMS);
+        assert!(matches!(
+            certificates[0],
+            CertificateEntry::Unparsed { length: 2, .. }
+        ));
         // TLS 1.3 form (request context, per-certificate extensions); a short chain.
         let entries: Vec<u8> = (0..3)
             .flat_map(|_| [len_prefixed(3, &[0x30, 0]), vec![0, 0]].concat())
             .collect();
         let body = [vec![0], len_prefixed(3, &entries)].concat();
-        let j = serde_json::to_value(parse(CERTIFICATE, &body, 0x0304)).unwrap();
-        assert_eq!(j["certificates"].as_array().unwrap().len(), 3);
-        assert!(j.get("certificates_omitted").is_none());
+        let HandshakeMessage::Certificate {
+            certificates,
+            certificates_omitted,
+        } = parse(H::CERTIFICATE, &body, 0x0304)
+        else {
+            panic!()
+        };
+        assert_eq!((certificates.len(), certificates_omitted), (3, 0));
 
         // EncryptedExtensions with 1,100 extensions.
         let exts: Vec<u8> = (0..1100u16)
             .flat_map(|i| [(3000 + i).to_be_bytes().to_vec(), vec![0, 0]].concat())
             .collect();
-        let msg = parse(ENCRYPTED_EXTENSIONS, &len_prefixed(2, &exts), 0x0304);
-        let j = serde_json::to_value(&msg).unwrap();
-        assert_eq!(j["extensions"].as_array().unwrap().len(), MAX_LIST_ITEMS);
-        assert_eq!(j["extensions_omitted"], 1100 - MAX_LIST_ITEMS);
+        let HandshakeMessage::EncryptedExtensions {
+            extensions,
+            extensions_omitted,
+        } = parse(H::ENCRYPTED_EXTENSIONS, &len_prefixed(2, &exts), 0x0304)
+        else {
+            panic!()
+        };
+        assert_eq!(extensions.len(), MAX_LIST_ITEMS);
+        assert_eq!(extensions_omitted, 1100 - MAX_LIST_ITEMS);
 
         // A TLS 1.2 CertificateRequest with 2,000 signature algorithms.
         let sigs: Vec<u8> = (0..2000u16).flat_map(|v| v.to_be_bytes()).collect();
@@ -583,21 +565,32 @@ mod tests {
             len_prefixed(2, &len_prefixed(2, b"CA")),
         ]
         .concat();
-        let j = serde_json::to_value(parse(CERTIFICATE_REQUEST, &body, 0x0303)).unwrap();
+        let HandshakeMessage::CertificateRequest {
+            certificate_types,
+            certificate_types_omitted,
+            signature_algorithms,
+            signature_algorithms_omitted,
+            certificate_authorities,
+        } = parse(H::CERTIFICATE_REQUEST, &body, 0x0303)
+        else {
+            panic!()
+        };
+        assert_eq!(signature_algorithms.len(), MAX_LIST_ITEMS);
+        assert_eq!(signature_algorithms_omitted, 2000 - MAX_LIST_ITEMS);
         assert_eq!(
-            j["signature_algorithms"].as_array().unwrap().len(),
-            MAX_LIST_ITEMS
+            certificate_types,
+            vec![
+                ClientCertificateType::RSA_SIGN,
+                ClientCertificateType::ECDSA_SIGN
+            ]
         );
-        assert_eq!(j["signature_algorithms_omitted"], 2000 - MAX_LIST_ITEMS);
-        assert_eq!(j["certificate_types"].as_array().unwrap().len(), 2);
-        assert!(j.get("certificate_types_omitted").is_none());
-        assert_eq!(j["certificate_authorities"], 1);
+        assert_eq!((certificate_types_omitted, certificate_authorities), (0, 1));
     }
 
     #[test]
     fn message_errors_name_the_field() {
         let frame = HandshakeFrame {
-            msg_type: CERTIFICATE,
+            msg_type: H::CERTIFICATE,
             body: &[0, 0, 4, 0, 0, 5, 1],
             raw: &[],
         };
@@ -609,32 +602,64 @@ mod tests {
     }
 
     #[test]
+    fn values_are_kept_as_bytes_and_numbers() {
+        let m = parse(H::FINISHED, &[1, 2, 3], 0x0303);
+        assert!(matches!(m, HandshakeMessage::Finished { verify_data: Some(v) } if v == [1, 2, 3]));
+        let m = parse(HandshakeType(7), &[0; 5], 0x0303);
+        assert!(matches!(
+            m,
+            HandshakeMessage::Unknown {
+                msg_type: HandshakeType(7),
+                length: 5
+            }
+        ));
+        let m = parse(H::CERTIFICATE_STATUS, &[1, 0, 0, 1, 9], 0x0303);
+        assert!(matches!(
+            m,
+            HandshakeMessage::CertificateStatus {
+                status_type: CertificateStatusType::OCSP,
+                length: 1
+            }
+        ));
+    }
+
+    #[test]
     fn rsa_client_key_exchange_tls_and_ssl3() {
         let frame = HandshakeFrame {
-            msg_type: CLIENT_KEY_EXCHANGE,
+            msg_type: H::CLIENT_KEY_EXCHANGE,
             body: &[0, 2, 0xab, 0xcd],
             raw: &[],
         };
         let ctx = ParseContext {
-            version: Some(0x0303),
+            version: Some(ProtocolVersion::TLS1_2),
             key_exchange: KeyExchangeHint::Rsa,
         };
         match HandshakeMessage::parse(&frame, &ctx).unwrap() {
             HandshakeMessage::ClientKeyExchange {
+                exchange,
                 encrypted_pre_master_secret,
                 ..
-            } => assert_eq!(encrypted_pre_master_secret.as_deref(), Some("abcd")),
+            } => {
+                assert_eq!(exchange, KeyExchangeHint::Rsa);
+                assert_eq!(
+                    encrypted_pre_master_secret.as_deref(),
+                    Some(&[0xab, 0xcd][..])
+                );
+            }
             other => panic!("{other:?}"),
         }
         let ssl3 = ParseContext {
-            version: Some(0x0300),
+            version: Some(ProtocolVersion::SSL3),
             ..ctx
         };
         match HandshakeMessage::parse(&frame, &ssl3).unwrap() {
             HandshakeMessage::ClientKeyExchange {
                 encrypted_pre_master_secret,
                 ..
-            } => assert_eq!(encrypted_pre_master_secret.as_deref(), Some("0002abcd")),
+            } => assert_eq!(
+                encrypted_pre_master_secret.as_deref(),
+                Some(&[0, 2, 0xab, 0xcd][..])
+            ),
             other => panic!("{other:?}"),
         }
     }

@@ -1,4 +1,4 @@
-//! TLS: record layer, handshake codec, cipher-suite registry and fingerprints.
+//! TLS: record layer, handshake codec, the IANA registries and fingerprints.
 
 pub mod certificate;
 pub mod cipher_suite;
@@ -7,6 +7,6 @@ pub mod extensions;
 pub mod fingerprint;
 pub mod handshake;
 pub mod hello;
-pub mod names;
 pub mod record;
+pub mod registry;
 pub mod scan;

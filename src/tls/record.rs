@@ -9,14 +9,11 @@
 //! keeps only the bytes of one unfinished record. After a gap it hunts for the next
 //! plausible record header (two in a row, or one that ends exactly at the data's end).
 
-/// Content types (RFC 8446 §5.1).
-pub const CHANGE_CIPHER_SPEC: u8 = 20;
-pub const ALERT: u8 = 21;
-pub const HANDSHAKE: u8 = 22;
-pub const APPLICATION_DATA: u8 = 23;
-pub const HEARTBEAT: u8 = 24;
-/// Not a real content type: marks the SSLv2-compatible ClientHello record.
-pub const SSLV2_CLIENT_HELLO: u8 = 0x80;
+use super::registry::{ContentType, ProtocolVersion};
+
+/// Not a content type of the registry: marks the SSLv2-compatible ClientHello record
+/// (whose header has none).
+pub const SSLV2_CLIENT_HELLO: ContentType = ContentType(0x80);
 
 /// The largest record: 2^14 plaintext plus 2048 of expansion (RFC 5246 §6.2.3).
 pub const MAX_RECORD_LEN: usize = (1 << 14) + 2048;
@@ -25,8 +22,8 @@ const HEADER_LEN: usize = 5;
 /// One record as it travelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Record<'a> {
-    pub content_type: u8,
-    pub version: u16,
+    pub content_type: ContentType,
+    pub version: ProtocolVersion,
     pub fragment: &'a [u8],
 }
 
@@ -49,7 +46,7 @@ pub enum Sniff {
 /// Checks a 5-byte record header for plausibility.
 pub fn plausible_header(h: &[u8]) -> bool {
     h.len() >= HEADER_LEN
-        && (CHANGE_CIPHER_SPEC..=HEARTBEAT).contains(&h[0])
+        && (ContentType::CHANGE_CIPHER_SPEC.0..=ContentType::HEARTBEAT.0).contains(&h[0])
         && h[1] == 3
         && h[2] <= 4
         && {
@@ -177,7 +174,7 @@ impl RecordDeframer {
                     self.records += 1;
                     out(RecordEvent::Record(Record {
                         content_type: SSLV2_CLIENT_HELLO,
-                        version: 0x0002,
+                        version: ProtocolVersion::SSL2,
                         fragment: &rest[2..2 + len],
                     }));
                     pos += 2 + len;
@@ -195,8 +192,8 @@ impl RecordDeframer {
             self.at_start = false;
             self.records += 1;
             out(RecordEvent::Record(Record {
-                content_type: rest[0],
-                version: u16::from_be_bytes([rest[1], rest[2]]),
+                content_type: ContentType(rest[0]),
+                version: ProtocolVersion(u16::from_be_bytes([rest[1], rest[2]])),
                 fragment: &rest[HEADER_LEN..HEADER_LEN + len],
             }));
             pos += HEADER_LEN + len;
@@ -234,7 +231,7 @@ fn find_boundary(data: &[u8]) -> Option<usize> {
 mod tests {
     use super::*;
 
-    fn collect(chunks: &[&[u8]]) -> Vec<(u8, Vec<u8>)> {
+    fn collect(chunks: &[&[u8]]) -> Vec<(ContentType, Vec<u8>)> {
         let mut d = RecordDeframer::new();
         let mut out = Vec::new();
         for c in chunks {
@@ -256,7 +253,11 @@ mod tests {
         ];
         assert_eq!(
             collect(&stream),
-            vec![(22, vec![1, 2]), (23, vec![9]), (21, vec![1, 0])]
+            vec![
+                (ContentType::HANDSHAKE, vec![1, 2]),
+                (ContentType::APPLICATION_DATA, vec![9]),
+                (ContentType::ALERT, vec![1, 0])
+            ]
         );
     }
 

@@ -10,8 +10,8 @@
 //! tried blind, which the session stage does within the run's allowance.
 
 use super::cipher_suite::{self, KeyExchange};
-use super::handshake::{CERTIFICATE, CLIENT_KEY_EXCHANGE, SERVER_HELLO};
 use super::hello::ServerHello;
+use super::registry::{ContentType, HandshakeType, ProtocolVersion};
 
 /// Records looked at per direction before giving up.
 const MAX_RECORDS: u32 = 8;
@@ -41,7 +41,7 @@ struct DirScan {
     /// Handshake message header bytes seen so far (a header may span records).
     msg_header: Vec<u8>,
     /// Inside the body of a handshake message of this type.
-    msg_type: Option<u8>,
+    msg_type: Option<HandshakeType>,
     /// Bytes of the current message's body still to come.
     msg_remaining: usize,
     /// The current message's body (its first `collect_limit` bytes), when it is one the
@@ -92,7 +92,11 @@ impl KeyExchangeScanner {
                 let len = u16::from_be_bytes([d.header[3], d.header[4]]) as usize;
                 d.header.clear();
                 d.records += 1;
-                if ty != 22 || major != 3 || len == 0 || d.records > MAX_RECORDS {
+                if ContentType(ty) != ContentType::HANDSHAKE
+                    || major != 3
+                    || len == 0
+                    || d.records > MAX_RECORDS
+                {
                     // ChangeCipherSpec, alerts, data, or not TLS: stop looking.
                     d.dead = true;
                     return None;
@@ -124,9 +128,10 @@ impl KeyExchangeScanner {
                 }
                 let h = std::mem::take(&mut d.msg_header);
                 let len = u32::from_be_bytes([0, h[1], h[2], h[3]]) as usize;
-                let limit = self.collect_limit(dir, h[0], len);
+                let ty = HandshakeType(h[0]);
+                let limit = self.collect_limit(dir, ty, len);
                 let d = &mut self.dirs[dir];
-                d.msg_type = Some(h[0]);
+                d.msg_type = Some(ty);
                 d.msg_remaining = len;
                 d.collect = limit.map(|_| Vec::new());
                 d.collect_limit = limit.unwrap_or(0);
@@ -152,15 +157,17 @@ impl KeyExchangeScanner {
     }
 
     /// How much of a message of type `ty` and length `len` from `dir` to keep, if any.
-    fn collect_limit(&self, dir: usize, ty: u8, len: usize) -> Option<usize> {
+    fn collect_limit(&self, dir: usize, ty: HandshakeType, len: usize) -> Option<usize> {
         let from_server = self.server == Some(dir);
         let from_client = self.server.is_some() && !from_server;
         match ty {
-            SERVER_HELLO if self.server.is_none() && len <= MAX_COLLECT => Some(len),
-            CERTIFICATE if from_server && self.rsa == Some(true) => {
+            HandshakeType::SERVER_HELLO if self.server.is_none() && len <= MAX_COLLECT => Some(len),
+            HandshakeType::CERTIFICATE if from_server && self.rsa == Some(true) => {
                 Some(len.min(CERTIFICATE_PREFIX))
             }
-            CLIENT_KEY_EXCHANGE if from_client && self.rsa == Some(true) && len <= MAX_COLLECT => {
+            HandshakeType::CLIENT_KEY_EXCHANGE
+                if from_client && self.rsa == Some(true) && len <= MAX_COLLECT =>
+            {
                 Some(len)
             }
             _ => None,
@@ -168,13 +175,13 @@ impl KeyExchangeScanner {
     }
 
     /// A message read whole (a Certificate: its first bytes).
-    fn message(&mut self, dir: usize, ty: u8, body: &[u8]) -> Option<Prefetchable> {
+    fn message(&mut self, dir: usize, ty: HandshakeType, body: &[u8]) -> Option<Prefetchable> {
         match ty {
-            SERVER_HELLO => {
+            HandshakeType::SERVER_HELLO => {
                 let rsa = ServerHello::parse(body).is_ok_and(|sh| {
                     // SSL 3.0 sends z without its length: not worth the special case here.
-                    sh.version() > 0x0300
-                        && sh.version() <= 0x0303
+                    sh.version() > ProtocolVersion::SSL3
+                        && sh.version() <= ProtocolVersion::TLS1_2
                         && cipher_suite::lookup(sh.suite_id()).is_some_and(|s| {
                             matches!(s.key_exchange, KeyExchange::Rsa | KeyExchange::RsaExport)
                         })
@@ -184,11 +191,11 @@ impl KeyExchangeScanner {
                 None
             }
             // The last one counts, as in the session stage.
-            CERTIFICATE => {
+            HandshakeType::CERTIFICATE => {
                 self.modulus = leaf_rsa_modulus(body);
                 None
             }
-            CLIENT_KEY_EXCHANGE => {
+            HandshakeType::CLIENT_KEY_EXCHANGE => {
                 self.found = true;
                 let n = u16::from_be_bytes([*body.first()?, *body.get(1)?]) as usize;
                 if n + 2 != body.len() || n < 64 {
@@ -284,6 +291,7 @@ fn open(input: &[u8], tag: u8) -> Option<&[u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use HandshakeType as H;
 
     fn record(ty: u8, body: &[u8]) -> Vec<u8> {
         let mut r = vec![ty, 3, 3];
@@ -292,8 +300,8 @@ mod tests {
         r
     }
 
-    fn message(ty: u8, body: &[u8]) -> Vec<u8> {
-        let mut m = vec![ty];
+    fn message(ty: HandshakeType, body: &[u8]) -> Vec<u8> {
+        let mut m = vec![ty.0];
         m.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
         m.extend_from_slice(body);
         m
@@ -305,13 +313,13 @@ mod tests {
         b.push(0);
         b.extend_from_slice(&suite.to_be_bytes());
         b.push(0);
-        message(SERVER_HELLO, &b)
+        message(H::SERVER_HELLO, &b)
     }
 
     fn client_key_exchange(z: &[u8]) -> Vec<u8> {
         let mut b = (z.len() as u16).to_be_bytes().to_vec();
         b.extend_from_slice(z);
-        message(CLIENT_KEY_EXCHANGE, &b)
+        message(H::CLIENT_KEY_EXCHANGE, &b)
     }
 
     /// The 1024-bit test certificate (DER).
@@ -352,8 +360,8 @@ mod tests {
         let mut s = KeyExchangeScanner::default();
         // ServerHello, Certificate and ServerHelloDone in one record, as OpenSSL sends them.
         let mut flight = server_hello(0x009c);
-        flight.extend(message(CERTIFICATE, &certificate_body(&[&der, &der])));
-        flight.extend(message(14, &[]));
+        flight.extend(message(H::CERTIFICATE, &certificate_body(&[&der, &der])));
+        flight.extend(message(H::SERVER_HELLO_DONE, &[]));
         for b in record(22, &flight).chunks(1) {
             assert_eq!(s.feed(1, b), None);
         }
@@ -377,8 +385,8 @@ mod tests {
     fn messages_spanning_records() {
         let der = certificate_der();
         let mut flight = server_hello(0x002f);
-        flight.extend(message(CERTIFICATE, &certificate_body(&[&der])));
-        flight.extend(message(14, &[]));
+        flight.extend(message(H::CERTIFICATE, &certificate_body(&[&der])));
+        flight.extend(message(H::SERVER_HELLO_DONE, &[]));
         let mut s = KeyExchangeScanner::default();
         for part in flight.chunks(100) {
             assert_eq!(s.feed(1, &record(22, part)), None);
@@ -397,7 +405,7 @@ mod tests {
     fn nothing_without_a_certificate() {
         let mut s = KeyExchangeScanner::default();
         let mut flight = server_hello(0x009c);
-        flight.extend(message(14, &[]));
+        flight.extend(message(H::SERVER_HELLO_DONE, &[]));
         s.feed(1, &record(22, &flight));
         assert_eq!(
             s.feed(0, &record(22, &client_key_exchange(&[9; 256]))),
@@ -408,7 +416,7 @@ mod tests {
         let mut s = KeyExchangeScanner::default();
         let mut flight = server_hello(0x009c);
         flight.extend(message(
-            CERTIFICATE,
+            H::CERTIFICATE,
             &certificate_body(&[&[0x30, 3, 1, 2, 3]]),
         ));
         s.feed(1, &record(22, &flight));
@@ -426,7 +434,7 @@ mod tests {
         let mut s = KeyExchangeScanner::default();
         let mut flight = server_hello(0x009c);
         flight.extend(message(
-            CERTIFICATE,
+            H::CERTIFICATE,
             &certificate_body(&[&certificate_der()]),
         ));
         s.feed(1, &record(22, &flight));

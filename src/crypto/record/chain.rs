@@ -250,12 +250,15 @@ mod tests {
     };
     use super::*;
     use crate::crypto::tls13::{next_traffic_secret, SuiteHash, Tls13Variant};
-    use crate::tls::cipher_suite::lookup;
+    use crate::tls::cipher_suite::{lookup, CipherSuiteId};
 
     const RFC: Tls13Variant = Tls13Variant { draft: None };
 
     fn keys(secret: u8) -> RecordKeys {
-        RecordKeys::Tls13(Tls13Decryptor::new(lookup(0x1301).unwrap(), RFC, &[secret; 32]).unwrap())
+        RecordKeys::Tls13(
+            Tls13Decryptor::new(lookup(CipherSuiteId(0x1301)).unwrap(), RFC, &[secret; 32])
+                .unwrap(),
+        )
     }
 
     /// A TLS 1.3 application data record under `secret` as record `seq`: header and
@@ -326,7 +329,7 @@ mod tests {
         let record = h(RFC8448_SERVER_RECORD);
         assert_eq!(tls_record_header(23, 0x0303, record.len() - 5), record[..5]);
         let d = Tls13Decryptor::new(
-            lookup(0x1301).unwrap(),
+            lookup(CipherSuiteId(0x1301)).unwrap(),
             RFC,
             &h(RFC8448_SERVER_HANDSHAKE_SECRET),
         );

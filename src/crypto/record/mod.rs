@@ -665,7 +665,9 @@ mod speed {
         }
         let rfc = Tls13Variant { draft: None };
         let secret = [0x33; 32];
-        let suite = crate::tls::cipher_suite::lookup(0x1301).unwrap();
+        let suite =
+            crate::tls::cipher_suite::lookup(crate::tls::cipher_suite::CipherSuiteId(0x1301))
+                .unwrap();
         let mut chain = KeyChain::default();
         chain.install(RecordKeys::Tls13(
             Tls13Decryptor::new(suite, rfc, &secret).unwrap(),

@@ -28,14 +28,16 @@ use sha2::{Sha256, Sha384};
 
 use super::{RecordAad, RecordDecryptor};
 use crate::crypto::tls13::{traffic_key_iv, SuiteHash, Tls13Variant};
-use crate::tls::cipher_suite::{lookup, BulkCipher, CipherMode, CipherSuite, MacAlgorithm};
+use crate::tls::cipher_suite::{
+    lookup, BulkCipher, CipherMode, CipherSuite, CipherSuiteId, MacAlgorithm,
+};
 
 pub(super) fn h(s: &str) -> Vec<u8> {
     hex::decode(s.replace([' ', '\n'], "")).expect("hex")
 }
 
 pub(super) fn suite(id: u16) -> &'static CipherSuite {
-    lookup(id).unwrap_or_else(|| panic!("suite 0x{id:04x}"))
+    lookup(CipherSuiteId(id)).unwrap_or_else(|| panic!("suite 0x{id:04x}"))
 }
 
 pub(super) const HANDSHAKE: u8 = 22;

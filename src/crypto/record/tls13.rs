@@ -154,11 +154,11 @@ mod tests {
         h, tls13_seal, RFC8448_SERVER_HANDSHAKE_SECRET, RFC8448_SERVER_RECORD,
     };
     use super::*;
-    use crate::tls::cipher_suite::lookup;
+    use crate::tls::cipher_suite::{lookup, CipherSuiteId};
 
     fn rfc8448_server_handshake_keys() -> Tls13Decryptor {
         Tls13Decryptor::new(
-            lookup(0x1301).unwrap(),
+            lookup(CipherSuiteId(0x1301)).unwrap(),
             Tls13Variant { draft: None },
             &h(RFC8448_SERVER_HANDSHAKE_SECRET),
         )
@@ -211,7 +211,7 @@ mod tests {
     #[test]
     fn records_open_out_of_order_with_explicit_numbers() {
         for id in [0x1301, 0x1302, 0x1303, 0x1304, 0x1305] {
-            let s = lookup(id).unwrap();
+            let s = lookup(CipherSuiteId(id)).unwrap();
             let secret = vec![0x42; SuiteHash::for_suite(s).output_len()];
             let d = Tls13Decryptor::new(s, Tls13Variant { draft: None }, &secret).unwrap();
             let records: Vec<([u8; 5], Vec<u8>)> = (0..5u8)
@@ -248,7 +248,7 @@ mod tests {
     fn quic_shaped_payload_round_trips() {
         let secret = [0x17; 32];
         let d = Tls13Decryptor::new(
-            lookup(0x1301).unwrap(),
+            lookup(CipherSuiteId(0x1301)).unwrap(),
             Tls13Variant { draft: None },
             &secret,
         )
@@ -275,7 +275,7 @@ mod tests {
     fn wrong_key_fails() {
         let secret = [7u8; 32];
         let d = Tls13Decryptor::new(
-            lookup(0x1303).unwrap(),
+            lookup(CipherSuiteId(0x1303)).unwrap(),
             Tls13Variant { draft: None },
             &secret,
         )
@@ -297,7 +297,7 @@ mod tests {
     #[test]
     fn early_drafts_authenticate_no_header() {
         let secret = [9u8; 32];
-        let s = lookup(0x1301).unwrap();
+        let s = lookup(CipherSuiteId(0x1301)).unwrap();
         let d = Tls13Decryptor::new(s, Tls13Variant { draft: Some(23) }, &secret).unwrap();
         // Draft 23: the record header is not additional data (empty AAD).
         let sealed = tls13_seal(
@@ -352,7 +352,7 @@ mod tests {
     #[test]
     fn secret_length_must_match_the_hash() {
         assert!(Tls13Decryptor::new(
-            lookup(0x1302).unwrap(),
+            lookup(CipherSuiteId(0x1302)).unwrap(),
             Tls13Variant { draft: None },
             &[0; 32]
         )

@@ -24,12 +24,9 @@ use crate::crypto::secrets::{RsaAccount, RsaFailure, Secrets};
 use crate::flow::Direction;
 use crate::tls::cipher_suite::{self, CipherSuite, KeyExchange};
 use crate::tls::codec::Reader;
-use crate::tls::extensions::{ENCRYPT_THEN_MAC, EXTENDED_MASTER_SECRET};
-use crate::tls::handshake::{
-    CertificateEntry, HandshakeMessage, CERTIFICATE, CLIENT_HELLO, CLIENT_KEY_EXCHANGE, FINISHED,
-    HELLO_REQUEST, NEW_SESSION_TICKET, SERVER_HELLO, SERVER_HELLO_DONE, SERVER_KEY_EXCHANGE,
-};
+use crate::tls::handshake::{CertificateEntry, HandshakeMessage};
 use crate::tls::hello::ServerHello;
+use crate::tls::registry::{ExtensionType, HandshakeType};
 
 use self::tls13::Tls13State;
 use self::transcript::{Transcript, TranscriptHash};
@@ -122,39 +119,40 @@ impl SessionCrypto {
     pub fn on_message(
         &mut self,
         dir: Direction,
-        msg_type: u8,
+        msg_type: HandshakeType,
         msg: Option<&HandshakeMessage>,
         raw: &[u8],
         secrets: &mut Secrets,
     ) -> Option<FinishedCheck> {
         let body = raw.get(4..).unwrap_or(&[]);
         if let Some(t) = &self.tls13 {
-            let second_hello = msg_type == CLIENT_HELLO && t.awaits_second_client_hello();
-            if msg_type != CLIENT_HELLO || second_hello {
+            let second_hello =
+                msg_type == HandshakeType::CLIENT_HELLO && t.awaits_second_client_hello();
+            if msg_type != HandshakeType::CLIENT_HELLO || second_hello {
                 return self.tls13_message(dir, msg_type, msg, raw, secrets);
             }
         }
         let mut check = None;
         match (msg_type, msg) {
-            (HELLO_REQUEST, _) => return None, // not in the transcript (RFC 5246 §7.4.1.1)
-            (CLIENT_HELLO, _) => {
+            (HandshakeType::HELLO_REQUEST, _) => return None, // not in the transcript (RFC 5246 §7.4.1.1)
+            (HandshakeType::CLIENT_HELLO, _) => {
                 self.start_handshake(dir);
                 if let Some(HandshakeMessage::ClientHello(ch)) = msg {
-                    self.client_version = ch.legacy_version.id as u16;
-                    self.client_random = ch.random.clone();
+                    self.client_version = ch.legacy_version.0;
+                    self.client_random = ch.random.to_vec();
                     self.offered_session_id = ch.session_id.clone();
                     self.offered_ticket = ch.session_ticket.clone();
-                    self.client_ems = ch.has_extension(EXTENDED_MASTER_SECRET);
-                    self.client_etm = ch.has_extension(ENCRYPT_THEN_MAC);
+                    self.client_ems = ch.has_extension(ExtensionType::EXTENDED_MASTER_SECRET);
+                    self.client_etm = ch.has_extension(ExtensionType::ENCRYPT_THEN_MAC);
                     self.tls13_client_hello(dir, ch, secrets);
                 }
             }
-            (SERVER_HELLO, Some(HandshakeMessage::ServerHello(sh))) => {
+            (HandshakeType::SERVER_HELLO, Some(HandshakeMessage::ServerHello(sh))) => {
                 self.transcript.add(raw);
                 self.read_server_hello(sh, raw, secrets);
                 return None;
             }
-            (CERTIFICATE, _) if Some(dir) != self.client => {
+            (HandshakeType::CERTIFICATE, _) if Some(dir) != self.client => {
                 self.full_handshake();
                 self.server_modulus = match msg {
                     Some(HandshakeMessage::Certificate { certificates, .. }) => {
@@ -170,15 +168,17 @@ impl SessionCrypto {
                     }
                 }
             }
-            (SERVER_KEY_EXCHANGE | SERVER_HELLO_DONE, _) => self.full_handshake(),
-            (CLIENT_KEY_EXCHANGE, _) => {
+            (HandshakeType::SERVER_KEY_EXCHANGE | HandshakeType::SERVER_HELLO_DONE, _) => {
+                self.full_handshake()
+            }
+            (HandshakeType::CLIENT_KEY_EXCHANGE, _) => {
                 self.transcript.add(raw);
                 if self.master.is_none() {
                     self.master_from_key_exchange(body, secrets);
                 }
                 return None;
             }
-            (FINISHED, _) => {
+            (HandshakeType::FINISHED, _) => {
                 let c = self.check_finished(dir, body);
                 if let (FinishedCheck::Verified, Some(KeySource::Ticket), Some(m)) =
                     (c, &self.source, &self.master)
@@ -188,7 +188,10 @@ impl SessionCrypto {
                 }
                 check = Some(c);
             }
-            (NEW_SESSION_TICKET, Some(HandshakeMessage::NewSessionTicket { ticket, .. })) => {
+            (
+                HandshakeType::NEW_SESSION_TICKET,
+                Some(HandshakeMessage::NewSessionTicket { ticket, .. }),
+            ) => {
                 match &self.master {
                     Some(m) => secrets.remember_ticket(ticket, m),
                     // A handful: a server sends one or two per handshake.
@@ -235,12 +238,12 @@ impl SessionCrypto {
     }
 
     fn read_server_hello(&mut self, sh: &ServerHello, raw: &[u8], secrets: &mut Secrets) {
-        self.version = sh.version();
-        self.server_random = sh.random.clone();
+        self.version = sh.version().0;
+        self.server_random = sh.random.to_vec();
         self.session_id = sh.session_id.clone();
         self.suite = cipher_suite::lookup(sh.suite_id());
-        self.ems = self.client_ems && sh.has_extension(EXTENDED_MASTER_SECRET);
-        self.etm = self.client_etm && sh.has_extension(ENCRYPT_THEN_MAC);
+        self.ems = self.client_ems && sh.has_extension(ExtensionType::EXTENDED_MASTER_SECRET);
+        self.etm = self.client_etm && sh.has_extension(ExtensionType::ENCRYPT_THEN_MAC);
         if self.version > 0x0303 || self.version < 0x0300 || sh.hello_retry_request {
             self.tls13_server_hello(sh, raw, secrets);
             return;

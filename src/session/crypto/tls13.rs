@@ -23,12 +23,9 @@ use crate::crypto::secrets::Secrets;
 use crate::crypto::tls13::{self, SuiteHash, Tls13Variant};
 use crate::flow::Direction;
 use crate::tls::cipher_suite::{self, CipherSuite};
-use crate::tls::extensions::EARLY_DATA;
-use crate::tls::handshake::{
-    HandshakeMessage, CLIENT_HELLO, ENCRYPTED_EXTENSIONS, END_OF_EARLY_DATA, FINISHED, KEY_UPDATE,
-    NEW_SESSION_TICKET, SERVER_HELLO,
-};
+use crate::tls::handshake::HandshakeMessage;
 use crate::tls::hello::{ClientHello, ServerHello};
+use crate::tls::registry::{ExtensionType, HandshakeType, ProtocolVersion};
 
 /// What a TLS 1.3 connection's handshake has got to.
 #[derive(Debug, Default)]
@@ -91,7 +88,9 @@ impl SessionCrypto {
         ch: &ClientHello,
         secrets: &mut Secrets,
     ) {
-        if !ch.has_extension(EARLY_DATA) || !ch.supported_versions().contains(&0x0304) {
+        if !ch.has_extension(ExtensionType::EARLY_DATA)
+            || !ch.supported_versions().contains(&ProtocolVersion::TLS1_3)
+        {
             return;
         }
         let mut state = Tls13State {
@@ -212,7 +211,7 @@ impl SessionCrypto {
     pub(super) fn tls13_message(
         &mut self,
         dir: Direction,
-        msg_type: u8,
+        msg_type: HandshakeType,
         msg: Option<&HandshakeMessage>,
         raw: &[u8],
         secrets: &mut Secrets,
@@ -221,30 +220,30 @@ impl SessionCrypto {
         let state = self.tls13.as_mut()?;
         let body = raw.get(4..).unwrap_or(&[]);
         match msg_type {
-            CLIENT_HELLO => {
+            HandshakeType::CLIENT_HELLO => {
                 state.second_client_hello = true;
                 self.transcript.add(raw);
                 None
             }
-            SERVER_HELLO => {
+            HandshakeType::SERVER_HELLO => {
                 // The ServerHello after a HelloRetryRequest.
                 self.transcript.add(raw);
                 if let Some(HandshakeMessage::ServerHello(sh)) = msg {
-                    self.version = sh.version();
-                    self.server_random = sh.random.clone();
+                    self.version = sh.version().0;
+                    self.server_random = sh.random.to_vec();
                     self.suite = cipher_suite::lookup(sh.suite_id());
                     self.tls13_server_hello(sh, raw, secrets);
                 }
                 None
             }
             // Post-handshake messages are not part of the transcript.
-            NEW_SESSION_TICKET => None,
-            KEY_UPDATE => {
+            HandshakeType::NEW_SESSION_TICKET => None,
+            HandshakeType::KEY_UPDATE => {
                 self.changes.push((dir, KeyChange::Update));
                 None
             }
             _ if state.done => None,
-            END_OF_EARLY_DATA => {
+            HandshakeType::END_OF_EARLY_DATA => {
                 self.transcript.add(raw);
                 state.client_early = false;
                 let logged = state.secrets.clone().unwrap_or_default();
@@ -256,7 +255,7 @@ impl SessionCrypto {
                 }
                 None
             }
-            FINISHED => {
+            HandshakeType::FINISHED => {
                 let from_client = dir == client;
                 let logged = state.secrets.clone().unwrap_or_default();
                 let base = if from_client {
@@ -290,9 +289,10 @@ impl SessionCrypto {
                 }
                 Some(check)
             }
-            ENCRYPTED_EXTENSIONS => {
+            HandshakeType::ENCRYPTED_EXTENSIONS => {
                 if let Some(HandshakeMessage::EncryptedExtensions { extensions, .. }) = msg {
-                    state.early_accepted = extensions.iter().any(|e| e.id == EARLY_DATA);
+                    state.early_accepted =
+                        extensions.iter().any(|e| e.id == ExtensionType::EARLY_DATA);
                 }
                 self.transcript.add(raw);
                 None
@@ -315,7 +315,8 @@ impl SessionCrypto {
             if state.early_accepted {
                 // The client's EndOfEarlyData went by under the early secret we lack; it
                 // has no content, so the transcript can still have it.
-                self.transcript.add(&[END_OF_EARLY_DATA, 0, 0, 0]);
+                self.transcript
+                    .add(&[HandshakeType::END_OF_EARLY_DATA.0, 0, 0, 0]);
             }
             let logged = state.secrets.clone().unwrap_or_default();
             if let Some(Ok(k)) = state.keys(logged.client_traffic_0.as_ref()) {
