@@ -201,9 +201,14 @@ struct Run<'o, 'e> {
 /// An open connection: the adapter that cuts its bytes into records, its session, and
 /// what it was last counted for.
 struct Open {
-    feed: StreamFeed,
-    session: Box<Session>,
+    /// One box for both: a table slot stays a pointer and a count.
+    c: Box<Connection>,
     held: usize,
+}
+
+struct Connection {
+    feed: StreamFeed,
+    session: Session,
 }
 
 impl<'o, 'e> Run<'o, 'e> {
@@ -305,7 +310,7 @@ impl<'o, 'e> Run<'o, 'e> {
                     let budget = &self.settings.budget;
                     let report = self.sessions.remove(&summary.id).and_then(|o| {
                         budget.release(o.held);
-                        o.session.finish(summary)
+                        o.c.session.finish(summary)
                     });
                     self.finished(summary.id, report);
                 }
@@ -343,17 +348,20 @@ impl<'o, 'e> Run<'o, 'e> {
                     }
                 }
                 v.insert(Open {
-                    feed: StreamFeed::default(),
-                    session: Box::new(session),
+                    c: Box::new(Connection {
+                        feed: StreamFeed::default(),
+                        session,
+                    }),
                     held: 0,
                 })
             }
         };
         self.secrets.set_endpoints(endpoints);
-        open.feed
-            .feed(&mut open.session, direction, chunk, ts, &mut self.secrets);
+        let c = &mut *open.c;
+        c.feed
+            .feed(&mut c.session, direction, chunk, ts, &mut self.secrets);
         // The TCP table's share of an open connection is counted here too.
-        let held = open.session.held_bytes() + open.feed.held_bytes() + self.transport_share;
+        let held = c.session.held_bytes() + c.feed.held_bytes() + self.transport_share;
         let budget = self.settings.budget.clone();
         budget.add(held);
         budget.release(open.held);
@@ -370,7 +378,7 @@ impl<'o, 'e> Run<'o, 'e> {
         let mut by_age: Vec<(i64, u64)> = self
             .sessions
             .iter()
-            .map(|(&id, o)| (o.session.last_active_ns(), id))
+            .map(|(&id, o)| (o.c.session.last_active_ns(), id))
             .collect();
         by_age.sort_unstable();
         let n = (by_age.len() / 16).max(1);
@@ -386,10 +394,10 @@ impl<'o, 'e> Run<'o, 'e> {
                 self.evictions += 1;
                 self.evicted.insert(id);
                 let fed = [
-                    o.feed.fed(Direction::Forward),
-                    o.feed.fed(Direction::Reverse),
+                    o.c.feed.fed(Direction::Forward),
+                    o.c.feed.fed(Direction::Reverse),
                 ];
-                let report = o.session.evict(&why, fed);
+                let report = o.c.session.evict(&why, fed);
                 self.finished(id, report);
             }
         }
