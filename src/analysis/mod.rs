@@ -331,7 +331,7 @@ impl<'o, 'e> Run<'o, 'e> {
         chunk: Chunk<'_>,
         ts: i64,
     ) {
-        if self.evicted.contains(&id) {
+        if !self.evicted.is_empty() && self.evicted.contains(&id) {
             return;
         }
         let open = match self.sessions.entry(id) {
@@ -362,9 +362,15 @@ impl<'o, 'e> Run<'o, 'e> {
             .feed(&mut c.session, direction, chunk, ts, &mut self.secrets);
         // The TCP table's share of an open connection is counted here too.
         let held = c.session.held_bytes() + c.feed.held_bytes() + self.transport_share;
+        if held == open.held {
+            return; // nothing changed: most chunks of most connections
+        }
         let budget = self.settings.budget.clone();
-        budget.add(held);
-        budget.release(open.held);
+        if held > open.held {
+            budget.add(held - open.held);
+        } else {
+            budget.release(open.held - held);
+        }
         open.held = held;
         while budget.over() && !self.sessions.is_empty() {
             self.evict();

@@ -110,9 +110,12 @@ impl Evictions {
 
     /// The ids asked for since the last call (cheap when there are none).
     fn take(&self) -> Vec<ConnectionId> {
-        if !self
-            .pending
-            .swap(false, std::sync::atomic::Ordering::Acquire)
+        // A plain load first: this runs for every packet, and a swap would write the
+        // flag's cache line each time.
+        if !self.pending.load(std::sync::atomic::Ordering::Relaxed)
+            || !self
+                .pending
+                .swap(false, std::sync::atomic::Ordering::Acquire)
         {
             return Vec::new();
         }
