@@ -13,12 +13,17 @@
 //!                      or a key log's secrets)      │ payload
 //!                                                   ▼
 //!                                              frame::frames ─► CRYPTO { offset, data } …
+//!                                                   │ per direction and level
+//!                                                   ▼
+//!                                  crypto_stream::CryptoStream ─► in-order handshake bytes
 //! ```
 //!
 //! One file per topic: `varint.rs` the integers, `version.rs` the versions known,
 //! `header.rs` the packet headers, `datagram.rs` the coalesced packets, `packet.rs`
-//! opening a packet, `frame.rs` the frames. The keys are in [`crate::crypto::quic`].
+//! opening a packet, `frame.rs` the frames, `crypto_stream.rs` a CRYPTO stream back in
+//! order. The keys are in [`crate::crypto::quic`].
 
+pub mod crypto_stream;
 pub mod datagram;
 pub mod frame;
 pub mod header;
