@@ -150,6 +150,21 @@ pub fn is_long_header(first_byte: u8) -> bool {
     first_byte & 0x80 != 0
 }
 
+/// The version of a datagram that starts like a QUIC long-header packet of a version
+/// this decoder knows, for telling QUIC from other UDP on any port: form and fixed bits
+/// set, a known version, connection IDs within the limits. (A flow's later short-header
+/// packets have too little structure to be found this way.)
+pub fn sniff(datagram: &[u8]) -> Option<Version> {
+    let (&first, rest) = datagram.split_first()?;
+    if first & 0xc0 != 0xc0 {
+        return None;
+    }
+    let version = Version(u32::from_be_bytes(rest.get(..4)?.try_into().ok()?));
+    let dcid_len = usize::from(*rest.get(4)?);
+    let scid_len = usize::from(*rest.get(5 + dcid_len)?);
+    (version.is_known() && dcid_len <= MAX_CID_LEN && scid_len <= MAX_CID_LEN).then_some(version)
+}
+
 /// Parses the packet at the start of `datagram`; returns it and how many bytes it
 /// takes. Only Initial, 0-RTT and Handshake packets end before the datagram does (their
 /// Length field says where); every other kind takes the rest.
@@ -452,6 +467,22 @@ mod tests {
         assert_eq!(used, 10);
         assert_eq!(long(&packet).kind, LongType::Handshake);
         assert_eq!(long(&packet).protected.bytes, &p[..10]);
+    }
+
+    #[test]
+    fn sniffing() {
+        assert_eq!(sniff(&h(V1_CLIENT_PACKET)), Some(Version::V1));
+        assert_eq!(sniff(&h(V2_SERVER_PACKET)), Some(Version::V2));
+        assert_eq!(sniff(&h(D29_RETRY_PACKET)), Some(Version(0xff00_001d)));
+        // Short headers, unknown versions, version negotiation, truncation: no.
+        assert_eq!(sniff(&h(V1_CHACHA_PACKET)), None);
+        assert_eq!(sniff(&[0xc0, 0x1a, 0x2a, 0x3a, 0x4a, 0, 0]), None);
+        assert_eq!(sniff(&[0xc0, 0, 0, 0, 0, 0, 0]), None);
+        assert_eq!(sniff(&[0xc0, 0, 0, 0, 1, 8, 1]), None);
+        assert_eq!(sniff(&[0xc0, 0, 0, 0, 1, 21]), None);
+        assert_eq!(sniff(&[]), None);
+        // A TLS record is not QUIC.
+        assert_eq!(sniff(&[0x16, 0x03, 0x01, 0x00, 0x10]), None);
     }
 
     /// Every prefix of a real packet parses or fails; nothing panics.
