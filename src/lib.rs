@@ -17,12 +17,16 @@
 //!                             ReportBuilder      Digests          AppDecoder      observers
 //!                                   └──► report::model ──► report (table, JSON, JSON Lines, follow)
 //! ```
+//!
+//! `quic` (packets, Initial keys, frames of one datagram at a time) stands beside the
+//! pipeline until UDP flows feed it.
 
 pub mod analysis;
 pub mod capture;
 pub mod crypto;
 pub mod flow;
 pub mod net;
+pub mod quic;
 pub mod report;
 pub mod session;
 pub mod tcp;

@@ -1,8 +1,10 @@
-//! Crypto: server RSA keys, the TLS/SSL PRFs and key expansion, and record decryption.
+//! Crypto: server RSA keys, the TLS/SSL PRFs and key expansion, record decryption, and
+//! QUIC packet protection keys.
 
 pub mod keylog;
 pub mod keys;
 pub mod prf;
+pub mod quic;
 pub mod record;
 pub mod secrets;
 pub mod tls13;

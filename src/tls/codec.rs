@@ -193,6 +193,17 @@ impl<'a> Reader<'a> {
         self.remaining() == 0
     }
 
+    /// How many bytes were read so far (an offset into the buffer the reader began on).
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// The next byte, not consumed: for encodings whose first byte says how long the
+    /// field is (QUIC's variable-length integers).
+    pub fn peek(&self) -> Option<u8> {
+        self.buf.get(self.pos).copied()
+    }
+
     pub fn rest(&mut self) -> &'a [u8] {
         self.field = None;
         let r = &self.buf[self.pos..];

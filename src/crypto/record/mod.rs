@@ -29,7 +29,7 @@
 //! | DTLS 1.0 / 1.2 | [`RecordAad::dtls`]: epoch ‖ 48-bit sequence number from the record header (RFC 6347 §4.1.2.1), type, version |
 //! | TLS 1.3 ([`KeyChain`]) | [`ProtectedHeader`]: the implicit sequence number, the 5-byte record header as it travelled |
 //! | DTLS 1.3 | [`ProtectedHeader`]: the reconstructed sequence number, the unified header with the record number in clear (RFC 9147 §4) |
-//! | QUIC | [`ProtectedHeader`]: the packet number, the header up to and including it (RFC 9001 §5.3), to [`Tls13Decryptor::open_payload`] (its keys come from QUIC's own labels, RFC 9001 §5.1: no constructor for them yet) |
+//! | QUIC | [`ProtectedHeader`]: the packet number, the header up to and including it (RFC 9001 §5.3), to [`PacketAead::open`], keyed by [`crate::crypto::quic`] with QUIC's own labels (RFC 9001 §5.1) |
 //!
 //! [`RecordDecryptor`] covers:
 //!
@@ -62,6 +62,7 @@
 //! the TLS HMAC and SSL 3.0 MAC; `stream.rs` the NULL and RC4 ciphers; `cbc.rs`
 //! the CBC constructions (padding, IV chaining, Encrypt-then-MAC); `aead.rs`
 //! GCM, CCM and ChaCha20-Poly1305; `tls13.rs` TLS 1.3 record protection;
+//! `packet.rs` the same AEAD under keys derived elsewhere (QUIC);
 //! `chain.rs` a direction's keys and sequence numbers over time
 //! (ChangeCipherSpec, TLS 1.3 key changes).
 
@@ -69,6 +70,7 @@ mod aead;
 mod cbc;
 mod chain;
 mod mac;
+mod packet;
 mod stream;
 #[cfg(test)]
 mod testutil;
@@ -81,6 +83,7 @@ use aes_gcm::aead::consts::U16;
 use rc4::Rc4;
 
 pub use self::chain::{KeyChain, RecordKeys, Unlocked};
+pub use self::packet::PacketAead;
 pub use self::tls13::{Opened, ProtectedHeader, Tls13Decryptor};
 
 use self::aead::AeadState;

@@ -1,0 +1,227 @@
+//! The QUIC packets of one UDP datagram (RFC 9000 §12.2).
+//!
+//! A sender may coalesce several packets in a datagram: Initial, 0-RTT and Handshake
+//! packets end where their Length field says, and a short-header packet (which has none)
+//! can only come last. What follows the last packet is reported, not guessed at:
+//!
+//! ```text
+//!  | Initial (Length) | Handshake (Length) | 1-RTT (to the end) |
+//!  | Initial (Length) | 00 00 00 … (zeros: padding after the packet)  → Trailing, zeros
+//!  | Initial (Length) | another DCID …                                → Trailing
+//! ```
+//!
+//! Coalesced packets share the destination connection ID of the first (RFC 9000 §12.2
+//! lets receivers drop those that do not); bytes after the first packet that do not
+//! start with it are taken for garbage, which also keeps zero padding from passing for
+//! a short-header packet.
+
+use super::header::{is_long_header, parse_packet, HeaderError, Packet};
+
+/// Why the packets of a datagram stop before its end.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DatagramError {
+    /// The packet at `offset` did not parse; nothing after it can be found.
+    #[error("packet at byte {offset}: {error}")]
+    Header { offset: usize, error: HeaderError },
+    /// `len` bytes after the last packet that are not a packet of this connection:
+    /// all zeros (`zeros`, padding some stacks add after the last packet), or anything
+    /// else.
+    #[error("{len} bytes after the last packet at byte {offset}{}", if *.zeros { " (zeros)" } else { "" })]
+    Trailing {
+        offset: usize,
+        len: usize,
+        zeros: bool,
+    },
+}
+
+/// The packets of one datagram, in order; after an error, nothing more.
+#[derive(Debug, Clone)]
+pub struct Packets<'a> {
+    datagram: &'a [u8],
+    offset: usize,
+    short_dcid_len: usize,
+    /// The first packet's destination connection ID, once read.
+    dcid: Option<&'a [u8]>,
+    done: bool,
+}
+
+/// Splits `datagram` into its packets. `short_dcid_len`: the length of the connection
+/// IDs of short-header packets towards this receiver (0 if unknown and none expected).
+pub fn packets(datagram: &[u8], short_dcid_len: usize) -> Packets<'_> {
+    Packets {
+        datagram,
+        offset: 0,
+        short_dcid_len,
+        dcid: None,
+        done: datagram.is_empty(),
+    }
+}
+
+impl<'a> Packets<'a> {
+    /// The rest cannot be a packet of this datagram: say what it is and stop.
+    fn trailing(&mut self) -> DatagramError {
+        self.done = true;
+        let rest = &self.datagram[self.offset..];
+        DatagramError::Trailing {
+            offset: self.offset,
+            len: rest.len(),
+            zeros: rest.iter().all(|&b| b == 0),
+        }
+    }
+}
+
+impl<'a> Iterator for Packets<'a> {
+    type Item = Result<Packet<'a>, DatagramError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let rest = &self.datagram[self.offset..];
+        let dcid_len = match self.dcid {
+            // A coalesced short-header packet carries the first packet's DCID.
+            Some(dcid) => {
+                let starts_with_dcid = if is_long_header(rest[0]) {
+                    rest.get(5).map(|&n| n as usize) == Some(dcid.len())
+                        && rest.get(6..6 + dcid.len()) == Some(dcid)
+                } else {
+                    rest.get(1..1 + dcid.len()) == Some(dcid)
+                };
+                if !starts_with_dcid {
+                    return Some(Err(self.trailing()));
+                }
+                dcid.len()
+            }
+            None => self.short_dcid_len,
+        };
+        match parse_packet(rest, dcid_len) {
+            Ok((packet, used)) => {
+                self.dcid.get_or_insert(packet.dcid());
+                self.offset += used;
+                self.done = self.offset == self.datagram.len();
+                Some(Ok(packet))
+            }
+            Err(error) => {
+                self.done = true;
+                Some(Err(DatagramError::Header {
+                    offset: self.offset,
+                    error,
+                }))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testvectors::*;
+    use super::super::version::LongType;
+    use super::*;
+
+    fn kinds(datagram: &[u8]) -> Vec<Result<&'static str, DatagramError>> {
+        packets(datagram, 0)
+            .map(|p| {
+                p.map(|p| match p {
+                    Packet::Long(l) => match l.kind {
+                        LongType::Initial => "Initial",
+                        LongType::ZeroRtt => "0-RTT",
+                        LongType::Handshake => "Handshake",
+                        LongType::Retry => unreachable!(),
+                    },
+                    Packet::Short(_) => "1-RTT",
+                    Packet::Retry(_) => "Retry",
+                    Packet::VersionNegotiation(_) => "VN",
+                    Packet::UnknownVersion(_) => "unknown",
+                })
+            })
+            .collect()
+    }
+
+    /// A Handshake packet towards `dcid` with `n` payload bytes.
+    fn handshake(dcid: &[u8], n: u8) -> Vec<u8> {
+        let mut p = vec![0xe0, 0, 0, 0, 1, dcid.len() as u8];
+        p.extend_from_slice(dcid);
+        p.extend_from_slice(&[0, n]);
+        p.extend(std::iter::repeat_n(0x55, n as usize));
+        p
+    }
+
+    #[test]
+    fn one_packet() {
+        assert_eq!(kinds(&h(V1_CLIENT_PACKET)), [Ok("Initial")]);
+        assert_eq!(kinds(&[]), []);
+    }
+
+    #[test]
+    fn coalesced_initial_handshake_short() {
+        // The server's Initial (empty DCID), a Handshake and a 1-RTT packet.
+        let mut d = h(V1_SERVER_PACKET);
+        d.extend(handshake(b"", 30));
+        d.extend_from_slice(&[
+            0x41, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+        ]);
+        assert_eq!(kinds(&d), [Ok("Initial"), Ok("Handshake"), Ok("1-RTT")]);
+    }
+
+    #[test]
+    fn trailing_zeros_and_garbage() {
+        let mut d = handshake(&[9, 9, 9, 9], 20);
+        let first = d.len();
+        d.extend_from_slice(&[0; 40]);
+        assert_eq!(
+            kinds(&d),
+            [
+                Ok("Handshake"),
+                Err(DatagramError::Trailing {
+                    offset: first,
+                    len: 40,
+                    zeros: true
+                })
+            ]
+        );
+        // A packet for another connection ID is not part of this datagram's.
+        let mut d = handshake(&[9, 9, 9, 9], 20);
+        d.extend(handshake(&[1, 2, 3, 4], 20));
+        assert_eq!(
+            kinds(&d)[1],
+            Err(DatagramError::Trailing {
+                offset: 32,
+                len: 32,
+                zeros: false
+            })
+        );
+        // The same DCID coalesces.
+        let mut d = handshake(&[9, 9, 9, 9], 20);
+        d.extend(handshake(&[9, 9, 9, 9], 20));
+        assert_eq!(kinds(&d), [Ok("Handshake"), Ok("Handshake")]);
+    }
+
+    #[test]
+    fn a_bad_packet_ends_the_datagram() {
+        let mut d = handshake(b"", 20);
+        d.extend_from_slice(&[0xe0, 0, 0, 0, 1, 0, 0, 0x40]);
+        let k = kinds(&d);
+        assert_eq!(k.len(), 2);
+        assert!(matches!(
+            k[1],
+            Err(DatagramError::Header { offset: 28, .. })
+        ));
+    }
+
+    /// Any bytes: the iterator ends, and never panics.
+    #[test]
+    fn hostile_datagrams() {
+        let client = h(V1_CLIENT_PACKET);
+        let mut two = h(V1_SERVER_PACKET);
+        two.extend(handshake(b"", 10));
+        for d in [&client, &two] {
+            for n in 0..d.len() {
+                // Every packet takes at least one byte.
+                assert!(packets(&d[..n], 8).count() <= n + 1);
+                let mut flipped = d.clone();
+                flipped[n] ^= 0xff;
+                assert!(packets(&flipped, 8).count() <= d.len() + 1);
+            }
+        }
+    }
+}
