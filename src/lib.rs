@@ -18,8 +18,9 @@
 //!                                   └──► report::model ──► report (table, JSON, JSON Lines, follow)
 //! ```
 //!
-//! `quic` (packets, Initial keys, frames of one datagram at a time) stands beside the
-//! pipeline until UDP flows feed it.
+//! `quic` (packets, Initial keys, frames of one datagram at a time) and `tls::dtls`
+//! (records, fragments, message reassembly) stand beside the pipeline until UDP flows
+//! feed them.
 
 pub mod analysis;
 pub mod capture;

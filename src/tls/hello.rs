@@ -83,6 +83,9 @@ pub struct ClientHello {
     /// The client random, *x* in the handshake story.
     pub random: [u8; 32],
     pub session_id: Vec<u8>,
+    /// The cookie of a DTLS ClientHello (RFC 6347 §4.2.1), echoing a HelloVerifyRequest;
+    /// empty in TLS and in a first DTLS hello.
+    pub cookie: Vec<u8>,
     /// The first [`MAX_LIST_ITEMS`] cipher suites (wire order).
     pub cipher_suites: Vec<OfferedSuite>,
     /// Cipher suites past the cap, counted only.
@@ -107,6 +110,16 @@ impl ClientHello {
     /// must fit in the body, and nothing may follow the extensions: a hello that does
     /// not decode whole is an error naming the field, never a hello read from junk.
     pub fn parse(body: &[u8]) -> DecodeResult<ClientHello> {
+        Self::parse_hello(body, false)
+    }
+
+    /// Decodes a DTLS ClientHello body: TLS's, with a `cookie<0..2^8-1>` after the
+    /// session id (RFC 6347 §4.2.1; DTLS 1.3 keeps it as `legacy_cookie`, RFC 9147 §5.3).
+    pub fn parse_dtls(body: &[u8]) -> DecodeResult<ClientHello> {
+        Self::parse_hello(body, true)
+    }
+
+    fn parse_hello(body: &[u8], dtls: bool) -> DecodeResult<ClientHello> {
         let mut r = Reader::new(body, "ClientHello");
         let legacy_version = ProtocolVersion(r.field("legacy_version").u16()?);
         let random = r.field("random").array()?;
@@ -114,6 +127,11 @@ impl ClientHello {
             .field("legacy_session_id")
             .vec8_max(MAX_SESSION_ID)?
             .to_vec();
+        let cookie = if dtls {
+            r.field("cookie").vec8()?.to_vec()
+        } else {
+            Vec::new()
+        };
         let suites = r.field("cipher_suites").vec16()?;
         // cipher_suites<2..2^16-2>: whole suites, at least one.
         if !suites.len().is_multiple_of(2) {
@@ -157,6 +175,7 @@ impl ClientHello {
             legacy_version,
             random,
             session_id,
+            cookie,
             cipher_suites,
             cipher_suites_omitted,
             cipher_suites_omitted_non_grease,
@@ -223,6 +242,7 @@ impl ClientHello {
             legacy_version,
             random,
             session_id,
+            cookie: Vec::new(),
             cipher_suites,
             cipher_suites_omitted,
             cipher_suites_omitted_non_grease,
@@ -429,6 +449,29 @@ impl ServerHello {
 
 #[cfg(test)]
 mod tests {
+
+    /// RFC 6347 §4.2.1: a DTLS ClientHello carries a cookie after the session id.
+    #[test]
+    fn a_dtls_client_hello_with_its_cookie() {
+        let mut body = vec![0xfe, 0xfd];
+        body.extend_from_slice(&[0x11; 32]);
+        body.push(0); // session id
+        body.push(4);
+        body.extend_from_slice(b"\xc0\x0c\x1e\x55".as_slice());
+        body.extend_from_slice(&[0, 2, 0xc0, 0x2b, 1, 0]);
+        let ch = ClientHello::parse_dtls(&body).unwrap();
+        assert_eq!(ch.legacy_version, ProtocolVersion::DTLS1_2);
+        assert_eq!(ch.cookie, b"\xc0\x0c\x1e\x55".to_vec());
+        assert_eq!(ch.cipher_suites.len(), 1);
+        assert!(
+            ClientHello::parse(&body).is_err(),
+            "TLS reads the cookie as suites"
+        );
+        for cut in 0..body.len() {
+            assert!(ClientHello::parse_dtls(&body[..cut]).is_err());
+        }
+    }
+
     use super::*;
     use crate::tls::fingerprint::{self, HelloFields, Transport};
     use ExtensionType as E;

@@ -3,6 +3,7 @@
 pub mod certificate;
 pub mod cipher_suite;
 pub mod codec;
+pub mod dtls;
 pub mod extensions;
 pub mod fingerprint;
 pub mod handshake;

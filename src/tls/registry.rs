@@ -224,6 +224,9 @@ registry! {
     TLS1_2 = 0x0303 => "TLS 1.2",
     TLS1_3 = 0x0304 => "TLS 1.3",
     DTLS1_0 = 0xfeff => "DTLS 1.0",
+    /// OpenSSL's DTLS before RFC 4347's number (`DTLS1_BAD_VER`, OpenSSL < 0.9.8f; still
+    /// spoken by Cisco AnyConnect).
+    DTLS1_0_OPENSSL_PRE = 0x0100 => "DTLS 1.0 (OpenSSL pre 0.9.8f)",
     DTLS1_2 = 0xfefd => "DTLS 1.2",
     DTLS1_3 = 0xfefc => "DTLS 1.3",
 }

@@ -1,0 +1,17 @@
+//! DTLS (RFC 4347, 6347, 9147): TLS over datagrams, the parts that differ from TLS over a
+//! stream. The handshake messages themselves are TLS's (`tls::handshake`, `tls::hello`),
+//! once put back together.
+//!
+//! ```text
+//!  UDP payload ─► record::records ─► DtlsRecord (epoch, 48-bit sequence) / UnifiedRecord (1.3)
+//!                                        │ handshake records
+//!                                        ▼
+//!                 handshake::fragments ─► reassembly::MessageAssembler ─► Message (in order, once)
+//! ```
+//!
+//! Not wired to UDP flows yet: the session adapter (records and whole messages into
+//! `session::Session`) is the next step.
+
+pub mod handshake;
+pub mod reassembly;
+pub mod record;
