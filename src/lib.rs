@@ -31,3 +31,4 @@ pub mod report;
 pub mod session;
 pub mod tcp;
 pub mod tls;
+pub mod udp;
