@@ -5,11 +5,12 @@
 //! another):
 //!
 //! ```text
-//!  capture ─► net ─► tcp ──────── flow::Chunk / FlowSummary ──┐   (udp: next)
-//!  (files,    (IP,   (reassembly,                             │
-//!   links)     frags)  gaps)                                  ▼
-//!                                        session::StreamFeed (bytes → tls records)
-//!                                                             │  (datagram records, QUIC CRYPTO: next)
+//!  capture ─► net ─┬► tcp ──── flow::Chunk / FlowSummary ──┐
+//!  (files,    (IP,  │  (reassembly, gaps)                    │
+//!   links)  frags)  └► udp ──── QUIC datagrams / FlowSummary ┤
+//!                      (flows, classified by content)        ▼
+//!                  session::Feed: StreamFeed (bytes → tls records) | QuicFeed (Initials → CRYPTO by level)
+//!                                                             │  (DTLS records: next)
 //!  tls (records, messages, registries) ◄─ parse ─ session::Session ─ keys ─► crypto
 //!                                                             │   (transcript, PRF, record decryption)
 //!                                                    session::Event
@@ -18,8 +19,8 @@
 //!                                   └──► report::model ──► report (table, JSON, JSON Lines, follow)
 //! ```
 //!
-//! `quic` (packets, Initial keys, frames of one datagram at a time) stands beside the
-//! pipeline until UDP flows feed it.
+//! `quic` reads packets, Initial keys and frames one datagram at a time, for
+//! `session::QuicFeed`.
 
 pub mod analysis;
 pub mod capture;
