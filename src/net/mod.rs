@@ -29,6 +29,8 @@ pub struct NetStats {
     pub non_tcp_packets: u64,
     pub malformed_packets: u64,
     pub ipv4_fragments: u64,
+    /// IPv6 packets with a fragment header (reassembled in the same table, same bounds).
+    pub ipv6_fragments: u64,
     pub reassembled_datagrams: u64,
     /// Packets whose TCP payload the snapshot length cut short.
     pub snaplen_truncated_segments: u64,
@@ -79,6 +81,16 @@ impl NetStats {
             why.join(", ")
         ))
     }
+}
+
+/// An IPv6 fragment header's (offset in bytes, more fragments, identification), when it
+/// fragments (an atomic fragment, offset 0 without M, does not: RFC 6946).
+fn v6_fragment(header: &[u8]) -> Option<(usize, bool, u32)> {
+    let field = u16::from_be_bytes([*header.get(2)?, *header.get(3)?]);
+    let id = u32::from_be_bytes(header.get(4..8)?.try_into().ok()?);
+    let offset = usize::from(field >> 3) * 8;
+    let more = field & 1 != 0;
+    (offset != 0 || more).then_some((offset, more, id))
 }
 
 /// Decodes IP packets into TCP segments, reassembling IPv4 fragments on the way.
@@ -145,37 +157,75 @@ impl NetDecoder {
         } else {
             0
         };
-        if payload.fragmented {
+        // IPv6: the fragment header read here, by RFC 8200 §4.5's layout (etherparse
+        // 0.19 reads its offset and M flag from other bits).
+        let v6_fragment = match &ip {
+            LaxIpSlice::Ipv6(v6) => v6.extensions().clone().into_iter().find_map(|e| match e {
+                etherparse::Ipv6ExtensionSlice::Fragment(f) => Some(v6_fragment(f.slice())),
+                _ => None,
+            }),
+            LaxIpSlice::Ipv4(_) => None,
+        }
+        .flatten();
+        if payload.fragmented || v6_fragment.is_some() {
             match &ip {
                 LaxIpSlice::Ipv4(v4) => {
                     self.stats.ipv4_fragments += 1;
                     let h = v4.header();
-                    let key = (h.source(), h.destination(), h.identification());
+                    let mapped = |a: [u8; 4]| std::net::Ipv4Addr::from(a).to_ipv6_mapped().octets();
+                    let key = (
+                        mapped(h.source()),
+                        mapped(h.destination()),
+                        u32::from(h.identification()),
+                    );
                     let offset = h.fragments_offset().value() as usize * 8;
                     let fragment =
                         self.defrag
                             .add(key, offset, h.more_fragments(), payload.payload);
-                    let d = self.defrag.stats;
-                    self.stats.evicted_datagrams = d.evicted;
-                    self.stats.too_fragmented_datagrams = d.too_fragmented;
-                    self.stats.incomplete_datagrams =
-                        d.evicted + d.too_fragmented + self.defrag.pending() as u64;
-                    match fragment {
-                        Fragment::Complete(datagram) => {
-                            self.stats.reassembled_datagrams += 1;
-                            self.transport(proto, src, dst, &datagram, 0, visit);
-                        }
-                        Fragment::Invalid => self.stats.malformed_packets += 1,
-                        Fragment::Pending | Fragment::TooFragmented => {}
-                    }
+                    self.defragmented(fragment, proto, src, dst, visit);
                 }
-                // IPv6 fragments are rare (PMTU discovery avoids them; QUIC forbids
-                // them, RFC 9000 §14): counted, not reassembled.
-                LaxIpSlice::Ipv6(_) => self.stats.malformed_packets += 1,
+                LaxIpSlice::Ipv6(v6) => {
+                    self.stats.ipv6_fragments += 1;
+                    let Some((offset, more, id)) = v6_fragment else {
+                        // etherparse saw fragmenting bits where RFC 8200 sees none: an
+                        // atomic fragment, the whole datagram.
+                        self.transport(proto, src, dst, payload.payload, cut, visit);
+                        return;
+                    };
+                    let h = v6.header();
+                    let key = (h.source(), h.destination(), id);
+                    let fragment = self.defrag.add(key, offset, more, payload.payload);
+                    self.defragmented(fragment, proto, src, dst, visit);
+                }
             }
             return;
         }
         self.transport(proto, src, dst, payload.payload, cut, visit);
+    }
+
+    /// Counts what the reassembly did with a fragment, and decodes the datagram it
+    /// completed.
+    fn defragmented(
+        &mut self,
+        fragment: Fragment,
+        proto: IpNumber,
+        src: IpAddr,
+        dst: IpAddr,
+        visit: &mut impl FnMut(Transported<'_, '_>),
+    ) {
+        let d = self.defrag.stats;
+        self.stats.evicted_datagrams = d.evicted;
+        self.stats.too_fragmented_datagrams = d.too_fragmented;
+        self.stats.incomplete_datagrams =
+            d.evicted + d.too_fragmented + self.defrag.pending() as u64;
+        match fragment {
+            Fragment::Complete(datagram) => {
+                self.stats.reassembled_datagrams += 1;
+                self.transport(proto, src, dst, &datagram, 0, visit);
+            }
+            Fragment::Invalid => self.stats.malformed_packets += 1,
+            Fragment::Pending | Fragment::TooFragmented => {}
+        }
     }
 
     fn transport(
@@ -343,6 +393,43 @@ mod tests {
         assert_eq!(stats.udp_datagrams, 1, "{stats:?}");
         assert_eq!(seen[0].2, b"quic?");
         assert!(seen[0].0.ip.is_ipv6());
+    }
+
+    fn ipv6_fragment(id: u32, offset: u16, more: bool, data: &[u8]) -> Vec<u8> {
+        let mut frag = vec![17, 0];
+        frag.extend_from_slice(&((offset << 3) | u16::from(more)).to_be_bytes());
+        frag.extend_from_slice(&id.to_be_bytes());
+        frag.extend_from_slice(data);
+        let mut ip = vec![0x60, 0, 0, 0];
+        ip.extend_from_slice(&(frag.len() as u16).to_be_bytes());
+        ip.extend_from_slice(&[44, 64]); // next header: fragment
+        ip.extend_from_slice(&[0x20; 16]);
+        ip.extend_from_slice(&[0x30; 16]);
+        ip.extend_from_slice(&frag);
+        ip
+    }
+
+    /// A UDP datagram in two IPv6 fragments, the last first: one datagram, whole.
+    #[test]
+    fn ipv6_fragments_are_reassembled() {
+        let body = udp(&[9; 26]);
+        let (a, b) = body.split_at(24);
+        let mut net = NetDecoder::new();
+        let mut seen = Vec::new();
+        for p in [
+            ipv6_fragment(77, 3, false, b),
+            ipv6_fragment(77, 0, true, a),
+        ] {
+            net.decode_all(NetworkPayload::Ipv6(&p), &mut |t| {
+                if let Transported::Udp(d) = t {
+                    seen.push(d.payload.to_vec());
+                }
+            });
+        }
+        assert_eq!(seen, [vec![9; 26]], "{:?}", net.stats);
+        assert_eq!(net.stats.ipv6_fragments, 2);
+        assert_eq!(net.stats.reassembled_datagrams, 1);
+        assert_eq!(net.stats.incomplete_datagrams, 0);
     }
 
     /// The snapshot length cut the datagram: the bytes present, and how many are missing.
