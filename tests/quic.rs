@@ -38,6 +38,9 @@ fn aioquic_sample_without_keys() {
     assert_eq!(q["original_dcid"].as_str().unwrap().len(), 16);
     assert_eq!(q["scids"]["client"].as_array().unwrap().len(), 1);
     assert_eq!(q["scids"]["server"].as_array().unwrap().len(), 1);
+    // Still open when the capture ended 34 ms later: neither idled out nor evicted.
+    assert_eq!(q["evicted"], false);
+    assert_eq!(q["idle_closed"], false);
     // Every Initial opens; nothing else can without keys.
     for side in ["client", "server"] {
         let i = &q["spaces"]["initial"][side];

@@ -42,7 +42,7 @@ pub struct Options {
     pub out_of_order_cap: usize,
     /// Out-of-order bytes all connections together may hold.
     pub buffered_cap: usize,
-    /// TCP connections tracked at once.
+    /// TCP connections tracked at once; UDP flows too, in their own table.
     pub max_connections: usize,
     /// Which connections keep their record-layer messages (`inspect`).
     pub messages: Messages,

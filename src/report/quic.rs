@@ -69,6 +69,12 @@ pub struct QuicReport {
     pub version_negotiation_packets: u64,
     /// Datagrams with bytes that parsed as no packet (zero padding after the last is fine).
     pub malformed_datagrams: Sides<u64>,
+    /// Ended early to stay under a cap (`--max-connections` UDP flows, or `--max-memory`):
+    /// the counts are what was seen before.
+    pub evicted: bool,
+    /// The flow fell silent for the idle timeout (60 s of capture time) before the
+    /// capture ended; `false`: still active at the end (or evicted).
+    pub idle_closed: bool,
 }
 
 fn is_zero(n: &u64) -> bool {

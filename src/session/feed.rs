@@ -95,7 +95,10 @@ impl Feed {
                 f.finish(&mut session, secrets);
                 let client = session.client_direction(flow);
                 let mut report = session.finish(flow)?;
-                report.quic = Some(f.report(client));
+                let mut q = f.report(client);
+                q.evicted = flow.evicted;
+                q.idle_closed = !flow.open_at_end && !flow.evicted;
+                report.quic = Some(q);
                 Some(report)
             }
         }
@@ -109,7 +112,9 @@ impl Feed {
             Feed::Quic(f) => {
                 let client = f.client().unwrap_or(Direction::Forward);
                 let mut report = session.evict(why, fed)?;
-                report.quic = Some(f.report(client));
+                let mut q = f.report(client);
+                q.evicted = true;
+                report.quic = Some(q);
                 Some(report)
             }
         }

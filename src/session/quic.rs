@@ -365,6 +365,9 @@ impl QuicFeed {
             retry_packets: self.retries,
             version_negotiation_packets: self.version_negotiations,
             malformed_datagrams: sides(&|d| d.malformed),
+            // The flow's end is the transport's to say (`Feed`).
+            evicted: false,
+            idle_closed: false,
         }
     }
 }
@@ -425,6 +428,11 @@ mod tests {
 
     /// Feeds datagrams through the adapter the analysis uses, and reports.
     fn run(datagrams: &[(Direction, Vec<u8>)]) -> ConnectionReport {
+        run_any(datagrams).expect("a QUIC connection is reported")
+    }
+
+    /// The report, if anything in the datagrams showed QUIC.
+    fn run_any(datagrams: &[(Direction, Vec<u8>)]) -> Option<ConnectionReport> {
         let mut secrets = Secrets::default();
         let first = Input::Quic(&[]);
         let mut feed = Feed::for_input(&first);
@@ -434,7 +442,6 @@ mod tests {
             feed.feed(&mut session, *dir, Input::Quic(d), 1, &mut secrets);
         }
         feed.finish(session, &summary(), &mut secrets)
-            .expect("a QUIC connection is reported")
     }
 
     use crate::report::model::ConnectionReport;
@@ -459,6 +466,41 @@ mod tests {
         assert_eq!(q.spaces.initial.server.decrypted, 1);
         assert_eq!(q.scids.server, vec![h("f067a5502a4262b5")]);
         assert_eq!(q.datagrams.client, 1);
+        assert!(
+            !q.evicted && !q.idle_closed,
+            "open at the end of the capture"
+        );
+    }
+
+    proptest::proptest! {
+        /// Arbitrary datagrams either way, after a real Initial or not: counted, never a
+        /// panic, and what the feed holds stays under its caps.
+        #[test]
+        fn any_datagrams(
+            real_first in proptest::bool::ANY,
+            datagrams in proptest::collection::vec(
+                (proptest::bool::ANY, proptest::collection::vec(proptest::num::u8::ANY, 0..1300)),
+                0..12,
+            ),
+        ) {
+            let mut all = Vec::new();
+            if real_first {
+                all.push((Direction::Forward, h(V1_CLIENT_PACKET)));
+            }
+            for (fwd, d) in datagrams {
+                let dir = if fwd { Direction::Forward } else { Direction::Reverse };
+                all.push((dir, d));
+            }
+            let Some(r) = run_any(&all) else {
+                // Nothing looked like QUIC: only possible without the real Initial.
+                proptest::prop_assert!(!real_first);
+                return Ok(());
+            };
+            let q = r.quic.unwrap();
+            proptest::prop_assert_eq!(q.datagrams.client + q.datagrams.server, all.len() as u64);
+            proptest::prop_assert!(q.scids.client.len() <= MAX_SCIDS);
+            proptest::prop_assert!(q.scids.server.len() <= MAX_SCIDS);
+        }
     }
 
     /// Damaged packets are counted as failed, garbage as malformed; nothing panics,
