@@ -81,6 +81,10 @@ class Pcap:
                           5 << 4, flags, 65535, 0, 0)
         self.ipv4(src, dst, tcp + payload)
 
+    def udp(self, src, dst, sport, dport, payload):
+        """A UDP datagram (checksum 0: none, as IPv4 allows)."""
+        self.ipv4(src, dst, struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload, proto=17)
+
     def close(self):
         self.f.write(self.buf)
         self.buf = bytearray()
@@ -568,6 +572,41 @@ def make_fragments_overlap(out, name, n):
     return path, [], n
 
 
+def make_udp_flows(out, name, n):
+    """n UDP flows (distinct client endpoints to port 53) of 8 DNS-like datagrams each,
+    interleaved 1,000 flows at a time: none is QUIC, every one is counted."""
+    path = out / f"{name}.pcap.gz"
+    p = Pcap(path, gz=True)
+    query = bytes.fromhex("abcd01000001000000000000076578616d706c6503636f6d0000010001")
+    for start in range(0, n, 1000):
+        for _ in range(8):
+            for i in range(start, min(n, start + 1000)):
+                p.udp(client_ip(i), SERVER, client_port(i), 53, query)
+    p.close()
+    return path, [], n
+
+
+def quic_initial(i: int) -> bytes:
+    """A client Initial's long header (QUIC v1, 8-byte DCID unique to `i`), its
+    protected part made up: it looks like QUIC, it never opens. About 1,200 bytes, like
+    a real one."""
+    dcid = struct.pack("!Q", i * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)
+    body = bytes((i * 7 + k * 13) & 0xFF for k in range(1162))
+    length = len(body)
+    return b"\xc3\x00\x00\x00\x01\x08" + dcid + b"\x00\x00" + struct.pack("!H", 0x4000 | length) + body
+
+
+def make_quic_initials(out, name, n):
+    """n QUIC flows, each one client Initial that does not open (and no answer), all
+    open at once: each is a QUIC connection."""
+    path = out / f"{name}.pcap.gz"
+    p = Pcap(path, gz=True)
+    for i in range(n):
+        p.udp(client_ip(i), SERVER, client_port(i), 443, quic_initial(i))
+    p.close()
+    return path, [], n
+
+
 def make_partial_records(out, name, n):
     """n connections that each send a record header declaring 16 KiB and 16 KiB - 1 bytes
     of it, never the last byte, and stay open; gzip-compressed."""
@@ -705,6 +744,12 @@ CLASSES = [
     Class("fragments-overlap", make_fragments_overlap, dict(n=100_000), dict(n=10_000), "fragment",
           about="time", commands=[["summary", "--json"]],
           doc="one datagram flooded with overlapping fragments that never complete it"),
+    Class("udp-flows", make_udp_flows, dict(n=200_000), dict(n=30_000), "flow",
+          commands=[["summary", "--json"], ["summary"]],
+          doc="UDP flows of 8 DNS-like datagrams each: none is QUIC, all counted"),
+    Class("quic-initials", make_quic_initials, dict(n=100_000), dict(n=3_000), "connection",
+          commands=[["summary", "--json"], ["inspect"]],
+          doc="QUIC flows, each one client Initial that does not open, all open at once"),
     Class("partial-records", make_partial_records, dict(n=20_000), dict(n=5_000), "connection",
           commands=[["summary", "--json"], ["inspect"], ["keylog"]],
           doc="open connections, each 16 KiB - 1 of a 16 KiB record"),

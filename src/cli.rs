@@ -150,8 +150,8 @@ pub struct Common {
     /// Out-of-order bytes all connections together may hold before holes count as lost.
     #[arg(long, value_name = "BYTES", default_value = "64M", value_parser = parse_size)]
     pub max_buffered: usize,
-    /// TCP connections tracked at once; past it the least recently active are closed
-    /// (and reported).
+    /// TCP connections (and, in their own table, UDP flows) tracked at once; past it the
+    /// least recently active are closed (and reported).
     #[arg(long, value_name = "N", default_value_t = 50_000,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,

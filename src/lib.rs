@@ -5,11 +5,12 @@
 //! another):
 //!
 //! ```text
-//!  capture ─► net ─► tcp ──────── flow::Chunk / FlowSummary ──┐   (udp: next)
-//!  (files,    (IP,   (reassembly,                             │
-//!   links)     frags)  gaps)                                  ▼
-//!                                        session::StreamFeed (bytes → tls records)
-//!                                                             │  (datagram records, QUIC CRYPTO: next)
+//!  capture ─► net ─┬► tcp ──── flow::Chunk / FlowSummary ──┐
+//!  (files,    (IP,  │  (reassembly, gaps)                    │
+//!   links)  frags)  └► udp ──── QUIC datagrams / FlowSummary ┤
+//!                      (flows, classified by content)        ▼
+//!                  session::Feed: StreamFeed (bytes → tls records) | QuicFeed (Initials → CRYPTO by level)
+//!                                                             │  (DTLS records: next)
 //!  tls (records, messages, registries) ◄─ parse ─ session::Session ─ keys ─► crypto
 //!                                                             │   (transcript, PRF, record decryption)
 //!                                                    session::Event
@@ -18,9 +19,9 @@
 //!                                   └──► report::model ──► report (table, JSON, JSON Lines, follow)
 //! ```
 //!
-//! `quic` (packets, Initial keys, frames of one datagram at a time) and `tls::dtls`
-//! (records, fragments, message reassembly) stand beside the pipeline until UDP flows
-//! feed them.
+//! `quic` reads packets, Initial keys and frames one datagram at a time, for
+//! `session::QuicFeed`; `tls::dtls` (records, fragments, message reassembly) stands
+//! beside the pipeline until UDP flows feed it.
 
 pub mod analysis;
 pub mod capture;
@@ -32,3 +33,4 @@ pub mod report;
 pub mod session;
 pub mod tcp;
 pub mod tls;
+pub mod udp;

@@ -637,6 +637,34 @@ fn fragments_overlap() {
 }
 
 #[test]
+fn udp_flows() {
+    let Some(s) = Stress::generate("udp-flows") else {
+        return;
+    };
+    let doc = s.json(&["summary", "--json"], &[], &limits());
+    let c = &doc["capture"];
+    assert_eq!(c["udp_flows"], s.units, "{c}");
+    assert_eq!(c["udp_flows_other"], s.units, "{c}");
+    assert_eq!(c["quic_connections"], 0, "{c}");
+    assert_eq!(doc["connections"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn quic_initials() {
+    let Some(s) = Stress::generate("quic-initials") else {
+        return;
+    };
+    let doc = s.json(&["summary", "--json"], &[], &limits());
+    let c = &doc["capture"];
+    assert_eq!(c["quic_connections"], s.units, "{c}");
+    let conns = doc["connections"].as_array().unwrap();
+    assert_eq!(conns.len() as u64, s.units);
+    let q = &conns[0]["quic"];
+    assert_eq!(q["spaces"]["initial"]["client"]["failed"], 1, "{q}");
+    assert_eq!(conns[0]["transport"], "quic");
+}
+
+#[test]
 fn partial_records() {
     buffered("partial-records");
 }

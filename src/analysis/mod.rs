@@ -27,7 +27,7 @@ use crate::crypto::secrets::Secrets;
 use crate::flow::Direction;
 use crate::net::Endpoint;
 use crate::report::model::{CaptureReport, ConnectionReport, KeyReport, LinkTypeReport, Report};
-use crate::session::{AppDecoder, MemoryBudget, Retention, Session, SessionSettings, StreamFeed};
+use crate::session::{AppDecoder, Feed, Input, MemoryBudget, Retention, Session, SessionSettings};
 use crate::tcp::{Chunk, FlowLimits};
 
 pub use crate::capture::CaptureError;
@@ -42,7 +42,7 @@ pub struct Options {
     pub out_of_order_cap: usize,
     /// Out-of-order bytes all connections together may hold.
     pub buffered_cap: usize,
-    /// TCP connections tracked at once.
+    /// TCP connections tracked at once; UDP flows too, in their own table.
     pub max_connections: usize,
     /// Which connections keep their record-layer messages (`inspect`).
     pub messages: Messages,
@@ -207,7 +207,7 @@ struct Open {
 }
 
 struct Connection {
-    feed: StreamFeed,
+    feed: Feed,
     session: Session,
 }
 
@@ -293,7 +293,20 @@ impl<'o, 'e> Run<'o, 'e> {
                     *id,
                     *endpoints,
                     *direction,
-                    Chunk::Data(batch.bytes(range)),
+                    Input::Chunk(Chunk::Data(batch.bytes(range))),
+                    *timestamp_ns,
+                ),
+                Event::Quic {
+                    id,
+                    endpoints,
+                    direction,
+                    range,
+                    timestamp_ns,
+                } => self.stream(
+                    *id,
+                    *endpoints,
+                    *direction,
+                    Input::Quic(batch.bytes(range)),
                     *timestamp_ns,
                 ),
                 Event::Gap {
@@ -302,15 +315,23 @@ impl<'o, 'e> Run<'o, 'e> {
                     direction,
                     gap,
                     timestamp_ns,
-                } => self.stream(*id, *endpoints, *direction, Chunk::Gap(*gap), *timestamp_ns),
+                } => self.stream(
+                    *id,
+                    *endpoints,
+                    *direction,
+                    Input::Chunk(Chunk::Gap(*gap)),
+                    *timestamp_ns,
+                ),
                 Event::Closed(summary) => {
                     if self.evicted.remove(&summary.id) {
                         continue; // reported when it was evicted
                     }
                     let budget = &self.settings.budget;
+                    let secrets = &mut self.secrets;
                     let report = self.sessions.remove(&summary.id).and_then(|o| {
                         budget.release(o.held);
-                        o.c.session.finish(summary)
+                        let Connection { feed, session } = *o.c;
+                        feed.finish(session, summary, secrets)
                     });
                     self.finished(summary.id, report);
                 }
@@ -328,7 +349,7 @@ impl<'o, 'e> Run<'o, 'e> {
         id: u64,
         endpoints: [Endpoint; 2],
         direction: Direction,
-        chunk: Chunk<'_>,
+        input: Input<'_>,
         ts: i64,
     ) {
         if !self.evicted.is_empty() && self.evicted.contains(&id) {
@@ -341,17 +362,16 @@ impl<'o, 'e> Run<'o, 'e> {
                 if self.options.messages == Messages::Only(id) {
                     settings.retention.messages = true;
                 }
-                let mut session = Session::new(id, endpoints, &settings);
+                let feed = Feed::for_input(&input);
+                let mut session =
+                    Session::new(id, endpoints, &settings).with_transport(feed.transport());
                 if self.follow.as_ref().is_some_and(|f| f.id == id) {
                     if let Some(f) = self.follow.take() {
                         session = session.with_app_decoder(f.decoder);
                     }
                 }
                 v.insert(Open {
-                    c: Box::new(Connection {
-                        feed: StreamFeed::default(),
-                        session,
-                    }),
+                    c: Box::new(Connection { feed, session }),
                     held: 0,
                 })
             }
@@ -359,7 +379,7 @@ impl<'o, 'e> Run<'o, 'e> {
         self.secrets.set_endpoints(endpoints);
         let c = &mut *open.c;
         c.feed
-            .feed(&mut c.session, direction, chunk, ts, &mut self.secrets);
+            .feed(&mut c.session, direction, input, ts, &mut self.secrets);
         // The TCP table's share of an open connection is counted here too.
         let held = c.session.held_bytes() + c.feed.held_bytes() + self.transport_share;
         if held == open.held {
@@ -399,11 +419,8 @@ impl<'o, 'e> Run<'o, 'e> {
                 self.settings.budget.release(o.held);
                 self.evictions += 1;
                 self.evicted.insert(id);
-                let fed = [
-                    o.c.feed.fed(Direction::Forward),
-                    o.c.feed.fed(Direction::Reverse),
-                ];
-                let report = o.c.session.evict(&why, fed);
+                let Connection { feed, session } = *o.c;
+                let report = feed.evict(session, &why);
                 self.finished(id, report);
             }
         }
@@ -453,6 +470,15 @@ impl<'o, 'e> Run<'o, 'e> {
         }
         c.warnings.extend(c.network.defrag_warning());
         c.tcp_connections = t.tcp_connections;
+        c.udp_flows = t.udp.flows;
+        c.quic_connections = t.udp.quic_flows;
+        c.udp_flows_other = t.udp.other_flows;
+        if t.udp.evicted > 0 {
+            c.warnings.push(format!(
+                "{} UDP flows were closed early: more than {} were open at once (--max-connections)",
+                t.udp.evicted, self.options.max_connections
+            ));
+        }
         if t.flows.evicted > 0 {
             c.warnings.push(format!(
                 "{} TCP connections were closed early: more than {} were open at once (--max-connections)",

@@ -1,8 +1,9 @@
 //! The transport stage, on its own thread: capture files → link layer → IP → TCP
-//! reassembly, handing the session stage batches of owned stream events.
+//! reassembly and UDP flows, handing the session stage batches of owned events.
 //!
 //! ```text
-//!  files ─► CaptureReader ─► strip_link_layer ─► NetDecoder ─► FlowTable ─► Batch ─► channel
+//!  files ─► CaptureReader ─► strip_link_layer ─► NetDecoder ─┬► FlowTable (TCP) ──┬► Batch ─► channel
+//!                                                            └► UdpFlowTable ─────┘
 //!                                       KeyExchangeScanner ─► PreMasterPrefetch (other cores)
 //! ```
 //! Batches hold their stream bytes in one buffer, so that moving data between threads
@@ -15,12 +16,13 @@ use std::sync::Arc;
 
 use crate::capture::{strip_link_layer, CaptureEvent, CaptureReader, LinkError};
 use crate::crypto::keys::PreMasterPrefetch;
-use crate::net::{Endpoint, NetDecoder, NetStats};
+use crate::net::{Endpoint, NetDecoder, NetStats, Transported};
 use crate::report::model::FileReport;
 use crate::tcp::{
     Chunk, ConnectionId, Direction, FlowLimits, FlowStats, FlowSummary, FlowTable, Gap, TcpEvent,
 };
 use crate::tls::scan::KeyExchangeScanner;
+use crate::udp::{Carried, UdpEvent, UdpFlowTable, UdpLimits, UdpStats};
 
 use super::progress::Progress;
 
@@ -42,6 +44,14 @@ pub(super) enum Event {
         endpoints: [Endpoint; 2],
         direction: Direction,
         gap: Gap,
+        timestamp_ns: i64,
+    },
+    /// One datagram of a UDP flow that carries QUIC (its payload in `range`).
+    Quic {
+        id: ConnectionId,
+        endpoints: [Endpoint; 2],
+        direction: Direction,
+        range: Range<usize>,
         timestamp_ns: i64,
     },
     /// Boxed: it is large, and every event of a batch is as large as the largest kind.
@@ -78,6 +88,8 @@ pub(super) struct TransportReport {
     pub tcp_connections: u64,
     /// What the memory caps cut.
     pub flows: FlowStats,
+    /// UDP flows: seen, QUIC, other, cut.
+    pub udp: UdpStats,
 }
 
 /// Settings of the transport stage.
@@ -194,6 +206,31 @@ impl Sink<'_> {
         }
     }
 
+    fn udp(&mut self, ev: UdpEvent<'_>) {
+        match ev {
+            UdpEvent::Datagram {
+                id,
+                endpoints,
+                direction,
+                carried: Carried::Quic,
+                payload,
+                timestamp_ns,
+            } => {
+                let start = self.batch.data.len();
+                self.batch.data.extend_from_slice(payload);
+                let range = start..self.batch.data.len();
+                self.push(Event::Quic {
+                    id,
+                    endpoints,
+                    direction,
+                    range,
+                    timestamp_ns,
+                });
+            }
+            UdpEvent::Closed(summary) => self.push(Event::Closed(Box::new(summary))),
+        }
+    }
+
     /// Starts the RSA decryption of a ClientKeyExchange as soon as it goes by.
     fn scan(&mut self, id: ConnectionId, direction: Direction, chunk: &Chunk<'_>) {
         let Some(prefetch) = self.prefetch else {
@@ -247,6 +284,10 @@ impl Transport {
             let (read, size) = reader.progress();
             let mut flows = FlowTable::with_limits(self.limits);
             flows.set_next_id(next_id);
+            let mut udp = UdpFlowTable::new(UdpLimits {
+                max_open: self.limits.max_open,
+                ..UdpLimits::default()
+            });
             let dsb_source: Arc<str> = Arc::from(format!("{name} (secrets block)"));
             let mut packets_since_tick = 0u32;
             let summary = reader.for_each(|ev| match ev {
@@ -255,6 +296,7 @@ impl Transport {
                     let evicted = self.evictions.take();
                     if !evicted.is_empty() {
                         flows.close_ids(&evicted, &mut |ev| sink.tcp(ev));
+                        udp.close_ids(&evicted, &mut |ev| sink.udp(ev));
                     }
                     let entry = report
                         .link_types
@@ -262,8 +304,16 @@ impl Transport {
                         .or_insert((0, p.link_type.is_supported()));
                     entry.0 += 1;
                     match strip_link_layer(p.link_type, p.data) {
-                        Ok(payload) => net.decode(payload, &mut |seg| {
-                            flows.process(seg, p.timestamp_ns, &mut |ev| sink.tcp(ev))
+                        Ok(payload) => net.decode_all(payload, &mut |t| match t {
+                            Transported::Tcp(seg) => {
+                                flows.process(seg, p.timestamp_ns, &mut |ev| sink.tcp(ev))
+                            }
+                            Transported::Udp(d) => udp.process(
+                                d,
+                                p.timestamp_ns,
+                                &mut || flows.allocate_id(),
+                                &mut |ev| sink.udp(ev),
+                            ),
                         }),
                         Err(LinkError::UnsupportedLinkType) | Err(LinkError::Truncated) => {
                             report.skipped_packets += 1
@@ -288,7 +338,14 @@ impl Transport {
                 }
             });
             flows.finish(&mut |ev| sink.tcp(ev));
+            udp.finish(&mut |ev| sink.udp(ev));
             next_id = flows.next_id();
+            let u = udp.stats;
+            report.udp.flows += u.flows;
+            report.udp.quic_flows += u.quic_flows;
+            report.udp.other_flows += u.other_flows;
+            report.udp.evicted += u.evicted;
+            report.udp.idled_out += u.idled_out;
             report.flows.evicted += flows.stats.evicted;
             report.flows.closed_for_memory += flows.stats.closed_for_memory;
             report.flows.buffered_cap_hits += flows.stats.buffered_cap_hits;

@@ -1,7 +1,8 @@
 //! What every transport shares above its own framing: the two directions of a flow,
 //! the flow's number in the run, the bytes (or gaps) it carries in order, and what it
-//! looked like when it ended. TCP (`tcp/`) produces them today; datagram transports
-//! (UDP for DTLS and QUIC) will too, and the session stage only ever sees these types.
+//! looked like when it ended. TCP (`tcp/`) and UDP (`udp/`, whose QUIC datagrams the
+//! session stage's `QuicFeed` reads) produce them; the session stage only ever sees
+//! these types.
 //!
 //! ```text
 //!  transport (tcp/, udp/ …) ── Chunk (Data | Gap) per Direction ──► adapters ─► Session
@@ -9,6 +10,16 @@
 //! ```
 
 use crate::net::Endpoint;
+
+/// The transport a connection travelled over, as its report says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    #[default]
+    Tcp,
+    /// QUIC over UDP.
+    Quic,
+}
 
 /// Stable connection number: the order in which connections were first seen.
 pub type ConnectionId = u64;

@@ -10,8 +10,10 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
-/// (source, destination, identification): the datagram a fragment belongs to.
-pub type FragmentKey = ([u8; 4], [u8; 4], u16);
+/// (source, destination, identification): the datagram a fragment belongs to. IPv4
+/// addresses as IPv4-mapped IPv6 ones, and IPv4's 16-bit identification widened, so
+/// that one table (and one set of bounds) serves both versions.
+pub type FragmentKey = ([u8; 16], [u8; 16], u32);
 
 /// The largest IPv4 datagram.
 const MAX_DATAGRAM: usize = 65_535;
@@ -201,11 +203,10 @@ impl Ipv4Defragmenter {
 mod tests {
     use super::*;
 
-    const KEY: FragmentKey = ([1, 2, 3, 4], [5, 6, 7, 8], 7);
+    const KEY: FragmentKey = ([1; 16], [5; 16], 7);
 
     fn key(n: u32) -> FragmentKey {
-        let b = n.to_be_bytes();
-        ([10, b[0], b[1], b[2]], [5, 6, 7, 8], b[3] as u16)
+        ([10; 16], [5; 16], n)
     }
 
     #[test]

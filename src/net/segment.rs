@@ -1,4 +1,5 @@
-//! The typed output of the network layer: one TCP segment with its endpoints.
+//! The typed output of the network layer: one TCP segment or UDP datagram with its
+//! endpoints.
 
 use std::fmt;
 use std::net::IpAddr;
@@ -41,4 +42,22 @@ pub struct TcpSegment<'a> {
     /// Payload bytes the segment carried on the wire but the snapshot length cut off;
     /// they follow `payload` in sequence space.
     pub missing: u32,
+}
+
+/// One UDP datagram as captured.
+#[derive(Debug, Clone, Copy)]
+pub struct UdpDatagram<'a> {
+    pub src: Endpoint,
+    pub dst: Endpoint,
+    /// The payload bytes present in the capture (up to the UDP length).
+    pub payload: &'a [u8],
+    /// Payload bytes the datagram carried on the wire but the snapshot length cut off.
+    pub missing: u16,
+}
+
+/// What one IP packet carried, for the transport that reads it.
+#[derive(Debug, Clone, Copy)]
+pub enum Transported<'s, 'a> {
+    Tcp(&'s TcpSegment<'a>),
+    Udp(&'s UdpDatagram<'a>),
 }

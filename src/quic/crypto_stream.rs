@@ -89,6 +89,11 @@ impl CryptoStream {
         &self.assembler.stats
     }
 
+    /// Bytes held out of order (for memory accounting).
+    pub fn held_bytes(&self) -> usize {
+        self.assembler.pending_bytes()
+    }
+
     pub fn refused(&self) -> Refused {
         self.refused
     }

@@ -1,8 +1,8 @@
 //! QUIC (RFC 9000, RFC 9001, RFC 9369): packets, their protection, their frames.
 //!
-//! Not yet wired into the pipeline: this layer reads one datagram at a time, for the
-//! UDP flows and QUIC adapter to come, which will carry each encryption level's CRYPTO
-//! stream to the TLS session (`session::Session::on_handshake_data`).
+//! This layer reads one datagram at a time; `session::QuicFeed` drives it for the UDP
+//! flows that carry QUIC and carries each encryption level's CRYPTO stream to the TLS
+//! session (`session::Session::on_handshake_data`).
 //!
 //! ```text
 //!  UDP payload ─► datagram::packets ─► header::Packet (Initial / 0-RTT / Handshake /

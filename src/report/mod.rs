@@ -14,6 +14,7 @@ pub mod follow;
 pub mod json;
 pub mod jsonl;
 pub mod model;
+pub mod quic;
 pub mod table;
 pub mod text;
 pub mod time;

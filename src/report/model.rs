@@ -43,6 +43,11 @@ pub struct CaptureReport {
     pub truncated: bool,
     pub tcp_connections: u64,
     pub tls_connections: u64,
+    /// UDP flows seen; of them, those that carried QUIC (each a connection) and those
+    /// that carried nothing tlsscope reads (counted, not listed).
+    pub udp_flows: u64,
+    pub quic_connections: u64,
+    pub udp_flows_other: u64,
     pub network: NetStats,
     pub skipped_packets: u64,
     /// The RSA keys loaded, and whether each matched a server certificate in the capture.
@@ -579,7 +584,13 @@ pub struct ConnectionReport {
     pub alerts: Vec<AlertEntry>,
     #[serde(skip_serializing_if = "is_zero")]
     pub alerts_omitted: u64,
-    pub tcp: TcpReport,
+    /// `tcp` or `quic`.
+    pub transport: crate::flow::Transport,
+    /// QUIC connections only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quic: Option<super::quic::QuicReport>,
+    /// TCP connections only (`null` for QUIC).
+    pub tcp: Option<TcpReport>,
     /// TLS records seen, [client, server].
     pub records: [u64; 2],
     /// Application data records and their bytes on the wire, [client, server].

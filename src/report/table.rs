@@ -13,8 +13,10 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
 use super::model::{CaptureReport, ConnectionReport, MessageBody, MessageEntry, Side};
+use super::quic::{QuicReport, Sides, SpaceCounts};
 use super::text::{bytes_as_text, terminal_safe};
 use super::wire;
+use crate::flow::Transport;
 use crate::tls::extensions::Extension;
 use crate::tls::handshake::{CertificateEntry, HandshakeMessage};
 use crate::tls::hello::{ClientHello, ServerHello};
@@ -84,6 +86,12 @@ fn capture_line(c: &CaptureReport) -> String {
         c.tcp_connections,
         c.tls_connections
     );
+    if c.udp_flows > 0 {
+        line.push_str(&format!(
+            "; {} UDP flows: {} QUIC, {} other",
+            c.udp_flows, c.quic_connections, c.udp_flows_other
+        ));
+    }
     if c.truncated {
         line.push_str("; FILE TRUNCATED (cut mid-packet)");
     }
@@ -157,15 +165,15 @@ fn summary_row(c: &ConnectionReport) -> Vec<String> {
     vec![
         c.id.to_string(),
         endpoint(&c.client.ip, c.client.port),
-        endpoint(&c.server.ip, c.server.port),
+        server_cell(c),
         cell(c.sni.as_deref().unwrap_or_default()),
         c.version.clone().unwrap_or_else(|| "-".into()),
         c.cipher_suite
             .as_ref()
             .map(|s| s.name.clone())
             .unwrap_or_else(|| "-".into()),
-        c.tcp.client_bytes.to_string(),
-        c.tcp.server_bytes.to_string(),
+        transport_bytes(c)[0].to_string(),
+        transport_bytes(c)[1].to_string(),
         state_text(c),
         c.decryption.status.to_string(),
         c.decryption
@@ -188,6 +196,82 @@ fn short_source(source: &str) -> String {
     cell(&short)
 }
 
+/// The server's endpoint, marked when the connection is not TCP (the default).
+fn server_cell(c: &ConnectionReport) -> String {
+    let e = endpoint(&c.server.ip, c.server.port);
+    match c.transport {
+        Transport::Tcp => e,
+        Transport::Quic => format!("{e} (QUIC)"),
+    }
+}
+
+/// Bytes each way at transport level, [client, server]: TCP stream bytes, or UDP
+/// payload bytes of the QUIC datagrams.
+fn transport_bytes(c: &ConnectionReport) -> [u64; 2] {
+    match (&c.tcp, &c.quic) {
+        (Some(t), _) => [t.client_bytes, t.server_bytes],
+        (None, Some(q)) => [q.bytes.client, q.bytes.server],
+        (None, None) => [0, 0],
+    }
+}
+
+/// The facts of a QUIC connection for `inspect`.
+fn quic_facts(q: &QuicReport) -> Vec<(&'static str, String)> {
+    let cids = |l: &[Vec<u8>]| l.iter().map(hex::encode).collect::<Vec<_>>().join(", ");
+    let space = |s: &Sides<SpaceCounts>| {
+        let one = |c: &SpaceCounts| {
+            let mut t = format!("{} packets, {} bytes", c.packets, c.bytes);
+            if c.decrypted > 0 {
+                t.push_str(&format!(", {} decrypted", c.decrypted));
+            }
+            if c.undecrypted > 0 {
+                t.push_str(&format!(", {} without keys", c.undecrypted));
+            }
+            if c.failed > 0 {
+                t.push_str(&format!(", {} failed", c.failed));
+            }
+            t
+        };
+        if s.client.packets + s.server.packets == 0 {
+            return String::new();
+        }
+        format!("C→S {}; S→C {}", one(&s.client), one(&s.server))
+    };
+    let mut v = vec![
+        (
+            "QUIC version",
+            q.version.map(|v| v.to_string()).unwrap_or_default(),
+        ),
+        (
+            "original DCID",
+            q.original_dcid
+                .as_ref()
+                .map(hex::encode)
+                .unwrap_or_default(),
+        ),
+        ("client SCIDs", cids(&q.scids.client)),
+        ("server SCIDs", cids(&q.scids.server)),
+        (
+            "datagrams",
+            format!(
+                "C→S {} ({} bytes); S→C {} ({} bytes)",
+                q.datagrams.client, q.bytes.client, q.datagrams.server, q.bytes.server
+            ),
+        ),
+        ("Initial", space(&q.spaces.initial)),
+        ("Handshake", space(&q.spaces.handshake)),
+        ("0-RTT/1-RTT", space(&q.spaces.application)),
+    ];
+    if q.retry_packets > 0 {
+        v.push(("Retry", q.retry_packets.to_string()));
+    }
+    let malformed = q.malformed_datagrams.client + q.malformed_datagrams.server;
+    if malformed > 0 {
+        v.push(("malformed datagrams", malformed.to_string()));
+    }
+    v
+}
+
 fn endpoint(ip: &str, port: u16) -> String {
     if ip.contains(':') {
         format!("[{ip}]:{port}")
@@ -201,14 +285,16 @@ fn state_text(c: &ConnectionReport) -> String {
     if c.resumed {
         s.push_str(" (resumed)");
     }
-    if c.tcp.gap_count > 0 {
-        s.push_str(&format!(
-            ", {} gap(s), {} bytes lost",
-            c.tcp.gap_count, c.tcp.lost_bytes
-        ));
-    }
-    if c.tcp.snaplen_truncated {
-        s.push_str(", snaplen-cut");
+    if let Some(tcp) = &c.tcp {
+        if tcp.gap_count > 0 {
+            s.push_str(&format!(
+                ", {} gap(s), {} bytes lost",
+                tcp.gap_count, tcp.lost_bytes
+            ));
+        }
+        if tcp.snaplen_truncated {
+            s.push_str(", snaplen-cut");
+        }
     }
     s
 }
@@ -240,7 +326,7 @@ fn inspect_connection(c: &ConnectionReport) -> String {
         "Connection {}: {} → {}  {}  {}  [{}]\n",
         c.id,
         endpoint(&c.client.ip, c.client.port),
-        endpoint(&c.server.ip, c.server.port),
+        server_cell(c),
         c.version.as_deref().unwrap_or("-"),
         c.cipher_suite
             .as_ref()
@@ -281,6 +367,11 @@ fn inspect_connection(c: &ConnectionReport) -> String {
     fact("JA3", c.ja3_hash.clone().unwrap_or_default());
     fact("JA4", c.ja4.clone().unwrap_or_default());
     fact("JA3S", c.ja3s.clone().unwrap_or_default());
+    if let Some(q) = &c.quic {
+        for (k, v) in quic_facts(q) {
+            fact(k, v);
+        }
+    }
     fact(
         "decryption",
         cell(&format!("{}: {}", c.decryption.status, c.decryption.reason)),

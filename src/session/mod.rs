@@ -6,7 +6,7 @@
 //!  ─────────────────────────                   ───────                          ─────
 //!  StreamFeed (TCP: bytes → records) ─┐   record ─┬─ handshake ─► reassembly ─► message ─┐
 //!  datagram records (DTLS, next)     ─┼─► on_record  ├─ change_cipher_spec (keys switch)  ├─► Event ─► ReportBuilder
-//!  CRYPTO frames (QUIC, next) ─ on_handshake_data ───┤─ alert (clear or protected)        │           Digests
+//!  QuicFeed (QUIC: CRYPTO by level) ─ on_handshake_data ┤─ alert (clear or protected)     │           Digests
 //!  gaps from any transport ── on_gap                 └─ application_data (decrypted?) ───┘           AppSink (follow, HTTP)
 //!                                      handshake crypto (crypto/): transcript, secrets, keys
 //! ```
@@ -18,15 +18,19 @@
 mod crypto;
 mod digest;
 mod events;
+mod feed;
 mod log;
 mod messages;
+mod quic;
 mod records;
 mod report;
 mod stream;
 
 pub use crypto::{FinishedCheck, KeyChange, KeySource, Obstacle, SessionCrypto};
 pub use events::{AppDecoder, Event, KeyEvent, SessionSink};
+pub use feed::{Feed, Input};
 pub use log::{json_len, Charge, EventLog, MemoryBudget, Retention};
+pub use quic::QuicFeed;
 pub use report::ReportBuilder;
 pub use stream::{StreamFeed, SNIFF_BUDGET};
 
@@ -34,7 +38,7 @@ use std::sync::Arc;
 
 use crate::crypto::record::KeyChain;
 use crate::crypto::secrets::Secrets;
-use crate::flow::{Direction, DirectionStats, FlowSummary, Gap};
+use crate::flow::{Direction, DirectionStats, FlowSummary, Gap, Transport};
 use crate::net::Endpoint;
 use crate::report::model::{ConnectionReport, Side};
 use crate::tls::handshake::{CertificateEntry, HandshakeReassembler};
@@ -104,6 +108,8 @@ pub struct Session {
     sinks: Sinks,
     /// `--show-secrets`: the report carries the connection's secrets.
     show_secrets: bool,
+    /// What carried the connection (its report says so; JA4 marks it).
+    transport: Transport,
 }
 
 /// Where a session's events go: always the report's lists and the digests; an
@@ -221,7 +227,14 @@ impl Session {
                 observer: None,
             },
             show_secrets: settings.show_secrets,
+            transport: Transport::Tcp,
         }
+    }
+
+    /// The connection travelled over `transport` (TCP unless said).
+    pub fn with_transport(mut self, transport: Transport) -> Self {
+        self.transport = transport;
+        self
     }
 
     /// Hands the connection's decrypted application data to `decoder` too.

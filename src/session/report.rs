@@ -6,8 +6,8 @@ use std::sync::Arc;
 use super::events::{Event, SessionSink};
 use super::log::{EventLog, MemoryBudget, Retention};
 use super::{FinishedCheck, Obstacle, Session};
-use crate::flow::Direction;
 use crate::flow::FlowSummary;
+use crate::flow::{Direction, Transport as FlowTransport};
 use crate::report::model::{
     AppData, AppDataRun, ConnectionReport, ConnectionState as State, DecryptionReport,
     DecryptionStatus as Status, EarlyDataReport, EndpointReport, GapReport, MessageBody,
@@ -158,16 +158,7 @@ impl Session {
         if !self.saw_tls {
             return None;
         }
-        let client_dir = self.client_hello_dir.unwrap_or_else(|| {
-            tcp.opener.unwrap_or({
-                // Without a hello or a SYN: the ephemeral (higher) port is the client's.
-                if self.endpoints[0].port >= self.endpoints[1].port {
-                    Direction::Forward
-                } else {
-                    Direction::Reverse
-                }
-            })
-        });
+        let client_dir = self.client_direction(tcp);
         let side = |d: Direction| {
             if d == client_dir {
                 Side::Client
@@ -213,7 +204,13 @@ impl Session {
                 (
                     Some(j.full),
                     Some(j.hash),
-                    Some(fingerprint::ja4(&facts, Transport::Tcp)),
+                    Some(fingerprint::ja4(
+                        &facts,
+                        match self.transport {
+                            FlowTransport::Tcp => Transport::Tcp,
+                            FlowTransport::Quic => Transport::Quic,
+                        },
+                    )),
                 )
             }
             None => (None, None, None),
@@ -326,7 +323,9 @@ impl Session {
             messages_omitted: lists.messages_omitted,
             alerts: lists.alerts,
             alerts_omitted: lists.alerts_omitted,
-            tcp: TcpReport {
+            transport: self.transport,
+            quic: None,
+            tcp: (self.transport == FlowTransport::Tcp).then(|| TcpReport {
                 client_bytes: tcp.stats[c].bytes,
                 server_bytes: tcp.stats[s].bytes,
                 gaps,
@@ -340,7 +339,7 @@ impl Session {
                 buffer_cap_exceeded: tcp.stats[0].cap_exceeded || tcp.stats[1].cap_exceeded,
                 closed: !tcp.open_at_end,
                 evicted: tcp.evicted,
-            },
+            }),
             records: [self.dirs[c].records, self.dirs[s].records],
             app_records: [self.dirs[c].app_records, self.dirs[s].app_records],
             app_bytes: [self.dirs[c].app_bytes, self.dirs[s].app_bytes],
@@ -355,6 +354,20 @@ impl Session {
 }
 
 impl Session {
+    /// The client's direction: who sent the ClientHello, else who opened the flow, else
+    /// the sender from the ephemeral (higher) port.
+    pub fn client_direction(&self, flow: &FlowSummary) -> Direction {
+        self.client_hello_dir.unwrap_or_else(|| {
+            flow.opener.unwrap_or({
+                if self.endpoints[0].port >= self.endpoints[1].port {
+                    Direction::Forward
+                } else {
+                    Direction::Reverse
+                }
+            })
+        })
+    }
+
     /// The server resumed a session (TLS ≤ 1.2, abbreviated handshake) whose master
     /// secret is unknown.
     fn resumed_without_secret(&self) -> bool {

@@ -136,6 +136,12 @@ impl FlowTable {
         self.next_id = id;
     }
 
+    /// Takes the next id for a flow of another transport (the id space is the run's).
+    pub fn allocate_id(&mut self) -> ConnectionId {
+        self.next_id += 1;
+        self.next_id - 1
+    }
+
     pub fn next_id(&self) -> ConnectionId {
         self.next_id
     }

@@ -29,14 +29,18 @@ pub fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
-/// Every capture in samples/ (relative paths, sorted).
+/// Every capture in samples/ and samples/udp/ (relative paths, sorted).
 pub fn samples() -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(root().join("samples"))
-        .expect("samples/")
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".pcap") || n.ends_with(".pcapng"))
-        .map(|n| format!("samples/{n}"))
+    let mut v: Vec<String> = ["samples", "samples/udp"]
+        .iter()
+        .flat_map(|dir| {
+            std::fs::read_dir(root().join(dir))
+                .expect("samples/")
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".pcap") || n.ends_with(".pcapng"))
+                .map(move |n| format!("{dir}/{n}"))
+        })
         .collect();
     v.sort();
     v
