@@ -227,17 +227,7 @@ impl PacketKeys {
         secret: &[u8],
     ) -> Result<Self, Unsupported> {
         let unsupported = |why: String| Unsupported(format!("{} in QUIC ({why})", suite.name));
-        if !suite.is_tls13() {
-            return Err(unsupported("not a TLS 1.3 suite".into()));
-        }
-        let hash = SuiteHash::for_suite(suite);
-        if secret.len() != hash.output_len() {
-            return Err(unsupported(format!(
-                "{}-byte traffic secret, the suite's hash needs {}",
-                secret.len(),
-                hash.output_len()
-            )));
-        }
+        let hash = super::tls13::traffic_secret_hash(suite, secret).map_err(unsupported)?;
         let derived = derive(schedule, hash, suite.key_len as usize, secret);
         let header = HeaderKey::new(suite, &derived.hp).map_err(unsupported)?;
         let payload = PacketAead::new(suite, &derived.key, &derived.iv)?;

@@ -114,6 +114,24 @@ fn hkdf_expand(hash: SuiteHash, prk: &[u8], info: &[u8], len: usize) -> Vec<u8> 
     out
 }
 
+/// The hash of a TLS 1.3 `suite` whose traffic `secret` this is, or why the pair can't
+/// make keys (not a TLS 1.3 suite; a secret of the wrong length for the suite's hash).
+/// Key log secrets reach every TLS 1.3 key schedule (records, QUIC packets) through it.
+pub fn traffic_secret_hash(suite: &CipherSuite, secret: &[u8]) -> Result<SuiteHash, String> {
+    if !suite.is_tls13() {
+        return Err("not a TLS 1.3 suite".into());
+    }
+    let hash = SuiteHash::for_suite(suite);
+    if secret.len() != hash.output_len() {
+        return Err(format!(
+            "{}-byte traffic secret, the suite's hash needs {}",
+            secret.len(),
+            hash.output_len()
+        ));
+    }
+    Ok(hash)
+}
+
 /// HKDF-Expand-Label(secret, label, context, len) (RFC 8446 §7.1).
 pub fn hkdf_expand_label(
     hash: SuiteHash,

@@ -73,17 +73,7 @@ impl Tls13Decryptor {
         secret: &[u8],
     ) -> Result<Self, Unsupported> {
         let unsupported = |why: String| Unsupported(format!("{} ({why})", suite.name));
-        if !suite.is_tls13() {
-            return Err(unsupported("not a TLS 1.3 suite".into()));
-        }
-        let hash = SuiteHash::for_suite(suite);
-        if secret.len() != hash.output_len() {
-            return Err(unsupported(format!(
-                "{}-byte traffic secret, the suite's hash needs {}",
-                secret.len(),
-                hash.output_len()
-            )));
-        }
+        let hash = tls13::traffic_secret_hash(suite, secret).map_err(unsupported)?;
         let (key, iv) = tls13::traffic_key_iv(hash, variant, secret, suite.key_len as usize);
         let aead =
             AeadState::new_tls13(suite.cipher, suite.mode, &key, &iv).map_err(unsupported)?;
