@@ -33,7 +33,7 @@ use crate::tcp::{Chunk, FlowLimits};
 pub use crate::capture::CaptureError;
 
 use self::progress::Progress;
-use self::transport::{Batch, Event, Evictions, Transport, TransportReport};
+use self::transport::{Batch, DataUnit, Event, Evictions, Transport, TransportReport};
 
 /// Settings of one analysis run.
 #[derive(Debug, Clone)]
@@ -288,27 +288,16 @@ impl<'o, 'e> Run<'o, 'e> {
                     endpoints,
                     direction,
                     range,
+                    unit,
                     timestamp_ns,
-                } => self.stream(
-                    *id,
-                    *endpoints,
-                    *direction,
-                    Input::Chunk(Chunk::Data(batch.bytes(range))),
-                    *timestamp_ns,
-                ),
-                Event::Quic {
-                    id,
-                    endpoints,
-                    direction,
-                    range,
-                    timestamp_ns,
-                } => self.stream(
-                    *id,
-                    *endpoints,
-                    *direction,
-                    Input::Quic(batch.bytes(range)),
-                    *timestamp_ns,
-                ),
+                } => {
+                    let bytes = batch.bytes(range);
+                    let input = match unit {
+                        DataUnit::Stream => Input::Chunk(Chunk::Data(bytes)),
+                        DataUnit::QuicDatagram => Input::Quic(bytes),
+                    };
+                    self.stream(*id, *endpoints, *direction, input, *timestamp_ns)
+                }
                 Event::Gap {
                     id,
                     endpoints,

@@ -32,11 +32,14 @@ const BATCH_EVENTS: usize = 1024;
 
 /// What the session stage is told, in capture order.
 pub(super) enum Event {
+    /// Bytes of a flow (in `range`): in-order stream bytes of TCP, or one datagram of a
+    /// UDP flow that carries QUIC.
     Data {
         id: ConnectionId,
         endpoints: [Endpoint; 2],
         direction: Direction,
         range: Range<usize>,
+        unit: DataUnit,
         timestamp_ns: i64,
     },
     Gap {
@@ -46,14 +49,6 @@ pub(super) enum Event {
         gap: Gap,
         timestamp_ns: i64,
     },
-    /// One datagram of a UDP flow that carries QUIC (its payload in `range`).
-    Quic {
-        id: ConnectionId,
-        endpoints: [Endpoint; 2],
-        direction: Direction,
-        range: Range<usize>,
-        timestamp_ns: i64,
-    },
     /// Boxed: it is large, and every event of a batch is as large as the largest kind.
     Closed(Box<FlowSummary>),
     /// A pcapng Decryption Secrets Block (its bytes in `range`), and where it came from.
@@ -61,6 +56,15 @@ pub(super) enum Event {
         range: Range<usize>,
         source: Arc<str>,
     },
+}
+
+/// What the bytes of an [`Event::Data`] are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DataUnit {
+    /// The next bytes of a reassembled stream (TCP).
+    Stream,
+    /// One whole QUIC datagram.
+    QuicDatagram,
 }
 
 /// A run of events and the bytes they point into.
@@ -178,14 +182,13 @@ impl Sink<'_> {
                 self.scan(id, direction, &chunk);
                 match chunk {
                     Chunk::Data(data) => {
-                        let start = self.batch.data.len();
-                        self.batch.data.extend_from_slice(data);
-                        let range = start..self.batch.data.len();
+                        let range = self.stash(data);
                         self.push(Event::Data {
                             id,
                             endpoints,
                             direction,
                             range,
+                            unit: DataUnit::Stream,
                             timestamp_ns,
                         });
                     }
@@ -206,6 +209,13 @@ impl Sink<'_> {
         }
     }
 
+    /// Copies bytes into the batch being filled; the event names them by this range.
+    fn stash(&mut self, bytes: &[u8]) -> std::ops::Range<usize> {
+        let start = self.batch.data.len();
+        self.batch.data.extend_from_slice(bytes);
+        start..self.batch.data.len()
+    }
+
     fn udp(&mut self, ev: UdpEvent<'_>) {
         match ev {
             UdpEvent::Datagram {
@@ -216,14 +226,13 @@ impl Sink<'_> {
                 payload,
                 timestamp_ns,
             } => {
-                let start = self.batch.data.len();
-                self.batch.data.extend_from_slice(payload);
-                let range = start..self.batch.data.len();
-                self.push(Event::Quic {
+                let range = self.stash(payload);
+                self.push(Event::Data {
                     id,
                     endpoints,
                     direction,
                     range,
+                    unit: DataUnit::QuicDatagram,
                     timestamp_ns,
                 });
             }
