@@ -97,23 +97,21 @@ impl Partial {
         self.have == [(0, self.length)] || self.length == 0
     }
 
-    /// Adds [start, end), merging neighbours; false if that would exceed MAX_RANGES.
+    /// Adds [start, end), merging the ranges it touches, in place; false if that would
+    /// exceed MAX_RANGES.
     fn add_range(&mut self, start: u32, end: u32) -> bool {
-        let mut merged = (start, end);
-        let mut kept = Vec::with_capacity(self.have.len() + 1);
-        for &(s, e) in &self.have {
-            if e < merged.0 || s > merged.1 {
-                kept.push((s, e));
-            } else {
-                merged = (merged.0.min(s), merged.1.max(e));
-            }
+        let first = self.have.partition_point(|&(_, e)| e < start);
+        let mut last = first;
+        let (mut lo, mut hi) = (start, end);
+        while let Some(&(s, e)) = self.have.get(last).filter(|&&(s, _)| s <= end) {
+            lo = lo.min(s);
+            hi = hi.max(e);
+            last += 1;
         }
-        kept.push(merged);
-        kept.sort_unstable();
-        if kept.len() > MAX_RANGES {
+        if self.have.len() - (last - first) + 1 > MAX_RANGES {
             return false;
         }
-        self.have = kept;
+        self.have.splice(first..last, [(lo, hi)]);
         true
     }
 }
