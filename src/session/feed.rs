@@ -99,6 +99,7 @@ impl Feed {
                 q.evicted = flow.evicted;
                 q.idle_closed = !flow.open_at_end && !flow.evicted;
                 report.quic = Some(q);
+                f.amend(&mut report);
                 Some(report)
             }
         }
@@ -115,6 +116,7 @@ impl Feed {
                 let mut q = f.report(client);
                 q.evicted = true;
                 report.quic = Some(q);
+                f.amend(&mut report);
                 Some(report)
             }
         }

@@ -147,7 +147,9 @@ impl SessionSink for ReportBuilder {
             Event::Plaintext { .. }
             | Event::EarlyDataDecided { .. }
             | Event::Keys { .. }
-            | Event::Gap { .. } => {}
+            | Event::Gap { .. }
+            | Event::StreamData { .. }
+            | Event::StreamGap { .. } => {}
         }
     }
 }

@@ -6,25 +6,38 @@
 //! ```text
 //!  datagram ─► datagram::packets ─► Initial ──► packet::open (Initial keys from the
 //!   (one UDP     (coalesced)                     client's first DCID) ─► frames
-//!    payload)                  ─► Handshake, 0-RTT, 1-RTT: counted, not opened  │ CRYPTO
-//!                              ─► Retry: new Initial keys (its SCID)             ▼
-//!                              CryptoStream per (direction, level) ─► Session::on_handshake_data
-//!                                                                  └─ gaps ─► Session::on_gap
+//!    payload)                  ─► Handshake, 0-RTT, 1-RTT ─► keys.rs (the key log's │
+//!                                  TLS 1.3 secrets, key phases) ─► frames           │
+//!                              ─► Retry: new Initial keys (its SCID)                 ▼
+//!  CRYPTO ─► OffsetStream per (direction, level) ─► Session::on_handshake_data (gaps: on_gap)
+//!  STREAM, RESET_STREAM ─► quic::streams ─► Event::StreamData / StreamGap ─► sinks
+//!  CONNECTION_CLOSE, NEW_CONNECTION_ID, HANDSHAKE_DONE, DATAGRAM ─► the report
 //! ```
-//! The seam for the next step: [`QuicFeed::keys`] returns keys for the Initial space
-//! only; Handshake and 1-RTT keys come from the TLS secrets of a key log.
+//! Without a key log only the Initials open: the hellos, SNI, ALPN and JA4 are there,
+//! everything later is counted as not decrypted.
 
+mod keys;
+
+use self::keys::{DirKeys, KeySpace, SecretFor};
+use super::events::Event;
 use super::{Level, Session};
 use crate::crypto::quic::{PacketKeys, Side as KeySide};
 use crate::crypto::secrets::Secrets;
+use crate::crypto::tls13::SuiteHash;
 use crate::flow::{Chunk, Direction};
-use crate::quic::crypto_stream::CryptoStream;
 use crate::quic::datagram::{packets, DatagramError};
-use crate::quic::frame::{frames, Frame};
+use crate::quic::frame::{frames, CloseKind, Frame};
 use crate::quic::header::{LongPacket, Packet, Protected};
-use crate::quic::packet::open;
+use crate::quic::offset_stream::OffsetStream;
+use crate::quic::packet::{open, OpenError, Opened};
+use crate::quic::streams::{StreamChunk, Streams};
 use crate::quic::version::{KeySchedule, LongType, Version};
-use crate::report::quic::{CryptoCounts, QuicReport, Sides, SpaceCounts, Spaces};
+use crate::report::model::{ConnectionReport, ConnectionState, DecryptionStatus, Side};
+use crate::report::quic::{
+    CloseFrame, CloseReport, CryptoCounts, QuicReport, Sides, SpaceCounts, Spaces, StreamReport,
+};
+use crate::tls::cipher_suite;
+use crate::tls::registry::AlertDescription;
 
 /// Bytes each CRYPTO stream may hold out of order (a ClientHello with post-quantum key
 /// shares is a few KB; a certificate chain tens of KB).
@@ -33,6 +46,10 @@ pub const CRYPTO_HELD_CAP: usize = 64 << 10;
 pub const CRYPTO_WINDOW: u64 = 1 << 20;
 /// Source connection IDs kept per side; the rest are counted.
 pub const MAX_SCIDS: usize = 8;
+/// Connection IDs from NEW_CONNECTION_ID kept per side; the rest are counted.
+pub const MAX_NEW_CIDS: usize = 16;
+/// Bytes of a CONNECTION_CLOSE reason phrase kept.
+pub const MAX_REASON: usize = 256;
 
 /// A packet number space (RFC 9000 §12.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,17 +57,6 @@ enum Space {
     Initial = 0,
     Handshake = 1,
     Application = 2,
-}
-
-impl Space {
-    fn level(self, kind: Option<LongType>) -> Level {
-        match (self, kind) {
-            (Space::Initial, _) => Level::Initial,
-            (Space::Handshake, _) => Level::Handshake,
-            (Space::Application, Some(LongType::ZeroRtt)) => Level::EarlyData,
-            (Space::Application, _) => Level::Application,
-        }
-    }
 }
 
 /// One direction's state and counts.
@@ -63,11 +69,22 @@ struct QuicDir {
     /// The largest packet number opened per space, for decoding the next.
     largest_pn: [Option<u64>; 3],
     /// CRYPTO streams by level ([`Level`] as index), made when their first frame comes.
-    crypto: [Option<Box<CryptoStream>>; 4],
+    crypto: [Option<Box<OffsetStream>>; 4],
     crypto_bytes: u64,
     crypto_lost: u64,
     scids: Vec<Vec<u8>>,
     scids_omitted: u64,
+    /// Handshake, 0-RTT and 1-RTT keys, from the key log's secrets.
+    keys: DirKeys,
+    /// Connection IDs this side issued for its peer to use (NEW_CONNECTION_ID).
+    new_cids: Vec<Vec<u8>>,
+    new_cids_omitted: u64,
+    retired_cids: u64,
+    /// The first CONNECTION_CLOSE this side sent.
+    close: Option<Box<CloseFrame>>,
+    handshake_done: bool,
+    datagram_frames: u64,
+    datagram_bytes: u64,
 }
 
 /// The Initial keys of both directions, for one version and client DCID.
@@ -91,6 +108,10 @@ pub struct QuicFeed {
     initial: Option<Box<InitialKeys>>,
     retries: u64,
     version_negotiations: u64,
+    /// The version of the last Handshake packet opened: the one the 1-RTT keys derive
+    /// under (compatible version negotiation may move from the first, RFC 9368).
+    negotiated: Option<Version>,
+    streams: Streams,
 }
 
 impl QuicFeed {
@@ -116,8 +137,16 @@ impl QuicFeed {
             match p {
                 Ok(Packet::Long(l)) => self.long(session, dir, &l, ts, secrets),
                 Ok(Packet::Short(s)) => {
-                    // The seam: 1-RTT keys come from the key log (next step).
-                    self.count(dir, Space::Application, s.protected, None);
+                    let version = self.negotiated.or(self.version);
+                    self.protected(
+                        session,
+                        dir,
+                        KeySpace::OneRtt,
+                        version,
+                        s.protected,
+                        ts,
+                        secrets,
+                    )
                 }
                 Ok(Packet::Retry(r)) => {
                     session.mark_tls();
@@ -155,30 +184,138 @@ impl QuicFeed {
             self.initial_dcid = Some(p.dcid.to_vec());
         }
         self.note_scid(dir, p.scid);
-        let space = match p.kind {
-            LongType::Initial => Space::Initial,
-            LongType::Handshake => Space::Handshake,
-            LongType::ZeroRtt | LongType::Retry => Space::Application,
+        match p.kind {
+            LongType::Initial => {
+                let largest = self.dirs[dir.index()].largest_pn[Space::Initial as usize];
+                let opened = self
+                    .initial_keys(p.version, dir)
+                    .map(|k| open(k, p.protected, largest));
+                self.opened(
+                    session,
+                    dir,
+                    Space::Initial,
+                    Level::Initial,
+                    p.protected,
+                    opened,
+                    ts,
+                    secrets,
+                );
+            }
+            LongType::Handshake | LongType::ZeroRtt => {
+                let space = if p.kind == LongType::Handshake {
+                    KeySpace::Handshake
+                } else {
+                    KeySpace::ZeroRtt
+                };
+                let version = Some(p.version);
+                self.protected(session, dir, space, version, p.protected, ts, secrets);
+            }
+            LongType::Retry => {} // parsed as a Retry packet, never here
+        }
+    }
+
+    /// A Handshake, 0-RTT or 1-RTT packet: opened with the key log's keys if the
+    /// handshake has named them.
+    #[allow(clippy::too_many_arguments)]
+    fn protected(
+        &mut self,
+        session: &mut Session,
+        dir: Direction,
+        key_space: KeySpace,
+        version: Option<Version>,
+        p: Protected<'_>,
+        ts: i64,
+        secrets: &mut Secrets,
+    ) {
+        let (space, level) = match key_space {
+            KeySpace::Handshake => (Space::Handshake, Level::Handshake),
+            KeySpace::ZeroRtt => (Space::Application, Level::EarlyData),
+            KeySpace::OneRtt => (Space::Application, Level::Application),
         };
+        if let Some(v) = version {
+            self.make_keys(session, dir, key_space, v);
+        }
         let largest = self.dirs[dir.index()].largest_pn[space as usize];
-        let keys = match space {
-            Space::Initial => self.initial_keys(p.version, dir),
-            // The seam: Handshake and 0-RTT keys come from the key log (next step).
-            _ => None,
-        };
-        let opened = keys.map(|k| open(k, p.protected, largest));
-        self.count(dir, space, p.protected, opened.as_ref().map(Result::is_ok));
+        let opened = self.dirs[dir.index()].keys.open(key_space, p, largest);
+        if key_space == KeySpace::Handshake && opened.as_ref().is_some_and(Result::is_ok) {
+            self.negotiated = version;
+        }
+        self.opened(session, dir, space, level, p, opened, ts, secrets);
+    }
+
+    /// Counts a packet and, if it opened, reads its frames.
+    #[allow(clippy::too_many_arguments)]
+    fn opened(
+        &mut self,
+        session: &mut Session,
+        dir: Direction,
+        space: Space,
+        level: Level,
+        p: Protected<'_>,
+        opened: Option<Result<Opened, OpenError>>,
+        ts: i64,
+        secrets: &mut Secrets,
+    ) {
+        self.count(dir, space, p, opened.as_ref().map(Result::is_ok));
         if let Some(Ok(o)) = opened {
             let slot = &mut self.dirs[dir.index()].largest_pn[space as usize];
             *slot = Some(slot.map_or(o.packet_number, |l| l.max(o.packet_number)));
-            self.frames(
-                session,
-                dir,
-                space.level(Some(p.kind)),
-                &o.payload,
-                ts,
-                secrets,
-            );
+            self.frames(session, dir, level, &o.payload, ts, secrets);
+        }
+    }
+
+    /// Makes `dir`'s keys for `space` once the handshake names their secret (a key
+    /// log's, by client random) and suite.
+    fn make_keys(
+        &mut self,
+        session: &mut Session,
+        dir: Direction,
+        space: KeySpace,
+        version: Version,
+    ) {
+        let keys = &mut self.dirs[dir.index()].keys;
+        if !keys.waiting(space) {
+            return;
+        }
+        let Some(schedule) = version.key_schedule() else {
+            return;
+        };
+        let level = match space {
+            KeySpace::Handshake => Level::Handshake,
+            KeySpace::ZeroRtt => Level::EarlyData,
+            KeySpace::OneRtt => Level::Application,
+        };
+        let Some((suite, secret)) = session
+            .crypto
+            .as_ref()
+            .and_then(|c| c.tls13_traffic_secret(dir, level))
+        else {
+            return;
+        };
+        let suites = match suite {
+            Some(s) => vec![s],
+            // 0-RTT before the ServerHello: any offered TLS 1.3 suite of the secret's hash.
+            None if space == KeySpace::ZeroRtt => session
+                .client_hello()
+                .map(|ch| ch.suite_ids())
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(cipher_suite::lookup)
+                .filter(|s| s.is_tls13() && SuiteHash::for_suite(s).output_len() == secret.len())
+                .collect(),
+            None => return,
+        };
+        let secret = secret.to_vec();
+        let made = keys.install(
+            schedule,
+            space,
+            SecretFor {
+                secret: &secret,
+                suites,
+            },
+        );
+        if let Err(e) = made {
+            session.warn(dir, format!("QUIC {space:?} keys: {e}"));
         }
     }
 
@@ -244,16 +381,65 @@ impl QuicFeed {
         secrets: &mut Secrets,
     ) {
         let d = &mut self.dirs[dir.index()];
+        let streams = &mut self.streams;
         for f in frames(payload) {
             match f {
                 Ok(Frame::Crypto { offset, data }) => {
                     let stream = d.crypto[level as usize].get_or_insert_with(|| {
-                        Box::new(CryptoStream::new(CRYPTO_HELD_CAP, CRYPTO_WINDOW))
+                        Box::new(OffsetStream::new(CRYPTO_HELD_CAP, CRYPTO_WINDOW))
                     });
                     let (bytes, lost) = (&mut d.crypto_bytes, &mut d.crypto_lost);
                     stream.insert(offset, data, &mut |c| {
                         deliver(session, dir, level, c, ts, secrets, bytes, lost)
                     });
+                }
+                Ok(Frame::Stream {
+                    stream_id,
+                    offset,
+                    fin,
+                    data,
+                }) => streams.data(dir, stream_id, offset, fin, data, &mut |c| {
+                    emit_stream(session, c, ts)
+                }),
+                Ok(Frame::ResetStream {
+                    stream_id,
+                    error_code,
+                    ..
+                }) => streams.reset(dir, stream_id, error_code, &mut |c| {
+                    emit_stream(session, c, ts)
+                }),
+                Ok(Frame::ConnectionClose {
+                    kind,
+                    error_code,
+                    reason,
+                }) => {
+                    d.close.get_or_insert_with(|| {
+                        let (application, frame_type) = match kind {
+                            CloseKind::Application => (true, None),
+                            CloseKind::Transport { frame_type } => (false, Some(frame_type)),
+                        };
+                        Box::new(CloseFrame {
+                            application,
+                            error_code,
+                            frame_type,
+                            reason: reason[..reason.len().min(MAX_REASON)].to_vec(),
+                            reason_truncated: reason.len() > MAX_REASON,
+                        })
+                    });
+                }
+                Ok(Frame::NewConnectionId { connection_id, .. }) => {
+                    if d.new_cids.iter().any(|c| c == connection_id) {
+                    } else if d.new_cids.len() < MAX_NEW_CIDS {
+                        d.new_cids.push(connection_id.to_vec());
+                    } else {
+                        d.new_cids_omitted += 1;
+                    }
+                }
+                Ok(Frame::RetireConnectionId { .. }) => d.retired_cids += 1,
+                Ok(Frame::HandshakeDone) => d.handshake_done = true,
+                Ok(Frame::Datagram { data }) => {
+                    d.datagram_frames += 1;
+                    d.datagram_bytes += data.len() as u64;
                 }
                 Ok(_) => {}
                 Err(e) => {
@@ -282,6 +468,7 @@ impl QuicFeed {
                 stream.finish(&mut |c| deliver(session, dir, level, c, ts, secrets, bytes, lost));
             }
         }
+        self.streams.finish(&mut |c| emit_stream(session, c, ts));
     }
 
     /// Bytes this feed holds (for the memory budget).
@@ -290,16 +477,23 @@ impl QuicFeed {
             .dirs
             .iter()
             .map(|d| {
-                d.scids.iter().map(|s| s.len() + 24).sum::<usize>()
+                d.scids
+                    .iter()
+                    .chain(&d.new_cids)
+                    .map(|s| s.len() + 24)
+                    .sum::<usize>()
+                    + d.keys.held_bytes()
+                    + d.close.as_ref().map_or(0, |c| c.reason.len() + 64)
                     + d.crypto
                         .iter()
                         .flatten()
-                        .map(|s| std::mem::size_of::<CryptoStream>() + s.held_bytes())
+                        .map(|s| std::mem::size_of::<OffsetStream>() + s.held_bytes())
                         .sum::<usize>()
             })
             .sum();
         std::mem::size_of::<QuicFeed>()
             + dirs
+            + self.streams.held_bytes()
             + self
                 .initial
                 .as_ref()
@@ -362,6 +556,31 @@ impl QuicFeed {
                 client: crypto(c),
                 server: crypto(s),
             },
+            key_updates: sides(&|d| d.keys.counts.key_updates),
+            new_connection_ids: Sides {
+                client: c.new_cids.clone(),
+                server: s.new_cids.clone(),
+            },
+            new_connection_ids_omitted: c.new_cids_omitted + s.new_cids_omitted,
+            retired_connection_ids: sides(&|d| d.retired_cids),
+            handshake_done: s.handshake_done,
+            datagram_frames: sides(&|d| d.datagram_frames),
+            close: [(c, Side::Client), (s, Side::Server)]
+                .into_iter()
+                .find_map(|(d, by)| {
+                    d.close.as_ref().map(|f| CloseReport {
+                        by,
+                        frame: (**f).clone(),
+                    })
+                }),
+            streams: self
+                .streams
+                .summaries()
+                .into_iter()
+                .map(|st| StreamReport::new(st, client))
+                .collect(),
+            streams_omitted: self.streams.omitted,
+            stream_bytes_omitted: self.streams.omitted_bytes,
             retry_packets: self.retries,
             version_negotiation_packets: self.version_negotiations,
             malformed_datagrams: sides(&|d| d.malformed),
@@ -369,6 +588,85 @@ impl QuicFeed {
             evicted: false,
             idle_closed: false,
         }
+    }
+}
+
+impl QuicFeed {
+    /// Puts the QUIC view into the session's report: `state` and `decryption` speak of
+    /// TLS records, which QUIC has none of; here they speak of its packets.
+    pub fn amend(&self, r: &mut ConnectionReport) {
+        let Some(q) = &r.quic else { return };
+        let sp = &q.spaces;
+        let protected = |f: fn(&SpaceCounts) -> u64| {
+            f(&sp.handshake.client)
+                + f(&sp.handshake.server)
+                + f(&sp.application.client)
+                + f(&sp.application.server)
+        };
+        let (decrypted, failed) = (protected(|c| c.decrypted), protected(|c| c.failed));
+        let handshake_crossed = sp.handshake.client.packets > 0
+            && sp.application.client.packets > 0
+            && sp.application.server.packets > 0;
+        if r.state == ConnectionState::Handshake && (handshake_crossed || q.handshake_done) {
+            r.state = ConnectionState::Established;
+        }
+        // A TLS alert travels as a CRYPTO_ERROR transport close (RFC 9001 §4.8).
+        if let Some(c) = &q.close {
+            if !c.frame.application && (0x100..0x200).contains(&c.frame.error_code) {
+                let alert = AlertDescription((c.frame.error_code - 0x100) as u8);
+                r.state = ConnectionState::Failed(Some(alert));
+            }
+        }
+        let d = &mut r.decryption;
+        if decrypted > 0 {
+            let lost: u64 = q
+                .streams
+                .iter()
+                .flat_map(|s| [&s.client, &s.server])
+                .flatten()
+                .map(|h| h.lost_bytes)
+                .sum::<u64>()
+                + q.crypto.client.lost_bytes
+                + q.crypto.server.lost_bytes;
+            let mut why = format!("{decrypted} QUIC packets decrypted past the Initials");
+            if failed > 0 {
+                why.push_str(&format!(", {failed} failed their tag check"));
+            }
+            if lost > 0 {
+                why.push_str(&format!("; {lost} stream bytes never arrived"));
+                d.status = DecryptionStatus::Incomplete;
+            } else {
+                d.status = DecryptionStatus::Decrypted;
+            }
+            d.reason = why;
+        } else if failed > 0 && d.key_source.is_some() {
+            d.status = DecryptionStatus::KeyMismatch;
+            d.reason = format!("{failed} QUIC packets failed to open with the key log's secrets");
+        } else if d.key_source.is_none() && d.status == DecryptionStatus::NotRsa {
+            d.status = DecryptionStatus::NoKey;
+            d.reason = "QUIC needs the TLS 1.3 traffic secrets from a key log (--keylog)".into();
+        }
+    }
+}
+
+/// One in-order piece of a stream (or a hole in it) to the session's sinks.
+fn emit_stream(session: &mut Session, c: StreamChunk<'_>, ts: i64) {
+    let side = session.side_of(c.dir);
+    let (dir, stream_id) = (c.dir, c.stream_id);
+    match c.chunk {
+        Chunk::Data(bytes) => session.sinks.emit(&Event::StreamData {
+            dir,
+            side,
+            ts,
+            stream_id,
+            bytes,
+        }),
+        Chunk::Gap(g) => session.sinks.emit(&Event::StreamGap {
+            dir,
+            side,
+            stream_id,
+            len: g.len,
+        }),
     }
 }
 
