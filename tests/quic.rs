@@ -157,6 +157,17 @@ fn quic_samples_decrypt_byte_exact_per_stream() {
                     assert_eq!(h["lost_bytes"], 0, "{sample} {side}");
                 }
             }
+            // A connection that moved keeps one id; its other paths are listed.
+            if let Some(ports) = tc["client_ports"].as_array() {
+                let paths: Vec<&Value> = c["quic"]["paths"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| &p["client"]["port"])
+                    .collect();
+                assert_eq!(c["client"]["port"], ports[0], "{sample}");
+                assert_eq!(paths, ports[1..].iter().collect::<Vec<_>>(), "{sample}");
+            }
             if let Some(close) = tc["close"].as_object() {
                 let q = &c["quic"]["close"];
                 assert_eq!(q["by"], close["by"], "{sample}");

@@ -352,6 +352,7 @@ impl Transport {
             let u = udp.stats;
             report.udp.flows += u.flows;
             report.udp.quic_flows += u.quic_flows;
+            report.udp.quic_path_candidates += u.quic_path_candidates;
             report.udp.other_flows += u.other_flows;
             report.udp.evicted += u.evicted;
             report.udp.idled_out += u.idled_out;

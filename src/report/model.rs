@@ -47,6 +47,9 @@ pub struct CaptureReport {
     /// that carried nothing tlsscope reads (counted, not listed).
     pub udp_flows: u64,
     pub quic_connections: u64,
+    /// UDP flows that were a QUIC connection's new path (migration), joined to it by
+    /// connection ID: not counted as connections of their own.
+    pub quic_paths_joined: u64,
     pub udp_flows_other: u64,
     pub network: NetStats,
     pub skipped_packets: u64,
@@ -70,7 +73,7 @@ pub struct LinkTypeReport {
     pub supported: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EndpointReport {
     pub ip: String,
     pub port: u16,

@@ -3,7 +3,7 @@
 
 use serde::{Serialize, Serializer};
 
-use super::model::Side;
+use super::model::{EndpointReport, Side};
 use super::text::bytes_as_text;
 use crate::flow::Direction;
 use crate::quic::streams::{HalfSummary, StreamSummary};
@@ -91,6 +91,11 @@ pub struct QuicReport {
     pub streams_omitted: u64,
     #[serde(skip_serializing_if = "is_zero")]
     pub stream_bytes_omitted: u64,
+    /// Paths besides the first that the connection moved to (RFC 9000 §9), joined by
+    /// connection ID: the client's new address and port.
+    pub paths: Vec<PathReport>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub paths_omitted: u64,
     pub retry_packets: u64,
     pub version_negotiation_packets: u64,
     /// Datagrams with bytes that parsed as no packet (zero padding after the last is fine).
@@ -101,6 +106,13 @@ pub struct QuicReport {
     /// The flow fell silent for the idle timeout (60 s of capture time) before the
     /// capture ended; `false`: still active at the end (or evicted).
     pub idle_closed: bool,
+}
+
+/// One network path of a connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathReport {
+    pub client: EndpointReport,
+    pub server: EndpointReport,
 }
 
 /// A CONNECTION_CLOSE frame (RFC 9000 §19.19).

@@ -13,6 +13,7 @@ use super::stream::StreamFeed;
 use super::Session;
 use crate::crypto::secrets::Secrets;
 use crate::flow::{Chunk, Direction, FlowSummary, Transport};
+use crate::net::Endpoint;
 use crate::report::model::ConnectionReport;
 
 /// What a transport hands on for one direction.
@@ -71,6 +72,30 @@ impl Feed {
         match self {
             Feed::Stream(f) => f.held_bytes(),
             Feed::Quic(f) => f.held_bytes(),
+        }
+    }
+
+    /// QUIC: the connection IDs learned since the last call, with the direction of the
+    /// side that issued each (for the run's index that joins migrated paths).
+    pub fn take_fresh_cids(&mut self) -> Vec<(Vec<u8>, Direction)> {
+        match self {
+            Feed::Quic(f) => f.take_fresh_cids(),
+            Feed::Stream(_) => Vec::new(),
+        }
+    }
+
+    /// QUIC: every connection ID kept (to take out of the run's index at the end).
+    pub fn connection_ids(&self) -> Vec<Vec<u8>> {
+        match self {
+            Feed::Quic(f) => f.connection_ids(),
+            Feed::Stream(_) => Vec::new(),
+        }
+    }
+
+    /// QUIC: a migrated path's datagrams come to this connection from now on.
+    pub fn note_path(&mut self, client: Endpoint, server: Endpoint) {
+        if let Feed::Quic(f) = self {
+            f.note_path(client, server);
         }
     }
 

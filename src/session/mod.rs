@@ -394,6 +394,11 @@ impl Session {
             + self.sinks.app.as_ref().map_or(0, |a| a.held_bytes())
     }
 
+    /// The client's direction if a ClientHello said so yet.
+    pub fn client_direction_so_far(&self) -> Option<Direction> {
+        self.client_hello_dir
+    }
+
     /// Capture time of the last data fed.
     pub fn last_active_ns(&self) -> i64 {
         self.last_ns

@@ -25,6 +25,7 @@ use crate::crypto::quic::{PacketKeys, Side as KeySide};
 use crate::crypto::secrets::Secrets;
 use crate::crypto::tls13::SuiteHash;
 use crate::flow::{Chunk, Direction};
+use crate::net::Endpoint;
 use crate::quic::datagram::{packets, DatagramError};
 use crate::quic::frame::{frames, CloseKind, Frame};
 use crate::quic::header::{LongPacket, Packet, Protected};
@@ -32,9 +33,12 @@ use crate::quic::offset_stream::OffsetStream;
 use crate::quic::packet::{open, OpenError, Opened};
 use crate::quic::streams::{StreamChunk, Streams};
 use crate::quic::version::{KeySchedule, LongType, Version};
-use crate::report::model::{ConnectionReport, ConnectionState, DecryptionStatus, Side};
+use crate::report::model::{
+    ConnectionReport, ConnectionState, DecryptionStatus, EndpointReport, Side,
+};
 use crate::report::quic::{
-    CloseFrame, CloseReport, CryptoCounts, QuicReport, Sides, SpaceCounts, Spaces, StreamReport,
+    CloseFrame, CloseReport, CryptoCounts, PathReport, QuicReport, Sides, SpaceCounts, Spaces,
+    StreamReport,
 };
 use crate::tls::cipher_suite;
 use crate::tls::registry::AlertDescription;
@@ -48,6 +52,8 @@ pub const CRYPTO_WINDOW: u64 = 1 << 20;
 pub const MAX_SCIDS: usize = 8;
 /// Connection IDs from NEW_CONNECTION_ID kept per side; the rest are counted.
 pub const MAX_NEW_CIDS: usize = 16;
+/// Paths (beyond the first) kept per connection; the rest are counted.
+pub const MAX_PATHS: usize = 8;
 /// Bytes of a CONNECTION_CLOSE reason phrase kept.
 pub const MAX_REASON: usize = 256;
 
@@ -112,6 +118,13 @@ pub struct QuicFeed {
     /// under (compatible version negotiation may move from the first, RFC 9368).
     negotiated: Option<Version>,
     streams: Streams,
+    /// Connection IDs learned since the run last asked ([`QuicFeed::take_fresh_cids`]),
+    /// with the direction of the side that issued each.
+    fresh_cids: Vec<(Vec<u8>, Direction)>,
+    /// Other paths the connection was joined on by connection ID (migration), as
+    /// [client, server] endpoints.
+    paths: Vec<[Endpoint; 2]>,
+    paths_omitted: u64,
 }
 
 impl QuicFeed {
@@ -364,6 +377,9 @@ impl QuicFeed {
         }
         if d.scids.len() < MAX_SCIDS {
             d.scids.push(scid.to_vec());
+            if !scid.is_empty() {
+                self.fresh_cids.push((scid.to_vec(), dir));
+            }
         } else {
             d.scids_omitted += 1;
         }
@@ -431,6 +447,7 @@ impl QuicFeed {
                     if d.new_cids.iter().any(|c| c == connection_id) {
                     } else if d.new_cids.len() < MAX_NEW_CIDS {
                         d.new_cids.push(connection_id.to_vec());
+                        self.fresh_cids.push((connection_id.to_vec(), dir));
                     } else {
                         d.new_cids_omitted += 1;
                     }
@@ -494,10 +511,38 @@ impl QuicFeed {
         std::mem::size_of::<QuicFeed>()
             + dirs
             + self.streams.held_bytes()
+            + self.paths.capacity() * std::mem::size_of::<[Endpoint; 2]>()
             + self
                 .initial
                 .as_ref()
                 .map_or(0, |_| std::mem::size_of::<InitialKeys>() + 512)
+    }
+
+    /// The connection IDs learned since the last call, each with the direction of the
+    /// side that issued it (packets *to* that side carry it).
+    pub fn take_fresh_cids(&mut self) -> Vec<(Vec<u8>, Direction)> {
+        std::mem::take(&mut self.fresh_cids)
+    }
+
+    /// Every connection ID either side issued that is kept.
+    pub fn connection_ids(&self) -> Vec<Vec<u8>> {
+        self.dirs
+            .iter()
+            .flat_map(|d| d.scids.iter().chain(&d.new_cids))
+            .cloned()
+            .collect()
+    }
+
+    /// Datagrams of another path (a client that migrated) come to this connection now.
+    pub fn note_path(&mut self, client: Endpoint, server: Endpoint) {
+        if self.paths.contains(&[client, server]) {
+            return;
+        }
+        if self.paths.len() < MAX_PATHS {
+            self.paths.push([client, server]);
+        } else {
+            self.paths_omitted += 1;
+        }
     }
 
     /// UDP payload bytes fed per direction.
@@ -581,6 +626,15 @@ impl QuicFeed {
                 .collect(),
             streams_omitted: self.streams.omitted,
             stream_bytes_omitted: self.streams.omitted_bytes,
+            paths: self
+                .paths
+                .iter()
+                .map(|[c, s]| PathReport {
+                    client: EndpointReport::from(*c),
+                    server: EndpointReport::from(*s),
+                })
+                .collect(),
+            paths_omitted: self.paths_omitted,
             retry_packets: self.retries,
             version_negotiation_packets: self.version_negotiations,
             malformed_datagrams: sides(&|d| d.malformed),
