@@ -100,9 +100,10 @@ pub struct Streams {
     index: HashMap<u64, usize>,
     /// Bytes all halves hold out of order.
     held: usize,
-    /// Streams past [`MAX_STREAMS`] (those whose offset 0 was seen), and the STREAM
-    /// bytes they carried.
-    pub omitted: u64,
+    /// The highest stream id seen per type (its low two bits): a stream opens every
+    /// lower one of its type (RFC 9000 §3.2), which is how streams past the cap count.
+    highest: [Option<u64>; 4],
+    /// STREAM bytes on streams past [`MAX_STREAMS`].
     pub omitted_bytes: u64,
     /// Times the connection-wide cap made a half give up its holes.
     pub cap_exceeded: u64,
@@ -141,11 +142,10 @@ impl Streams {
         out: &mut impl FnMut(StreamChunk<'_>),
     ) {
         let mut held = self.held;
+        let kind = &mut self.highest[(stream_id & 3) as usize];
+        *kind = Some(kind.map_or(stream_id, |h| h.max(stream_id)));
         let Some(half) = self.half(dir, stream_id) else {
             self.omitted_bytes += data.len() as u64;
-            if offset == 0 {
-                self.omitted += 1;
-            }
             return;
         };
         let Half {
@@ -241,6 +241,12 @@ impl Streams {
             }
         }
         self.held = 0;
+    }
+
+    /// Streams opened (by their ids, RFC 9000 §3.2) but not followed: past the cap.
+    pub fn omitted(&self) -> u64 {
+        let opened: u64 = self.highest.iter().flatten().map(|h| h / 4 + 1).sum();
+        opened.saturating_sub(self.list.len() as u64)
     }
 
     /// Every stream followed, in order of first data.
@@ -355,6 +361,7 @@ mod tests {
         }
         assert_eq!(s.summaries().len(), MAX_STREAMS);
         assert_eq!(s.omitted_bytes, 10 * 60_000);
+        assert_eq!(s.omitted(), 10);
         assert!(s.cap_exceeded > 0);
         s.finish(&mut sink);
         assert_eq!(s.held, 0);

@@ -81,7 +81,8 @@ struct QuicDir {
     scids: Vec<Vec<u8>>,
     scids_omitted: u64,
     /// Handshake, 0-RTT and 1-RTT keys, from the key log's secrets.
-    keys: DirKeys,
+    /// Made when a key log's secret first names keys for this direction.
+    keys: Option<Box<DirKeys>>,
     /// Connection IDs this side issued for its peer to use (NEW_CONNECTION_ID).
     new_cids: Vec<Vec<u8>>,
     new_cids_omitted: u64,
@@ -117,7 +118,8 @@ pub struct QuicFeed {
     /// The version of the last Handshake packet opened: the one the 1-RTT keys derive
     /// under (compatible version negotiation may move from the first, RFC 9368).
     negotiated: Option<Version>,
-    streams: Streams,
+    /// Made at the first STREAM frame.
+    streams: Option<Box<Streams>>,
     /// Connection IDs learned since the run last asked ([`QuicFeed::take_fresh_cids`]),
     /// with the direction of the side that issued each.
     fresh_cids: Vec<(Vec<u8>, Direction)>,
@@ -249,7 +251,10 @@ impl QuicFeed {
             self.make_keys(session, dir, key_space, v);
         }
         let largest = self.dirs[dir.index()].largest_pn[space as usize];
-        let opened = self.dirs[dir.index()].keys.open(key_space, p, largest);
+        let opened = self.dirs[dir.index()]
+            .keys
+            .as_mut()
+            .and_then(|k| k.open(key_space, p, largest));
         if key_space == KeySpace::Handshake && opened.as_ref().is_some_and(Result::is_ok) {
             self.negotiated = version;
         }
@@ -286,8 +291,11 @@ impl QuicFeed {
         space: KeySpace,
         version: Version,
     ) {
-        let keys = &mut self.dirs[dir.index()].keys;
-        if !keys.waiting(space) {
+        if self.dirs[dir.index()]
+            .keys
+            .as_ref()
+            .is_some_and(|k| !k.waiting(space))
+        {
             return;
         }
         let Some(schedule) = version.key_schedule() else {
@@ -319,6 +327,7 @@ impl QuicFeed {
             None => return,
         };
         let secret = secret.to_vec();
+        let keys = self.dirs[dir.index()].keys.get_or_insert_with(Box::default);
         let made = keys.install(
             schedule,
             space,
@@ -414,14 +423,14 @@ impl QuicFeed {
                     offset,
                     fin,
                     data,
-                }) => streams.data(dir, stream_id, offset, fin, data, &mut |c| {
+                }) => table(streams).data(dir, stream_id, offset, fin, data, &mut |c| {
                     emit_stream(session, c, ts)
                 }),
                 Ok(Frame::ResetStream {
                     stream_id,
                     error_code,
                     ..
-                }) => streams.reset(dir, stream_id, error_code, &mut |c| {
+                }) => table(streams).reset(dir, stream_id, error_code, &mut |c| {
                     emit_stream(session, c, ts)
                 }),
                 Ok(Frame::ConnectionClose {
@@ -485,7 +494,9 @@ impl QuicFeed {
                 stream.finish(&mut |c| deliver(session, dir, level, c, ts, secrets, bytes, lost));
             }
         }
-        self.streams.finish(&mut |c| emit_stream(session, c, ts));
+        if let Some(streams) = &mut self.streams {
+            streams.finish(&mut |c| emit_stream(session, c, ts));
+        }
     }
 
     /// Bytes this feed holds (for the memory budget).
@@ -499,7 +510,9 @@ impl QuicFeed {
                     .chain(&d.new_cids)
                     .map(|s| s.len() + 24)
                     .sum::<usize>()
-                    + d.keys.held_bytes()
+                    + d.keys
+                        .as_ref()
+                        .map_or(0, |k| std::mem::size_of::<DirKeys>() + k.held_bytes())
                     + d.close.as_ref().map_or(0, |c| c.reason.len() + 64)
                     + d.crypto
                         .iter()
@@ -510,7 +523,10 @@ impl QuicFeed {
             .sum();
         std::mem::size_of::<QuicFeed>()
             + dirs
-            + self.streams.held_bytes()
+            + self
+                .streams
+                .as_ref()
+                .map_or(0, |s| std::mem::size_of::<Streams>() + s.held_bytes())
             + self.paths.capacity() * std::mem::size_of::<[Endpoint; 2]>()
             + self
                 .initial
@@ -601,7 +617,7 @@ impl QuicFeed {
                 client: crypto(c),
                 server: crypto(s),
             },
-            key_updates: sides(&|d| d.keys.counts.key_updates),
+            key_updates: sides(&|d| d.keys.as_ref().map_or(0, |k| k.counts.key_updates)),
             new_connection_ids: Sides {
                 client: c.new_cids.clone(),
                 server: s.new_cids.clone(),
@@ -620,12 +636,14 @@ impl QuicFeed {
                 }),
             streams: self
                 .streams
-                .summaries()
+                .as_ref()
+                .map(|s| s.summaries())
+                .unwrap_or_default()
                 .into_iter()
                 .map(|st| StreamReport::new(st, client))
                 .collect(),
-            streams_omitted: self.streams.omitted,
-            stream_bytes_omitted: self.streams.omitted_bytes,
+            streams_omitted: self.streams.as_ref().map_or(0, |s| s.omitted()),
+            stream_bytes_omitted: self.streams.as_ref().map_or(0, |s| s.omitted_bytes),
             paths: self
                 .paths
                 .iter()
@@ -701,6 +719,11 @@ impl QuicFeed {
             d.reason = "QUIC needs the TLS 1.3 traffic secrets from a key log (--keylog)".into();
         }
     }
+}
+
+/// The stream table, made at the first STREAM or RESET_STREAM frame.
+fn table(streams: &mut Option<Box<Streams>>) -> &mut Streams {
+    streams.get_or_insert_with(Box::default)
 }
 
 /// One in-order piece of a stream (or a hole in it) to the session's sinks.
