@@ -97,7 +97,13 @@ pub struct QuicReport {
     #[serde(skip_serializing_if = "is_zero")]
     pub paths_omitted: u64,
     pub retry_packets: u64,
+    /// Retry packets whose integrity tag does not fit the client's first DCID.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub retry_tag_failures: u64,
     pub version_negotiation_packets: u64,
+    /// The versions the server's (last) Version Negotiation packet listed.
+    #[serde(serialize_with = "ser_versions", skip_serializing_if = "Vec::is_empty")]
+    pub offered_versions: Vec<Version>,
     /// Datagrams with bytes that parsed as no packet (zero padding after the last is fine).
     pub malformed_datagrams: Sides<u64>,
     /// Ended early to stay under a cap (`--max-connections` UDP flows, or `--max-memory`):
@@ -229,6 +235,13 @@ fn ser_version<S: Serializer>(v: &Option<Version>, s: S) -> Result<S::Ok, S::Err
         name: v.to_string(),
     })
     .serialize(s)
+}
+
+fn ser_versions<S: Serializer>(v: &[Version], s: S) -> Result<S::Ok, S::Error> {
+    v.iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .serialize(s)
 }
 
 fn ser_cid<S: Serializer>(v: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {

@@ -263,12 +263,24 @@ fn quic_facts(q: &QuicReport) -> Vec<(&'static str, String)> {
         ("0-RTT/1-RTT", space(&q.spaces.application)),
     ];
     if q.retry_packets > 0 {
-        v.push(("Retry", q.retry_packets.to_string()));
+        let mut t = q.retry_packets.to_string();
+        if q.retry_tag_failures > 0 {
+            t.push_str(&format!(
+                " ({} with a wrong integrity tag)",
+                q.retry_tag_failures
+            ));
+        }
+        v.push(("Retry", t));
     }
     if q.version_negotiation_packets > 0 {
+        let offered: Vec<String> = q.offered_versions.iter().map(|v| v.to_string()).collect();
         v.push((
             "Version Negotiation",
-            q.version_negotiation_packets.to_string(),
+            format!(
+                "{} (offered: {})",
+                q.version_negotiation_packets,
+                offered.join(", ")
+            ),
         ));
     }
     if q.key_updates.client + q.key_updates.server > 0 {

@@ -21,7 +21,7 @@ mod keys;
 use self::keys::{DirKeys, KeySpace, SecretFor};
 use super::events::Event;
 use super::{Level, Session};
-use crate::crypto::quic::{PacketKeys, Side as KeySide};
+use crate::crypto::quic::{retry_tag_is_valid, PacketKeys, Side as KeySide};
 use crate::crypto::secrets::Secrets;
 use crate::crypto::tls13::SuiteHash;
 use crate::flow::{Chunk, Direction};
@@ -114,7 +114,11 @@ pub struct QuicFeed {
     initial_dcid: Option<Vec<u8>>,
     initial: Option<Box<InitialKeys>>,
     retries: u64,
+    /// Retry packets whose integrity tag did not verify.
+    retry_tag_failures: u64,
     version_negotiations: u64,
+    /// The versions the last Version Negotiation packet offered.
+    offered_versions: Vec<Version>,
     /// The version of the last Handshake packet opened: the one the 1-RTT keys derive
     /// under (compatible version negotiation may move from the first, RFC 9368).
     negotiated: Option<Version>,
@@ -166,6 +170,15 @@ impl QuicFeed {
                 Ok(Packet::Retry(r)) => {
                     session.mark_tls();
                     self.retries += 1;
+                    // A Retry whose tag does not fit the client's first DCID is not the
+                    // server's answer to it (RFC 9001 §5.8): counted, and still followed.
+                    let valid = match (r.version.key_schedule(), self.original_dcid.as_deref()) {
+                        (Some(schedule), Some(odcid)) => {
+                            retry_tag_is_valid(schedule, odcid, r.bytes)
+                        }
+                        _ => false,
+                    };
+                    self.retry_tag_failures += u64::from(!valid);
                     self.note_scid(dir, r.scid);
                     if self.client != Some(dir) {
                         // The client's next Initials, and the server's, use keys from
@@ -174,7 +187,11 @@ impl QuicFeed {
                         self.initial = None;
                     }
                 }
-                Ok(Packet::VersionNegotiation(_)) => self.version_negotiations += 1,
+                Ok(Packet::VersionNegotiation(vn)) => {
+                    session.mark_tls();
+                    self.version_negotiations += 1;
+                    self.offered_versions = vn.versions;
+                }
                 Ok(Packet::UnknownVersion(_)) => self.dirs[dir.index()].malformed += 1,
                 Err(DatagramError::Trailing { zeros: true, .. }) => {}
                 Err(_) => self.dirs[dir.index()].malformed += 1,
@@ -654,6 +671,8 @@ impl QuicFeed {
                 .collect(),
             paths_omitted: self.paths_omitted,
             retry_packets: self.retries,
+            retry_tag_failures: self.retry_tag_failures,
+            offered_versions: self.offered_versions.clone(),
             version_negotiation_packets: self.version_negotiations,
             malformed_datagrams: sides(&|d| d.malformed),
             // The flow's end is the transport's to say (`Feed`).
@@ -776,7 +795,7 @@ mod tests {
     use super::*;
     use crate::flow::{FlowSummary, Transport};
     use crate::net::Endpoint;
-    use crate::quic::testvectors::{h, V1_CLIENT_PACKET, V1_SERVER_PACKET};
+    use crate::quic::testvectors::{h, V1_CLIENT_PACKET, V1_RETRY_PACKET, V1_SERVER_PACKET};
     use crate::session::{Feed, Input, SessionSettings};
 
     fn ep(port: u16) -> Endpoint {
@@ -876,6 +895,27 @@ mod tests {
             proptest::prop_assert!(q.scids.client.len() <= MAX_SCIDS);
             proptest::prop_assert!(q.scids.server.len() <= MAX_SCIDS);
         }
+    }
+
+    /// RFC 9001 A.4: the server's Retry answers the client's Initial of A.2, and its
+    /// tag checks out against that Initial's DCID; one bit off, it does not.
+    #[test]
+    fn retry_tags_are_checked() {
+        let run_retry = |retry: Vec<u8>| {
+            run(&[
+                (Direction::Forward, h(V1_CLIENT_PACKET)),
+                (Direction::Reverse, retry),
+            ])
+            .quic
+            .unwrap()
+        };
+        let q = run_retry(h(V1_RETRY_PACKET));
+        assert_eq!((q.retry_packets, q.retry_tag_failures), (1, 0));
+        let mut bad = h(V1_RETRY_PACKET);
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        let q = run_retry(bad);
+        assert_eq!((q.retry_packets, q.retry_tag_failures), (1, 1));
     }
 
     /// Damaged packets are counted as failed, garbage as malformed; nothing panics,
