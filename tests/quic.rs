@@ -157,6 +157,35 @@ fn quic_samples_decrypt_byte_exact_per_stream() {
                     assert_eq!(h["lost_bytes"], 0, "{sample} {side}");
                 }
             }
+            let q = &c["quic"];
+            let version = match tc["quic_version"].as_str() {
+                Some("v2") => "QUIC v2",
+                _ => "QUIC v1",
+            };
+            assert_eq!(q["version"]["name"], version, "{sample}");
+            if let Some(n) = tc["key_updates"].as_u64() {
+                let made = q["key_updates"]["client"].as_u64().unwrap()
+                    + q["key_updates"]["server"].as_u64().unwrap();
+                // The truth counts what each side asked for, here each flip seen.
+                assert_eq!(
+                    made > 0,
+                    n > 0,
+                    "{sample}: key updates {}",
+                    q["key_updates"]
+                );
+            }
+            if tc["retry"] == true {
+                assert!(q["retry_packets"].as_u64().unwrap() >= 1, "{sample}");
+                assert!(q.get("retry_tag_failures").is_none(), "{sample}");
+            }
+            if tc["resumed"] == true {
+                assert_eq!(c["resumed"], true, "{sample}");
+            }
+            if tc["early_data"] == true {
+                let e = &d["early_data"];
+                assert_eq!(e["accepted"], true, "{sample}: {e}");
+                assert!(e["decrypted_bytes"].as_u64().unwrap() > 0, "{sample}: {e}");
+            }
             // A connection that moved keeps one id; its other paths are listed.
             if let Some(ports) = tc["client_ports"].as_array() {
                 let paths: Vec<&Value> = c["quic"]["paths"]

@@ -69,6 +69,10 @@ pub struct QuicReport {
     pub bytes: Sides<u64>,
     pub spaces: Spaces,
     pub crypto: Sides<CryptoCounts>,
+    /// The client's 0-RTT packets (counted in `spaces.application` too), and the bytes
+    /// of the frames those that opened carried.
+    pub zero_rtt: SpaceCounts,
+    pub zero_rtt_bytes: u64,
     /// 1-RTT key updates each side made (key phase flips, RFC 9001 §6).
     pub key_updates: Sides<u64>,
     /// Connection IDs each side issued in NEW_CONNECTION_ID frames, in order.

@@ -394,6 +394,19 @@ impl Session {
             + self.sinks.app.as_ref().map_or(0, |a| a.held_bytes())
     }
 
+    /// QUIC Retry: the client begins again with a new Initial and a new ClientHello
+    /// (aioquic, for one, makes a new random), whose bytes start the Initial CRYPTO
+    /// stream again. The hello the server answers is the connection's: the one kept so
+    /// far is forgotten, and so is what the Initial level held.
+    pub fn restart_initial(&mut self) {
+        self.client_hello = None;
+        if let Some(levels) = &mut self.levels {
+            for dir in levels.iter_mut() {
+                dir[Level::Initial as usize] = HandshakeReassembler::default();
+            }
+        }
+    }
+
     /// The client's direction if a ClientHello said so yet.
     pub fn client_direction_so_far(&self) -> Option<Direction> {
         self.client_hello_dir

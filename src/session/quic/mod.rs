@@ -72,6 +72,9 @@ struct QuicDir {
     bytes: u64,
     malformed: u64,
     spaces: [SpaceCounts; 3],
+    /// The 0-RTT packets among the application space's, and their frames' bytes.
+    zero_rtt: SpaceCounts,
+    zero_rtt_plain: u64,
     /// The largest packet number opened per space, for decoding the next.
     largest_pn: [Option<u64>; 3],
     /// CRYPTO streams by level ([`Level`] as index), made when their first frame comes.
@@ -185,6 +188,12 @@ impl QuicFeed {
                         // the Retry's SCID (RFC 9001 §5.2).
                         self.initial_dcid = Some(r.scid.to_vec());
                         self.initial = None;
+                        // The client's next Initial starts its CRYPTO stream over.
+                        for d in &mut self.dirs {
+                            d.crypto[Level::Initial as usize] = None;
+                            d.largest_pn[Space::Initial as usize] = None;
+                        }
+                        session.restart_initial();
                     }
                 }
                 Ok(Packet::VersionNegotiation(vn)) => {
@@ -292,6 +301,13 @@ impl QuicFeed {
         secrets: &mut Secrets,
     ) {
         self.count(dir, space, p, opened.as_ref().map(Result::is_ok));
+        if level == Level::EarlyData {
+            let d = &mut self.dirs[dir.index()];
+            count_in(&mut d.zero_rtt, p, opened.as_ref().map(Result::is_ok));
+            d.zero_rtt_plain += opened
+                .as_ref()
+                .map_or(0, |o| o.as_ref().map_or(0, |o| o.payload.len() as u64));
+        }
         if let Some(Ok(o)) = opened {
             let slot = &mut self.dirs[dir.index()].largest_pn[space as usize];
             *slot = Some(slot.map_or(o.packet_number, |l| l.max(o.packet_number)));
@@ -360,14 +376,11 @@ impl QuicFeed {
 
     /// Counts a packet; `opened`: `None` without keys, else whether it opened.
     fn count(&mut self, dir: Direction, space: Space, p: Protected<'_>, opened: Option<bool>) {
-        let c = &mut self.dirs[dir.index()].spaces[space as usize];
-        c.packets += 1;
-        c.bytes += p.bytes.len() as u64;
-        match opened {
-            None => c.undecrypted += 1,
-            Some(true) => c.decrypted += 1,
-            Some(false) => c.failed += 1,
-        }
+        count_in(
+            &mut self.dirs[dir.index()].spaces[space as usize],
+            p,
+            opened,
+        );
     }
 
     /// The Initial keys for a packet of `version` sent in `dir`, made on first use (and
@@ -634,6 +647,8 @@ impl QuicFeed {
                 client: crypto(c),
                 server: crypto(s),
             },
+            zero_rtt: c.zero_rtt,
+            zero_rtt_bytes: c.zero_rtt_plain,
             key_updates: sides(&|d| d.keys.as_ref().map_or(0, |k| k.counts.key_updates)),
             new_connection_ids: Sides {
                 client: c.new_cids.clone(),
@@ -709,6 +724,12 @@ impl QuicFeed {
             }
         }
         let d = &mut r.decryption;
+        if let Some(e) = &mut d.early_data {
+            // QUIC's 0-RTT travels in packets, not records.
+            e.records = q.zero_rtt.packets;
+            e.bytes = q.zero_rtt.bytes;
+            e.decrypted_bytes = (q.zero_rtt.decrypted > 0).then_some(q.zero_rtt_bytes);
+        }
         if decrypted > 0 {
             let lost: u64 = q
                 .streams
@@ -737,6 +758,17 @@ impl QuicFeed {
             d.status = DecryptionStatus::NoKey;
             d.reason = "QUIC needs the TLS 1.3 traffic secrets from a key log (--keylog)".into();
         }
+    }
+}
+
+/// Counts a packet in `c`; `opened`: `None` without keys, else whether it opened.
+fn count_in(c: &mut SpaceCounts, p: Protected<'_>, opened: Option<bool>) {
+    c.packets += 1;
+    c.bytes += p.bytes.len() as u64;
+    match opened {
+        None => c.undecrypted += 1,
+        Some(true) => c.decrypted += 1,
+        Some(false) => c.failed += 1,
     }
 }
 
