@@ -6,6 +6,7 @@ use serde::{Serialize, Serializer};
 use super::model::{EndpointReport, Side};
 use super::text::bytes_as_text;
 use crate::flow::Direction;
+use crate::quic::frame::FrameKind;
 use crate::quic::streams::{HalfSummary, StreamSummary};
 use crate::quic::version::Version;
 
@@ -84,6 +85,10 @@ pub struct QuicReport {
     pub retired_connection_ids: Sides<u64>,
     /// The server confirmed the handshake (HANDSHAKE_DONE).
     pub handshake_done: bool,
+    /// Frames each side's opened packets carried, by kind (named where serialized;
+    /// kinds never seen are left out).
+    #[serde(serialize_with = "ser_frame_counts")]
+    pub frames: Sides<[u64; FrameKind::COUNT]>,
     /// DATAGRAM frames (RFC 9221) each side sent.
     pub datagram_frames: Sides<u64>,
     /// The first CONNECTION_CLOSE seen (the client's first if both sent one).
@@ -238,6 +243,52 @@ fn ser_version<S: Serializer>(v: &Option<Version>, s: S) -> Result<S::Ok, S::Err
         id: v.0,
         name: v.to_string(),
     })
+    .serialize(s)
+}
+
+/// A frame kind's name, as RFC 9000 §19 writes it.
+pub fn frame_name(kind: FrameKind) -> &'static str {
+    match kind {
+        FrameKind::Padding => "PADDING",
+        FrameKind::Ping => "PING",
+        FrameKind::Ack => "ACK",
+        FrameKind::ResetStream => "RESET_STREAM",
+        FrameKind::StopSending => "STOP_SENDING",
+        FrameKind::Crypto => "CRYPTO",
+        FrameKind::NewToken => "NEW_TOKEN",
+        FrameKind::Stream => "STREAM",
+        FrameKind::MaxData => "MAX_DATA",
+        FrameKind::MaxStreamData => "MAX_STREAM_DATA",
+        FrameKind::MaxStreams => "MAX_STREAMS",
+        FrameKind::DataBlocked => "DATA_BLOCKED",
+        FrameKind::StreamDataBlocked => "STREAM_DATA_BLOCKED",
+        FrameKind::StreamsBlocked => "STREAMS_BLOCKED",
+        FrameKind::NewConnectionId => "NEW_CONNECTION_ID",
+        FrameKind::RetireConnectionId => "RETIRE_CONNECTION_ID",
+        FrameKind::PathChallenge => "PATH_CHALLENGE",
+        FrameKind::PathResponse => "PATH_RESPONSE",
+        FrameKind::ConnectionClose => "CONNECTION_CLOSE",
+        FrameKind::HandshakeDone => "HANDSHAKE_DONE",
+        FrameKind::Datagram => "DATAGRAM",
+    }
+}
+
+fn ser_frame_counts<S: Serializer>(
+    v: &Sides<[u64; FrameKind::COUNT]>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    let named = |counts: &[u64; FrameKind::COUNT]| {
+        FrameKind::ALL
+            .iter()
+            .zip(counts)
+            .filter(|(_, &n)| n > 0)
+            .map(|(&k, &n)| (frame_name(k), n))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    Sides {
+        client: named(&v.client),
+        server: named(&v.server),
+    }
     .serialize(s)
 }
 

@@ -13,10 +13,11 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
 use super::model::{CaptureReport, ConnectionReport, MessageBody, MessageEntry, Side};
-use super::quic::{HalfReport, QuicReport, Sides, SpaceCounts};
+use super::quic::{frame_name, HalfReport, QuicReport, Sides, SpaceCounts};
 use super::text::{bytes_as_text, terminal_safe};
 use super::wire;
 use crate::flow::Transport;
+use crate::quic::frame::FrameKind;
 use crate::tls::extensions::Extension;
 use crate::tls::handshake::{CertificateEntry, HandshakeMessage};
 use crate::tls::hello::{ClientHello, ServerHello};
@@ -288,6 +289,20 @@ fn quic_facts(q: &QuicReport) -> Vec<(&'static str, String)> {
             "key updates",
             format!("C→S {}; S→C {}", q.key_updates.client, q.key_updates.server),
         ));
+    }
+    for (side, counts) in [
+        ("frames C→S", &q.frames.client),
+        ("frames S→C", &q.frames.server),
+    ] {
+        let named: Vec<String> = FrameKind::ALL
+            .iter()
+            .zip(counts)
+            .filter(|(_, &n)| n > 0)
+            .map(|(&k, n)| format!("{} {n}", frame_name(k)))
+            .collect();
+        if !named.is_empty() {
+            v.push((side, named.join(", ")));
+        }
     }
     let new_cids = q.new_connection_ids.client.len() + q.new_connection_ids.server.len();
     if new_cids > 0 {

@@ -27,7 +27,7 @@ use crate::crypto::tls13::SuiteHash;
 use crate::flow::{Chunk, Direction};
 use crate::net::Endpoint;
 use crate::quic::datagram::{packets, DatagramError};
-use crate::quic::frame::{frames, CloseKind, Frame};
+use crate::quic::frame::{frames, CloseKind, Frame, FrameKind};
 use crate::quic::header::{LongPacket, Packet, Protected};
 use crate::quic::offset_stream::OffsetStream;
 use crate::quic::packet::{open, OpenError, Opened};
@@ -93,6 +93,8 @@ struct QuicDir {
     /// The first CONNECTION_CLOSE this side sent.
     close: Option<Box<CloseFrame>>,
     handshake_done: bool,
+    /// Frames opened, by kind (made at the first).
+    frame_counts: Option<Box<[u64; FrameKind::COUNT]>>,
     datagram_frames: u64,
     datagram_bytes: u64,
 }
@@ -438,6 +440,9 @@ impl QuicFeed {
         let d = &mut self.dirs[dir.index()];
         let streams = &mut self.streams;
         for f in frames(payload) {
+            if let Ok(f) = &f {
+                d.frame_counts.get_or_insert_with(Box::default)[f.kind() as usize] += 1;
+            }
             match f {
                 Ok(Frame::Crypto { offset, data }) => {
                     let stream = d.crypto[level as usize].get_or_insert_with(|| {
@@ -544,6 +549,7 @@ impl QuicFeed {
                         .as_ref()
                         .map_or(0, |k| std::mem::size_of::<DirKeys>() + k.held_bytes())
                     + d.close.as_ref().map_or(0, |c| c.reason.len() + 64)
+                    + d.frame_counts.as_ref().map_or(0, |_| 8 * FrameKind::COUNT)
                     + d.crypto
                         .iter()
                         .flatten()
@@ -658,6 +664,10 @@ impl QuicFeed {
             retired_connection_ids: sides(&|d| d.retired_cids),
             handshake_done: s.handshake_done,
             datagram_frames: sides(&|d| d.datagram_frames),
+            frames: Sides {
+                client: c.frame_counts.as_deref().copied().unwrap_or_default(),
+                server: s.frame_counts.as_deref().copied().unwrap_or_default(),
+            },
             close: [(c, Side::Client), (s, Side::Server)]
                 .into_iter()
                 .find_map(|(d, by)| {
