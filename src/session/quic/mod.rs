@@ -72,9 +72,7 @@ struct QuicDir {
     bytes: u64,
     malformed: u64,
     spaces: [SpaceCounts; 3],
-    /// The 0-RTT packets among the application space's, and their frames' bytes.
-    zero_rtt: SpaceCounts,
-    zero_rtt_plain: u64,
+
     /// The largest packet number opened per space, for decoding the next.
     largest_pn: [Option<u64>; 3],
     /// CRYPTO streams by level ([`Level`] as index), made when their first frame comes.
@@ -86,6 +84,17 @@ struct QuicDir {
     /// Handshake, 0-RTT and 1-RTT keys, from the key log's secrets.
     /// Made when a key log's secret first names keys for this direction.
     keys: Option<Box<DirKeys>>,
+    /// What its packets said past the header, made when one is first read.
+    detail: Option<Box<DirDetail>>,
+}
+
+/// What one direction's packets said, past what a packet that never opens shows (a
+/// connection whose packets never open costs none of this).
+#[derive(Debug, Default)]
+struct DirDetail {
+    /// The 0-RTT packets among the application space's, and their frames' bytes.
+    zero_rtt: SpaceCounts,
+    zero_rtt_plain: u64,
     /// Connection IDs this side issued for its peer to use (NEW_CONNECTION_ID).
     new_cids: Vec<Vec<u8>>,
     new_cids_omitted: u64,
@@ -93,10 +102,16 @@ struct QuicDir {
     /// The first CONNECTION_CLOSE this side sent.
     close: Option<Box<CloseFrame>>,
     handshake_done: bool,
-    /// Frames opened, by kind (made at the first).
-    frame_counts: Option<Box<[u64; FrameKind::COUNT]>>,
+    /// Frames opened, by kind.
+    frame_counts: [u64; FrameKind::COUNT],
     datagram_frames: u64,
     datagram_bytes: u64,
+}
+
+impl QuicDir {
+    fn detail(&mut self) -> &mut DirDetail {
+        self.detail.get_or_insert_with(Box::default)
+    }
 }
 
 /// The Initial keys of both directions, for one version and client DCID.
@@ -305,6 +320,7 @@ impl QuicFeed {
         self.count(dir, space, p, opened.as_ref().map(Result::is_ok));
         if level == Level::EarlyData {
             let d = &mut self.dirs[dir.index()];
+            let d = d.detail();
             count_in(&mut d.zero_rtt, p, opened.as_ref().map(Result::is_ok));
             d.zero_rtt_plain += opened
                 .as_ref()
@@ -437,18 +453,25 @@ impl QuicFeed {
         ts: i64,
         secrets: &mut Secrets,
     ) {
-        let d = &mut self.dirs[dir.index()];
+        let QuicDir {
+            crypto,
+            crypto_bytes,
+            crypto_lost,
+            detail,
+            ..
+        } = &mut self.dirs[dir.index()];
+        let d = detail.get_or_insert_with(Box::default);
         let streams = &mut self.streams;
         for f in frames(payload) {
             if let Ok(f) = &f {
-                d.frame_counts.get_or_insert_with(Box::default)[f.kind() as usize] += 1;
+                d.frame_counts[f.kind() as usize] += 1;
             }
             match f {
                 Ok(Frame::Crypto { offset, data }) => {
-                    let stream = d.crypto[level as usize].get_or_insert_with(|| {
+                    let stream = crypto[level as usize].get_or_insert_with(|| {
                         Box::new(OffsetStream::new(CRYPTO_HELD_CAP, CRYPTO_WINDOW))
                     });
-                    let (bytes, lost) = (&mut d.crypto_bytes, &mut d.crypto_lost);
+                    let (bytes, lost) = (&mut *crypto_bytes, &mut *crypto_lost);
                     stream.insert(offset, data, &mut |c| {
                         deliver(session, dir, level, c, ts, secrets, bytes, lost)
                     });
@@ -542,14 +565,16 @@ impl QuicFeed {
             .map(|d| {
                 d.scids
                     .iter()
-                    .chain(&d.new_cids)
+                    .chain(d.detail.iter().flat_map(|x| &x.new_cids))
                     .map(|s| s.len() + 24)
                     .sum::<usize>()
                     + d.keys
                         .as_ref()
                         .map_or(0, |k| std::mem::size_of::<DirKeys>() + k.held_bytes())
-                    + d.close.as_ref().map_or(0, |c| c.reason.len() + 64)
-                    + d.frame_counts.as_ref().map_or(0, |_| 8 * FrameKind::COUNT)
+                    + d.detail.as_ref().map_or(0, |x| {
+                        std::mem::size_of::<DirDetail>()
+                            + x.close.as_ref().map_or(0, |c| c.reason.len() + 64)
+                    })
                     + d.crypto
                         .iter()
                         .flatten()
@@ -580,7 +605,11 @@ impl QuicFeed {
     pub fn connection_ids(&self) -> Vec<Vec<u8>> {
         self.dirs
             .iter()
-            .flat_map(|d| d.scids.iter().chain(&d.new_cids))
+            .flat_map(|d| {
+                d.scids
+                    .iter()
+                    .chain(d.detail.iter().flat_map(|x| &x.new_cids))
+            })
             .cloned()
             .collect()
     }
@@ -622,6 +651,23 @@ impl QuicFeed {
             client: c.spaces[i],
             server: s.spaces[i],
         };
+        let empty = DirDetail::default();
+        let (cx, sx) = (
+            c.detail.as_deref().unwrap_or(&empty),
+            s.detail.as_deref().unwrap_or(&empty),
+        );
+        let detail = |f: &dyn Fn(&DirDetail) -> u64| Sides {
+            client: f(cx),
+            server: f(sx),
+        };
+        let close = [(cx, Side::Client), (sx, Side::Server)]
+            .into_iter()
+            .find_map(|(d, by)| {
+                d.close.as_ref().map(|f| CloseReport {
+                    by,
+                    frame: (**f).clone(),
+                })
+            });
         let crypto = |d: &QuicDir| {
             let mut k = CryptoCounts {
                 bytes: d.crypto_bytes,
@@ -653,29 +699,22 @@ impl QuicFeed {
                 client: crypto(c),
                 server: crypto(s),
             },
-            zero_rtt: c.zero_rtt,
-            zero_rtt_bytes: c.zero_rtt_plain,
+            zero_rtt: cx.zero_rtt,
+            zero_rtt_bytes: cx.zero_rtt_plain,
             key_updates: sides(&|d| d.keys.as_ref().map_or(0, |k| k.counts.key_updates)),
             new_connection_ids: Sides {
-                client: c.new_cids.clone(),
-                server: s.new_cids.clone(),
+                client: cx.new_cids.clone(),
+                server: sx.new_cids.clone(),
             },
-            new_connection_ids_omitted: c.new_cids_omitted + s.new_cids_omitted,
-            retired_connection_ids: sides(&|d| d.retired_cids),
-            handshake_done: s.handshake_done,
-            datagram_frames: sides(&|d| d.datagram_frames),
+            new_connection_ids_omitted: cx.new_cids_omitted + sx.new_cids_omitted,
+            retired_connection_ids: detail(&|d| d.retired_cids),
+            handshake_done: sx.handshake_done,
+            datagram_frames: detail(&|d| d.datagram_frames),
             frames: Sides {
-                client: c.frame_counts.as_deref().copied().unwrap_or_default(),
-                server: s.frame_counts.as_deref().copied().unwrap_or_default(),
+                client: cx.frame_counts,
+                server: sx.frame_counts,
             },
-            close: [(c, Side::Client), (s, Side::Server)]
-                .into_iter()
-                .find_map(|(d, by)| {
-                    d.close.as_ref().map(|f| CloseReport {
-                        by,
-                        frame: (**f).clone(),
-                    })
-                }),
+            close,
             streams: self
                 .streams
                 .as_ref()
