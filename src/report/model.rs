@@ -606,6 +606,9 @@ pub struct ConnectionReport {
     pub warnings_omitted: u64,
     pub decryption: DecryptionReport,
     pub app_data: Option<AppData>,
+    /// What the application protocol inside said (HTTP/1 so far), when decrypted data
+    /// showed one; `null` otherwise.
+    pub app: Option<super::app::AppReport>,
     /// The share of the report detail budget this report holds (given back when it is
     /// dropped).
     #[serde(skip)]

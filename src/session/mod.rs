@@ -36,6 +36,7 @@ pub use stream::{StreamFeed, SNIFF_BUDGET};
 
 use std::sync::Arc;
 
+use crate::app::AppDecoders;
 use crate::crypto::record::KeyChain;
 use crate::crypto::secrets::Secrets;
 use crate::flow::{Direction, DirectionStats, FlowSummary, Gap, Transport};
@@ -117,6 +118,8 @@ pub struct Session {
 struct Sinks {
     report: ReportBuilder,
     digests: Digests,
+    /// What the application protocol said (HTTP/1 so far).
+    decoders: AppDecoders,
     app: Option<Box<AppSink>>,
     observer: Option<Box<dyn SessionSink>>,
 }
@@ -125,6 +128,7 @@ impl Sinks {
     fn emit(&mut self, event: &Event<'_>) {
         self.report.event(event);
         self.digests.event(event);
+        self.decoders.event(event);
         if let Some(app) = &mut self.app {
             app.event(event);
         }
@@ -223,6 +227,7 @@ impl Session {
             sinks: Sinks {
                 report: ReportBuilder::new(settings.retention, &settings.budget),
                 digests: Digests::default(),
+                decoders: AppDecoders::default(),
                 app: None,
                 observer: None,
             },
@@ -391,6 +396,7 @@ impl Session {
                     .sum()
             })
             + self.sinks.digests.held_bytes()
+            + self.sinks.decoders.held_bytes()
             + self.sinks.app.as_ref().map_or(0, |a| a.held_bytes())
     }
 
