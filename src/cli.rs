@@ -19,15 +19,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// One row per TLS connection: endpoints, SNI, version, cipher suite, bytes, state.
-    Summary {
-        #[command(flatten)]
-        view: View,
-        #[command(flatten)]
-        common: Common,
-        /// Capture files (pcap or pcapng, optionally gzip-compressed).
-        #[arg(required = true)]
-        captures: Vec<PathBuf>,
-    },
+    Summary(Listing),
+    /// One row per HTTP request of every decrypted connection (like tshark's http,tree
+    /// with the connection beside it); `--format json|jsonl` gives the connections with
+    /// their `app` objects.
+    Requests(Listing),
     /// Every handshake message of every connection (or of one), with its fields.
     Inspect {
         #[command(flatten)]
@@ -86,6 +82,18 @@ pub enum FollowFormat {
     Raw,
     Ascii,
     Hex,
+}
+
+/// What a command that lists connections (`summary`, `requests`) takes.
+#[derive(Debug, Args)]
+pub struct Listing {
+    #[command(flatten)]
+    pub view: View,
+    #[command(flatten)]
+    pub common: Common,
+    /// Capture files (pcap or pcapng, optionally gzip-compressed).
+    #[arg(required = true)]
+    pub captures: Vec<PathBuf>,
 }
 
 /// How `summary` and `inspect` write their report.

@@ -23,11 +23,12 @@ use tlsscope::report::follow::{self, FollowWriter};
 use tlsscope::report::json::JsonStream;
 use tlsscope::report::jsonl::JsonlStream;
 use tlsscope::report::model::{DecryptionStatus, Side};
+use tlsscope::report::requests::RequestsTable;
 use tlsscope::report::table::{InspectView, SummaryTable};
 use tlsscope::report::ReportSink;
 use tlsscope::session::AppDecoder;
 
-use cli::{Cli, Command, Common, FollowDirection, FollowFormat, OutputFormat};
+use cli::{Cli, Command, Common, FollowDirection, FollowFormat, Listing, OutputFormat};
 use output::{say, Output, PrivateFile};
 
 /// Why a run did not end well, and the exit code that says so.
@@ -141,27 +142,8 @@ fn options(common: &Common, messages: Messages) -> Options {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
-        Command::Summary {
-            view,
-            common,
-            captures,
-        } => {
-            let options = options(common, Messages::None);
-            let secrets = secrets(common)?;
-            let out = stdout()?.stop_on_close(options.stop.clone());
-            let mut sink: Box<dyn ReportSink<Output>> = match view.format() {
-                OutputFormat::Table => Box::new(SummaryTable::new(out)),
-                OutputFormat::Json => Box::new(JsonStream::new(out)),
-                OutputFormat::Jsonl => Box::new(JsonlStream::new(out)),
-            };
-            let analysis = analyze_streaming(captures, &options, secrets, None, &mut |mut c| {
-                // The summary leaves out the per-message detail.
-                c.messages.clear();
-                let _ = sink.connection(&c);
-            })
-            .map_err(|e| e.to_string())?;
-            finish(sink.end(&analysis.report.capture).ok())
-        }
+        Command::Summary(l) => list(l, |out| Box::new(SummaryTable::new(out))),
+        Command::Requests(l) => list(l, |out| Box::new(RequestsTable::new(out))),
         Command::Inspect {
             view,
             common,
@@ -274,6 +256,34 @@ fn run(cli: Cli) -> Result<(), Failure> {
             finish(Some(out))
         }
     }
+}
+
+/// A command that lists connections without their messages (`summary`, `requests`):
+/// `table` makes its table view; json and jsonl are the same for all.
+fn list(
+    listing: &Listing,
+    table: impl FnOnce(Output) -> Box<dyn ReportSink<Output>>,
+) -> Result<(), Failure> {
+    let Listing {
+        view,
+        common,
+        captures,
+    } = listing;
+    let options = options(common, Messages::None);
+    let secrets = secrets(common)?;
+    let out = stdout()?.stop_on_close(options.stop.clone());
+    let mut sink: Box<dyn ReportSink<Output>> = match view.format() {
+        OutputFormat::Table => table(out),
+        OutputFormat::Json => Box::new(JsonStream::new(out)),
+        OutputFormat::Jsonl => Box::new(JsonlStream::new(out)),
+    };
+    let analysis = analyze_streaming(captures, &options, secrets, None, &mut |mut c| {
+        // A list leaves out the per-message detail.
+        c.messages.clear();
+        let _ = sink.connection(&c);
+    })
+    .map_err(|e| e.to_string())?;
+    finish(sink.end(&analysis.report.capture).ok())
 }
 
 /// Every file the run reads: `-o` must never be one of them.

@@ -238,3 +238,20 @@ fn rejected_early_data_is_no_request() {
         ]
     );
 }
+
+/// `requests`: one row per transaction, the connection beside it, and the count.
+#[test]
+fn requests_table_lists_each_transaction() {
+    let out = common::tlsscope(&[
+        "requests",
+        "-k",
+        "samples/keys/server-rsa2048.key",
+        "samples/tls12-rsa-parallel4.pcap",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for i in 0..4 {
+        assert!(text.contains(&format!("-parallel4/{i}")), "{text}");
+    }
+    assert!(text.contains("4 HTTP requests and responses"), "{text}");
+}

@@ -16,6 +16,7 @@ pub mod json;
 pub mod jsonl;
 pub mod model;
 pub mod quic;
+pub mod requests;
 pub mod table;
 pub mod text;
 pub mod time;
@@ -61,6 +62,15 @@ impl<W: Write> ReportSink<W> for table::SummaryTable<W> {
     }
     fn end(self: Box<Self>, capture: &CaptureReport) -> io::Result<W> {
         table::SummaryTable::end(*self, capture)
+    }
+}
+
+impl<W: Write> ReportSink<W> for requests::RequestsTable<W> {
+    fn connection(&mut self, c: &ConnectionReport) -> io::Result<()> {
+        requests::RequestsTable::connection(self, c)
+    }
+    fn end(self: Box<Self>, capture: &CaptureReport) -> io::Result<W> {
+        requests::RequestsTable::end(*self, capture)
     }
 }
 

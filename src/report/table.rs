@@ -33,7 +33,7 @@ const LIST_ITEMS: usize = 24;
 /// Characters of one table cell; the rest is elided (the JSON has everything).
 const CELL_CHARS: usize = 2000;
 
-fn new_table() -> Table {
+pub(super) fn new_table() -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
@@ -60,7 +60,7 @@ fn terminal_width() -> u16 {
 }
 
 /// Input-derived text for a cell: terminal-safe, and cut to a readable length.
-fn cell(s: &str) -> String {
+pub(super) fn cell(s: &str) -> String {
     let safe = terminal_safe(s);
     match safe.char_indices().nth(CELL_CHARS) {
         Some((cut, _)) => format!("{}… ({} more bytes)", &safe[..cut], safe.len() - cut),
@@ -99,7 +99,7 @@ fn capture_line(c: &CaptureReport) -> String {
     line
 }
 
-fn write_footer(out: &mut impl Write, c: &CaptureReport) -> io::Result<()> {
+pub(super) fn write_footer(out: &mut impl Write, c: &CaptureReport) -> io::Result<()> {
     writeln!(out, "{}", capture_line(c))?;
     for w in &c.warnings {
         writeln!(out, "warning: {}", terminal_safe(w))?;
@@ -107,22 +107,28 @@ fn write_footer(out: &mut impl Write, c: &CaptureReport) -> io::Result<()> {
     Ok(())
 }
 
-/// The `summary` view, a page of rows at a time.
-pub struct SummaryTable<W: Write> {
-    out: W,
+/// Rows written under one header, a page (one table) at a time, so a long list
+/// needs neither all its rows in memory nor one table as wide as its widest cell.
+pub(super) struct Pages<W: Write> {
+    pub(super) out: W,
+    header: &'static [&'static str],
     rows: Vec<Vec<String>>,
+    /// Rows written in all.
+    pub(super) written: u64,
 }
 
-impl<W: Write> SummaryTable<W> {
-    pub fn new(out: W) -> Self {
-        SummaryTable {
+impl<W: Write> Pages<W> {
+    pub(super) fn new(out: W, header: &'static [&'static str]) -> Self {
+        Pages {
             out,
+            header,
             rows: Vec::new(),
+            written: 0,
         }
     }
 
-    pub fn connection(&mut self, c: &ConnectionReport) -> io::Result<()> {
-        self.rows.push(summary_row(c));
+    pub(super) fn push(&mut self, row: Vec<String>) -> io::Result<()> {
+        self.rows.push(row);
         if self.rows.len() >= PAGE_ROWS {
             self.page()?;
         }
@@ -131,34 +137,59 @@ impl<W: Write> SummaryTable<W> {
 
     fn page(&mut self) -> io::Result<()> {
         let mut t = new_table();
-        t.set_header(vec![
-            "id",
-            "client",
-            "server",
-            "SNI",
-            "version",
-            "cipher suite",
-            "C→S",
-            "S→C",
-            "state",
-            "decryption",
-            "key source",
-        ]);
+        t.set_header(self.header.to_vec());
+        self.written += self.rows.len() as u64;
         for row in self.rows.drain(..) {
             t.add_row(row);
         }
         writeln!(self.out, "{t}")
     }
 
-    /// The last page (the header alone when there were no connections), then the
-    /// capture's totals and warnings.
-    pub fn end(mut self, capture: &CaptureReport) -> io::Result<W> {
-        if !self.rows.is_empty() || capture.tls_connections == 0 {
+    /// The last page (the header alone when there were no rows at all).
+    pub(super) fn end(&mut self) -> io::Result<()> {
+        if !self.rows.is_empty() || self.written == 0 {
             self.page()?;
         }
-        write_footer(&mut self.out, capture)?;
-        self.out.flush()?;
-        Ok(self.out)
+        Ok(())
+    }
+}
+
+/// The `summary` view, a page of rows at a time.
+pub struct SummaryTable<W: Write> {
+    pages: Pages<W>,
+}
+
+const SUMMARY_HEADER: &[&str] = &[
+    "id",
+    "client",
+    "server",
+    "SNI",
+    "version",
+    "cipher suite",
+    "C→S",
+    "S→C",
+    "state",
+    "decryption",
+    "key source",
+];
+
+impl<W: Write> SummaryTable<W> {
+    pub fn new(out: W) -> Self {
+        SummaryTable {
+            pages: Pages::new(out, SUMMARY_HEADER),
+        }
+    }
+
+    pub fn connection(&mut self, c: &ConnectionReport) -> io::Result<()> {
+        self.pages.push(summary_row(c))
+    }
+
+    /// The last page, then the capture's totals and warnings.
+    pub fn end(mut self, capture: &CaptureReport) -> io::Result<W> {
+        self.pages.end()?;
+        write_footer(&mut self.pages.out, capture)?;
+        self.pages.out.flush()?;
+        Ok(self.pages.out)
     }
 }
 
@@ -198,7 +229,7 @@ fn short_source(source: &str) -> String {
 }
 
 /// The server's endpoint, marked when the connection is not TCP (the default).
-fn server_cell(c: &ConnectionReport) -> String {
+pub(super) fn server_cell(c: &ConnectionReport) -> String {
     let e = endpoint(&c.server.ip, c.server.port);
     match c.transport {
         Transport::Tcp => e,
@@ -375,7 +406,7 @@ fn quic_facts(q: &QuicReport) -> Vec<(&'static str, String)> {
     v
 }
 
-fn endpoint(ip: &str, port: u16) -> String {
+pub(super) fn endpoint(ip: &str, port: u16) -> String {
     if ip.contains(':') {
         format!("[{ip}]:{port}")
     } else {

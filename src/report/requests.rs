@@ -1,0 +1,96 @@
+//! The `requests` view: one row per HTTP request (or unmatched response) of every
+//! decrypted connection, with the connection beside it, like `tshark -z http,tree`
+//! with the TLS facts. Written a page at a time, like `summary`.
+
+use std::io::{self, Write};
+
+use super::app::MessageReport;
+use super::model::{CaptureReport, ConnectionReport};
+use super::table::{cell, endpoint, server_cell, write_footer, Pages};
+
+/// Writes the requests of the connections as they come.
+pub struct RequestsTable<W: Write> {
+    pages: Pages<W>,
+}
+
+const HEADER: &[&str] = &[
+    "conn", "client", "server", "time", "method", "host", "target", "status", "type", "bytes",
+    "note",
+];
+
+impl<W: Write> RequestsTable<W> {
+    pub fn new(out: W) -> Self {
+        RequestsTable {
+            pages: Pages::new(out, HEADER),
+        }
+    }
+
+    pub fn connection(&mut self, c: &ConnectionReport) -> io::Result<()> {
+        let Some(app) = &c.app else { return Ok(()) };
+        for t in &app.transactions {
+            self.pages
+                .push(row(c, t.request.as_ref(), t.response.as_ref()))?;
+        }
+        Ok(())
+    }
+
+    pub fn end(mut self, capture: &CaptureReport) -> io::Result<W> {
+        self.pages.end()?;
+        writeln!(
+            self.pages.out,
+            "{} HTTP requests and responses",
+            self.pages.written
+        )?;
+        write_footer(&mut self.pages.out, capture)?;
+        self.pages.out.flush()?;
+        Ok(self.pages.out)
+    }
+}
+
+fn header<'a>(m: Option<&'a MessageReport>, name: &str) -> Option<&'a str> {
+    m?.headers
+        .iter()
+        .find(|[n, _]| n.eq_ignore_ascii_case(name))
+        .map(|[_, v]| v.as_str())
+}
+
+fn row(
+    c: &ConnectionReport,
+    req: Option<&MessageReport>,
+    resp: Option<&MessageReport>,
+) -> Vec<String> {
+    let dash = || "-".to_string();
+    let host = header(req, "host").or(c.sni.as_deref()).unwrap_or("-");
+    let mut note = Vec::new();
+    if req.is_none() {
+        note.push("no request in the capture");
+    }
+    if resp.is_none() {
+        note.push("no response");
+    }
+    if req.is_some_and(|m| !m.body.complete) {
+        note.push("request body incomplete");
+    }
+    if resp.is_some_and(|m| !m.body.complete) {
+        note.push("response body incomplete");
+    }
+    vec![
+        c.id.to_string(),
+        endpoint(&c.client.ip, c.client.port),
+        server_cell(c),
+        req.or(resp).map(|m| m.time.clone()).unwrap_or_else(dash),
+        req.and_then(|m| m.method.as_deref())
+            .map(cell)
+            .unwrap_or_else(dash),
+        cell(host),
+        req.and_then(|m| m.target.as_deref())
+            .map(cell)
+            .unwrap_or_else(dash),
+        resp.and_then(|m| m.status)
+            .map(|s| s.to_string())
+            .unwrap_or_else(dash),
+        header(resp, "content-type").map(cell).unwrap_or_else(dash),
+        resp.map(|m| m.body.bytes.to_string()).unwrap_or_else(dash),
+        note.join("; "),
+    ]
+}
