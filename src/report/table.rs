@@ -88,8 +88,15 @@ fn capture_line(c: &CaptureReport) -> String {
     );
     if c.udp_flows > 0 {
         line.push_str(&format!(
-            "; {} UDP flows: {} QUIC, {} other",
-            c.udp_flows, c.quic_connections, c.udp_flows_other
+            "; {} UDP flows: {} QUIC, {}{} other",
+            c.udp_flows,
+            c.quic_connections,
+            if c.dtls_connections > 0 {
+                format!("{} DTLS, ", c.dtls_connections)
+            } else {
+                String::new()
+            },
+            c.udp_flows_other
         ));
     }
     if c.truncated {
@@ -202,16 +209,20 @@ fn server_cell(c: &ConnectionReport) -> String {
     match c.transport {
         Transport::Tcp => e,
         Transport::Quic => format!("{e} (QUIC)"),
+        Transport::Dtls => format!("{e} (DTLS)"),
     }
 }
 
 /// Bytes each way at transport level, [client, server]: TCP stream bytes, or UDP
-/// payload bytes of the QUIC datagrams.
+/// payload bytes of the QUIC or DTLS datagrams.
 fn transport_bytes(c: &ConnectionReport) -> [u64; 2] {
     match (&c.tcp, &c.quic) {
         (Some(t), _) => [t.client_bytes, t.server_bytes],
         (None, Some(q)) => [q.bytes.client, q.bytes.server],
-        (None, None) => [0, 0],
+        (None, None) => c
+            .dtls
+            .as_ref()
+            .map_or([0, 0], |d| [d.bytes.client, d.bytes.server]),
     }
 }
 
@@ -369,6 +380,11 @@ fn inspect_connection(c: &ConnectionReport) -> String {
     fact("JA3S", c.ja3s.clone().unwrap_or_default());
     if let Some(q) = &c.quic {
         for (k, v) in quic_facts(q) {
+            fact(k, v);
+        }
+    }
+    if let Some(d) = &c.dtls {
+        for (k, v) in d.facts() {
             fact(k, v);
         }
     }

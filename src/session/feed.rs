@@ -3,11 +3,13 @@
 //!
 //! ```text
 //!  Input::Chunk (TCP bytes, gaps) ─► StreamFeed ─► records ──────────┐
-//!  Input::Datagram (UDP payload)  ─► QuicFeed ─► CRYPTO by level ────┴─► Session
+//!  Input::Quic (UDP payload)      ─► QuicFeed ─► CRYPTO by level ────┤
+//!  Input::Dtls (UDP payload)      ─► DtlsFeed ─► records, messages ──┴─► Session
 //! ```
 //! The analysis only ever holds a `Feed`: a new transport is a new variant here, not a
 //! branch in the shared paths.
 
+use super::dtls::DtlsFeed;
 use super::quic::QuicFeed;
 use super::stream::StreamFeed;
 use super::Session;
@@ -22,6 +24,8 @@ pub enum Input<'a> {
     Chunk(Chunk<'a>),
     /// One QUIC datagram (a UDP payload).
     Quic(&'a [u8]),
+    /// One DTLS datagram (a UDP payload).
+    Dtls(&'a [u8]),
 }
 
 /// The adapter of one connection.
@@ -30,6 +34,8 @@ pub enum Feed {
     Stream(StreamFeed),
     /// Boxed: its per-level state is larger than a stream's, and few connections have it.
     Quic(Box<QuicFeed>),
+    /// Boxed: two handshake assemblers, and few connections have them.
+    Dtls(Box<DtlsFeed>),
 }
 
 impl Feed {
@@ -38,6 +44,7 @@ impl Feed {
         match input {
             Input::Chunk(_) => Feed::Stream(StreamFeed::default()),
             Input::Quic(_) => Feed::Quic(Box::default()),
+            Input::Dtls(_) => Feed::Dtls(Box::default()),
         }
     }
 
@@ -45,6 +52,7 @@ impl Feed {
         match self {
             Feed::Stream(_) => Transport::Tcp,
             Feed::Quic(_) => Transport::Quic,
+            Feed::Dtls(_) => Transport::Dtls,
         }
     }
 
@@ -62,6 +70,7 @@ impl Feed {
         match (self, input) {
             (Feed::Stream(f), Input::Chunk(c)) => f.feed(session, dir, c, ts, secrets),
             (Feed::Quic(f), Input::Quic(d)) => f.feed(session, dir, d, ts, secrets),
+            (Feed::Dtls(f), Input::Dtls(d)) => f.feed(session, dir, d, ts, secrets),
             _ => {}
         }
     }
@@ -71,6 +80,7 @@ impl Feed {
         match self {
             Feed::Stream(f) => f.held_bytes(),
             Feed::Quic(f) => f.held_bytes(),
+            Feed::Dtls(f) => f.held_bytes(),
         }
     }
 
@@ -79,6 +89,7 @@ impl Feed {
         match self {
             Feed::Stream(f) => f.fed(dir),
             Feed::Quic(f) => f.fed(dir),
+            Feed::Dtls(f) => f.fed(dir),
         }
     }
 
@@ -101,6 +112,16 @@ impl Feed {
                 report.quic = Some(q);
                 Some(report)
             }
+            Feed::Dtls(mut f) => {
+                f.finish();
+                let client = session.client_direction(flow);
+                let mut report = session.finish(flow)?;
+                let mut d = f.report(client);
+                d.evicted = flow.evicted;
+                d.idle_closed = !flow.open_at_end && !flow.evicted;
+                report.dtls = Some(d);
+                Some(report)
+            }
         }
     }
 
@@ -115,6 +136,14 @@ impl Feed {
                 let mut q = f.report(client);
                 q.evicted = true;
                 report.quic = Some(q);
+                Some(report)
+            }
+            Feed::Dtls(f) => {
+                let client = f.client().unwrap_or(Direction::Forward);
+                let mut report = session.evict(why, fed)?;
+                let mut d = f.report(client);
+                d.evicted = true;
+                report.dtls = Some(d);
                 Some(report)
             }
         }

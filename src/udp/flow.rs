@@ -50,6 +50,8 @@ pub struct UdpStats {
     pub flows: u64,
     /// Flows that carried QUIC.
     pub quic_flows: u64,
+    /// Flows that carried DTLS.
+    pub dtls_flows: u64,
     /// Flows that carried nothing tlsscope reads (counted when they end).
     pub other_flows: u64,
     /// Flows closed early by `max_open`.
@@ -185,6 +187,7 @@ impl UdpFlowTable {
                         f.stats.swap(0, 1);
                     }
                     self.stats.quic_flows += u64::from(carried == Carried::Quic);
+                    self.stats.dtls_flows += u64::from(carried == Carried::Dtls);
                     Kind::Known(carried, next_id())
                 }
                 None if tried + 1 >= SNIFF_DATAGRAMS => Kind::Other,
