@@ -639,6 +639,13 @@ fn message_pairs(msg: &HandshakeMessage) -> Pairs {
         H::KeyUpdate { update_requested } => {
             p.add("update_requested", update_requested);
         }
+        H::HelloVerifyRequest {
+            server_version,
+            cookie,
+        } => {
+            p.add("cookie", hex::encode(cookie))
+                .add("server_version", server_version.label());
+        }
         H::Unknown { msg_type, length } => {
             p.add("length", length)
                 .add("msg_type", msg_type.0)
