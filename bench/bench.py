@@ -38,8 +38,9 @@ ONLY = {
     "cbc": [("bulk-cbc", "bulk-cbc", "decrypt")],
     "big": [("big", "BIG", "decrypt")],
     "summary": [("summary, no key: bulk-gcm", "bulk-gcm", "summary"), ("summary, no key: big", "BIG", "summary")],
+    "quic": [("quic-bulk", "quic-bulk", "quic")],
 }
-ORDER = ["handshakes", "bulk", "cbc", "big", "summary"]
+ORDER = ["handshakes", "bulk", "cbc", "big", "summary", "quic"]
 
 
 def progress(msg: str) -> None:
@@ -47,6 +48,13 @@ def progress(msg: str) -> None:
 
 
 def commands(kind: str, tlsscope: str, cap: Path) -> dict:
+    if kind == "quic":
+        keylog = cap.with_suffix(".keylog")
+        return {
+            "tlsscope": [tlsscope, "inspect", "--json", "--keylog", str(keylog), str(cap)],
+            "tshark": ["tshark", "-n", "-r", str(cap), "-o", f"tls.keylog_file:{keylog}",
+                       "-q", "-z", "io,stat,0,quic.stream_data"],
+        }
     if kind == "decrypt":
         return {
             "tlsscope": [tlsscope, "inspect", "--json", "-k", str(KEY), str(cap)],
@@ -79,9 +87,10 @@ def timed(cmd: list, stdout=subprocess.DEVNULL) -> dict:
 # did tlsscope decrypt?
 
 
-def count_inspect(tlsscope: str, cap: Path) -> tuple:
-    """Parse `inspect --json -k` once: (decrypted, total connections)."""
-    p = subprocess.run([tlsscope, "inspect", "--json", "-k", str(KEY), str(cap)], capture_output=True)
+def count_inspect(tlsscope: str, cap: Path, keys: list = None) -> tuple:
+    """Parse `inspect --json -k` (or other key arguments) once: (decrypted, total connections)."""
+    keys = keys if keys is not None else ["-k", str(KEY)]
+    p = subprocess.run([tlsscope, "inspect", "--json", *keys, str(cap)], capture_output=True)
     if p.returncode != 0:
         raise RuntimeError(f"tlsscope inspect exited {p.returncode}: {p.stderr.decode()[-300:]}")
     conns = json.loads(p.stdout)["connections"]
@@ -283,7 +292,11 @@ def main() -> None:
             row = {"label": label, "size": size, "kind": kind, "meta": meta}
             progress(f"{label}: {fmt_size(size)}")
             # the check run also brings the file into the page cache before the timed runs
-            if kind == "decrypt":
+            if kind == "quic":
+                d, t = count_inspect(tlsscope, cap, ["--keylog", str(cap.with_suffix(".keylog"))])
+                row["decrypted"] = f"{d}/{t}"
+                progress(f"{label}: tlsscope decrypted {d}/{t} connections (inspect --json --keylog)")
+            elif kind == "decrypt":
                 try:
                     if stem == a.big:
                         d, t = count_summary_streamed(tlsscope, cap)
@@ -315,7 +328,7 @@ def main() -> None:
                 tools.append("baseline")
             for i in range(a.runs):
                 for tool in tools:
-                    if tool == "tshark" and kind == "decrypt" and i == 0:
+                    if tool == "tshark" and kind in ("decrypt", "quic") and i == 0:
                         with tempfile.TemporaryFile("w+") as out:
                             r = timed(cmds[tool], stdout=out)
                             out.seek(0)
@@ -378,10 +391,21 @@ def main() -> None:
                 fmt(r["baseline"]["median"] / ts_["median"]
                     if r["baseline"]["median"] and ts_["median"] else None, ".2f", "x")]
                if baseline else [])) + " |")
+    by = {r["label"]: r for r in rows}
+    if "quic-bulk" in by and "bulk-gcm" in by:
+        q, t = by["quic-bulk"], by["bulk-gcm"]
+        if q["tlsscope"]["median"] and t["tlsscope"]["median"]:
+            qm = q["size"] / 1e6 / q["tlsscope"]["median"]
+            tm = t["size"] / 1e6 / t["tlsscope"]["median"]
+            out.append("")
+            out.append(f"QUIC/TCP throughput (tlsscope, same run): {qm:.0f} / {tm:.0f} MB/s = {qm / tm:.2f}")
     out.append("")
     out.append("Decrypt rows: `tlsscope inspect --json -k KEY CAP > /dev/null` vs `tshark -n -r CAP -o "
                "'uat:rsa_keys:\"KEY\",\"\"' -o tcp.reassemble_out_of_order:TRUE -q -z io,stat,0,tls.app_data`. "
                "Summary rows: `tlsscope summary --json CAP` vs `tshark -n -r CAP -q -z conv,tcp`. "
+               "quic-bulk: `tlsscope inspect --json --keylog KEYLOG CAP` vs `tshark -n -r CAP -o "
+               "tls.keylog_file:KEYLOG -q -z io,stat,0,quic.stream_data`; QUIC/TCP throughput: quic-bulk "
+               "MB/s over bulk-gcm MB/s (tlsscope). "
                "Decrypted connections: decryption.status == \"decrypted\" in tlsscope's JSON (big: `summary "
                "--json -k`, streamed).")
     out.append("")

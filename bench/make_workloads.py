@@ -10,6 +10,9 @@ client and server on loopback, captured by tcpdump:
   bulk-cbc    the same with AES128-SHA256 (AES-CBC + HMAC-SHA256, RSA kx)
   big         bulk-gcm repeated with other IPv4 addresses and later timestamps
               until the file is about BIG_GB gigabytes (no new sessions)
+  quic-bulk   one aioquic QUIC v1 connection (UDP port 4434), 50 streams of 2 MB
+              server->client, TLS_AES_128_GCM_SHA256, with the client's key log
+              (needs `pip install aioquic`; made by quic_bulk.py)
 
 Server key: samples/keys/server-rsa2048.key, so every connection decrypts with
 the RSA key.  Sizes and contents are deterministic (fixed by workload name and
@@ -56,6 +59,8 @@ WORKLOADS = {
                      desc="50 TLS 1.2 RSA connections of ~2 MB each, AES-128-CBC-SHA256, MTU-1500 segments"),
 }
 BULK_BASE = 2_000_000      # bytes of response body per bulk connection, plus 0..64 KiB
+QUIC_PORT = 4434
+QUIC_STREAMS, QUIC_STREAM_BYTES = 50, 2_000_000
 
 
 def log(msg: str) -> None:
@@ -174,7 +179,43 @@ def run_sequential(name: str, cipher: str, conns: int, plan_fn, keylog: Path) ->
     return {"client_bytes": client_bytes, "server_bytes": server_bytes}
 
 
+def make_quic_bulk(work: Path, name: str) -> dict:
+    """quic-bulk: quic_bulk.py under tcpdump (UDP datagrams are already wire-sized)."""
+    final, tmp, keylog = work / f"{name}.pcap", work / f".{name}.pcap.tmp", work / f"{name}.keylog"
+    for attempt in range(1, 5):
+        for p in (tmp, keylog):
+            if p.exists():
+                p.unlink()
+        t0 = time.monotonic()
+        try:
+            with Tcpdump(tmp, f"udp port {QUIC_PORT}") as cap:
+                out = subprocess.run([sys.executable, str(BENCH / "quic_bulk.py"), str(QUIC_PORT), str(keylog),
+                                      str(QUIC_STREAMS), str(QUIC_STREAM_BYTES)],
+                                     capture_output=True, text=True, check=True).stdout
+        except ts.CaptureDropped as e:
+            log(f"{name}: attempt {attempt}: {e}".replace("\n", " "))
+            time.sleep(2)
+            continue
+        secs = time.monotonic() - t0
+        sent = json.loads(out)
+        m = re.search(r"(\d+) packets captured", cap.msg)
+        tmp.rename(final)
+        meta = {"workload": name, "connections": 1, "keylog": keylog.name,
+                "description": f"one aioquic QUIC v1 connection, {QUIC_STREAMS} streams of "
+                               f"{QUIC_STREAM_BYTES} bytes server->client, TLS_AES_128_GCM_SHA256",
+                "packets": int(m.group(1)) if m else None, "file_bytes": final.stat().st_size,
+                "app_bytes_server": sent["server_bytes"], "make_seconds": round(secs, 1),
+                "attempts": attempt, "tcpdump": "0 packets dropped by kernel",
+                "made": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        (work / f"{name}.meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+        log(f"{name}: {final.stat().st_size / 1e6:.1f} MB, {meta['packets']} packets in {secs:.1f} s")
+        return meta
+    raise SystemExit(f"{name}: tcpdump kept dropping packets")
+
+
 def make_capture(work: Path, name: str) -> dict:
+    if name == "quic-bulk":
+        return make_quic_bulk(work, name)
     w = WORKLOADS[name]
     final = work / f"{name}.pcap"
     tmp = work / f".{name}.pcap.tmp"
@@ -303,7 +344,7 @@ def main() -> None:
     ap.add_argument("--work", default=str(BENCH / "work"))
     ap.add_argument("--big-gb", type=float, default=float(os.environ.get("BIG_GB", "2")))
     ap.add_argument("--force", action="store_true", help="remake even if present")
-    ap.add_argument("workloads", nargs="+", choices=list(WORKLOADS) + ["big"])
+    ap.add_argument("workloads", nargs="+", choices=list(WORKLOADS) + ["big", "quic-bulk"])
     a = ap.parse_args()
     work = Path(a.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -325,7 +366,7 @@ def main() -> None:
         elif a.force or not (work / f"{name}.pcap").exists():
             if os.geteuid() != 0:
                 raise SystemExit("make_workloads: capturing needs root (tcpdump on lo, port 443, ethtool/ip on lo)")
-            log(f"{name}: capturing ({WORKLOADS[name]['desc']})")
+            log(f"{name}: capturing ({WORKLOADS[name]['desc'] if name in WORKLOADS else name})")
             make_capture(work, name)
     log(f"done in {time.monotonic() - t0:.1f} s")
 

@@ -5,7 +5,7 @@
 #   sudo bench/run.sh --only bulk --only cbc  # some workloads (also --only bulk,cbc)
 #   sudo RUNS=5 BIG_GB=4 TLSSCOPE=path/to/tlsscope bench/run.sh
 #
-# --only: handshakes | bulk | cbc | big | summary
+# --only: handshakes | bulk | cbc | big | summary | quic
 # Env: RUNS (3) runs per tool and workload, BIG_GB (2) size of the big capture,
 #      TLSSCOPE (target/release/tlsscope; relative paths are from the repo root),
 #      BENCH_WORK (bench/work),
@@ -36,9 +36,9 @@ while [ $# -gt 0 ]; do
         *) echo "bench: unknown argument: $1" >&2; usage 2 ;;
     esac
 done
-[ ${#ONLY[@]} -gt 0 ] || ONLY=(handshakes bulk cbc big summary)
+[ ${#ONLY[@]} -gt 0 ] || ONLY=(handshakes bulk cbc big summary quic)
 for o in "${ONLY[@]}"; do
-    case "$o" in handshakes|bulk|cbc|big|summary) ;; *) die "unknown --only value: $o (handshakes|bulk|cbc|big|summary)" ;; esac
+    case "$o" in handshakes|bulk|cbc|big|summary|quic) ;; *) die "unknown --only value: $o (handshakes|bulk|cbc|big|summary|quic)" ;; esac
 done
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer (got '$RUNS')"
 [[ "$BIG_GB" =~ ^[0-9]*\.?[0-9]+$ ]] || die "BIG_GB must be a number of gigabytes (got '$BIG_GB')"
@@ -60,10 +60,11 @@ for o in "${ONLY[@]}"; do
         bulk) WANT[bulk-gcm]=1 ;;
         cbc) WANT[bulk-cbc]=1 ;;
         big|summary) WANT[bulk-gcm]=1; WANT[big]=1 ;;
+        quic) WANT[quic-bulk]=1 ;;
     esac
 done
 MAKE=()
-for w in handshakes bulk-gcm bulk-cbc; do
+for w in handshakes bulk-gcm bulk-cbc quic-bulk; do
     if [ -n "${WANT[$w]:-}" ] && [ ! -f "$WORK/$w.pcap" ]; then MAKE+=("$w"); fi
 done
 if [ -n "${WANT[big]:-}" ] && [ ! -f "$WORK/$BIG.pcap" ]; then MAKE+=(big); fi

@@ -650,6 +650,89 @@ def make_dtls_open(out, name, n):
     return path, [], n
 
 
+def rfc9001_vector(name: str) -> bytes:
+    """A hex constant of src/quic/testvectors.rs (RFC 9001 Appendix A)."""
+    src = (Path(__file__).resolve().parent.parent / "src" / "quic" / "testvectors.rs").read_text()
+    m = re.search(r'pub const ' + name + r': &str = "((?:[^"\\]|\\\n)*)";', src)
+    return bytes.fromhex(re.sub(r"[\\\s]", "", m.group(1)))
+
+
+def hkdf_expand_label(secret: bytes, label: bytes, length: int) -> bytes:
+    """TLS 1.3's HKDF-Expand-Label over SHA-256 with an empty context (RFC 8446 §7.1)."""
+    import hashlib
+    import hmac
+    full = b"tls13 " + label
+    info = struct.pack("!HB", length, len(full)) + full + b"\x00"
+    out, t, i = b"", b"", 1
+    while len(out) < length:
+        t = hmac.new(secret, t + info + bytes([i]), hashlib.sha256).digest()
+        out, i = out + t, i + 1
+    return out[:length]
+
+
+class ShortPackets:
+    """1-RTT packets (short header, empty DCID, 2-byte packet numbers) sealed under a
+    TLS_AES_128_GCM_SHA256 traffic secret (RFC 9001 §5). Needs python3-cryptography."""
+
+    def __init__(self, secret: bytes):
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+        self.aead = AESGCM(hkdf_expand_label(secret, b"quic key", 16))
+        self.iv = hkdf_expand_label(secret, b"quic iv", 12)
+        self.hp = Cipher(algorithms.AES(hkdf_expand_label(secret, b"quic hp", 16)), modes.ECB()).encryptor()
+        self.pn = 0
+
+    def seal(self, frames: bytes) -> bytes:
+        pn = self.pn
+        self.pn += 1
+        header = bytes([0x41]) + struct.pack("!H", pn & 0xFFFF)
+        nonce = bytes(a ^ b for a, b in zip(self.iv, pn.to_bytes(12, "big")))
+        packet = bytearray(header + self.aead.encrypt(nonce, frames, header))
+        mask = self.hp.update(bytes(packet[5:21]))  # the sample: 4 bytes past the packet number's start
+        packet[0] ^= mask[0] & 0x1F
+        packet[1] ^= mask[1]
+        packet[2] ^= mask[2]
+        return bytes(packet)
+
+
+def stream_frame(stream_id: int, offset: int, data: bytes) -> bytes:
+    """A STREAM frame with offset and length (type 0x0e), 4-byte varints."""
+    v4 = lambda x: struct.pack("!I", 0x80000000 | x)  # noqa: E731
+    return b"\x0e" + v4(stream_id) + v4(offset) + v4(len(data)) + data
+
+
+def make_quic_streams(out, name, n, held_packets):
+    """One QUIC connection whose Initials are RFC 9001's (A.2 and A.3: the ServerHello
+    picks TLS_AES_128_GCM_SHA256), with a key log of made-up 1-RTT secrets for its client
+    random, then server 1-RTT packets: `held_packets` packets of 1,100 bytes on 6 streams
+    behind a hole each, then n new streams, 48 to a packet, each 20 bytes at offset 1
+    (every stream waits for its first byte): the stream table's caps (bytes held per
+    stream, bytes held by all, streams) are what bounds it."""
+    try:
+        import cryptography  # noqa: F401
+    except ImportError:
+        raise SystemExit("quic-streams needs python3-cryptography (apt-get install python3-cryptography)")
+    path = out / f"{name}.pcap"
+    log = out / f"{name}.keylog"
+    client_random = rfc9001_vector("V1_CLIENT_CRYPTO_FRAME")[10:42]
+    server_secret = bytes(range(32))
+    log.write_text(f"CLIENT_TRAFFIC_SECRET_0 {client_random.hex()} {bytes(range(32, 64)).hex()}\n"
+                   f"SERVER_TRAFFIC_SECRET_0 {client_random.hex()} {server_secret.hex()}\n")
+    p = Pcap(path)
+    client, cport = client_ip(0), 50000
+    p.udp(client, SERVER, cport, 443, rfc9001_vector("V1_CLIENT_PACKET"))
+    p.udp(SERVER, client, 443, cport, rfc9001_vector("V1_SERVER_PACKET"))
+    sealer = ShortPackets(server_secret)
+    for i in range(held_packets):
+        stream, k = 4 * (i % 6) + 1, i // 6
+        p.udp(SERVER, client, 443, cport, sealer.seal(stream_frame(stream, 100 + k * 1100, bytes(1100))))
+    for first in range(0, n, 48):
+        frames = b"".join(stream_frame(4 * k + 3, 1, bytes(20)) for k in range(first, min(n, first + 48)))
+        p.udp(SERVER, client, 443, cport, sealer.seal(frames))
+    p.close()
+    return path, ["--keylog", str(log)], n
+
+
 def make_partial_records(out, name, n):
     """n connections that each send a record header declaring 16 KiB and 16 KiB - 1 bytes
     of it, never the last byte, and stay open; gzip-compressed."""
@@ -799,6 +882,11 @@ CLASSES = [
     Class("dtls-open", make_dtls_open, dict(n=50_000), dict(n=5_000), "connection",
           commands=[["summary", "--json"], ["inspect"]],
           doc="DTLS flows, each the first 1,000 bytes of a 64 KiB ClientHello, all open at once"),
+    Class("quic-streams", make_quic_streams, dict(n=100_000, held_packets=20_000),
+          dict(n=3_000, held_packets=9_000), "stream",
+          commands=[["summary", "--json"], ["inspect", "--json"], ["follow", "--conn", "0"]],
+          doc="one QUIC connection opening streams that all wait for their first byte, then "
+              "more data held behind holes than the caps allow"),
     Class("partial-records", make_partial_records, dict(n=20_000), dict(n=5_000), "connection",
           commands=[["summary", "--json"], ["inspect"], ["keylog"]],
           doc="open connections, each 16 KiB - 1 of a 16 KiB record"),

@@ -13,6 +13,9 @@ tls_records     each TCP direction of each sample connection, reassembled here
 key_parsers     samples/keys/* and samples/*.keylog, prefixed by a password byte
                 (0 = none, 1 = "tlsscope")
 record_decrypt  random fragments for every suite selector (seeded PRNG)
+quic_datagrams  the UDP payloads of samples/udp/*.pcap as `len(2, top bit: direction)`
+                frames, after flags 0x01 (with quic-v1-hq's key log) and 0x03 (also
+                every datagram read as frames)
 session_decrypted  operation lists (format: src/session_decrypted.rs) for every cipher
                 and key log variant: the canned handshake then data, the handshake spelt
                 out as operations, and a few for KeyUpdate, HelloRetryRequest, 0-RTT,
@@ -149,7 +152,28 @@ def main():
             body = bytes(rng.randrange(256) for _ in range(n))
             out("record_decrypt", f"s{suite:02d}.{k}", bytes([suite, flags]) + body)
 
+    quic_datagrams_seeds()
     session_decrypted_seeds()
+
+
+def quic_datagrams_seeds():
+    udp = os.path.join(SAMPLES, "udp")
+    for name in sorted(os.listdir(udp)):
+        if not name.endswith(".pcap"):
+            continue
+        cap = pcaplib.read_capture(os.path.join(udp, name))
+        body, first = b"", None
+        for p in pcaplib.packets(cap):
+            if p.proto != 17 or p.frag:
+                continue
+            d = p.record.data
+            sport = struct.unpack_from(">H", d, p.l4_off)[0]
+            payload = d[p.l4_off + 8:p.l4_off + struct.unpack_from(">H", d, p.l4_off + 4)[0]]
+            first = sport if first is None else first
+            word = min(len(payload), 0x7FFF) | (0 if sport == first else 0x8000)
+            body += struct.pack(">H", word) + payload[:0x7FFF]
+        for flags in (0x01, 0x03):
+            out("quic_datagrams", f"{name}.f{flags:02x}", bytes([flags]) + body[:MAX_LEN])
 
 
 # session_decrypted operations (see fuzz/src/session_decrypted.rs). C / S: direction bit.

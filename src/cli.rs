@@ -46,6 +46,10 @@ pub enum Command {
         common: Common,
         #[arg(long = "conn", value_name = "ID")]
         conn: u64,
+        /// QUIC: only this stream's data (its id, as `inspect` lists it); without it, every
+        /// stream's data in the order it was decrypted.
+        #[arg(long = "stream", value_name = "ID")]
+        stream: Option<u64>,
         /// Which side's data to show.
         #[arg(long, value_enum, default_value_t = FollowDirection::Both)]
         direction: FollowDirection,

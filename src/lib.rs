@@ -24,6 +24,7 @@
 //! beside the pipeline until UDP flows feed it.
 
 pub mod analysis;
+pub mod app;
 pub mod capture;
 pub mod crypto;
 pub mod flow;

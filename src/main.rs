@@ -193,6 +193,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Follow {
             common,
             conn,
+            stream,
             direction,
             format,
             captures,
@@ -213,7 +214,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let writer = Rc::new(RefCell::new(FollowWriter::new(out, which, shape)));
             let follow = Follow {
                 id: *conn,
-                decoder: Box::new(FollowSink(writer.clone())),
+                decoder: Box::new(FollowSink {
+                    writer: writer.clone(),
+                    stream: *stream,
+                }),
             };
             let mut report = None;
             analyze_streaming(captures, &options, secrets, Some(follow), &mut |c| {
@@ -294,13 +298,25 @@ fn finish(out: Option<Output>) -> Result<(), Failure> {
     }
 }
 
-/// `follow`'s writer, shared between the session that feeds it and `run`.
-struct FollowSink(Rc<RefCell<FollowWriter<Output>>>);
+/// `follow`'s writer, shared between the session that feeds it and `run`; `stream`:
+/// the one QUIC stream to show (`--stream`), which a TCP connection has none of.
+struct FollowSink {
+    writer: Rc<RefCell<FollowWriter<Output>>>,
+    stream: Option<u64>,
+}
 
 impl AppDecoder for FollowSink {
     fn data(&mut self, side: Side, _ts: i64, bytes: &[u8]) {
-        // A failed write is remembered by the Output and reported at the end.
-        let _ = self.0.borrow_mut().data(side, bytes);
+        if self.stream.is_none() {
+            // A failed write is remembered by the Output and reported at the end.
+            let _ = self.writer.borrow_mut().data(side, bytes);
+        }
+    }
+
+    fn stream_data(&mut self, stream_id: u64, side: Side, _ts: i64, bytes: &[u8]) {
+        if self.stream.is_none_or(|s| s == stream_id) {
+            let _ = self.writer.borrow_mut().data(side, bytes);
+        }
     }
 
     fn gap(&mut self, _side: Side, _len: u64) {}

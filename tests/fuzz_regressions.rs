@@ -73,6 +73,44 @@ fn record_decrypt() {
 }
 
 #[test]
+fn quic_datagrams() {
+    replay("quic_datagrams", harness::quic_datagrams);
+}
+
+/// The harness reads the sample it is seeded from: its streams open with the key log.
+#[test]
+fn quic_datagrams_seed_runs() {
+    let seed = quic_seed("samples/udp/quic-v1-hq.pcap");
+    for flags in [0u8, 1, 3] {
+        let mut input = vec![flags];
+        input.extend_from_slice(&seed);
+        harness::quic_datagrams(&input);
+    }
+}
+
+/// A capture's UDP payloads in the quic_datagrams input format (IPv4 over Ethernet).
+fn quic_seed(path: &str) -> Vec<u8> {
+    let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
+    let mut out = Vec::new();
+    let mut at = 24; // pcap file header
+    let mut first = None;
+    while at + 16 <= bytes.len() {
+        let incl = u32::from_le_bytes(bytes[at + 8..at + 12].try_into().unwrap()) as usize;
+        let frame = &bytes[at + 16..at + 16 + incl];
+        at += 16 + incl;
+        let ip = &frame[14..];
+        let l4 = &ip[usize::from(ip[0] & 0x0f) * 4..];
+        let sport = u16::from_be_bytes([l4[0], l4[1]]);
+        let len = usize::from(u16::from_be_bytes([l4[4], l4[5]])) - 8;
+        let first = *first.get_or_insert(sport);
+        let dir = if sport == first { 0 } else { 0x8000 };
+        out.extend_from_slice(&(len as u16 | dir).to_be_bytes());
+        out.extend_from_slice(&l4[8..8 + len]);
+    }
+    out
+}
+
+#[test]
 fn session_decrypted() {
     replay("session_decrypted", harness::session_decrypted);
 }

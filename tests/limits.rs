@@ -706,6 +706,41 @@ fn dtls_open() {
     );
 }
 
+/// One QUIC connection that opens thousands of streams, each waiting for its first
+/// byte, and holds more data behind holes than the caps allow: the stream table stays
+/// within its caps (1,024 streams, 8 MiB held), the rest counted, the holes given up
+/// on named as lost bytes.
+#[test]
+fn quic_streams() {
+    let Some(s) = Stress::generate("quic-streams") else {
+        return;
+    };
+    for command in [&["summary", "--json"][..], &["inspect", "--json"][..]] {
+        let doc = s.json(command, &[], &limits());
+        let c = &doc["connections"][0];
+        assert_eq!(
+            c["decryption"]["status"], "incomplete",
+            "{}",
+            c["decryption"]
+        );
+        let q = &c["quic"];
+        let streams = q["streams"].as_array().unwrap();
+        assert_eq!(streams.len(), 1024);
+        let opened = 6 + s.units;
+        assert_eq!(q["streams_omitted"], opened - 1024, "{q}");
+        assert!(q["stream_bytes_omitted"].as_u64().unwrap() > 0);
+        // The held streams gave up their hole when all of them held more than 8 MiB.
+        let held: Vec<&Value> = streams
+            .iter()
+            .filter(|s| s["id"].as_u64().unwrap() % 4 == 1)
+            .collect();
+        assert_eq!(held.len(), 6);
+        for h in held {
+            assert_eq!(h["server"]["lost_bytes"], 100, "{h}");
+        }
+    }
+}
+
 #[test]
 fn partial_records() {
     buffered("partial-records");

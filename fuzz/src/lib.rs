@@ -260,6 +260,132 @@ impl AppDecoder for FollowSinkForFuzz {
 }
 
 // ---------------------------------------------------------------------------
+// quic_datagrams
+
+/// The key log of samples/udp/quic-v1-hq.pcap, whose datagrams seed this target: with
+/// it, the seeds' Handshake and 1-RTT packets open and their frames are read.
+fn quic_keylog() -> &'static KeyLog {
+    static KEYLOG: OnceLock<KeyLog> = OnceLock::new();
+    KEYLOG.get_or_init(|| {
+        let mut k = KeyLog::default();
+        k.add(
+            include_bytes!("../../samples/udp/quic-v1-hq.keylog"),
+            "quic-v1-hq.keylog",
+        );
+        k
+    })
+}
+
+/// Input: `flags(1)` then datagrams `len(2, BE) bytes[len]`, the top bit of `len` the
+/// direction (a short last datagram takes what is left). flags bit 0 = with the
+/// quic-v1-hq key log; bit 1 = every datagram also read as a decrypted payload: its
+/// frames, STREAM and RESET_STREAM into a stream table.
+///
+/// The datagrams go through the QUIC adapter (`Feed` for `Input::Quic`) into a
+/// `Session`, as the analysis drives them; then the report, its JSON and the inspect
+/// view.
+pub fn quic_datagrams(data: &[u8]) {
+    use tlsscope::flow::{Direction, FlowSummary};
+    use tlsscope::net::Endpoint;
+    use tlsscope::quic::frame::{frames, Frame};
+    use tlsscope::quic::streams::Streams;
+    use tlsscope::session::{Feed, Input};
+
+    let Some((&flags, mut rest)) = data.split_first() else {
+        return;
+    };
+    let mut secrets = if flags & 1 != 0 {
+        Secrets::new(Vec::new(), quic_keylog().clone())
+    } else {
+        Secrets::default()
+    };
+    let ep = |port| Endpoint {
+        ip: "192.0.2.1".parse().unwrap(),
+        port,
+    };
+    let endpoints = [ep(50000), ep(443)];
+    let mut feed = Feed::for_input(&Input::Quic(&[]));
+    let mut session =
+        Session::new(0, endpoints, &SessionSettings::default()).with_transport(feed.transport());
+    let mut streams = Streams::default();
+    let mut ts = 0;
+    while rest.len() >= 2 {
+        let word = u16::from_be_bytes([rest[0], rest[1]]);
+        let dir = if word & 0x8000 != 0 {
+            Direction::Reverse
+        } else {
+            Direction::Forward
+        };
+        let len = usize::from(word & 0x7fff).min(rest.len() - 2);
+        let datagram = &rest[2..2 + len];
+        rest = &rest[2 + len..];
+        ts += 1_000_000;
+        feed.feed(&mut session, dir, Input::Quic(datagram), ts, &mut secrets);
+        std::hint::black_box(feed.take_fresh_cids());
+        if flags & 2 != 0 {
+            for f in frames(datagram) {
+                match f {
+                    Ok(Frame::Stream {
+                        stream_id,
+                        offset,
+                        fin,
+                        data,
+                    }) => streams.data(dir, stream_id, offset, fin, data, &mut |c| {
+                        std::hint::black_box(c);
+                    }),
+                    Ok(Frame::ResetStream {
+                        stream_id,
+                        error_code,
+                        ..
+                    }) => streams.reset(dir, stream_id, error_code, &mut |c| {
+                        std::hint::black_box(c);
+                    }),
+                    Ok(f) => {
+                        std::hint::black_box(f);
+                    }
+                    Err(_) => break,
+                }
+            }
+            assert!(
+                streams.held_bytes() < 64 << 20,
+                "the stream table's caps hold"
+            );
+        }
+    }
+    streams.finish(&mut |c| {
+        std::hint::black_box(c);
+    });
+    std::hint::black_box(streams.summaries());
+    std::hint::black_box(feed.connection_ids());
+    let summary = FlowSummary {
+        id: 0,
+        endpoints,
+        opener: Some(Direction::Forward),
+        first_seen_ns: 0,
+        last_seen_ns: ts,
+        stats: Default::default(),
+        gaps: [Vec::new(), Vec::new()],
+        snaplen_cut: false,
+        open_at_end: true,
+        evicted: false,
+    };
+    let Some(conn) = feed.finish(session, &summary, &mut secrets) else {
+        return;
+    };
+    let report = Report {
+        capture: CaptureReport::default(),
+        connections: vec![conn],
+    };
+    let mut summary = tlsscope::report::table::SummaryTable::new(std::io::sink());
+    let mut inspect = tlsscope::report::table::InspectView::new(std::io::sink());
+    for c in &report.connections {
+        let _ = summary.connection(c);
+        let _ = inspect.connection(c);
+    }
+    std::hint::black_box(tlsscope::report::to_json(&report));
+}
+
+// ---------------------------------------------------------------------------
 // tls_records
 
 /// Negotiated versions the handshake parser is told about (None = not known yet).

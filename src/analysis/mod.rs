@@ -12,6 +12,7 @@
 //! connections hold in the session stage is counted against one budget
 //! (`--max-memory`); past it the least recently active are ended early in both stages.
 
+mod paths;
 mod progress;
 mod transport;
 
@@ -32,6 +33,7 @@ use crate::tcp::{Chunk, FlowLimits};
 
 pub use crate::capture::CaptureError;
 
+use self::paths::{Alias, Ended, QuicPaths};
 use self::progress::Progress;
 use self::transport::{Batch, DataUnit, Event, Evictions, Transport, TransportReport};
 
@@ -196,6 +198,8 @@ struct Run<'o, 'e> {
     /// What an open connection takes in the transport stage (its TCP state, and its
     /// ClientKeyExchange scanner when RSA decryptions are prefetched).
     transport_share: usize,
+    /// QUIC connection IDs, and the flows joined to connections by them (migration).
+    quic_paths: QuicPaths,
 }
 
 /// An open connection: the adapter that cuts its bytes into records, its session, and
@@ -249,6 +253,7 @@ impl<'o, 'e> Run<'o, 'e> {
                     0
                 },
             evict_requests,
+            quic_paths: QuicPaths::default(),
         }
     }
 
@@ -313,17 +318,32 @@ impl<'o, 'e> Run<'o, 'e> {
                     *timestamp_ns,
                 ),
                 Event::Closed(summary) => {
-                    if self.evicted.remove(&summary.id) {
+                    // A migrated QUIC connection ends with the last of its paths.
+                    let (id, changed) = match self.quic_paths.ended(summary) {
+                        Ended::Wait => continue,
+                        Ended::Path(connection, end) => {
+                            self.finished(summary.id, None);
+                            match end {
+                                Some(end) => (connection, Some(end)),
+                                None => continue,
+                            }
+                        }
+                        Ended::Own(end) => (summary.id, end),
+                    };
+                    let summary = changed.as_deref().unwrap_or(summary);
+                    if self.evicted.remove(&id) {
                         continue; // reported when it was evicted
                     }
                     let budget = &self.settings.budget;
                     let secrets = &mut self.secrets;
-                    let report = self.sessions.remove(&summary.id).and_then(|o| {
+                    let paths = &mut self.quic_paths;
+                    let report = self.sessions.remove(&id).and_then(|o| {
                         budget.release(o.held);
                         let Connection { feed, session } = *o.c;
+                        paths.forget(id, feed.connection_ids());
                         feed.finish(session, summary, secrets)
                     });
-                    self.finished(summary.id, report);
+                    self.finished(id, report);
                 }
                 Event::KeyLog { range, source } => {
                     self.secrets.keylog.add(batch.bytes(range), source);
@@ -342,6 +362,12 @@ impl<'o, 'e> Run<'o, 'e> {
         input: Input<'_>,
         ts: i64,
     ) {
+        let (id, direction) = match self.quic_path(id, endpoints, direction, &input) {
+            // A path of a connection that was ended early: nothing to add to.
+            Some((joined, _)) if !self.sessions.contains_key(&joined) => return,
+            Some(joined) => joined,
+            None => (id, direction),
+        };
         if !self.evicted.is_empty() && self.evicted.contains(&id) {
             return;
         }
@@ -370,6 +396,10 @@ impl<'o, 'e> Run<'o, 'e> {
         let c = &mut *open.c;
         c.feed
             .feed(&mut c.session, direction, input, ts, &mut self.secrets);
+        let fresh = c.feed.take_fresh_cids();
+        if !fresh.is_empty() {
+            self.quic_paths.learn(id, fresh);
+        }
         // The TCP table's share of an open connection is counted here too.
         let held = c.session.held_bytes() + c.feed.held_bytes() + self.transport_share;
         if held == open.held {
@@ -385,6 +415,45 @@ impl<'o, 'e> Run<'o, 'e> {
         while budget.over() && !self.sessions.is_empty() {
             self.evict();
         }
+    }
+
+    /// A QUIC datagram of a flow joined to another connection (a migrated path), or of
+    /// a new flow whose first short header names an open connection's ID: the
+    /// connection and the direction it goes in there.
+    fn quic_path(
+        &mut self,
+        id: u64,
+        endpoints: [Endpoint; 2],
+        direction: Direction,
+        input: &Input<'_>,
+    ) -> Option<(u64, Direction)> {
+        let Input::Quic(datagram) = input else {
+            return None;
+        };
+        if let Some(alias) = self.quic_paths.alias(id) {
+            return Some((alias.connection, alias.direction(direction)));
+        }
+        if self.sessions.contains_key(&id) {
+            return None;
+        }
+        let (connection, there) = self.quic_paths.lookup(datagram)?;
+        let open = self.sessions.get_mut(&connection)?;
+        let alias = Alias {
+            connection,
+            swapped: there != direction,
+        };
+        self.quic_paths.join(id, alias);
+        // Which endpoint of the new path is the client's.
+        let client = open.c.session.client_direction_so_far();
+        let sender = endpoints[direction.index()];
+        let receiver = endpoints[direction.other().index()];
+        let (c, s) = if Some(there) == client {
+            (sender, receiver)
+        } else {
+            (receiver, sender)
+        };
+        open.c.feed.note_path(c, s);
+        Some((connection, there))
     }
 
     /// The open connections' TLS state passed its budget: ends the least recently
@@ -410,6 +479,7 @@ impl<'o, 'e> Run<'o, 'e> {
                 self.evictions += 1;
                 self.evicted.insert(id);
                 let Connection { feed, session } = *o.c;
+                self.quic_paths.forget(id, feed.connection_ids());
                 let report = feed.evict(session, &why);
                 self.finished(id, report);
             }
@@ -463,7 +533,12 @@ impl<'o, 'e> Run<'o, 'e> {
         c.udp_flows = t.udp.flows;
         c.quic_connections = t.udp.quic_flows;
         c.dtls_connections = t.udp.dtls_flows;
-        c.udp_flows_other = t.udp.other_flows;
+        c.quic_paths_joined = self.quic_paths.paths_joined;
+        // Short-header flows that joined no connection carried nothing we could read.
+        c.udp_flows_other = t.udp.other_flows
+            + t.udp
+                .quic_path_candidates
+                .saturating_sub(self.quic_paths.paths_joined);
         if t.udp.evicted > 0 {
             c.warnings.push(format!(
                 "{} UDP flows were closed early: more than {} were open at once (--max-connections)",

@@ -358,6 +358,7 @@ impl Transport {
             report.udp.flows += u.flows;
             report.udp.quic_flows += u.quic_flows;
             report.udp.dtls_flows += u.dtls_flows;
+            report.udp.quic_path_candidates += u.quic_path_candidates;
             report.udp.other_flows += u.other_flows;
             report.udp.evicted += u.evicted;
             report.udp.idled_out += u.idled_out;

@@ -145,6 +145,91 @@ pub enum Frame<'a> {
     },
 }
 
+/// What kind of frame a [`Frame`] is, for counting (ACK and ACK_ECN are one kind, as are
+/// the STREAM types, the two MAX_STREAMS and so on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameKind {
+    Padding,
+    Ping,
+    Ack,
+    ResetStream,
+    StopSending,
+    Crypto,
+    NewToken,
+    Stream,
+    MaxData,
+    MaxStreamData,
+    MaxStreams,
+    DataBlocked,
+    StreamDataBlocked,
+    StreamsBlocked,
+    NewConnectionId,
+    RetireConnectionId,
+    PathChallenge,
+    PathResponse,
+    ConnectionClose,
+    HandshakeDone,
+    Datagram,
+}
+
+impl FrameKind {
+    /// How many kinds there are (the size of a table indexed by `kind as usize`).
+    pub const COUNT: usize = FrameKind::Datagram as usize + 1;
+
+    /// Every kind, in the order of `kind as usize`.
+    pub const ALL: [FrameKind; FrameKind::COUNT] = [
+        FrameKind::Padding,
+        FrameKind::Ping,
+        FrameKind::Ack,
+        FrameKind::ResetStream,
+        FrameKind::StopSending,
+        FrameKind::Crypto,
+        FrameKind::NewToken,
+        FrameKind::Stream,
+        FrameKind::MaxData,
+        FrameKind::MaxStreamData,
+        FrameKind::MaxStreams,
+        FrameKind::DataBlocked,
+        FrameKind::StreamDataBlocked,
+        FrameKind::StreamsBlocked,
+        FrameKind::NewConnectionId,
+        FrameKind::RetireConnectionId,
+        FrameKind::PathChallenge,
+        FrameKind::PathResponse,
+        FrameKind::ConnectionClose,
+        FrameKind::HandshakeDone,
+        FrameKind::Datagram,
+    ];
+}
+
+impl Frame<'_> {
+    pub fn kind(&self) -> FrameKind {
+        match self {
+            Frame::Padding { .. } => FrameKind::Padding,
+            Frame::Ping => FrameKind::Ping,
+            Frame::Ack(_) => FrameKind::Ack,
+            Frame::ResetStream { .. } => FrameKind::ResetStream,
+            Frame::StopSending { .. } => FrameKind::StopSending,
+            Frame::Crypto { .. } => FrameKind::Crypto,
+            Frame::NewToken { .. } => FrameKind::NewToken,
+            Frame::Stream { .. } => FrameKind::Stream,
+            Frame::MaxData(_) => FrameKind::MaxData,
+            Frame::MaxStreamData { .. } => FrameKind::MaxStreamData,
+            Frame::MaxStreams { .. } => FrameKind::MaxStreams,
+            Frame::DataBlocked(_) => FrameKind::DataBlocked,
+            Frame::StreamDataBlocked { .. } => FrameKind::StreamDataBlocked,
+            Frame::StreamsBlocked { .. } => FrameKind::StreamsBlocked,
+            Frame::NewConnectionId { .. } => FrameKind::NewConnectionId,
+            Frame::RetireConnectionId { .. } => FrameKind::RetireConnectionId,
+            Frame::PathChallenge(_) => FrameKind::PathChallenge,
+            Frame::PathResponse(_) => FrameKind::PathResponse,
+            Frame::ConnectionClose { .. } => FrameKind::ConnectionClose,
+            Frame::HandshakeDone => FrameKind::HandshakeDone,
+            Frame::Datagram { .. } => FrameKind::Datagram,
+        }
+    }
+}
+
 /// The frames of one payload, in order; after an error, nothing more.
 #[derive(Debug, Clone)]
 pub struct Frames<'a> {
@@ -351,6 +436,13 @@ fn read_ack(r: &mut Reader<'_>, ecn: bool) -> Result<Ack, FrameError> {
 mod tests {
     use super::super::testvectors::*;
     use super::*;
+
+    #[test]
+    fn frame_kinds_index_their_table() {
+        for (i, k) in FrameKind::ALL.iter().enumerate() {
+            assert_eq!(*k as usize, i);
+        }
+    }
 
     fn all(payload: &[u8]) -> Vec<Result<Frame<'_>, FrameError>> {
         frames(payload).collect()

@@ -15,19 +15,21 @@
 //!                                              frame::frames ─► CRYPTO { offset, data } …
 //!                                                   │ per direction and level
 //!                                                   ▼
-//!                                  crypto_stream::CryptoStream ─► in-order handshake bytes
+//!                                  offset_stream::OffsetStream ─► in-order handshake bytes
+//!                                  streams::Streams (STREAM, per id) ─► in-order stream data
 //! ```
 //!
 //! One file per topic: `varint.rs` the integers, `version.rs` the versions known,
 //! `header.rs` the packet headers, `datagram.rs` the coalesced packets, `packet.rs`
-//! opening a packet, `frame.rs` the frames, `crypto_stream.rs` a CRYPTO stream back in
-//! order. The keys are in [`crate::crypto::quic`].
+//! opening a packet, `frame.rs` the frames, `offset_stream.rs` a CRYPTO stream (or one direction of a
+//! STREAM) back in order, `streams.rs` a connection's streams. The keys are in [`crate::crypto::quic`].
 
-pub mod crypto_stream;
 pub mod datagram;
 pub mod frame;
 pub mod header;
+pub mod offset_stream;
 pub mod packet;
+pub mod streams;
 #[cfg(test)]
 pub(crate) mod testvectors;
 pub mod varint;

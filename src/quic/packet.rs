@@ -63,6 +63,30 @@ pub fn open(
     packet: Protected<'_>,
     largest_pn: Option<u64>,
 ) -> Result<Opened, OpenError> {
+    unmask(keys, packet, largest_pn)?.decrypt(keys)
+}
+
+/// A packet with its header protection removed and its payload still sealed: what a
+/// reader needs to choose the payload keys (the key phase bit, RFC 9001 §6) before
+/// trying them. Header protection keys stay the same across key phases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmasked<'a> {
+    pub packet_number: u64,
+    pub first_byte: u8,
+    /// The header through the packet number, unmasked.
+    pub header: Vec<u8>,
+    /// Short header: the key phase bit.
+    pub key_phase: Option<bool>,
+    long: bool,
+    sealed: &'a [u8],
+}
+
+/// Removes header protection from `packet` with `keys`' header key (see [`open`]).
+pub fn unmask<'a>(
+    keys: &PacketKeys,
+    packet: Protected<'a>,
+    largest_pn: Option<u64>,
+) -> Result<Unmasked<'a>, OpenError> {
     let bytes = packet.bytes;
     let pn_offset = packet.pn_offset;
     let sample_at = pn_offset + 4;
@@ -85,16 +109,29 @@ pub fn open(
         *b ^= m;
         truncated = (truncated << 8) | u64::from(*b);
     }
-    let packet_number = decode_packet_number(largest_pn, truncated, pn_len as u32 * 8);
-    let payload = keys.open(packet_number, &header, &bytes[pn_offset + pn_len..])?;
-    Ok(Opened {
-        packet_number,
+    Ok(Unmasked {
+        packet_number: decode_packet_number(largest_pn, truncated, pn_len as u32 * 8),
         first_byte,
         header,
-        reserved_bits: first_byte & if long { 0x0c } else { 0x18 },
         key_phase: (!long).then_some(first_byte & 0x04 != 0),
-        payload,
+        long,
+        sealed: &bytes[pn_offset + pn_len..],
     })
+}
+
+impl Unmasked<'_> {
+    /// Decrypts the payload with `keys` (of this packet's space and key phase).
+    pub fn decrypt(&self, keys: &PacketKeys) -> Result<Opened, OpenError> {
+        let payload = keys.open(self.packet_number, &self.header, self.sealed)?;
+        Ok(Opened {
+            packet_number: self.packet_number,
+            first_byte: self.first_byte,
+            header: self.header.clone(),
+            reserved_bits: self.first_byte & if self.long { 0x0c } else { 0x18 },
+            key_phase: self.key_phase,
+            payload,
+        })
+    }
 }
 
 /// The full packet number nearest the next one expected (RFC 9000 A.3): `truncated`

@@ -10,6 +10,7 @@
 //!  CaptureReport (at the end) ───────────────► the same sinks' `end`
 //! ```
 
+pub mod app;
 pub mod dtls;
 pub mod follow;
 pub mod json;

@@ -50,6 +50,9 @@ pub struct CaptureReport {
     /// UDP flows that carried DTLS (each a connection); left out when none did.
     #[serde(skip_serializing_if = "is_zero")]
     pub dtls_connections: u64,
+    /// UDP flows that were a QUIC connection's new path (migration), joined to it by
+    /// connection ID: not counted as connections of their own.
+    pub quic_paths_joined: u64,
     pub udp_flows_other: u64,
     pub network: NetStats,
     pub skipped_packets: u64,
@@ -73,7 +76,7 @@ pub struct LinkTypeReport {
     pub supported: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EndpointReport {
     pub ip: String,
     pub port: u16,
@@ -609,6 +612,9 @@ pub struct ConnectionReport {
     pub warnings_omitted: u64,
     pub decryption: DecryptionReport,
     pub app_data: Option<AppData>,
+    /// What the application protocol inside said (HTTP/1 so far), when decrypted data
+    /// showed one; `null` otherwise.
+    pub app: Option<super::app::AppReport>,
     /// The share of the report detail budget this report holds (given back when it is
     /// dropped).
     #[serde(skip)]

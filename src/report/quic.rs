@@ -3,6 +3,11 @@
 
 use serde::{Serialize, Serializer};
 
+use super::model::{EndpointReport, Side};
+use super::text::bytes_as_text;
+use crate::flow::Direction;
+use crate::quic::frame::FrameKind;
+use crate::quic::streams::{HalfSummary, StreamSummary};
 use crate::quic::version::Version;
 
 /// One number, or list, per side of the connection.
@@ -65,8 +70,49 @@ pub struct QuicReport {
     pub bytes: Sides<u64>,
     pub spaces: Spaces,
     pub crypto: Sides<CryptoCounts>,
+    /// The client's 0-RTT packets (counted in `spaces.application` too), and the bytes
+    /// of the frames those that opened carried.
+    pub zero_rtt: SpaceCounts,
+    pub zero_rtt_bytes: u64,
+    /// 1-RTT key updates each side made (key phase flips, RFC 9001 §6).
+    pub key_updates: Sides<u64>,
+    /// Connection IDs each side issued in NEW_CONNECTION_ID frames, in order.
+    #[serde(serialize_with = "ser_cids")]
+    pub new_connection_ids: Sides<Vec<Vec<u8>>>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub new_connection_ids_omitted: u64,
+    /// RETIRE_CONNECTION_ID frames each side sent.
+    pub retired_connection_ids: Sides<u64>,
+    /// The server confirmed the handshake (HANDSHAKE_DONE).
+    pub handshake_done: bool,
+    /// Frames each side's opened packets carried, by kind (named where serialized;
+    /// kinds never seen are left out).
+    #[serde(serialize_with = "ser_frame_counts")]
+    pub frames: Sides<[u64; FrameKind::COUNT]>,
+    /// DATAGRAM frames (RFC 9221) each side sent.
+    pub datagram_frames: Sides<u64>,
+    /// The first CONNECTION_CLOSE seen (the client's first if both sent one).
+    pub close: Option<CloseReport>,
+    /// The streams, in order of first data: what each side sent on each.
+    pub streams: Vec<StreamReport>,
+    /// Streams past the cap (counted when their first bytes came), and their bytes.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub streams_omitted: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub stream_bytes_omitted: u64,
+    /// Paths besides the first that the connection moved to (RFC 9000 §9), joined by
+    /// connection ID: the client's new address and port.
+    pub paths: Vec<PathReport>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub paths_omitted: u64,
     pub retry_packets: u64,
+    /// Retry packets whose integrity tag does not fit the client's first DCID.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub retry_tag_failures: u64,
     pub version_negotiation_packets: u64,
+    /// The versions the server's (last) Version Negotiation packet listed.
+    #[serde(serialize_with = "ser_versions", skip_serializing_if = "Vec::is_empty")]
+    pub offered_versions: Vec<Version>,
     /// Datagrams with bytes that parsed as no packet (zero padding after the last is fine).
     pub malformed_datagrams: Sides<u64>,
     /// Ended early to stay under a cap (`--max-connections` UDP flows, or `--max-memory`):
@@ -75,6 +121,112 @@ pub struct QuicReport {
     /// The flow fell silent for the idle timeout (60 s of capture time) before the
     /// capture ended; `false`: still active at the end (or evicted).
     pub idle_closed: bool,
+}
+
+/// One network path of a connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathReport {
+    pub client: EndpointReport,
+    pub server: EndpointReport,
+}
+
+/// A CONNECTION_CLOSE frame (RFC 9000 §19.19).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CloseReport {
+    pub by: Side,
+    #[serde(flatten)]
+    pub frame: CloseFrame,
+}
+
+/// What a CONNECTION_CLOSE said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CloseFrame {
+    /// Type 0x1d (the application's error) rather than 0x1c (a transport error).
+    #[serde(serialize_with = "ser_close_kind", rename = "kind")]
+    pub application: bool,
+    pub error_code: u64,
+    /// A transport close: the type of the frame that caused it (0: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frame_type: Option<u64>,
+    /// The reason phrase (text, `\xNN` for bytes that are not UTF-8), cut at its cap.
+    #[serde(serialize_with = "ser_text")]
+    pub reason: Vec<u8>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub reason_truncated: bool,
+}
+
+fn ser_close_kind<S: Serializer>(application: &bool, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(if *application {
+        "application"
+    } else {
+        "transport"
+    })
+}
+
+fn ser_text<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&bytes_as_text(b))
+}
+
+/// One stream: who opened it, and what each side sent on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StreamReport {
+    pub id: u64,
+    /// The side whose stream id it is (RFC 9000 §2.1: bit 0).
+    pub initiator: Side,
+    pub bidirectional: bool,
+    pub client: Option<HalfReport>,
+    pub server: Option<HalfReport>,
+}
+
+/// What one side sent on one stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HalfReport {
+    pub bytes: u64,
+    #[serde(serialize_with = "ser_hash")]
+    pub sha256: [u8; 32],
+    pub fin: bool,
+    /// RESET_STREAM's application error code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reset: Option<u64>,
+    pub lost_bytes: u64,
+    pub retransmitted_bytes: u64,
+}
+
+fn ser_hash<S: Serializer>(h: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&hex::encode(h))
+}
+
+impl StreamReport {
+    /// The report of a stream; `client`: the client's direction.
+    pub fn new(st: StreamSummary, client: Direction) -> Self {
+        let [a, b] = st.halves;
+        let (c, s) = if client == Direction::Forward {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let half = |h: Option<HalfSummary>| {
+            h.map(|h| HalfReport {
+                bytes: h.bytes,
+                sha256: h.sha256,
+                fin: h.fin,
+                reset: h.reset,
+                lost_bytes: h.lost_bytes,
+                retransmitted_bytes: h.retransmitted_bytes,
+            })
+        };
+        StreamReport {
+            id: st.id,
+            initiator: if st.id & 1 == 0 {
+                Side::Client
+            } else {
+                Side::Server
+            },
+            bidirectional: st.id & 2 == 0,
+            client: half(c),
+            server: half(s),
+        }
+    }
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -92,6 +244,59 @@ fn ser_version<S: Serializer>(v: &Option<Version>, s: S) -> Result<S::Ok, S::Err
         name: v.to_string(),
     })
     .serialize(s)
+}
+
+/// A frame kind's name, as RFC 9000 §19 writes it.
+pub fn frame_name(kind: FrameKind) -> &'static str {
+    match kind {
+        FrameKind::Padding => "PADDING",
+        FrameKind::Ping => "PING",
+        FrameKind::Ack => "ACK",
+        FrameKind::ResetStream => "RESET_STREAM",
+        FrameKind::StopSending => "STOP_SENDING",
+        FrameKind::Crypto => "CRYPTO",
+        FrameKind::NewToken => "NEW_TOKEN",
+        FrameKind::Stream => "STREAM",
+        FrameKind::MaxData => "MAX_DATA",
+        FrameKind::MaxStreamData => "MAX_STREAM_DATA",
+        FrameKind::MaxStreams => "MAX_STREAMS",
+        FrameKind::DataBlocked => "DATA_BLOCKED",
+        FrameKind::StreamDataBlocked => "STREAM_DATA_BLOCKED",
+        FrameKind::StreamsBlocked => "STREAMS_BLOCKED",
+        FrameKind::NewConnectionId => "NEW_CONNECTION_ID",
+        FrameKind::RetireConnectionId => "RETIRE_CONNECTION_ID",
+        FrameKind::PathChallenge => "PATH_CHALLENGE",
+        FrameKind::PathResponse => "PATH_RESPONSE",
+        FrameKind::ConnectionClose => "CONNECTION_CLOSE",
+        FrameKind::HandshakeDone => "HANDSHAKE_DONE",
+        FrameKind::Datagram => "DATAGRAM",
+    }
+}
+
+fn ser_frame_counts<S: Serializer>(
+    v: &Sides<[u64; FrameKind::COUNT]>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    let named = |counts: &[u64; FrameKind::COUNT]| {
+        FrameKind::ALL
+            .iter()
+            .zip(counts)
+            .filter(|(_, &n)| n > 0)
+            .map(|(&k, &n)| (frame_name(k), n))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    Sides {
+        client: named(&v.client),
+        server: named(&v.server),
+    }
+    .serialize(s)
+}
+
+fn ser_versions<S: Serializer>(v: &[Version], s: S) -> Result<S::Ok, S::Error> {
+    v.iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .serialize(s)
 }
 
 fn ser_cid<S: Serializer>(v: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {

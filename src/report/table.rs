@@ -13,10 +13,11 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
 use super::model::{CaptureReport, ConnectionReport, MessageBody, MessageEntry, Side};
-use super::quic::{QuicReport, Sides, SpaceCounts};
+use super::quic::{frame_name, HalfReport, QuicReport, Sides, SpaceCounts};
 use super::text::{bytes_as_text, terminal_safe};
 use super::wire;
 use crate::flow::Transport;
+use crate::quic::frame::FrameKind;
 use crate::tls::extensions::Extension;
 use crate::tls::handshake::{CertificateEntry, HandshakeMessage};
 use crate::tls::hello::{ClientHello, ServerHello};
@@ -274,7 +275,109 @@ fn quic_facts(q: &QuicReport) -> Vec<(&'static str, String)> {
         ("0-RTT/1-RTT", space(&q.spaces.application)),
     ];
     if q.retry_packets > 0 {
-        v.push(("Retry", q.retry_packets.to_string()));
+        let mut t = q.retry_packets.to_string();
+        if q.retry_tag_failures > 0 {
+            t.push_str(&format!(
+                " ({} with a wrong integrity tag)",
+                q.retry_tag_failures
+            ));
+        }
+        v.push(("Retry", t));
+    }
+    if q.version_negotiation_packets > 0 {
+        let offered: Vec<String> = q.offered_versions.iter().map(|v| v.to_string()).collect();
+        v.push((
+            "Version Negotiation",
+            format!(
+                "{} (offered: {})",
+                q.version_negotiation_packets,
+                offered.join(", ")
+            ),
+        ));
+    }
+    if q.key_updates.client + q.key_updates.server > 0 {
+        v.push((
+            "key updates",
+            format!("C→S {}; S→C {}", q.key_updates.client, q.key_updates.server),
+        ));
+    }
+    for (side, counts) in [
+        ("frames C→S", &q.frames.client),
+        ("frames S→C", &q.frames.server),
+    ] {
+        let named: Vec<String> = FrameKind::ALL
+            .iter()
+            .zip(counts)
+            .filter(|(_, &n)| n > 0)
+            .map(|(&k, n)| format!("{} {n}", frame_name(k)))
+            .collect();
+        if !named.is_empty() {
+            v.push((side, named.join(", ")));
+        }
+    }
+    let new_cids = q.new_connection_ids.client.len() + q.new_connection_ids.server.len();
+    if new_cids > 0 {
+        v.push((
+            "new connection IDs",
+            format!(
+                "client {}, server {} (retired: {}, {})",
+                q.new_connection_ids.client.len(),
+                q.new_connection_ids.server.len(),
+                q.retired_connection_ids.client,
+                q.retired_connection_ids.server
+            ),
+        ));
+    }
+    for st in &q.streams {
+        let half = |h: &Option<HalfReport>| match h {
+            None => "-".to_string(),
+            Some(h) => {
+                let mut t = format!("{} bytes", h.bytes);
+                if h.fin {
+                    t.push_str(", fin");
+                }
+                if let Some(code) = h.reset {
+                    t.push_str(&format!(", reset (error {code})"));
+                }
+                if h.lost_bytes > 0 {
+                    t.push_str(&format!(", {} lost", h.lost_bytes));
+                }
+                t
+            }
+        };
+        v.push((
+            "stream",
+            format!(
+                "{} ({}, {}): C→S {}; S→C {}",
+                st.id,
+                st.initiator.as_str(),
+                if st.bidirectional { "bidi" } else { "uni" },
+                half(&st.client),
+                half(&st.server)
+            ),
+        ));
+    }
+    if q.streams_omitted > 0 {
+        v.push((
+            "streams omitted",
+            format!("{} ({} bytes)", q.streams_omitted, q.stream_bytes_omitted),
+        ));
+    }
+    if let Some(c) = &q.close {
+        let mut t = format!(
+            "by the {}, {} error 0x{:x}",
+            c.by.as_str(),
+            if c.frame.application {
+                "application"
+            } else {
+                "transport"
+            },
+            c.frame.error_code
+        );
+        if !c.frame.reason.is_empty() {
+            t.push_str(&format!(": {}", cell(&bytes_as_text(&c.frame.reason))));
+        }
+        v.push(("close", t));
     }
     let malformed = q.malformed_datagrams.client + q.malformed_datagrams.server;
     if malformed > 0 {

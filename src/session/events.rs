@@ -74,6 +74,22 @@ pub enum Event<'a> {
         bytes: &'a [u8],
         early: bool,
     },
+    /// Data of one QUIC stream, in order (the stream's own offsets): what a sender wrote
+    /// on `stream_id`, decrypted.
+    StreamData {
+        dir: Direction,
+        side: Side,
+        ts: i64,
+        stream_id: u64,
+        bytes: &'a [u8],
+    },
+    /// Bytes of one QUIC stream that never arrived (or were given up on at a cap).
+    StreamGap {
+        dir: Direction,
+        side: Side,
+        stream_id: u64,
+        len: u64,
+    },
     /// The server accepted the early data (or the capture ended without its answer),
     /// or rejected it.
     EarlyDataDecided {
@@ -123,6 +139,11 @@ pub trait SessionSink {
 /// per connection, when it is known what it carries.
 pub trait AppDecoder {
     fn data(&mut self, side: Side, ts: i64, bytes: &[u8]);
+    /// Data of one stream of a multiplexed transport (QUIC): by default, like `data`.
+    fn stream_data(&mut self, stream_id: u64, side: Side, ts: i64, bytes: &[u8]) {
+        let _ = stream_id;
+        self.data(side, ts, bytes);
+    }
     /// `len` bytes of this side's stream were lost (records the capture missed).
     fn gap(&mut self, side: Side, len: u64);
     fn close(&mut self);
@@ -189,7 +210,15 @@ impl SessionSink for AppSink {
                     self.decoder.data(Side::Client, self.pending_ts, &pending);
                 }
             }
+            Event::StreamData {
+                side,
+                ts,
+                stream_id,
+                bytes,
+                ..
+            } => self.decoder.stream_data(stream_id, side, ts, bytes),
             Event::Gap { side, gap, .. } => self.decoder.gap(side, gap.len),
+            Event::StreamGap { side, len, .. } => self.decoder.gap(side, len),
             _ => {}
         }
     }

@@ -15,6 +15,7 @@ use super::stream::StreamFeed;
 use super::Session;
 use crate::crypto::secrets::Secrets;
 use crate::flow::{Chunk, Direction, FlowSummary, Transport};
+use crate::net::Endpoint;
 use crate::report::model::ConnectionReport;
 
 /// What a transport hands on for one direction.
@@ -84,6 +85,30 @@ impl Feed {
         }
     }
 
+    /// QUIC: the connection IDs learned since the last call, with the direction of the
+    /// side that issued each (for the run's index that joins migrated paths).
+    pub fn take_fresh_cids(&mut self) -> Vec<(Vec<u8>, Direction)> {
+        match self {
+            Feed::Quic(f) => f.take_fresh_cids(),
+            Feed::Stream(_) | Feed::Dtls(_) => Vec::new(),
+        }
+    }
+
+    /// QUIC: every connection ID kept (to take out of the run's index at the end).
+    pub fn connection_ids(&self) -> Vec<Vec<u8>> {
+        match self {
+            Feed::Quic(f) => f.connection_ids(),
+            Feed::Stream(_) | Feed::Dtls(_) => Vec::new(),
+        }
+    }
+
+    /// QUIC: a migrated path's datagrams come to this connection from now on.
+    pub fn note_path(&mut self, client: Endpoint, server: Endpoint) {
+        if let Feed::Quic(f) = self {
+            f.note_path(client, server);
+        }
+    }
+
     /// Bytes fed per direction.
     pub fn fed(&self, dir: Direction) -> u64 {
         match self {
@@ -110,6 +135,7 @@ impl Feed {
                 q.evicted = flow.evicted;
                 q.idle_closed = !flow.open_at_end && !flow.evicted;
                 report.quic = Some(q);
+                f.amend(&mut report);
                 Some(report)
             }
             Feed::Dtls(mut f) => {
@@ -136,6 +162,7 @@ impl Feed {
                 let mut q = f.report(client);
                 q.evicted = true;
                 report.quic = Some(q);
+                f.amend(&mut report);
                 Some(report)
             }
             Feed::Dtls(f) => {

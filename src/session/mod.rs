@@ -41,6 +41,7 @@ pub use stream::{StreamFeed, SNIFF_BUDGET};
 
 use std::sync::Arc;
 
+use crate::app::AppDecoders;
 use crate::crypto::record::KeyChain;
 use crate::crypto::secrets::Secrets;
 use crate::flow::{Direction, DirectionStats, FlowSummary, Gap, Transport};
@@ -122,6 +123,8 @@ pub struct Session {
 struct Sinks {
     report: ReportBuilder,
     digests: Digests,
+    /// What the application protocol said (HTTP/1 so far).
+    decoders: AppDecoders,
     app: Option<Box<AppSink>>,
     observer: Option<Box<dyn SessionSink>>,
 }
@@ -130,6 +133,7 @@ impl Sinks {
     fn emit(&mut self, event: &Event<'_>) {
         self.report.event(event);
         self.digests.event(event);
+        self.decoders.event(event);
         if let Some(app) = &mut self.app {
             app.event(event);
         }
@@ -228,6 +232,7 @@ impl Session {
             sinks: Sinks {
                 report: ReportBuilder::new(settings.retention, &settings.budget),
                 digests: Digests::default(),
+                decoders: AppDecoders::default(),
                 app: None,
                 observer: None,
             },
@@ -396,7 +401,26 @@ impl Session {
                     .sum()
             })
             + self.sinks.digests.held_bytes()
+            + self.sinks.decoders.held_bytes()
             + self.sinks.app.as_ref().map_or(0, |a| a.held_bytes())
+    }
+
+    /// QUIC Retry: the client begins again with a new Initial and a new ClientHello
+    /// (aioquic, for one, makes a new random), whose bytes start the Initial CRYPTO
+    /// stream again. The hello the server answers is the connection's: the one kept so
+    /// far is forgotten, and so is what the Initial level held.
+    pub fn restart_initial(&mut self) {
+        self.client_hello = None;
+        if let Some(levels) = &mut self.levels {
+            for dir in levels.iter_mut() {
+                dir[Level::Initial as usize] = HandshakeReassembler::default();
+            }
+        }
+    }
+
+    /// The client's direction if a ClientHello said so yet.
+    pub fn client_direction_so_far(&self) -> Option<Direction> {
+        self.client_hello_dir
     }
 
     /// Capture time of the last data fed.

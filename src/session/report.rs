@@ -147,7 +147,9 @@ impl SessionSink for ReportBuilder {
             Event::Plaintext { .. }
             | Event::EarlyDataDecided { .. }
             | Event::Keys { .. }
-            | Event::Gap { .. } => {}
+            | Event::Gap { .. }
+            | Event::StreamData { .. }
+            | Event::StreamGap { .. } => {}
         }
     }
 }
@@ -278,6 +280,7 @@ impl Session {
         if let Some(app) = &mut self.sinks.app {
             app.close();
         }
+        let app = self.sinks.decoders.finish(self.show_secrets);
         let (lists, charge) = self.sinks.report.log.take();
         let chains = self.chains.take().map(|c| *c).unwrap_or_default();
         // ALPN as sent (bytes): the server's choice, else the client's offer.
@@ -350,6 +353,7 @@ impl Session {
             warnings_omitted: lists.warnings_omitted,
             decryption,
             app_data,
+            app,
             charge,
         })
     }

@@ -48,10 +48,13 @@ impl Default for UdpLimits {
 pub struct UdpStats {
     /// Flows seen (a flow that idles out and comes back counts twice).
     pub flows: u64,
-    /// Flows that carried QUIC.
+    /// Flows that carried QUIC (from a long header).
     pub quic_flows: u64,
     /// Flows that carried DTLS.
     pub dtls_flows: u64,
+    /// Flows of short-header packets to or from a QUIC server's address: maybe a
+    /// connection that migrated there (the session stage tells by connection ID).
+    pub quic_path_candidates: u64,
     /// Flows that carried nothing tlsscope reads (counted when they end).
     pub other_flows: u64,
     /// Flows closed early by `max_open`.
@@ -78,6 +81,9 @@ struct Flow {
     first_seen_ns: i64,
     last_seen_ns: i64,
     snaplen_cut: bool,
+    /// A QUIC flow (from a long header): its server, `endpoints[1]`, is counted in
+    /// [`UdpFlowTable::quic_servers`] while the flow is open.
+    quic_server: bool,
 }
 
 impl Flow {
@@ -108,9 +114,18 @@ fn key(a: Endpoint, b: Endpoint) -> Key {
     }
 }
 
+/// A QUIC short header as far as its first byte and size tell (RFC 9000 §17.3.1: form
+/// bit 0, fixed bit 1; a packet number, and a sample's worth of payload after it).
+fn looks_like_short_header(payload: &[u8]) -> bool {
+    payload.len() >= 1 + 1 + 20 && payload[0] & 0xc0 == 0x40
+}
+
 /// All open UDP flows of a capture.
 pub struct UdpFlowTable {
     open: HashMap<Key, Flow>,
+    /// The server endpoints of the open QUIC flows, with how many flows each: a flow of
+    /// short headers to or from one may be a connection's new path (RFC 9000 §9).
+    quic_servers: HashMap<Endpoint, u32>,
     limits: UdpLimits,
     /// Capture time of the last sweep for idle flows.
     last_sweep_ns: Option<i64>,
@@ -121,6 +136,7 @@ impl UdpFlowTable {
     pub fn new(limits: UdpLimits) -> Self {
         UdpFlowTable {
             open: HashMap::new(),
+            quic_servers: HashMap::new(),
             limits: UdpLimits {
                 max_open: limits.max_open.max(1),
                 idle_timeout_ns: limits.idle_timeout_ns.max(0),
@@ -169,6 +185,7 @@ impl UdpFlowTable {
                     first_seen_ns: ts,
                     last_seen_ns: ts,
                     snaplen_cut: false,
+                    quic_server: false,
                 },
             );
         }
@@ -179,16 +196,33 @@ impl UdpFlowTable {
         f.first_seen_ns = f.first_seen_ns.min(ts);
         f.snaplen_cut |= d.missing > 0;
         if let Kind::Unknown(tried) = f.kind {
-            f.kind = match classify(d.payload) {
+            let carried = classify(d.payload);
+            let new_path = carried.is_none()
+                && looks_like_short_header(d.payload)
+                && (self.quic_servers.contains_key(&d.dst)
+                    || self.quic_servers.contains_key(&d.src));
+            f.kind = match carried {
                 Some(carried) => {
                     if f.endpoints[0] != d.src {
                         // Forward is the first sender of the protocol, not of the flow.
                         f.endpoints.swap(0, 1);
                         f.stats.swap(0, 1);
                     }
-                    self.stats.quic_flows += u64::from(carried == Carried::Quic);
+                    if carried == Carried::Quic {
+                        self.stats.quic_flows += 1;
+                        f.quic_server = true;
+                        *self.quic_servers.entry(d.dst).or_default() += 1;
+                    }
                     self.stats.dtls_flows += u64::from(carried == Carried::Dtls);
                     Kind::Known(carried, next_id())
+                }
+                None if new_path => {
+                    if f.endpoints[0] != d.src {
+                        f.endpoints.swap(0, 1);
+                        f.stats.swap(0, 1);
+                    }
+                    self.stats.quic_path_candidates += 1;
+                    Kind::Known(Carried::Quic, next_id())
                 }
                 None if tried + 1 >= SNIFF_DATAGRAMS => Kind::Other,
                 None => Kind::Unknown(tried + 1),
@@ -262,6 +296,14 @@ impl UdpFlowTable {
         evicted: bool,
         out: &mut impl FnMut(UdpEvent<'_>),
     ) {
+        if f.quic_server {
+            if let Some(n) = self.quic_servers.get_mut(&f.endpoints[1]) {
+                *n -= 1;
+                if *n == 0 {
+                    self.quic_servers.remove(&f.endpoints[1]);
+                }
+            }
+        }
         match f.kind {
             Kind::Known(_, id) => out(UdpEvent::Closed(f.summary(id, open_at_end, evicted))),
             Kind::Unknown(_) | Kind::Other => self.stats.other_flows += 1,
@@ -404,6 +446,28 @@ mod tests {
             r.seen[0],
             Seen::Datagram(0, Direction::Forward, initial.len())
         );
+    }
+
+    /// Short headers to a QUIC server's address from a new port may be a migrated
+    /// connection: passed on (the session stage joins them by connection ID); the same
+    /// bytes between other endpoints, or once the server's flows are gone, are not.
+    #[test]
+    fn short_headers_to_a_quic_server_are_a_path_candidate() {
+        let initial = h(V1_CLIENT_PACKET);
+        let short = [0x41; 40];
+        let mut r = Run::new(UdpLimits::default());
+        r.send(5000, 443, &initial, 0);
+        r.send(5001, 443, &short, 1);
+        r.send(5002, 444, &short, 1);
+        assert_eq!(
+            r.seen[1],
+            Seen::Datagram(1, Direction::Forward, short.len())
+        );
+        assert_eq!(r.seen.len(), 2);
+        assert_eq!(r.table.stats.quic_path_candidates, 1);
+        assert_eq!(r.table.stats.quic_flows, 1);
+        r.finish();
+        assert!(r.table.quic_servers.is_empty(), "counted while open only");
     }
 
     #[test]

@@ -22,6 +22,7 @@ use crate::crypto::record::{RecordKeys, Tls13Decryptor};
 use crate::crypto::secrets::Secrets;
 use crate::crypto::tls13::{self, SuiteHash, Tls13Variant};
 use crate::flow::Direction;
+use crate::session::Level;
 use crate::tls::cipher_suite::{self, CipherSuite};
 use crate::tls::handshake::HandshakeMessage;
 use crate::tls::hello::{ClientHello, ServerHello};
@@ -74,6 +75,30 @@ impl Tls13State {
                 .map(RecordKeys::Tls13)
                 .map_err(|e| e.to_string()),
         )
+    }
+}
+
+impl SessionCrypto {
+    /// The TLS 1.3 traffic secret that protects what `dir` sends at `level` (QUIC packet
+    /// keys derive from it, RFC 9001 §5.1), when a key log gave it, with the suite once
+    /// the ServerHello named it (0-RTT packets may come before).
+    pub fn tls13_traffic_secret(
+        &self,
+        dir: Direction,
+        level: Level,
+    ) -> Option<(Option<&'static CipherSuite>, &[u8])> {
+        let state = self.tls13.as_ref()?;
+        let logged = state.secrets.as_ref()?;
+        let from_client = self.client? == dir;
+        let secret = match (level, from_client) {
+            (Level::EarlyData, true) => logged.client_early.as_ref(),
+            (Level::Handshake, true) => logged.client_handshake.as_ref(),
+            (Level::Handshake, false) => logged.server_handshake.as_ref(),
+            (Level::Application, true) => logged.client_traffic_0.as_ref(),
+            (Level::Application, false) => logged.server_traffic_0.as_ref(),
+            _ => None,
+        }?;
+        Some((state.suite, secret))
     }
 }
 

@@ -1,8 +1,9 @@
-//! One encryption level's CRYPTO stream of one direction, put back in order from its
-//! CRYPTO frames (RFC 9000 §19.6, §7.5) by the TCP byte-range assembler.
+//! One byte stream of one direction put back in order from frames that carry an
+//! offset: an encryption level's CRYPTO stream (RFC 9000 §19.6, §7.5) or one half of a
+//! STREAM (§19.8), by the TCP byte-range assembler.
 //!
 //! ```text
-//!  CRYPTO { offset, data } ─► window check ─► TcpReassembler (offsets as sequence
+//!  { offset, data }        ─► window check ─► TcpReassembler (offsets as sequence
 //!   (any order, repeats)       (refused:        numbers from 0) ─► Chunk::Data / Gap
 //!                               counted)                            in order
 //! ```
@@ -27,22 +28,22 @@ pub struct Refused {
     pub bytes: u64,
 }
 
-/// One level's CRYPTO stream in one direction.
+/// One CRYPTO stream, or one direction of one STREAM.
 #[derive(Debug)]
-pub struct CryptoStream {
+pub struct OffsetStream {
     assembler: TcpReassembler,
     window: u64,
     refused: Refused,
 }
 
-impl CryptoStream {
+impl OffsetStream {
     /// `cap` bounds the bytes held out of order (as for a TCP direction); data more
     /// than `window` bytes past the next one expected is refused.
     pub fn new(cap: usize, window: u64) -> Self {
         let mut assembler = TcpReassembler::new(cap);
         // Offset 0 is "sequence number" 0: the SYN's is one before.
         assembler.syn(u32::MAX);
-        CryptoStream {
+        OffsetStream {
             assembler,
             window: window.min(MAX_WINDOW),
             refused: Refused::default(),
@@ -79,8 +80,14 @@ impl CryptoStream {
         self.assembler.insert(offset as u32, data, 0, out);
     }
 
-    /// The level is over (its keys discarded, or the capture ended): holes left are
-    /// lost, what follows them goes out.
+    /// Stops waiting for the holes (a cap across streams was hit): what is held goes
+    /// out after gaps, and the stream carries on.
+    pub fn give_up_holes(&mut self, out: &mut impl FnMut(Chunk<'_>)) {
+        self.assembler.give_up_holes(out);
+    }
+
+    /// The stream is over (its keys discarded, a FIN or reset, or the capture ended):
+    /// holes left are lost, what follows them goes out.
     pub fn finish(&mut self, out: &mut impl FnMut(Chunk<'_>)) {
         self.assembler.finish(out);
     }
@@ -104,7 +111,7 @@ mod tests {
     use super::*;
     use crate::tcp::Gap;
 
-    fn run(stream: &mut CryptoStream, frames: &[(u64, &[u8])]) -> (Vec<u8>, Vec<Gap>) {
+    fn run(stream: &mut OffsetStream, frames: &[(u64, &[u8])]) -> (Vec<u8>, Vec<Gap>) {
         let mut bytes = Vec::new();
         let mut gaps = Vec::new();
         let mut sink = |c: Chunk<'_>| match c {
@@ -120,7 +127,7 @@ mod tests {
 
     #[test]
     fn in_order_out_of_order_and_repeats() {
-        let mut s = CryptoStream::new(1 << 16, 1 << 16);
+        let mut s = OffsetStream::new(1 << 16, 1 << 16);
         let (b, g) = run(
             &mut s,
             &[(3, b"def"), (0, b"abc"), (0, b"abcd"), (6, b"gh")],
@@ -133,7 +140,7 @@ mod tests {
 
     #[test]
     fn a_hole_left_at_the_end_is_a_gap() {
-        let mut s = CryptoStream::new(1 << 16, 1 << 16);
+        let mut s = OffsetStream::new(1 << 16, 1 << 16);
         let (b, g) = run(&mut s, &[(0, b"ab"), (5, b"fg")]);
         assert_eq!(b, b"abfg");
         assert_eq!(g, [Gap { offset: 2, len: 3 }]);
@@ -142,7 +149,7 @@ mod tests {
     /// Offsets far ahead are refused, not aliased onto the 32-bit sequence space.
     #[test]
     fn far_offsets_are_refused_and_counted() {
-        let mut s = CryptoStream::new(1 << 16, 4096);
+        let mut s = OffsetStream::new(1 << 16, 4096);
         let (b, g) = run(
             &mut s,
             &[
@@ -163,7 +170,7 @@ mod tests {
             }
         );
         // Just inside the window is held.
-        let mut s = CryptoStream::new(1 << 16, 4096);
+        let mut s = OffsetStream::new(1 << 16, 4096);
         let (b, g) = run(&mut s, &[(4096, b"z")]);
         assert_eq!(b, b"z");
         assert_eq!(
@@ -200,7 +207,7 @@ mod tests {
             (V2_SERVER_PACKET, Side::Server, &server_hello),
         ] {
             let datagram = h(packet);
-            let mut stream = CryptoStream::new(1 << 16, 1 << 16);
+            let mut stream = OffsetStream::new(1 << 16, 1 << 16);
             let mut hello = Vec::new();
             for p in packets(&datagram, 0) {
                 let Ok(Packet::Long(p)) = p else {
