@@ -607,6 +607,49 @@ def make_quic_initials(out, name, n):
     return path, [], n
 
 
+def dtls_record(content_type: int, seq: int, fragment: bytes, epoch=0) -> bytes:
+    """A DTLS 1.2 record: type, 0xfefd, epoch, 48-bit sequence number, length."""
+    return (struct.pack("!BHH", content_type, 0xFEFD, epoch) + seq.to_bytes(6, "big")
+            + struct.pack("!H", len(fragment)) + fragment)
+
+
+def dtls_fragment(msg_type: int, length: int, message_seq: int, offset: int, body: bytes) -> bytes:
+    """A DTLS handshake fragment header and its bytes."""
+    return (u8(msg_type) + u24(length) + struct.pack("!H", message_seq) + u24(offset)
+            + u24(len(body)) + body)
+
+
+def make_dtls_fragments(out, name, n):
+    """One DTLS flow: the server sends n handshake fragments of 1,000 bytes, for the 32
+    messages the reassembly window holds, each message declaring just under 1 MiB and
+    none ever whole (every other 1,000 bytes, round-robin): without caps a connection
+    would hold 32 MiB."""
+    path = out / f"{name}.pcap.gz"
+    p = Pcap(path, gz=True)
+    length = 0x0FFFFF
+    body = bytes(1000)
+    for k in range(n):
+        seq, step = k % 32, k // 32
+        offset = (step * 2000) % (length - 1000)
+        rec = dtls_record(22, k, dtls_fragment(11, length, seq, offset, body))
+        p.udp(SERVER, client_ip(0), 4433, client_port(0), rec)
+    p.close()
+    return path, [], n
+
+
+def make_dtls_open(out, name, n):
+    """n DTLS flows, all open at once, each a ClientHello's first 1,000 bytes of a message
+    declaring 64 KiB that never completes: every one is a DTLS connection."""
+    path = out / f"{name}.pcap.gz"
+    p = Pcap(path, gz=True)
+    body = bytes(1000)
+    for i in range(n):
+        rec = dtls_record(22, 0, dtls_fragment(1, 64 << 10, 0, 0, body))
+        p.udp(client_ip(i), SERVER, client_port(i), 4433, rec)
+    p.close()
+    return path, [], n
+
+
 def rfc9001_vector(name: str) -> bytes:
     """A hex constant of src/quic/testvectors.rs (RFC 9001 Appendix A)."""
     src = (Path(__file__).resolve().parent.parent / "src" / "quic" / "testvectors.rs").read_text()
@@ -833,6 +876,12 @@ CLASSES = [
     Class("quic-initials", make_quic_initials, dict(n=100_000), dict(n=3_000), "connection",
           commands=[["summary", "--json"], ["inspect"]],
           doc="QUIC flows, each one client Initial that does not open, all open at once"),
+    Class("dtls-fragments", make_dtls_fragments, dict(n=200_000), dict(n=40_000), "fragment",
+          commands=[["summary", "--json"], ["inspect"]],
+          doc="one DTLS flow, handshake fragments of 32 messages of 1 MiB that never complete"),
+    Class("dtls-open", make_dtls_open, dict(n=50_000), dict(n=5_000), "connection",
+          commands=[["summary", "--json"], ["inspect"]],
+          doc="DTLS flows, each the first 1,000 bytes of a 64 KiB ClientHello, all open at once"),
     Class("quic-streams", make_quic_streams, dict(n=100_000, held_packets=20_000),
           dict(n=3_000, held_packets=9_000), "stream",
           commands=[["summary", "--json"], ["inspect", "--json"], ["follow", "--conn", "0"]],

@@ -664,6 +664,48 @@ fn quic_initials() {
     assert_eq!(conns[0]["transport"], "quic");
 }
 
+/// One DTLS flow flooding fragments of messages that never complete: the reassembly's
+/// held bytes stay at their cap, the fragments past it are counted.
+#[test]
+fn dtls_fragments() {
+    let Some(s) = Stress::generate("dtls-fragments") else {
+        return;
+    };
+    let doc = s.json(&["summary", "--json"], &[], &limits());
+    assert_eq!(doc["capture"]["dtls_connections"], 1);
+    let c = &doc["connections"][0];
+    assert_eq!(c["transport"], "dtls");
+    let h = &c["dtls"]["handshake"];
+    let server = if c["dtls"]["datagrams"]["server"] == s.units {
+        &h["server"]
+    } else {
+        &h["client"]
+    };
+    assert!(
+        server["fragments_over_cap"].as_u64().unwrap() > s.units / 2,
+        "{h}"
+    );
+    assert_eq!(server["messages"], 0, "{h}");
+    assert_eq!(server["incomplete_messages"], 32, "{h}");
+}
+
+/// DTLS flows all open at once, each holding part of a ClientHello: each is a
+/// connection, within the memory limit.
+#[test]
+fn dtls_open() {
+    let Some(s) = Stress::generate("dtls-open") else {
+        return;
+    };
+    let doc = s.json(&["summary", "--json"], &[], &limits());
+    assert_eq!(doc["capture"]["dtls_connections"], s.units);
+    let conns = doc["connections"].as_array().unwrap();
+    assert_eq!(conns.len() as u64, s.units);
+    assert_eq!(
+        conns[0]["dtls"]["handshake"]["client"]["incomplete_messages"],
+        1
+    );
+}
+
 /// One QUIC connection that opens thousands of streams, each waiting for its first
 /// byte, and holds more data behind holes than the caps allow: the stream table stays
 /// within its caps (1,024 streams, 8 MiB held), the rest counted, the holes given up

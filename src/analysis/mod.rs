@@ -300,6 +300,7 @@ impl<'o, 'e> Run<'o, 'e> {
                     let input = match unit {
                         DataUnit::Stream => Input::Chunk(Chunk::Data(bytes)),
                         DataUnit::QuicDatagram => Input::Quic(bytes),
+                        DataUnit::DtlsDatagram => Input::Dtls(bytes),
                     };
                     self.stream(*id, *endpoints, *direction, input, *timestamp_ns)
                 }
@@ -531,6 +532,7 @@ impl<'o, 'e> Run<'o, 'e> {
         c.tcp_connections = t.tcp_connections;
         c.udp_flows = t.udp.flows;
         c.quic_connections = t.udp.quic_flows;
+        c.dtls_connections = t.udp.dtls_flows;
         c.quic_paths_joined = self.quic_paths.paths_joined;
         // Short-header flows that joined no connection carried nothing we could read.
         c.udp_flows_other = t.udp.other_flows

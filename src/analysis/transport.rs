@@ -65,6 +65,8 @@ pub(super) enum DataUnit {
     Stream,
     /// One whole QUIC datagram.
     QuicDatagram,
+    /// One whole DTLS datagram.
+    DtlsDatagram,
 }
 
 /// A run of events and the bytes they point into.
@@ -222,7 +224,7 @@ impl Sink<'_> {
                 id,
                 endpoints,
                 direction,
-                carried: Carried::Quic,
+                carried,
                 payload,
                 timestamp_ns,
             } => {
@@ -232,7 +234,10 @@ impl Sink<'_> {
                     endpoints,
                     direction,
                     range,
-                    unit: DataUnit::QuicDatagram,
+                    unit: match carried {
+                        Carried::Quic => DataUnit::QuicDatagram,
+                        Carried::Dtls => DataUnit::DtlsDatagram,
+                    },
                     timestamp_ns,
                 });
             }
@@ -352,6 +357,7 @@ impl Transport {
             let u = udp.stats;
             report.udp.flows += u.flows;
             report.udp.quic_flows += u.quic_flows;
+            report.udp.dtls_flows += u.dtls_flows;
             report.udp.quic_path_candidates += u.quic_path_candidates;
             report.udp.other_flows += u.other_flows;
             report.udp.evicted += u.evicted;

@@ -19,6 +19,8 @@ pub enum Transport {
     Tcp,
     /// QUIC over UDP.
     Quic,
+    /// DTLS over UDP.
+    Dtls,
 }
 
 /// Stable connection number: the order in which connections were first seen.

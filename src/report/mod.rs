@@ -11,6 +11,7 @@
 //! ```
 
 pub mod app;
+pub mod dtls;
 pub mod follow;
 pub mod json;
 pub mod jsonl;

@@ -47,6 +47,9 @@ pub struct CaptureReport {
     /// that carried nothing tlsscope reads (counted, not listed).
     pub udp_flows: u64,
     pub quic_connections: u64,
+    /// UDP flows that carried DTLS (each a connection); left out when none did.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub dtls_connections: u64,
     /// UDP flows that were a QUIC connection's new path (migration), joined to it by
     /// connection ID: not counted as connections of their own.
     pub quic_paths_joined: u64,
@@ -587,11 +590,14 @@ pub struct ConnectionReport {
     pub alerts: Vec<AlertEntry>,
     #[serde(skip_serializing_if = "is_zero")]
     pub alerts_omitted: u64,
-    /// `tcp` or `quic`.
+    /// `tcp`, `quic` or `dtls`.
     pub transport: crate::flow::Transport,
     /// QUIC connections only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quic: Option<super::quic::QuicReport>,
+    /// DTLS connections only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dtls: Option<super::dtls::DtlsReport>,
     /// TCP connections only (`null` for QUIC).
     pub tcp: Option<TcpReport>,
     /// TLS records seen, [client, server].

@@ -89,8 +89,15 @@ fn capture_line(c: &CaptureReport) -> String {
     );
     if c.udp_flows > 0 {
         line.push_str(&format!(
-            "; {} UDP flows: {} QUIC, {} other",
-            c.udp_flows, c.quic_connections, c.udp_flows_other
+            "; {} UDP flows: {} QUIC, {}{} other",
+            c.udp_flows,
+            c.quic_connections,
+            if c.dtls_connections > 0 {
+                format!("{} DTLS, ", c.dtls_connections)
+            } else {
+                String::new()
+            },
+            c.udp_flows_other
         ));
     }
     if c.truncated {
@@ -234,16 +241,20 @@ pub(super) fn server_cell(c: &ConnectionReport) -> String {
     match c.transport {
         Transport::Tcp => e,
         Transport::Quic => format!("{e} (QUIC)"),
+        Transport::Dtls => format!("{e} (DTLS)"),
     }
 }
 
 /// Bytes each way at transport level, [client, server]: TCP stream bytes, or UDP
-/// payload bytes of the QUIC datagrams.
+/// payload bytes of the QUIC or DTLS datagrams.
 fn transport_bytes(c: &ConnectionReport) -> [u64; 2] {
     match (&c.tcp, &c.quic) {
         (Some(t), _) => [t.client_bytes, t.server_bytes],
         (None, Some(q)) => [q.bytes.client, q.bytes.server],
-        (None, None) => [0, 0],
+        (None, None) => c
+            .dtls
+            .as_ref()
+            .map_or([0, 0], |d| [d.bytes.client, d.bytes.server]),
     }
 }
 
@@ -506,6 +517,11 @@ fn inspect_connection(c: &ConnectionReport) -> String {
             fact(k, v);
         }
     }
+    if let Some(d) = &c.dtls {
+        for (k, v) in d.facts() {
+            fact(k, v);
+        }
+    }
     fact(
         "decryption",
         cell(&format!("{}: {}", c.decryption.status, c.decryption.reason)),
@@ -756,6 +772,13 @@ fn message_pairs(msg: &HandshakeMessage) -> Pairs {
         }
         H::KeyUpdate { update_requested } => {
             p.add("update_requested", update_requested);
+        }
+        H::HelloVerifyRequest {
+            server_version,
+            cookie,
+        } => {
+            p.add("cookie", hex::encode(cookie))
+                .add("server_version", server_version.label());
         }
         H::Unknown { msg_type, length } => {
             p.add("length", length)

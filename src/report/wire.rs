@@ -232,6 +232,13 @@ fn message_fields<M: SerializeMap>(m: &mut M, msg: &HandshakeMessage) -> Result<
         H::KeyUpdate { update_requested } => {
             m.serialize_entry("update_requested", update_requested)?;
         }
+        H::HelloVerifyRequest {
+            server_version,
+            cookie,
+        } => {
+            m.serialize_entry("server_version", &Coded(*server_version))?;
+            m.serialize_entry("cookie", &hex::encode(cookie))?;
+        }
         H::Unknown { msg_type, length } => {
             m.serialize_entry("msg_type", &msg_type.0)?;
             m.serialize_entry("name", &msg_type.title_label())?;

@@ -3,11 +3,13 @@
 //!
 //! ```text
 //!  Input::Chunk (TCP bytes, gaps) ─► StreamFeed ─► records ──────────┐
-//!  Input::Datagram (UDP payload)  ─► QuicFeed ─► CRYPTO by level ────┴─► Session
+//!  Input::Quic (UDP payload)      ─► QuicFeed ─► CRYPTO by level ────┤
+//!  Input::Dtls (UDP payload)      ─► DtlsFeed ─► records, messages ──┴─► Session
 //! ```
 //! The analysis only ever holds a `Feed`: a new transport is a new variant here, not a
 //! branch in the shared paths.
 
+use super::dtls::DtlsFeed;
 use super::quic::QuicFeed;
 use super::stream::StreamFeed;
 use super::Session;
@@ -23,6 +25,8 @@ pub enum Input<'a> {
     Chunk(Chunk<'a>),
     /// One QUIC datagram (a UDP payload).
     Quic(&'a [u8]),
+    /// One DTLS datagram (a UDP payload).
+    Dtls(&'a [u8]),
 }
 
 /// The adapter of one connection.
@@ -31,6 +35,8 @@ pub enum Feed {
     Stream(StreamFeed),
     /// Boxed: its per-level state is larger than a stream's, and few connections have it.
     Quic(Box<QuicFeed>),
+    /// Boxed: two handshake assemblers, and few connections have them.
+    Dtls(Box<DtlsFeed>),
 }
 
 impl Feed {
@@ -39,6 +45,7 @@ impl Feed {
         match input {
             Input::Chunk(_) => Feed::Stream(StreamFeed::default()),
             Input::Quic(_) => Feed::Quic(Box::default()),
+            Input::Dtls(_) => Feed::Dtls(Box::default()),
         }
     }
 
@@ -46,6 +53,7 @@ impl Feed {
         match self {
             Feed::Stream(_) => Transport::Tcp,
             Feed::Quic(_) => Transport::Quic,
+            Feed::Dtls(_) => Transport::Dtls,
         }
     }
 
@@ -63,6 +71,7 @@ impl Feed {
         match (self, input) {
             (Feed::Stream(f), Input::Chunk(c)) => f.feed(session, dir, c, ts, secrets),
             (Feed::Quic(f), Input::Quic(d)) => f.feed(session, dir, d, ts, secrets),
+            (Feed::Dtls(f), Input::Dtls(d)) => f.feed(session, dir, d, ts, secrets),
             _ => {}
         }
     }
@@ -72,6 +81,7 @@ impl Feed {
         match self {
             Feed::Stream(f) => f.held_bytes(),
             Feed::Quic(f) => f.held_bytes(),
+            Feed::Dtls(f) => f.held_bytes(),
         }
     }
 
@@ -80,7 +90,7 @@ impl Feed {
     pub fn take_fresh_cids(&mut self) -> Vec<(Vec<u8>, Direction)> {
         match self {
             Feed::Quic(f) => f.take_fresh_cids(),
-            Feed::Stream(_) => Vec::new(),
+            Feed::Stream(_) | Feed::Dtls(_) => Vec::new(),
         }
     }
 
@@ -88,7 +98,7 @@ impl Feed {
     pub fn connection_ids(&self) -> Vec<Vec<u8>> {
         match self {
             Feed::Quic(f) => f.connection_ids(),
-            Feed::Stream(_) => Vec::new(),
+            Feed::Stream(_) | Feed::Dtls(_) => Vec::new(),
         }
     }
 
@@ -104,6 +114,7 @@ impl Feed {
         match self {
             Feed::Stream(f) => f.fed(dir),
             Feed::Quic(f) => f.fed(dir),
+            Feed::Dtls(f) => f.fed(dir),
         }
     }
 
@@ -127,6 +138,16 @@ impl Feed {
                 f.amend(&mut report);
                 Some(report)
             }
+            Feed::Dtls(mut f) => {
+                f.finish();
+                let client = session.client_direction(flow);
+                let mut report = session.finish(flow)?;
+                let mut d = f.report(client);
+                d.evicted = flow.evicted;
+                d.idle_closed = !flow.open_at_end && !flow.evicted;
+                report.dtls = Some(d);
+                Some(report)
+            }
         }
     }
 
@@ -142,6 +163,14 @@ impl Feed {
                 q.evicted = true;
                 report.quic = Some(q);
                 f.amend(&mut report);
+                Some(report)
+            }
+            Feed::Dtls(f) => {
+                let client = f.client().unwrap_or(Direction::Forward);
+                let mut report = session.evict(why, fed)?;
+                let mut d = f.report(client);
+                d.evicted = true;
+                report.dtls = Some(d);
                 Some(report)
             }
         }

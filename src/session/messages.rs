@@ -17,7 +17,11 @@ use crate::tls::registry::{ExtensionType, HandshakeType};
 impl Session {
     /// What the parser needs to know to read version-dependent messages.
     fn ctx(&self) -> ParseContext {
-        let version = self.server_hello.as_ref().map(|s| s.version());
+        // DTLS messages read as their TLS counterpart's.
+        let version = self
+            .server_hello
+            .as_ref()
+            .map(|s| s.version().tls_equivalent());
         let key_exchange = self
             .server_hello
             .as_ref()
@@ -46,6 +50,19 @@ impl Session {
         ts: i64,
         secrets: &mut Secrets,
     ) {
+        self.on_frame_hashed(direction, raw, raw, ts, secrets)
+    }
+
+    /// One whole handshake message in TLS form (`raw`, header included) whose
+    /// transcript form is `hashed` (DTLS's header differs from TLS's).
+    pub(super) fn on_frame_hashed(
+        &mut self,
+        direction: Direction,
+        raw: &[u8],
+        hashed: &[u8],
+        ts: i64,
+        secrets: &mut Secrets,
+    ) {
         let msg_type = HandshakeType(raw[0]);
         let frame = HandshakeFrame {
             msg_type,
@@ -53,10 +70,16 @@ impl Session {
             raw,
         };
         let parsed = HandshakeMessage::parse(&frame, &self.ctx());
-        let check = self
-            .crypto
-            .as_mut()
-            .and_then(|c| c.on_message(direction, msg_type, parsed.as_ref().ok(), raw, secrets));
+        let check = self.crypto.as_mut().and_then(|c| {
+            c.on_message_hashed(
+                direction,
+                msg_type,
+                parsed.as_ref().ok(),
+                raw,
+                hashed,
+                secrets,
+            )
+        });
         if let Some(check) = check {
             self.dirs[direction.index()].finished = Some(check);
         }

@@ -5,11 +5,14 @@
 //!  adapters, one per transport                 Session                          sinks
 //!  ─────────────────────────                   ───────                          ─────
 //!  StreamFeed (TCP: bytes → records) ─┐   record ─┬─ handshake ─► reassembly ─► message ─┐
-//!  datagram records (DTLS, next)     ─┼─► on_record  ├─ change_cipher_spec (keys switch)  ├─► Event ─► ReportBuilder
+//!  DtlsFeed (DTLS: records, messages)─┼─► on_record  ├─ change_cipher_spec (keys switch)  ├─► Event ─► ReportBuilder
 //!  QuicFeed (QUIC: CRYPTO by level) ─ on_handshake_data ┤─ alert (clear or protected)     │           Digests
 //!  gaps from any transport ── on_gap                 └─ application_data (decrypted?) ───┘           AppSink (follow, HTTP)
 //!                                      handshake crypto (crypto/): transcript, secrets, keys
 //! ```
+//! DTLS's records come by `on_dtls_record` (each opened by the number its header
+//! carries; handshake content goes back to the adapter to be reassembled), its whole
+//! messages by `on_frame_hashed` (TLS form to parse, DTLS form to hash).
 //! Directions are the transport's (`Forward` = the first sender); which side is the
 //! client is decided by who sent the ClientHello (else who opened the flow, else the
 //! ephemeral port). The session keeps what the protocol needs (hellos, keys, counters);
@@ -17,6 +20,7 @@
 
 mod crypto;
 mod digest;
+mod dtls;
 mod events;
 mod feed;
 mod log;
@@ -27,6 +31,7 @@ mod report;
 mod stream;
 
 pub use crypto::{FinishedCheck, KeyChange, KeySource, Obstacle, SessionCrypto};
+pub use dtls::DtlsFeed;
 pub use events::{AppDecoder, Event, KeyEvent, SessionSink};
 pub use feed::{Feed, Input};
 pub use log::{json_len, Charge, EventLog, MemoryBudget, Retention};
@@ -467,5 +472,7 @@ impl DirState {
     }
 }
 
+#[cfg(test)]
+mod test_flow;
 #[cfg(test)]
 mod tests;

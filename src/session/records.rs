@@ -220,7 +220,7 @@ impl Session {
     }
 
     /// A record we could not decrypt: counted and sized, never guessed at.
-    fn on_protected(&mut self, direction: Direction, rec: Record<'_>, ts: i64) {
+    pub(super) fn on_protected(&mut self, direction: Direction, rec: Record<'_>, ts: i64) {
         let i = direction.index();
         let length = rec.fragment.len();
         let dir = direction;
@@ -257,7 +257,7 @@ impl Session {
     }
 
     /// A record in the clear, or decrypted (`wire`: its length as it travelled).
-    fn on_clear(
+    pub(super) fn on_clear(
         &mut self,
         direction: Direction,
         content_type: ContentType,

@@ -211,6 +211,7 @@ impl Session {
                         match self.transport {
                             FlowTransport::Tcp => Transport::Tcp,
                             FlowTransport::Quic => Transport::Quic,
+                            FlowTransport::Dtls => Transport::Dtls,
                         },
                     )),
                 )
@@ -328,6 +329,7 @@ impl Session {
             alerts_omitted: lists.alerts_omitted,
             transport: self.transport,
             quic: None,
+            dtls: None,
             tcp: (self.transport == FlowTransport::Tcp).then(|| TcpReport {
                 client_bytes: tcp.stats[c].bytes,
                 server_bytes: tcp.stats[s].bytes,

@@ -194,6 +194,11 @@ pub enum HandshakeMessage {
     KeyUpdate {
         update_requested: bool,
     },
+    /// DTLS's request for a cookie (RFC 6347 §4.2.1).
+    HelloVerifyRequest {
+        server_version: ProtocolVersion,
+        cookie: Vec<u8>,
+    },
     Unknown {
         msg_type: HandshakeType,
         length: usize,
@@ -219,6 +224,7 @@ impl HandshakeMessage {
             HandshakeMessage::Finished { .. } => "Finished",
             HandshakeMessage::CertificateStatus { .. } => "CertificateStatus",
             HandshakeMessage::KeyUpdate { .. } => "KeyUpdate",
+            HandshakeMessage::HelloVerifyRequest { .. } => "HelloVerifyRequest",
             HandshakeMessage::Unknown { .. } => "Unknown",
         }
     }
@@ -386,6 +392,13 @@ impl HandshakeMessage {
             HandshakeType::KEY_UPDATE => HandshakeMessage::KeyUpdate {
                 update_requested: r.u8()? == 1,
             },
+            HandshakeType::HELLO_VERIFY_REQUEST => {
+                let h = crate::tls::dtls::handshake::HelloVerifyRequest::parse(body)?;
+                HandshakeMessage::HelloVerifyRequest {
+                    server_version: h.server_version,
+                    cookie: h.cookie,
+                }
+            }
             msg_type => HandshakeMessage::Unknown {
                 msg_type,
                 length: body.len(),

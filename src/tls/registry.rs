@@ -241,6 +241,18 @@ impl ProtocolVersion {
     pub fn is_tls13(self) -> bool {
         self == Self::TLS1_3 || self.tls13_draft().is_some()
     }
+
+    /// The TLS version whose PRF, Finished and record protection a version uses: a
+    /// DTLS version's TLS counterpart (RFC 4347 §1: DTLS 1.0 is TLS 1.1's; RFC 6347:
+    /// DTLS 1.2 is TLS 1.2's; RFC 9147: DTLS 1.3 is TLS 1.3's), any other itself.
+    pub fn tls_equivalent(self) -> ProtocolVersion {
+        match self {
+            Self::DTLS1_0 | Self::DTLS1_0_OPENSSL_PRE => Self::TLS1_1,
+            Self::DTLS1_2 => Self::TLS1_2,
+            Self::DTLS1_3 => Self::TLS1_3,
+            other => other,
+        }
+    }
 }
 
 registry! {
@@ -672,6 +684,19 @@ mod tests {
         assert!(ProtocolVersion(0x7f16).is_tls13() && ProtocolVersion::TLS1_3.is_tls13());
         assert!(!ProtocolVersion::TLS1_2.is_tls13());
         assert!(ProtocolVersion::SSL3 < ProtocolVersion::TLS1_2);
+    }
+
+    #[test]
+    fn dtls_versions_map_to_their_tls_counterparts() {
+        let t = |v: ProtocolVersion| v.tls_equivalent();
+        assert_eq!(t(ProtocolVersion::DTLS1_0), ProtocolVersion::TLS1_1);
+        assert_eq!(
+            t(ProtocolVersion::DTLS1_0_OPENSSL_PRE),
+            ProtocolVersion::TLS1_1
+        );
+        assert_eq!(t(ProtocolVersion::DTLS1_2), ProtocolVersion::TLS1_2);
+        assert_eq!(t(ProtocolVersion::TLS1_0), ProtocolVersion::TLS1_0);
+        assert_eq!(t(ProtocolVersion(0x7f1c)), ProtocolVersion(0x7f1c));
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub struct UdpStats {
     pub flows: u64,
     /// Flows that carried QUIC (from a long header).
     pub quic_flows: u64,
+    /// Flows that carried DTLS.
+    pub dtls_flows: u64,
     /// Flows of short-header packets to or from a QUIC server's address: maybe a
     /// connection that migrated there (the session stage tells by connection ID).
     pub quic_path_candidates: u64,
@@ -211,6 +213,7 @@ impl UdpFlowTable {
                         f.quic_server = true;
                         *self.quic_servers.entry(d.dst).or_default() += 1;
                     }
+                    self.stats.dtls_flows += u64::from(carried == Carried::Dtls);
                     Kind::Known(carried, next_id())
                 }
                 None if new_path => {

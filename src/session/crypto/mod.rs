@@ -124,6 +124,21 @@ impl SessionCrypto {
         raw: &[u8],
         secrets: &mut Secrets,
     ) -> Option<FinishedCheck> {
+        self.on_message_hashed(dir, msg_type, msg, raw, raw, secrets)
+    }
+
+    /// [`Self::on_message`] for a message whose transcript form is not `raw`: `hashed`
+    /// is what the handshake hash covers (DTLS: the message with its 12-byte DTLS
+    /// header, as one unfragmented fragment, RFC 6347 §4.2.6).
+    pub fn on_message_hashed(
+        &mut self,
+        dir: Direction,
+        msg_type: HandshakeType,
+        msg: Option<&HandshakeMessage>,
+        raw: &[u8],
+        hashed: &[u8],
+        secrets: &mut Secrets,
+    ) -> Option<FinishedCheck> {
         let body = raw.get(4..).unwrap_or(&[]);
         if let Some(t) = &self.tls13 {
             let second_hello =
@@ -148,7 +163,7 @@ impl SessionCrypto {
                 }
             }
             (HandshakeType::SERVER_HELLO, Some(HandshakeMessage::ServerHello(sh))) => {
-                self.transcript.add(raw);
+                self.transcript.add(hashed);
                 self.read_server_hello(sh, raw, secrets);
                 return None;
             }
@@ -172,7 +187,7 @@ impl SessionCrypto {
                 self.full_handshake()
             }
             (HandshakeType::CLIENT_KEY_EXCHANGE, _) => {
-                self.transcript.add(raw);
+                self.transcript.add(hashed);
                 if self.master.is_none() {
                     self.master_from_key_exchange(body, secrets);
                 }
@@ -203,7 +218,7 @@ impl SessionCrypto {
             }
             _ => {}
         }
-        self.transcript.add(raw);
+        self.transcript.add(hashed);
         check
     }
 
@@ -238,7 +253,8 @@ impl SessionCrypto {
     }
 
     fn read_server_hello(&mut self, sh: &ServerHello, raw: &[u8], secrets: &mut Secrets) {
-        self.version = sh.version().0;
+        // DTLS protects and derives as its TLS counterpart does.
+        self.version = sh.version().tls_equivalent().0;
         self.server_random = sh.random.to_vec();
         self.session_id = sh.session_id.clone();
         self.suite = cipher_suite::lookup(sh.suite_id());

@@ -874,32 +874,10 @@ fn deliver(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flow::{FlowSummary, Transport};
-    use crate::net::Endpoint;
+    use crate::flow::Transport;
     use crate::quic::testvectors::{h, V1_CLIENT_PACKET, V1_RETRY_PACKET, V1_SERVER_PACKET};
+    use crate::session::test_flow::{ep, summary};
     use crate::session::{Feed, Input, SessionSettings};
-
-    fn ep(port: u16) -> Endpoint {
-        Endpoint {
-            ip: "192.0.2.1".parse().unwrap(),
-            port,
-        }
-    }
-
-    fn summary() -> FlowSummary {
-        FlowSummary {
-            id: 0,
-            endpoints: [ep(50000), ep(443)],
-            opener: Some(Direction::Forward),
-            first_seen_ns: 0,
-            last_seen_ns: 0,
-            stats: Default::default(),
-            gaps: [Vec::new(), Vec::new()],
-            snaplen_cut: false,
-            open_at_end: true,
-            evicted: false,
-        }
-    }
 
     /// Feeds datagrams through the adapter the analysis uses, and reports.
     fn run(datagrams: &[(Direction, Vec<u8>)]) -> ConnectionReport {
@@ -916,7 +894,7 @@ mod tests {
         for (dir, d) in datagrams {
             feed.feed(&mut session, *dir, Input::Quic(d), 1, &mut secrets);
         }
-        feed.finish(session, &summary(), &mut secrets)
+        feed.finish(session, &summary(443), &mut secrets)
     }
 
     use crate::report::model::ConnectionReport;

@@ -9,8 +9,8 @@
 //!                 handshake::fragments ─► reassembly::MessageAssembler ─► Message (in order, once)
 //! ```
 //!
-//! Not wired to UDP flows yet: the session adapter (records and whole messages into
-//! `session::Session`) is the next step.
+//! UDP flows classified as DTLS reach these through the session's adapter,
+//! `session::DtlsFeed` (records and whole messages into `session::Session`).
 
 pub mod handshake;
 pub mod reassembly;

@@ -238,6 +238,16 @@ impl MessageAssembler {
         deliver(message);
     }
 
+    /// Message `seq` will never come as a handshake message (OpenSSL's pre-RFC DTLS
+    /// numbers its ChangeCipherSpec as one): when it is the next expected, move past it
+    /// and deliver what waited behind it.
+    pub fn skip(&mut self, seq: u16, deliver: &mut impl FnMut(Message)) {
+        if self.next.is_none_or(|n| n == seq) {
+            self.next = Some(seq.wrapping_add(1));
+            self.drain(deliver);
+        }
+    }
+
     /// The flow ended: messages never made whole are counted and their bytes released.
     pub fn finish(&mut self) {
         self.stats.incomplete_messages += self.pending.len() as u64;
@@ -266,6 +276,19 @@ mod tests {
             a.push(f, &mut |m| out.push(m));
         }
         out
+    }
+
+    #[test]
+    fn a_skipped_number_lets_the_next_message_through() {
+        let mut a = MessageAssembler::new(1 << 20);
+        assert_eq!(run(&mut a, &[frag(16, 1, 2, 0, b"k")]).len(), 1);
+        assert!(run(&mut a, &[frag(20, 2, 4, 0, b"fi")]).is_empty());
+        let mut out = Vec::new();
+        a.skip(5, &mut |m| out.push(m));
+        assert!(out.is_empty(), "not the next expected: ignored");
+        a.skip(3, &mut |m| out.push(m));
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].message_seq, 4);
     }
 
     #[test]

@@ -1,0 +1,132 @@
+//! The `dtls` object of a DTLS connection's report (see the JSON contract in README):
+//! what the datagram layer did under the TLS handshake — datagrams and records per side,
+//! the cookie exchange, retransmitted flights, fragments that could not be placed.
+//! Values here; hex only where serialized.
+
+use serde::{Serialize, Serializer};
+
+pub use super::quic::Sides;
+
+/// One side's handshake reassembly (RFC 6347 §4.2.2), counted.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct ReassemblyCounts {
+    /// Whole handshake messages delivered, each once.
+    pub messages: u64,
+    /// Fragments of messages already delivered: retransmitted flights.
+    pub retransmitted_fragments: u64,
+    /// Fragments too far ahead of the next message expected, dropped.
+    pub fragments_ahead: u64,
+    /// Fragments whose type or length disagree with earlier ones of their message.
+    pub conflicting_fragments: u64,
+    /// Fragments dropped at the per-connection caps (held bytes, pieces per message).
+    pub fragments_over_cap: u64,
+    /// Messages never made whole.
+    pub incomplete_messages: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct DtlsReport {
+    /// UDP datagrams and their payload bytes.
+    pub datagrams: Sides<u64>,
+    pub bytes: Sides<u64>,
+    /// Records with the full DTLS header.
+    pub records: Sides<u64>,
+    /// HelloVerifyRequests the server sent (RFC 6347 §4.2.1), and the first one's
+    /// cookie (hex), which the client's next ClientHello echoes.
+    pub hello_verify_requests: u64,
+    #[serde(serialize_with = "ser_hex")]
+    pub cookie: Option<Vec<u8>>,
+    pub handshake: Sides<ReassemblyCounts>,
+    /// ChangeCipherSpec records of an epoch already left (retransmitted flights).
+    pub retransmitted_change_cipher_specs: Sides<u64>,
+    /// Protected records of an epoch whose ChangeCipherSpec the capture did not show
+    /// (or one already left): counted, not opened.
+    pub records_other_epoch: Sides<u64>,
+    /// DTLS 1.3 records (unified header): counted, not read.
+    #[serde(skip_serializing_if = "both_zero")]
+    pub dtls13_records: Sides<u64>,
+    /// Datagrams with bytes that framed as no record.
+    pub malformed_datagrams: Sides<u64>,
+    /// Ended early to stay under a cap (`--max-connections` UDP flows, or `--max-memory`).
+    pub evicted: bool,
+    /// The flow fell silent for the idle timeout before the capture ended.
+    pub idle_closed: bool,
+}
+
+impl DtlsReport {
+    /// The facts `inspect` shows, name and text.
+    pub fn facts(&self) -> Vec<(&'static str, String)> {
+        let (c, s) = (&self.handshake.client, &self.handshake.server);
+        let mut v = vec![
+            (
+                "datagrams",
+                format!(
+                    "C→S {} ({} bytes, {} records); S→C {} ({} bytes, {} records)",
+                    self.datagrams.client,
+                    self.bytes.client,
+                    self.records.client,
+                    self.datagrams.server,
+                    self.bytes.server,
+                    self.records.server
+                ),
+            ),
+            (
+                "cookie exchange",
+                match &self.cookie {
+                    Some(cookie) => format!(
+                        "{} HelloVerifyRequest, cookie {}",
+                        self.hello_verify_requests,
+                        hex::encode(cookie)
+                    ),
+                    None => "none".into(),
+                },
+            ),
+            (
+                "handshake messages",
+                format!("C→S {}; S→C {}", c.messages, s.messages),
+            ),
+        ];
+        let retransmitted = c.retransmitted_fragments + s.retransmitted_fragments;
+        if retransmitted > 0 {
+            v.push(("retransmitted fragments", retransmitted.to_string()));
+        }
+        let lost = c.fragments_ahead
+            + s.fragments_ahead
+            + c.conflicting_fragments
+            + s.conflicting_fragments
+            + c.fragments_over_cap
+            + s.fragments_over_cap
+            + c.incomplete_messages
+            + s.incomplete_messages;
+        if lost > 0 {
+            v.push(("fragments not placed", lost.to_string()));
+        }
+        v
+    }
+}
+
+fn both_zero(s: &Sides<u64>) -> bool {
+    s.client == 0 && s.server == 0
+}
+
+fn ser_hex<S: Serializer>(v: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+    v.as_ref().map(hex::encode).serialize(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_the_cookie_as_hex() {
+        let r = DtlsReport {
+            hello_verify_requests: 1,
+            cookie: Some(vec![0xc0, 0x0c]),
+            ..Default::default()
+        };
+        let j = serde_json::to_value(&r).unwrap();
+        assert_eq!(j["cookie"], "c00c");
+        assert_eq!(j["handshake"]["client"]["messages"], 0);
+        assert!(j.get("dtls13_records").is_none());
+    }
+}

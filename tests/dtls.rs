@@ -1,0 +1,150 @@
+//! DTLS end to end on the OpenSSL samples (samples/udp/dtls-*, made by make-dtls.sh):
+//! found by content on their own ports, the cookie exchange, a certificate flight cut
+//! into fragments across datagrams put back together, and decryption byte-exact with
+//! what each side sent under every key source (the server's RSA key, the key log,
+//! `--psk`). The generic sample tests check the same truth files too; these say what is
+//! DTLS's.
+
+mod common;
+
+use common::{json, root};
+use serde_json::Value;
+
+/// (sample, suite, version, key arguments besides the key log)
+const SAMPLES: [(&str, &str, &str, &[&str]); 5] = [
+    (
+        "dtls12-rsa-aes128sha",
+        "TLS_RSA_WITH_AES_128_CBC_SHA",
+        "DTLS 1.2",
+        &["-k", "samples/keys/server-rsa2048.key"],
+    ),
+    (
+        "dtls10-rsa-aes256sha",
+        "TLS_RSA_WITH_AES_256_CBC_SHA",
+        "DTLS 1.0",
+        &["-k", "samples/keys/server-rsa2048.key"],
+    ),
+    (
+        "dtls12-psk-aes128ccm8",
+        "TLS_PSK_WITH_AES_128_CCM_8",
+        "DTLS 1.2",
+        &["--psk", "ca19e028a8a372ad2d325f950fcaceed"],
+    ),
+    (
+        "dtls12-ecdhe-rsa-aes256gcm",
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        "DTLS 1.2",
+        &[],
+    ),
+    (
+        "dtls12-ecdhe-rsa-chacha20",
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        "DTLS 1.2",
+        &[],
+    ),
+];
+
+fn truth(name: &str) -> Value {
+    let path = root().join(format!("samples/udp/{name}.truth.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn only_connection(doc: &Value, name: &str) -> Value {
+    assert_eq!(doc["capture"]["dtls_connections"], 1, "{name}");
+    assert_eq!(doc["capture"]["udp_flows_other"], 0, "{name}");
+    let conns = doc["connections"].as_array().unwrap();
+    assert_eq!(conns.len(), 1, "{name}");
+    conns[0].clone()
+}
+
+#[test]
+fn dtls_samples_without_keys() {
+    for (name, suite, version, _) in SAMPLES {
+        let sample = format!("samples/udp/{name}.pcap");
+        let c = only_connection(&json(&["inspect", "--json", &sample]), name);
+        let t = &truth(name)["connections"][0];
+        assert_eq!(c["transport"], "dtls", "{name}");
+        assert_eq!(c["tcp"], Value::Null, "{name}");
+        assert_eq!(c["server"]["port"], t["server_port"], "{name}");
+        assert_eq!(c["client"]["port"], t["client_port"], "{name}");
+        assert_eq!(c["version"], version, "{name}");
+        assert_eq!(c["cipher_suite"]["name"], suite, "{name}");
+        assert_eq!(c["sni"], "tlsscope.test", "{name}");
+        assert!(c["ja4"].as_str().unwrap().starts_with("dd"), "{name}");
+        assert_eq!(c["state"], "established", "{name}");
+        let d = &c["dtls"];
+        // OpenSSL's s_server asks every client for a cookie.
+        assert_eq!(d["hello_verify_requests"], 1, "{name}");
+        assert_eq!(d["cookie"].as_str().unwrap().len(), 40, "{name}");
+        let s = &d["handshake"]["server"];
+        assert_eq!(s["incomplete_messages"], 0, "{name}");
+        assert_eq!(s["fragments_over_cap"], 0, "{name}");
+        assert_ne!(c["decryption"]["status"], "decrypted", "{name}");
+        let hvr = &c["messages"][1];
+        assert_eq!(hvr["type"], "HelloVerifyRequest", "{name}");
+        assert_eq!(hvr["cookie"], d["cookie"], "{name}");
+    }
+}
+
+/// `-mtu 500`: the server's Certificate (a 2048-bit RSA certificate) travelled in three
+/// fragments over three datagrams, and is read whole.
+#[test]
+fn fragmented_certificate_is_put_back_together() {
+    let doc = json(&["inspect", "--json", "samples/udp/dtls12-rsa-aes128sha.pcap"]);
+    let c = only_connection(&doc, "dtls12-rsa-aes128sha");
+    assert_eq!(c["certificates"].as_array().unwrap().len(), 1);
+    assert!(
+        c["certificates"][0]["subject"]
+            .as_str()
+            .unwrap()
+            .contains("tlsscope.test"),
+        "{}",
+        c["certificates"][0]
+    );
+    let types: Vec<&str> = c["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types[..6],
+        [
+            "ClientHello",
+            "HelloVerifyRequest",
+            "ClientHello",
+            "ServerHello",
+            "Certificate",
+            "ServerHelloDone"
+        ],
+        "{types:?}"
+    );
+}
+
+#[test]
+fn dtls_samples_decrypt_byte_exact_with_every_key_source() {
+    for (name, _, _, keys) in SAMPLES {
+        let sample = format!("samples/udp/{name}.pcap");
+        let keylog = format!("samples/udp/{name}.keylog");
+        let mut sources: Vec<Vec<&str>> = vec![vec!["--keylog", &keylog]];
+        if !keys.is_empty() {
+            sources.push(keys.to_vec());
+        }
+        let t = &truth(name)["connections"][0];
+        for args in sources {
+            let mut all = vec!["summary", "--json", &sample];
+            all.extend(&args);
+            let c = only_connection(&json(&all), name);
+            let d = &c["decryption"];
+            assert_eq!(d["status"], "decrypted", "{name} {args:?}: {d}");
+            assert_eq!(d["client_finished_verified"], true, "{name} {args:?}");
+            assert_eq!(d["server_finished_verified"], true, "{name} {args:?}");
+            for side in ["client", "server"] {
+                let a = &c["app_data"][side];
+                assert_eq!(a["bytes"], t[format!("{side}_bytes")], "{name} {args:?}");
+                assert_eq!(a["sha256"], t[format!("{side}_sha256")], "{name} {args:?}");
+            }
+            assert!(c["warnings"].as_array().unwrap().is_empty(), "{name}: {c}");
+        }
+    }
+}
