@@ -74,6 +74,8 @@ def main(name):
             if num is None:
                 continue
             c = conns[int(as_list(num)[0])]
+            if isinstance(q.get("quic.short"), dict):
+                q = {**q, **q["quic.short"], "quic.header_form": "0"}
             if c["first_frame"] is None:
                 c["first_frame"] = frame_no
             if cport not in c["client_ports"]:
