@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use tlsscope::analysis::select::ConnSet;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -36,12 +37,16 @@ pub enum Command {
         #[arg(required = true)]
         captures: Vec<PathBuf>,
     },
-    /// The decrypted application data of one connection, like tshark's follow TLS stream.
+    /// The decrypted application data of connections, like tshark's follow TLS stream;
+    /// what is missing (lost in the capture, not decrypted) is marked in its place.
     Follow {
         #[command(flatten)]
         common: Common,
-        #[arg(long = "conn", value_name = "ID")]
-        conn: u64,
+        /// The connections (ids as `summary` shows them): `3`, a list with ranges
+        /// `3,5-9`, or `all`. Several interleave in capture order, each chunk marked
+        /// with its connection (not with --format raw).
+        #[arg(long = "conn", value_name = "IDS")]
+        conn: ConnSet,
         /// QUIC: only this stream's data (its id, as `inspect` lists it); without it, every
         /// stream's data in the order it was decrypted.
         #[arg(long = "stream", value_name = "ID")]

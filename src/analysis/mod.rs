@@ -14,6 +14,7 @@
 
 mod paths;
 mod progress;
+pub mod select;
 mod transport;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -108,10 +109,11 @@ pub struct Analysis {
     pub report: Report,
 }
 
-/// The decrypted application data of one connection, for `follow`.
+/// The decrypted application data of some connections, for `follow`: `decoder` makes
+/// the decoder of each connection in `conns` when it opens.
 pub struct Follow {
-    pub id: u64,
-    pub decoder: Box<dyn AppDecoder>,
+    pub conns: select::ConnSet,
+    pub decoder: Box<dyn FnMut(u64) -> Box<dyn AppDecoder>>,
 }
 
 /// Batches in flight between the stages (each up to a few hundred KB).
@@ -381,10 +383,8 @@ impl<'o, 'e> Run<'o, 'e> {
                 let feed = Feed::for_input(&input);
                 let mut session =
                     Session::new(id, endpoints, &settings).with_transport(feed.transport());
-                if self.follow.as_ref().is_some_and(|f| f.id == id) {
-                    if let Some(f) = self.follow.take() {
-                        session = session.with_app_decoder(f.decoder);
-                    }
+                if let Some(f) = self.follow.as_mut().filter(|f| f.conns.contains(id)) {
+                    session = session.with_app_decoder((f.decoder)(id));
                 }
                 v.insert(Open {
                     c: Box::new(Connection { feed, session }),

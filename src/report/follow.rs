@@ -2,8 +2,12 @@
 //! dump, written as it is decrypted. With both directions, consecutive data of one
 //! side goes out as one chunk under a `==> client → server (N bytes)` marker; a chunk
 //! is written once the other side speaks, or once it reaches [`CHUNK_BYTES`], so that
-//! memory stays bounded however long the connection is.
+//! memory stays bounded however long the connection is. What is missing from a side's
+//! stream (lost in the capture, or records not decrypted) is marked in its place in the
+//! text and hex views (`[1,200 bytes missing: lost in the capture]`), consecutive
+//! missing spans of one kind as one mark; raw output only counts them (`missing`).
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use super::model::Side;
@@ -24,6 +28,27 @@ pub enum Format {
     Hex,
 }
 
+/// Why a span of a side's stream is not shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// The capture does not have these bytes (a TCP gap, a QUIC stream hole).
+    Lost,
+    /// Records of this many bytes on the wire were there but did not decrypt.
+    Undecrypted,
+}
+
+/// What is kept per followed connection.
+#[derive(Debug, Default)]
+struct ConnState {
+    /// Bytes shown so far per side (the hex dump's offsets).
+    offsets: [usize; 2],
+    /// Some of its data was shown.
+    shown: bool,
+    /// Missing bytes before its first data, per side and kind: marked when data comes,
+    /// dropped if none does (a connection not decrypted at all is an error, not marks).
+    before_data: [[u64; 2]; 2],
+}
+
 /// The most data held back to be written as one marked chunk.
 pub const CHUNK_BYTES: usize = 64 << 10;
 
@@ -34,10 +59,18 @@ pub struct FollowWriter<W: Write> {
     format: Format,
     /// Data of one side not written yet (only with markers: ascii/hex, both sides).
     pending: Option<(Side, Vec<u8>)>,
-    /// Bytes shown so far per side (the hex dump's offsets).
-    offsets: [usize; 2],
+    /// Each followed connection's state, until it ends.
+    conns: HashMap<u64, ConnState>,
+    /// Several connections are followed: each marker names its connection.
+    several: bool,
+    /// The connection whose data comes now.
+    conn: u64,
+    /// A missing span not marked yet (consecutive ones of a kind and side add up).
+    pending_missing: Option<(Side, Missing, u64)>,
     /// Bytes of decrypted data shown.
     pub shown: u64,
+    /// Bytes missing from the shown sides: `[lost, undecrypted]`.
+    pub missing: [u64; 2],
 }
 
 impl<W: Write> FollowWriter<W> {
@@ -47,8 +80,48 @@ impl<W: Write> FollowWriter<W> {
             which,
             format,
             pending: None,
-            offsets: [0; 2],
+            conns: HashMap::new(),
+            several: false,
+            conn: 0,
+            pending_missing: None,
             shown: 0,
+            missing: [0; 2],
+        }
+    }
+
+    /// Follows several connections: their data interleaves in capture order, each
+    /// chunk marked with its connection.
+    pub fn several(mut self) -> Self {
+        self.several = true;
+        self
+    }
+
+    /// The data and marks that follow are connection `id`'s.
+    pub fn connection(&mut self, id: u64) -> io::Result<()> {
+        if id != self.conn {
+            self.flush_pending()?;
+            self.flush_missing()?;
+            self.conn = id;
+        }
+        Ok(())
+    }
+
+    /// Connection `id` has ended: its offsets are forgotten.
+    pub fn end_connection(&mut self, id: u64) -> io::Result<()> {
+        if id == self.conn {
+            self.flush_pending()?;
+            self.flush_missing()?;
+        }
+        self.conns.remove(&id);
+        Ok(())
+    }
+
+    /// The start of a marker line: `==> client → server`, `==> conn 3: client → server`.
+    fn marker(&self, side: Side) -> String {
+        if self.several {
+            format!("==> conn {}: {}", self.conn, arrow(side))
+        } else {
+            format!("==> {}", arrow(side))
         }
     }
 
@@ -61,7 +134,7 @@ impl<W: Write> FollowWriter<W> {
     }
 
     fn marked(&self) -> bool {
-        self.which == Which::Both && self.format != Format::Raw
+        (self.which == Which::Both || self.several) && self.format != Format::Raw
     }
 
     /// Data one side sent, in capture order.
@@ -70,6 +143,23 @@ impl<W: Write> FollowWriter<W> {
             return Ok(());
         }
         self.shown += bytes.len() as u64;
+        let state = self.conns.entry(self.conn).or_default();
+        if !state.shown {
+            state.shown = true;
+            let before = std::mem::take(&mut state.before_data);
+            for (s, side) in [Side::Client, Side::Server].into_iter().enumerate() {
+                for (w, why) in [Missing::Lost, Missing::Undecrypted]
+                    .into_iter()
+                    .enumerate()
+                {
+                    if before[s][w] > 0 {
+                        self.pending_missing = Some((side, why, before[s][w]));
+                        self.flush_missing()?;
+                    }
+                }
+            }
+        }
+        self.flush_missing()?;
         if !self.marked() {
             return self.write_chunk(side, bytes);
         }
@@ -84,6 +174,50 @@ impl<W: Write> FollowWriter<W> {
         Ok(())
     }
 
+    /// `len` bytes of a side's stream that are not shown, and why.
+    pub fn missing(&mut self, side: Side, len: u64, why: Missing) -> io::Result<()> {
+        if !self.wanted(side) || len == 0 {
+            return Ok(());
+        }
+        self.missing[why as usize] += len;
+        let state = self.conns.entry(self.conn).or_default();
+        if !state.shown {
+            state.before_data[side as usize][why as usize] += len;
+            return Ok(());
+        }
+        match &mut self.pending_missing {
+            Some((s, w, n)) if *s == side && *w == why => {
+                *n += len;
+                Ok(())
+            }
+            _ => {
+                self.flush_missing()?;
+                self.flush_pending()?;
+                self.pending_missing = Some((side, why, len));
+                Ok(())
+            }
+        }
+    }
+
+    fn flush_missing(&mut self) -> io::Result<()> {
+        let Some((side, why, n)) = self.pending_missing.take() else {
+            return Ok(());
+        };
+        if self.format == Format::Raw {
+            return Ok(()); // raw bytes stay raw: the caller reports `missing`
+        }
+        let what = match why {
+            Missing::Lost => "missing: lost in the capture",
+            Missing::Undecrypted => "of records not decrypted",
+        };
+        let n = grouped(n);
+        if self.marked() {
+            writeln!(self.out, "{}: [{n} bytes {what}]", self.marker(side))
+        } else {
+            writeln!(self.out, "[{n} bytes {what}]")
+        }
+    }
+
     fn flush_pending(&mut self) -> io::Result<()> {
         if let Some((side, data)) = self.pending.take() {
             self.write_chunk(side, &data)?;
@@ -92,12 +226,8 @@ impl<W: Write> FollowWriter<W> {
     }
 
     fn write_chunk(&mut self, side: Side, data: &[u8]) -> io::Result<()> {
-        let arrow = match side {
-            Side::Client => "client → server",
-            Side::Server => "server → client",
-        };
         if self.marked() {
-            writeln!(self.out, "==> {arrow} ({} bytes)", data.len())?;
+            writeln!(self.out, "{} ({} bytes)", self.marker(side), data.len())?;
         }
         match self.format {
             Format::Raw => self.out.write_all(data)?,
@@ -115,7 +245,7 @@ impl<W: Write> FollowWriter<W> {
                 }
             }
             Format::Hex => {
-                let o = &mut self.offsets[side as usize];
+                let o = &mut self.conns.entry(self.conn).or_default().offsets[side as usize];
                 for line in data.chunks(16) {
                     let hex: Vec<String> = line.iter().map(|b| format!("{b:02x}")).collect();
                     let text: String = line
@@ -143,8 +273,29 @@ impl<W: Write> FollowWriter<W> {
     /// Writes what is held back and flushes.
     pub fn finish(&mut self) -> io::Result<()> {
         self.flush_pending()?;
+        self.flush_missing()?;
         self.out.flush()
     }
+}
+
+fn arrow(side: Side) -> &'static str {
+    match side {
+        Side::Client => "client → server",
+        Side::Server => "server → client",
+    }
+}
+
+/// `1200` as `1,200`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Renders chunks (in capture order) at once, as `follow` writes them.
@@ -176,6 +327,33 @@ mod tests {
         assert!(text.contains("==> server → client (2 bytes)\n.."));
         let hex = String::from_utf8(render(&chunks, Which::Server, Format::Hex)).unwrap();
         assert!(hex.starts_with("00000000  00 01"));
+    }
+
+    #[test]
+    fn missing_spans_are_marked_in_place_and_counted() {
+        let mut w = FollowWriter::new(Vec::new(), Which::Both, Format::Ascii);
+        w.data(Side::Client, b"GET").unwrap();
+        w.missing(Side::Client, 1000, Missing::Lost).unwrap();
+        w.missing(Side::Client, 200, Missing::Lost).unwrap();
+        w.missing(Side::Server, 30, Missing::Undecrypted).unwrap();
+        w.data(Side::Server, b"ok").unwrap();
+        w.finish().unwrap();
+        assert_eq!(
+            String::from_utf8(w.out).unwrap(),
+            "==> client → server (3 bytes)\nGET\n\
+             ==> client → server: [1,200 bytes missing: lost in the capture]\n\
+             ==> server → client: [30 bytes of records not decrypted]\n\
+             ==> server → client (2 bytes)\nok\n"
+        );
+        let mut raw = FollowWriter::new(Vec::new(), Which::Client, Format::Raw);
+        raw.data(Side::Client, b"a").unwrap();
+        raw.missing(Side::Client, 5, Missing::Lost).unwrap();
+        raw.missing(Side::Server, 7, Missing::Lost).unwrap(); // not shown: not counted
+        raw.data(Side::Client, b"b").unwrap();
+        raw.finish().unwrap();
+        assert_eq!((raw.out.as_slice(), raw.missing), (&b"ab"[..], [5, 0]));
+        assert_eq!(grouped(1234567), "1,234,567");
+        assert_eq!(grouped(999), "999");
     }
 
     #[test]

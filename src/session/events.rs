@@ -60,6 +60,7 @@ pub enum Event<'a> {
     /// wire, and its plaintext's when it was decrypted.
     ApplicationData {
         dir: Direction,
+        side: Side,
         ts: i64,
         wire: u64,
         plain: Option<usize>,
@@ -146,6 +147,16 @@ pub trait AppDecoder {
     }
     /// `len` bytes of this side's stream were lost (records the capture missed).
     fn gap(&mut self, side: Side, len: u64);
+    /// Bytes of one QUIC stream that never arrived: by default, like `gap`.
+    fn stream_gap(&mut self, stream_id: u64, side: Side, len: u64) {
+        let _ = stream_id;
+        self.gap(side, len);
+    }
+    /// A record of `len` bytes on the wire that could not be decrypted (no keys, or
+    /// they did not open it): its data is missing from this side's stream.
+    fn undecrypted(&mut self, side: Side, len: u64) {
+        let _ = (side, len);
+    }
     fn close(&mut self);
 }
 
@@ -218,7 +229,20 @@ impl SessionSink for AppSink {
                 ..
             } => self.decoder.stream_data(stream_id, side, ts, bytes),
             Event::Gap { side, gap, .. } => self.decoder.gap(side, gap.len),
-            Event::StreamGap { side, len, .. } => self.decoder.gap(side, len),
+            Event::StreamGap {
+                side,
+                stream_id,
+                len,
+                ..
+            } => self.decoder.stream_gap(stream_id, side, len),
+            // Rejected 0-RTT data is no part of the client's stream, so not missing.
+            Event::ApplicationData {
+                side,
+                wire,
+                plain: None,
+                early: false,
+                ..
+            } => self.decoder.undecrypted(side, wire),
             _ => {}
         }
     }

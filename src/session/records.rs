@@ -101,6 +101,7 @@ impl Session {
                 e.bytes += wire as u64;
                 self.sinks.emit(&Event::ApplicationData {
                     dir: direction,
+                    side: self.side_of(direction),
                     ts,
                     wire: wire as u64,
                     plain: None,
@@ -197,6 +198,7 @@ impl Session {
         }
         self.sinks.emit(&Event::ApplicationData {
             dir: direction,
+            side: self.side_of(direction),
             ts,
             wire: wire as u64,
             plain: Some(data.len()),
@@ -238,6 +240,7 @@ impl Session {
             ContentType::ALERT => self.protected_alert(dir, ts, length),
             ContentType::APPLICATION_DATA => self.sinks.emit(&Event::ApplicationData {
                 dir,
+                side: self.side_of(dir),
                 ts,
                 wire: length as u64,
                 plain: None,
@@ -324,6 +327,7 @@ impl Session {
                 }
                 self.sinks.emit(&Event::ApplicationData {
                     dir,
+                    side: self.side_of(dir),
                     ts,
                     wire: wire.unwrap_or(fragment.len()) as u64,
                     plain: plain.map(|p| p.len()),

@@ -142,6 +142,7 @@ impl SessionSink for ReportBuilder {
                 wire,
                 plain,
                 early,
+                ..
             } => self.data(dir, ts, wire, plain, early),
             Event::Warning { text } => self.log.warn(text.to_string()),
             Event::Plaintext { .. }
