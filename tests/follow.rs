@@ -123,3 +123,31 @@ fn follow_refusals_are_one_line_and_exit_2() {
         assert!(err.contains(says), "{args:?}: {err}");
     }
 }
+
+/// The record after a lost one still opens (its number is found past the gap): the
+/// server's data is the original session's with exactly the lost write cut out.
+#[test]
+fn records_after_a_lost_record_are_decrypted() {
+    let server = |capture: &str| {
+        let args = [
+            "follow",
+            "--conn",
+            "0",
+            "--format",
+            "raw",
+            "--direction",
+            "server",
+            "-k",
+            KEY,
+            capture,
+        ];
+        let out = tlsscope(&args);
+        assert!(out.status.success(), "{args:?}");
+        out.stdout
+    };
+    let whole = server("samples/tls12-rsa-aes128gcm.pcap");
+    let cut = server(LOST);
+    // The truth's server writes: 1569, 2895 (lost, one whole record) and 786 bytes.
+    assert_eq!(whole.len(), 1569 + 2895 + 786);
+    assert_eq!(cut, [&whole[..1569], &whole[1569 + 2895..]].concat());
+}

@@ -287,6 +287,9 @@ impl Session {
         d.handshake.reset();
         d.gaps += 1;
         d.gap_bytes += gap.len;
+        if let Some(dec) = &mut d.dec {
+            dec.keys.after_loss(gap.len);
+        }
         let side = self.side_of(dir);
         self.sinks.emit(&Event::Gap { dir, side, gap });
     }

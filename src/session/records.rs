@@ -69,7 +69,22 @@ impl Session {
         let wire = rec.fragment.len();
         match unlocked {
             Unlocked::Opened { opened, switched } => {
-                self.dirs[i].dec_mut().decrypted_records += 1;
+                let d = self.dirs[i].dec_mut();
+                d.decrypted_records += 1;
+                let skipped = d.keys.take_skipped();
+                if skipped > 0 {
+                    // The chain numbered this record `seq() - 1`, after `skipped` others.
+                    let seq = d.keys.seq().wrapping_sub(1);
+                    let first = seq.wrapping_sub(skipped);
+                    let lost = match skipped {
+                        1 => format!("record {first} was"),
+                        _ => format!("records {first}–{} were", seq.wrapping_sub(1)),
+                    };
+                    self.warn(
+                        direction,
+                        format!("{lost} lost in the capture's gap: record {seq} opened after it"),
+                    );
+                }
                 if switched {
                     if let Some(c) = &mut self.crypto {
                         c.tls13_switched(direction);

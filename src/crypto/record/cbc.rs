@@ -28,6 +28,11 @@ pub(super) struct CbcState {
 }
 
 impl CbcState {
+    /// SSL 3.0 / TLS 1.0: each record's IV is the one before it's last block.
+    pub(super) fn chains_iv(&self) -> bool {
+        self.implicit_iv
+    }
+
     /// Keys `cipher`; `iv` is the first record's IV in SSL 3.0 / TLS 1.0
     /// (`version` up to `0x0301`) and ignored after.
     pub(super) fn new(

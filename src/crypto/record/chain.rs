@@ -65,31 +65,78 @@ impl KeySet {
         trial: bool,
     ) -> Result<Opened, RecordError> {
         let seq = self.seq;
-        let (opened, spent) = match &mut self.keys {
-            RecordKeys::Tls12(d) => {
-                let aad = RecordAad::tls(seq, content_type, version);
-                let opened = d
-                    .decrypt(aad, fragment)
-                    .map(|data| Opened { content_type, data });
-                (opened, true)
-            }
-            RecordKeys::Tls13(d) => {
-                let header = tls_record_header(content_type, version, fragment.len());
-                let opened = d.open(
-                    ProtectedHeader {
-                        seq,
-                        header: &header,
-                    },
-                    fragment,
-                );
-                let spent = !trial || opened.is_ok();
-                (opened, spent)
-            }
+        let opened = self.open_as(seq, content_type, version, fragment);
+        let spent = match self.keys {
+            RecordKeys::Tls12(_) => true,
+            RecordKeys::Tls13(_) => !trial || opened.is_ok(),
         };
         if spent {
             self.seq = seq.wrapping_add(1);
         }
         opened
+    }
+
+    /// Decrypts one record as record `seq`, spending nothing.
+    fn open_as(
+        &mut self,
+        seq: u64,
+        content_type: u8,
+        version: u16,
+        fragment: &[u8],
+    ) -> Result<Opened, RecordError> {
+        match &mut self.keys {
+            RecordKeys::Tls12(d) => {
+                let aad = RecordAad::tls(seq, content_type, version);
+                d.decrypt(aad, fragment)
+                    .map(|data| Opened { content_type, data })
+            }
+            RecordKeys::Tls13(d) => {
+                let header = tls_record_header(content_type, version, fragment.len());
+                d.open(
+                    ProtectedHeader {
+                        seq,
+                        header: &header,
+                    },
+                    fragment,
+                )
+            }
+        }
+    }
+
+    /// Whether a record opens without the ones before it (see
+    /// [`RecordDecryptor::opens_records_alone`]; TLS 1.3 records always do).
+    fn opens_records_alone(&self) -> bool {
+        match &self.keys {
+            RecordKeys::Tls12(d) => d.opens_records_alone(),
+            RecordKeys::Tls13(_) => true,
+        }
+    }
+
+    /// The record under the expected number failed, after a loss of up to
+    /// `may_skip` records: tries the numbers after it, within `budget` bytes of
+    /// decryption. Returns the record and how many numbers it skipped.
+    fn open_past_loss(
+        &mut self,
+        may_skip: u64,
+        budget: &mut u64,
+        content_type: u8,
+        version: u16,
+        fragment: &[u8],
+    ) -> Option<(Opened, u64)> {
+        if !self.opens_records_alone() {
+            return None;
+        }
+        // `open` spent the expected number: record `self.seq - 1` did not open it.
+        let expected = self.seq.wrapping_sub(1);
+        for skip in 1..=may_skip {
+            *budget = budget.checked_sub(fragment.len() as u64)?;
+            let seq = expected.wrapping_add(skip);
+            if let Ok(opened) = self.open_as(seq, content_type, version, fragment) {
+                self.seq = seq.wrapping_add(1);
+                return Some((opened, skip));
+            }
+        }
+        None
     }
 
     /// Spends a sequence number on a record these keys did not open (TLS 1.3).
@@ -125,14 +172,45 @@ pub enum Unlocked {
 
 /// One direction's keys in force, and those expected next, each with its sequence
 /// number.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct KeyChain {
     /// Usually one; several while it is unknown which of them the sender uses.
     current: Vec<KeySet>,
     /// Boxed: most connections never expect a switch, and an open connection should
     /// cost little.
     next: Option<Box<KeySet>>,
+    /// After the capture lost bytes of this direction, the records that may have gone
+    /// with them: the next record may carry any number up to this many past the
+    /// expected one.
+    may_skip: u64,
+    /// Bytes of decryption left for looking past lost records (whatever the capture
+    /// holds, the search costs at most this per direction).
+    skip_budget: u64,
+    /// Numbers the last record that opened skipped (records lost in a gap).
+    skipped: u64,
 }
+
+impl Default for KeyChain {
+    fn default() -> Self {
+        KeyChain {
+            current: Vec::new(),
+            next: None,
+            may_skip: 0,
+            skip_budget: MAX_SKIP_SEARCH_BYTES,
+            skipped: 0,
+        }
+    }
+}
+
+/// The most records one lost span is taken to have held.
+const MAX_LOST_RECORDS: u64 = 64;
+/// The smallest protected record on the wire: 5 header bytes and a 16-byte tag (an
+/// empty ChaCha20-Poly1305 record); a loss of `n` bytes held at most `n / 21 + 1`
+/// records (the first maybe cut).
+const MIN_PROTECTED_RECORD: u64 = 21;
+/// Decryption one direction may spend trying record numbers past losses: enough for
+/// dozens of gaps in a real capture, a bound on a hostile one.
+const MAX_SKIP_SEARCH_BYTES: u64 = 4 << 20;
 
 impl KeyChain {
     /// From now on, `keys` (nothing expected after them).
@@ -166,6 +244,19 @@ impl KeyChain {
     /// Some keys are known, now or next.
     pub fn has_keys(&self) -> bool {
         !self.current.is_empty() || self.next.is_some()
+    }
+
+    /// The capture lost `bytes` of this direction: records may have gone with them,
+    /// so the next one is also tried under the numbers after the expected one (with
+    /// ciphers whose records open alone; with RC4 and TLS 1.0 CBC the loss ends
+    /// decryption of the direction).
+    pub fn after_loss(&mut self, bytes: u64) {
+        self.may_skip = (bytes / MIN_PROTECTED_RECORD + 1).min(MAX_LOST_RECORDS);
+    }
+
+    /// Record numbers the last record opened skipped: records lost in a gap.
+    pub fn take_skipped(&mut self) -> u64 {
+        std::mem::take(&mut self.skipped)
     }
 
     /// The sequence number of the next record under the keys in force.
@@ -216,6 +307,7 @@ impl KeyChain {
     /// Opens one record (its header's `content_type` and `version`, and its fragment)
     /// with the keys in force, else with those expected next.
     pub fn decrypt(&mut self, content_type: u8, version: u16, fragment: &[u8]) -> Unlocked {
+        let may_skip = std::mem::take(&mut self.may_skip);
         if let [only] = self.current.as_mut_slice() {
             if self.next.is_none() {
                 return match only.open(content_type, version, fragment, false) {
@@ -223,7 +315,22 @@ impl KeyChain {
                         opened,
                         switched: false,
                     },
-                    Err(e) => Unlocked::Failed(e),
+                    Err(e) => match only.open_past_loss(
+                        may_skip,
+                        &mut self.skip_budget,
+                        content_type,
+                        version,
+                        fragment,
+                    ) {
+                        Some((opened, skipped)) => {
+                            self.skipped = skipped;
+                            Unlocked::Opened {
+                                opened,
+                                switched: false,
+                            }
+                        }
+                        None => Unlocked::Failed(e),
+                    },
                 };
             }
         }
@@ -349,6 +456,69 @@ mod tests {
             Unlocked::Failed(_)
         ));
         assert_eq!(c.seq(), 1);
+    }
+
+    /// Records lost in a gap: the next one opens under a later number when its
+    /// cipher lets records open alone, within the search's bounds.
+    #[test]
+    fn records_open_past_a_loss() {
+        // AES-128-GCM TLS 1.2, TLS 1.1 CBC (explicit IVs), TLS 1.3: records open alone.
+        let tls13: Vec<Vec<u8>> = (0..6).map(|n| sealed(&[1; 32], n, b"data")).collect();
+        for (keys, records, version) in [
+            tls12_records(0x009c, 0x0303),
+            tls12_records(0x002f, 0x0302),
+            (keys(1), tls13, 0x0303),
+        ] {
+            let mut c = KeyChain::default();
+            c.install(keys);
+            let open = |c: &mut KeyChain, r: &[u8]| c.decrypt(23, version, r);
+            assert!(matches!(open(&mut c, &records[0]), Unlocked::Opened { .. }));
+            // Records 1 and 2 were lost, 3 came.
+            c.after_loss((records[1].len() + records[2].len()) as u64);
+            assert!(matches!(open(&mut c, &records[3]), Unlocked::Opened { .. }));
+            assert_eq!((c.take_skipped(), c.seq()), (2, 4));
+            // Without a gap reported, numbers are not skipped.
+            assert!(matches!(open(&mut c, &records[5]), Unlocked::Failed(_)));
+            assert_eq!(c.take_skipped(), 0);
+        }
+        // A loss too short to hold the skipped records does not reach them.
+        let (keys, records, _) = tls12_records(0x009c, 0x0303);
+        let mut c = KeyChain::default();
+        c.install(keys);
+        c.after_loss(20);
+        assert!(matches!(
+            c.decrypt(23, 0x0303, &records[2]),
+            Unlocked::Failed(_)
+        ));
+        // RC4 and TLS 1.0 CBC carry state from record to record: no search.
+        for (id, version) in [(0x0005, 0x0303), (0x002f, 0x0301)] {
+            let (keys, records, _) = tls12_records(id, version);
+            let mut c = KeyChain::default();
+            c.install(keys);
+            c.after_loss(1000);
+            assert!(matches!(
+                c.decrypt(23, version, &records[1]),
+                Unlocked::Failed(_)
+            ));
+        }
+        // The search has a budget per direction, whatever the capture holds.
+        let (keys, _, _) = tls12_records(0x009c, 0x0303);
+        let mut c = KeyChain::default();
+        c.install(keys);
+        let junk = vec![0u8; 16 << 10];
+        for _ in 0..1000 {
+            c.after_loss(1 << 20);
+            let _ = c.decrypt(23, 0x0303, &junk);
+        }
+        assert_eq!(c.skip_budget, MAX_SKIP_SEARCH_BYTES % junk.len() as u64);
+    }
+
+    /// Six application data records under a fresh TLS ≤ 1.2 suite `id`, its keys, and
+    /// the version their headers carry.
+    fn tls12_records(id: u16, version: u16) -> (RecordKeys, Vec<Vec<u8>>, u16) {
+        let mut tx = Sealer::new(id, version, false);
+        let records = (0..6u8).map(|n| tx.seal(23, &[n; 40])).collect();
+        (RecordKeys::Tls12(tx.decryptor()), records, version)
     }
 
     /// TLS ≤ 1.2: every record spends a number, opened or not.

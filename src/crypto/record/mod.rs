@@ -305,6 +305,17 @@ impl RecordDecryptor {
         }
     }
 
+    /// Whether a record opens without the one before it: every cipher but RC4 and
+    /// SSL 3.0 / TLS 1.0 CBC, whose state runs on from record to record. Only such
+    /// records can be opened past records the capture lost.
+    pub fn opens_records_alone(&self) -> bool {
+        match &self.cipher {
+            CipherState::Rc4(_) => false,
+            CipherState::Cbc(state) => !state.chains_iv(),
+            CipherState::Null | CipherState::Aead(_) => true,
+        }
+    }
+
     /// The cipher suite this decryptor was built for.
     pub fn suite(&self) -> &'static CipherSuite {
         self.suite
