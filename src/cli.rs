@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use tlsscope::analysis::select::ConnSet;
+use tlsscope::report::export::DEFAULT_MAX_DECODED;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -57,6 +58,28 @@ pub enum Command {
         /// raw: the exact bytes; ascii: printable text with direction markers; hex: a dump.
         #[arg(long, value_enum, default_value_t = FollowFormat::Ascii)]
         format: FollowFormat,
+        #[arg(required = true)]
+        captures: Vec<PathBuf>,
+    },
+    /// Every HTTP body of the decrypted connections to a file of its own, like
+    /// Wireshark's Export Objects, with DIR/index.json listing them. Bodies are decoded
+    /// from their Content-Encoding (gzip, deflate, br); files are created new (mode
+    /// 0600), never through a link or over an input, never over a file without --force.
+    Export {
+        #[command(flatten)]
+        common: Common,
+        /// The directory the files go to (created if absent).
+        dir: PathBuf,
+        /// The connections: `3`, a list with ranges `3,5-9`, or `all`.
+        #[arg(long = "conn", value_name = "IDS", default_value = "all")]
+        conn: ConnSet,
+        /// Replace files that exist (regular files only: never a link, never an input).
+        #[arg(long)]
+        force: bool,
+        /// The decompression-bomb limit: decoded bytes written per body; past it the
+        /// file is cut and the index says so.
+        #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DECODED)]
+        max_decoded: u64,
         #[arg(required = true)]
         captures: Vec<PathBuf>,
     },

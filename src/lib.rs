@@ -27,6 +27,7 @@ pub mod analysis;
 pub mod app;
 pub mod capture;
 pub mod crypto;
+pub mod files;
 pub mod flow;
 pub mod net;
 pub mod quic;

@@ -16,10 +16,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use clap::Parser;
 use tlsscope::analysis::select::ConnSet;
-use tlsscope::analysis::{analyze_streaming, Follow, Messages, Options};
+use tlsscope::analysis::{analyze_streaming, Messages, Options, Tap};
 use tlsscope::crypto::keylog::KeyLog;
 use tlsscope::crypto::keys::load_keys;
 use tlsscope::crypto::secrets::Secrets;
+use tlsscope::report::export::{ExportDecoder, ExportOptions, Exporter};
 use tlsscope::report::follow::{self, FollowWriter, Missing};
 use tlsscope::report::json::JsonStream;
 use tlsscope::report::jsonl::JsonlStream;
@@ -30,7 +31,8 @@ use tlsscope::report::ReportSink;
 use tlsscope::session::AppDecoder;
 
 use cli::{Cli, Command, Common, FollowDirection, FollowFormat, Listing, OutputFormat};
-use output::{say, Output, PrivateFile};
+use output::{create_private, say, Output};
+use tlsscope::files::PrivateFile;
 
 /// Why a run did not end well, and the exit code that says so.
 enum Failure {
@@ -181,6 +183,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
             format,
             captures,
         } => follow_connections(common, conn, *stream, *direction, *format, captures),
+        Command::Export {
+            common,
+            dir,
+            conn,
+            force,
+            max_decoded,
+            captures,
+        } => {
+            let options = ExportOptions {
+                dir: dir.clone(),
+                force: *force,
+                max_decoded: *max_decoded,
+                inputs: inputs(common, captures),
+            };
+            export_bodies(common, conn, options, captures)
+        }
         Command::Keylog {
             common,
             output,
@@ -195,7 +213,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             let mut secrets = secrets(common)?;
             let out = match target {
-                Some(t) => t.create().map_err(Failure::Usage)?,
+                Some(t) => create_private(t).map_err(Failure::Usage)?,
                 None => stdout()?,
             };
             // The lines go out as the run recovers them; no report is kept.
@@ -279,7 +297,7 @@ fn follow_connections(
     }
     let writer = Rc::new(RefCell::new(writer));
     let shared = writer.clone();
-    let follow = Follow {
+    let follow = Tap {
         conns: conns.clone(),
         decoder: Box::new(move |id| {
             Box::new(FollowSink {
@@ -342,6 +360,71 @@ fn follow_connections(
         ));
     }
     finish(Some(writer.into_inner()))
+}
+
+/// `export`: the selected connections' HTTP bodies into DIR, listed in its index.
+fn export_bodies(
+    common: &Common,
+    conns: &ConnSet,
+    export: ExportOptions,
+    captures: &[PathBuf],
+) -> Result<(), Failure> {
+    let options = options(common, Messages::None);
+    let secrets = secrets(common)?;
+    // Refused before the run: DIR not a directory, an index that exists without --force.
+    let exporter = Rc::new(RefCell::new(Exporter::create(export)?));
+    let shared = exporter.clone();
+    let tap = Tap {
+        conns: conns.clone(),
+        decoder: Box::new(move |id| Box::new(ExportDecoder::new(id, shared.clone()))),
+    };
+    let (mut matched, mut decrypted) = (0u64, 0u64);
+    analyze_streaming(captures, &options, secrets, Some(tap), &mut |c| {
+        if conns.contains(c.id) {
+            matched += 1;
+            decrypted += u64::from(matches!(
+                c.decryption.status,
+                DecryptionStatus::Decrypted | DecryptionStatus::Incomplete
+            ));
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    let mut ex = exporter.borrow_mut();
+    let index = ex.finish().map_err(Failure::Output)?;
+    for p in &ex.problems {
+        say(&format!("export: {p}"));
+    }
+    if ex.problems_omitted > 0 {
+        say(&format!(
+            "export: {} more problems (see the index)",
+            ex.problems_omitted
+        ));
+    }
+    say(&format!(
+        "export: {} bodies written ({} bytes), {} not written; index: {}",
+        ex.written,
+        follow::grouped(ex.written_bytes),
+        ex.not_written,
+        index.display()
+    ));
+    if matched == 0 {
+        return Err(Failure::Usage(format!(
+            "no TLS connection matches --conn {conns}"
+        )));
+    }
+    if ex.written == 0 && ex.not_written == 0 && decrypted == 0 {
+        return Err(Failure::Usage(format!(
+            "none of the {matched} connections --conn {conns} selects was decrypted: \
+             give the server's key (-k) or a key log (--keylog)"
+        )));
+    }
+    if ex.not_written > 0 {
+        return Err(Failure::Output(format!(
+            "{} bodies could not be written (their reasons are in the index)",
+            ex.not_written
+        )));
+    }
+    Ok(())
 }
 
 /// Connections named one by one on stderr before the rest are only counted.

@@ -171,7 +171,9 @@ fn transactions_agree_with_tshark() {
                 "-o",
                 "tcp.reassemble_out_of_order:TRUE",
             ])
-            .args(["-Y", "http && tls", "-T", "fields", "-E", "occurrence=f"])
+            // Every occurrence: pipelined requests share a frame.
+            .args(["-Y", "http && tls", "-T", "fields", "-E", "occurrence=a"])
+            .args(["-E", "aggregator=\u{1f}"])
             .args([
                 "-e",
                 "http.request.method",
@@ -185,20 +187,69 @@ fn transactions_agree_with_tshark() {
             .unwrap();
         let mut theirs: Vec<String> = Vec::new();
         for line in String::from_utf8_lossy(&out.stdout).lines() {
-            let f: Vec<&str> = line.split('\t').collect();
-            if f.len() >= 2 && !f[0].is_empty() {
-                theirs.push(format!("{} {}", f[0], f[1]));
+            let f: Vec<Vec<&str>> = line
+                .split('\t')
+                .map(|f| f.split('\u{1f}').filter(|v| !v.is_empty()).collect())
+                .collect();
+            if f.len() >= 2 {
+                for (method, uri) in f[0].iter().zip(&f[1]) {
+                    theirs.push(format!("{method} {uri}"));
+                }
             }
-            if f.len() >= 3 && !f[2].is_empty() {
-                theirs.push(f[2].to_string());
+            if f.len() >= 3 {
+                theirs.extend(f[2].iter().map(|s| s.to_string()));
             }
         }
         ours.sort();
         theirs.sort();
+        if sample == CLOSE_DELIMITED {
+            // tshark 4.0 does not list a response whose body ends with the connection
+            // inside TLS (close_notify, then FIN); tlsscope lists it, as the truth does.
+            let at = ours.iter().position(|s| s == "200").unwrap();
+            ours.remove(at);
+        }
         assert_eq!(ours, theirs, "{sample}");
         compared += 1;
     }
     assert!(compared >= 40, "only {compared} samples compared");
+}
+
+/// The sample whose last response is delimited by the connection's close.
+const CLOSE_DELIMITED: &str = "samples/http/http1-codings.pcap";
+
+/// The samples made for HTTP (samples/http/): every transaction as its truth says —
+/// method, target, status, and the body after chunked decoding (bytes, SHA-256) each
+/// way.
+#[test]
+fn http_samples_match_their_truth_per_transaction() {
+    let mut checked = 0;
+    for sample in samples().iter().filter(|s| s.starts_with("samples/http/")) {
+        let (t, args) = keys(sample).unwrap();
+        let doc = report(sample, &args);
+        let c = &doc["connections"][0];
+        assert_eq!(c["app"]["problems"], serde_json::json!([]), "{sample}");
+        let ours = c["app"]["transactions"].as_array().unwrap();
+        let want = t["connections"][0]["transactions"].as_array().unwrap();
+        assert_eq!(ours.len(), want.len(), "{sample}");
+        for (o, w) in ours.iter().zip(want) {
+            let (q, r) = (&o["request"], &o["response"]);
+            assert_eq!(q["method"], w["method"], "{sample}");
+            assert_eq!(q["target"], w["target"], "{sample}");
+            assert_eq!(r["status"], w["status"], "{sample}");
+            assert_eq!(
+                r["body"]["bytes"], w["body_bytes"],
+                "{sample} {}",
+                w["target"]
+            );
+            assert_eq!(r["body"]["sha256"], w["body_sha256"], "{sample}");
+            assert_eq!(r["body"]["complete"], true, "{sample}");
+            if let Some(h) = w.get("request_body_sha256") {
+                assert_eq!(&q["body"]["sha256"], h, "{sample}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 17, "only {checked} transactions checked");
 }
 
 /// The rejected 0-RTT request is not a transaction: the server never read it. The

@@ -109,9 +109,9 @@ pub struct Analysis {
     pub report: Report,
 }
 
-/// The decrypted application data of some connections, for `follow`: `decoder` makes
+/// The decrypted application data of some connections, for `follow` and `export`: `decoder` makes
 /// the decoder of each connection in `conns` when it opens.
-pub struct Follow {
+pub struct Tap {
     pub conns: select::ConnSet,
     pub decoder: Box<dyn FnMut(u64) -> Box<dyn AppDecoder>>,
 }
@@ -134,7 +134,7 @@ pub fn analyze_streaming(
     paths: &[PathBuf],
     options: &Options,
     mut secrets: Secrets,
-    follow: Option<Follow>,
+    tap: Option<Tap>,
     emit: &mut dyn FnMut(ConnectionReport),
 ) -> Result<Analysis, CaptureError> {
     let readers = paths
@@ -165,7 +165,7 @@ pub fn analyze_streaming(
     let (tx, rx) = sync_channel::<Batch>(CHANNEL_BATCHES);
 
     let reader = std::thread::spawn(move || transport.run(readers, tx));
-    let mut run = Run::new(options, secrets, follow, emit, evictions);
+    let mut run = Run::new(options, secrets, tap, emit, evictions);
     for batch in rx {
         if !options.stop.load(Ordering::Relaxed) {
             run.batch(&batch);
@@ -184,7 +184,7 @@ struct Run<'o, 'e> {
     sessions: HashMap<u64, Open>,
     secrets: Secrets,
     settings: SessionSettings,
-    follow: Option<Follow>,
+    tap: Option<Tap>,
     emit: &'e mut dyn FnMut(ConnectionReport),
     /// Finished connections (None: not TLS) waiting for the lower ids to finish.
     finished: BTreeMap<u64, Option<ConnectionReport>>,
@@ -221,7 +221,7 @@ impl<'o, 'e> Run<'o, 'e> {
     fn new(
         options: &'o Options,
         secrets: Secrets,
-        follow: Option<Follow>,
+        tap: Option<Tap>,
         emit: &'e mut dyn FnMut(ConnectionReport),
         evict_requests: Arc<Evictions>,
     ) -> Self {
@@ -240,7 +240,7 @@ impl<'o, 'e> Run<'o, 'e> {
             sessions: HashMap::new(),
             secrets,
             settings,
-            follow,
+            tap,
             emit,
             finished: BTreeMap::new(),
             waiting_bytes: 0,
@@ -383,7 +383,7 @@ impl<'o, 'e> Run<'o, 'e> {
                 let feed = Feed::for_input(&input);
                 let mut session =
                     Session::new(id, endpoints, &settings).with_transport(feed.transport());
-                if let Some(f) = self.follow.as_mut().filter(|f| f.conns.contains(id)) {
+                if let Some(f) = self.tap.as_mut().filter(|f| f.conns.contains(id)) {
                     session = session.with_app_decoder((f.decoder)(id));
                 }
                 v.insert(Open {

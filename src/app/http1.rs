@@ -110,6 +110,45 @@ enum State {
     Lost,
 }
 
+/// Where bodies go as they are decoded (`export`): each body's bytes after chunked
+/// decoding (before content decoding), between `start` and `end`.
+pub trait BodySink {
+    /// `msg`'s body starts, in transaction `transaction` (the index of the report's
+    /// `transactions`, `None` past their cap); `request` is the request a response
+    /// answers, when known.
+    fn start(
+        &mut self,
+        side: Side,
+        transaction: Option<usize>,
+        msg: &Message,
+        request: Option<&Message>,
+    );
+    fn data(&mut self, side: Side, bytes: &[u8]);
+    /// The body is over: `msg` has its sizes, hash and whether it is `complete`.
+    fn end(&mut self, side: Side, msg: &Message);
+}
+
+/// A [`BodySink`], and which sides have a body open in it.
+pub struct Bodies {
+    sink: Box<dyn BodySink>,
+    open: [bool; 2],
+}
+
+impl Bodies {
+    pub fn new(sink: Box<dyn BodySink>) -> Self {
+        Bodies {
+            sink,
+            open: [false; 2],
+        }
+    }
+}
+
+impl std::fmt::Debug for Bodies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bodies").field("open", &self.open).finish()
+    }
+}
+
 /// The HTTP/1.x messages of one connection.
 #[derive(Debug)]
 pub struct Http1 {
@@ -123,6 +162,8 @@ pub struct Http1 {
     pub problems_omitted: u64,
     /// Header bytes the kept messages hold.
     header_bytes: usize,
+    /// Where the bodies go, if anywhere.
+    bodies: Option<Bodies>,
 }
 
 impl Default for Http1 {
@@ -135,6 +176,7 @@ impl Default for Http1 {
             problems: Vec::new(),
             problems_omitted: 0,
             header_bytes: 0,
+            bodies: None,
         }
     }
 }
@@ -159,6 +201,14 @@ pub fn looks_like_http1(side: Side, bytes: &[u8]) -> bool {
 }
 
 impl Http1 {
+    /// A decoder that also hands each body to `sink`.
+    pub fn with_bodies(sink: Box<dyn BodySink>) -> Self {
+        Http1 {
+            bodies: Some(Bodies::new(sink)),
+            ..Default::default()
+        }
+    }
+
     fn problem(&mut self, text: String) {
         if self.problems.len() < MAX_PROBLEMS {
             self.problems.push(text);
@@ -315,6 +365,9 @@ impl Http1 {
                 let connect = method.as_deref() == Some("CONNECT") && (200..300).contains(&status);
                 if status == 101 || connect {
                     self.finish_message(side, msg, Sha256::new(), true);
+                    // The client waits for this answer before it speaks the new
+                    // protocol (RFC 9110 §7.8, §9.3.6): its bytes from here are not HTTP.
+                    self.dirs[side_index(Side::Client)] = State::Tunnel;
                     return State::Tunnel;
                 }
                 if head || (100..200).contains(&status) || status == 204 || status == 304 {
@@ -339,7 +392,26 @@ impl Http1 {
                 self.finish_message(side, msg, Sha256::new(), true);
                 State::Head(Vec::new())
             }
-            Some(b) => State::Body(b, Box::new(msg), Box::new(Sha256::new())),
+            Some(b) => {
+                if let Some(bodies) = &mut self.bodies {
+                    // A request was listed at its head; a response answers the oldest.
+                    let index = match side {
+                        Side::Client => self.pending.back(),
+                        Side::Server => self.pending.front(),
+                    }
+                    .map(|(i, _)| *i)
+                    .filter(|&i| i < self.transactions.len());
+                    let request = match side {
+                        Side::Client => None,
+                        Side::Server => index
+                            .and_then(|i| self.transactions.get(i))
+                            .and_then(|t| t.request.as_ref()),
+                    };
+                    bodies.sink.start(side, index, &msg, request);
+                    bodies.open[side_index(side)] = true;
+                }
+                State::Body(b, Box::new(msg), Box::new(Sha256::new()))
+            }
         }
     }
 
@@ -352,18 +424,25 @@ impl Http1 {
         mut hash: Box<Sha256>,
         bytes: &[u8],
     ) -> (State, usize) {
+        let sink = &mut self.bodies;
+        let mut take = |b: &[u8]| {
+            hash.update(b);
+            if let Some(bodies) = sink {
+                bodies.sink.data(side, b);
+            }
+        };
         match body {
             Body::UntilClose => {
                 msg.body_wire_bytes += bytes.len() as u64;
                 msg.body_bytes += bytes.len() as u64;
-                hash.update(bytes);
+                take(bytes);
                 (State::Body(body, msg, hash), bytes.len())
             }
             Body::Length(left) => {
                 let n = (left.min(bytes.len() as u64)) as usize;
                 msg.body_wire_bytes += n as u64;
                 msg.body_bytes += n as u64;
-                hash.update(&bytes[..n]);
+                take(&bytes[..n]);
                 if left == n as u64 {
                     self.finish_message(side, *msg, *hash, true);
                     (State::Head(Vec::new()), n)
@@ -372,7 +451,7 @@ impl Http1 {
                 }
             }
             Body::Chunked(c) => {
-                let (next, used, done) = chunked(c, &mut msg, &mut hash, bytes);
+                let (next, used, done) = chunked(c, &mut msg, &mut take, bytes);
                 msg.body_wire_bytes += used as u64;
                 match next {
                     Err(why) => {
@@ -408,6 +487,11 @@ impl Http1 {
     fn finish_message(&mut self, side: Side, mut msg: Message, hash: Sha256, complete: bool) {
         msg.body_sha256 = hash.finalize().into();
         msg.complete = complete;
+        if let Some(bodies) = &mut self.bodies {
+            if std::mem::take(&mut bodies.open[side_index(side)]) {
+                bodies.sink.end(side, &msg);
+            }
+        }
         match side {
             Side::Client => {
                 // The request was listed at its head; its body is known now.
@@ -548,7 +632,7 @@ fn last_coding_is_chunked(value: &[u8]) -> bool {
 fn chunked(
     mut c: Chunked,
     msg: &mut Message,
-    hash: &mut Sha256,
+    body: &mut dyn FnMut(&[u8]),
     bytes: &[u8],
 ) -> (Result<Chunked, String>, usize, bool) {
     let mut i = 0;
@@ -584,7 +668,7 @@ fn chunked(
             },
             Chunked::Data { left } => {
                 let n = (left.min((bytes.len() - i) as u64)) as usize;
-                hash.update(&bytes[i..i + n]);
+                body(&bytes[i..i + n]);
                 msg.body_bytes += n as u64;
                 i += n;
                 c = if left == n as u64 {

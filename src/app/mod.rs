@@ -9,7 +9,7 @@
 
 pub mod http1;
 
-use self::http1::{looks_like_http1, Http1};
+use self::http1::{looks_like_http1, BodySink, Http1};
 use crate::report::app::AppReport;
 use crate::report::model::Side;
 use crate::session::{Event, SessionSink};
@@ -41,6 +41,9 @@ pub struct AppDecoders {
     early: Vec<u8>,
     early_ts: i64,
     early_decided: bool,
+    /// The HTTP/1 decoder to use if the connection turns out to carry HTTP/1 (one that
+    /// hands its bodies on), instead of a plain one.
+    http1: Option<Box<Http1>>,
 }
 
 /// 0-RTT data held until the server takes or rejects it (servers allow 16 KB or so);
@@ -48,6 +51,28 @@ pub struct AppDecoders {
 const MAX_EARLY: usize = 1 << 20;
 
 impl AppDecoders {
+    /// Decoders that hand every body they decode to `sink` (for `export`).
+    pub fn with_bodies(sink: Box<dyn BodySink>) -> Self {
+        AppDecoders {
+            http1: Some(Box::new(Http1::with_bodies(sink))),
+            ..Default::default()
+        }
+    }
+
+    /// The connection ended: messages still open end with it.
+    pub fn close(&mut self) {
+        if let Carried::Http1(h) = &mut self.carried {
+            h.close();
+        }
+    }
+
+    /// `len` bytes of `side` were lost.
+    pub fn gap(&mut self, side: Side, len: u64) {
+        if let Carried::Http1(h) = &mut self.carried {
+            h.gap(side, len);
+        }
+    }
+
     /// The report's `app` object, once the connection has ended.
     pub fn finish(&mut self, show_secrets: bool) -> Option<AppReport> {
         match &mut self.carried {
@@ -96,11 +121,7 @@ impl SessionSink for AppDecoders {
             Event::Plaintext {
                 side, ts, bytes, ..
             } => self.plaintext(side, ts, bytes),
-            Event::Gap { side, gap, .. } => {
-                if let Carried::Http1(h) = &mut self.carried {
-                    h.gap(side, gap.len);
-                }
-            }
+            Event::Gap { side, gap, .. } => self.gap(side, gap.len),
             _ => {}
         }
     }
@@ -108,7 +129,7 @@ impl SessionSink for AppDecoders {
 
 impl AppDecoders {
     /// Decrypted bytes of one side, in order.
-    fn plaintext(&mut self, side: Side, ts: i64, bytes: &[u8]) {
+    pub fn plaintext(&mut self, side: Side, ts: i64, bytes: &[u8]) {
         if let Carried::Unknown = self.carried {
             self.carried = Carried::Sniffing(Box::default());
         }
@@ -125,7 +146,7 @@ impl AppDecoders {
                 return;
             }
             // What was held back goes first (either side's), then these bytes.
-            let mut h = Box::<Http1>::default();
+            let mut h = self.http1.take().unwrap_or_default();
             let fresh = bytes.len().min(SNIFF_BYTES);
             for (j, held) in seen.iter().enumerate() {
                 let held = if j == i {

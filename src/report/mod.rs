@@ -12,6 +12,7 @@
 
 pub mod app;
 pub mod dtls;
+pub mod export;
 pub mod follow;
 pub mod json;
 pub mod jsonl;

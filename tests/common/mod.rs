@@ -31,7 +31,7 @@ pub fn json(args: &[&str]) -> serde_json::Value {
 
 /// Every capture in samples/ and samples/udp/ (relative paths, sorted).
 pub fn samples() -> Vec<String> {
-    let mut v: Vec<String> = ["samples", "samples/udp"]
+    let mut v: Vec<String> = ["samples", "samples/udp", "samples/http"]
         .iter()
         .flat_map(|dir| {
             std::fs::read_dir(root().join(dir))
