@@ -80,6 +80,12 @@ def content(name: str, size: int) -> bytes:
     return bytes(out[:size])
 
 
+# IANA names of the suites these sessions negotiate (for the truth's `cipher`).
+SUITES = {0x1301: "TLS_AES_128_GCM_SHA256", 0x1302: "TLS_AES_256_GCM_SHA384",
+          0x1303: "TLS_CHACHA20_POLY1305_SHA256",
+          0xC02F: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}
+
+
 def sha(b: bytes) -> str:
     return hashlib.sha256(b).hexdigest()
 
@@ -420,11 +426,12 @@ def main():
         assert (sha(csent), sha(sgot)) == (conn["client_sha256"], conn["server_sha256"]), name
         assert (cport, sport) == (conn["client_port"], conn["server_port"])
         conn["cipher_id"] = int(suite, 0)
+        conn["cipher"] = SUITES[int(suite, 0)]
     else:
         conn = {"client_ip": "127.0.0.1", "client_port": cport, "server_ip": "127.0.0.1",
                 "server_port": sport, "tls": True,
                 "version": "TLS 1.3" if version == "TLSv1.3" else "TLS 1.2",
-                "cipher_id": int(suite, 0),
+                "cipher_id": int(suite, 0), "cipher": SUITES[int(suite, 0)],
                 "sni": SNI, "alpn": "h2",
                 "client_sha256": sha(csent), "server_sha256": sha(sgot),
                 "client_bytes": len(csent), "server_bytes": len(sgot),
