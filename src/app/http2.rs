@@ -144,6 +144,9 @@ pub struct GoAway {
 pub struct Http2 {
     dirs: [Dir; 2],
     streams: HashMap<u32, Stream>,
+    /// The highest stream the client opened: one at or below it that is not in `streams`
+    /// was closed, reset or not followed, and is not opened again.
+    last_client_stream: u32,
     pub streams_omitted: u64,
     pub transactions: Vec<Transaction>,
     pub transactions_omitted: u64,
@@ -171,6 +174,7 @@ impl Default for Http2 {
         Http2 {
             dirs: [dir(Read::Preface(0)), dir(Read::Header([0; 9], 0))],
             streams: HashMap::new(),
+            last_client_stream: 0,
             streams_omitted: 0,
             transactions: Vec::new(),
             transactions_omitted: 0,
@@ -558,19 +562,21 @@ impl Http2 {
         if s == 0 {
             return self.problem(format!("{}: header block on stream 0", side.as_str()));
         }
+        let known = self.streams.contains_key(&s);
         match side {
-            Side::Client if !self.streams.contains_key(&s) => {
+            Side::Client if !known && s > self.last_client_stream => {
+                self.last_client_stream = s;
                 let msg = self.message(ts, list);
                 self.open(s, Some(msg), false, [block.end_stream, false]);
             }
             Side::Server => {
                 let status = status_of(&list);
                 let interim = status.is_some_and(|s| (100..200).contains(&s));
-                if !self.streams.contains_key(&s) {
-                    // A response to a request not followed (past the cap, or unseen).
-                    if interim || !self.open(s, None, false, [true, false]) {
-                        return;
-                    }
+                // A stream already over (reset, closed) or not followed stays so; one
+                // never seen opened (its request unseen) gets a response-only transaction.
+                let over = s % 2 == 1 && s <= self.last_client_stream;
+                if !known && (over || interim || !self.open(s, None, false, [true, false])) {
+                    return;
                 }
                 let answered = self.streams.get(&s).is_some_and(|st| st.answered);
                 if !answered && !interim {
@@ -763,7 +769,7 @@ impl Http2 {
         let open: Vec<u32> = self.streams.keys().copied().collect();
         if !open.is_empty() {
             self.problem(format!(
-                "{} streams still open at the end of the capture",
+                "streams still open at the end of the capture: {}",
                 open.len()
             ));
         }

@@ -295,6 +295,25 @@ fn open_streams_and_transactions_are_capped() {
     }
     assert_eq!(h.streams.len(), MAX_OPEN_STREAMS);
     assert_eq!(h.streams_omitted, 100);
+    // Answers to the streams not followed are not new transactions, nor counted twice;
+    // nor is an answer after the client reset its stream.
+    h.data(
+        Side::Client,
+        0,
+        &frame(RST_STREAM, 0, 1, &8u32.to_be_bytes()),
+    );
+    for i in 0..(MAX_OPEN_STREAMS as u32 + 100) {
+        h.data(
+            Side::Server,
+            0,
+            &frame(HEADERS, END_HEADERS, 2 * i + 1, &status("200")),
+        );
+    }
+    assert_eq!(
+        (h.streams_omitted, h.transactions.len()),
+        (100, MAX_OPEN_STREAMS)
+    );
+    assert!(h.transactions[0].response.is_none());
     // Ending them makes room; past MAX_TRANSACTIONS, transactions are counted.
     let mut h = Http2::default();
     h.data(Side::Client, 0, &client_start());
