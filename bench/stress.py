@@ -800,6 +800,142 @@ def make_ticket_flood(out, name, n):
 
 
 # --------------------------------------------------------------------------------------
+# HTTP/2 inside a made-up TLS 1.3 connection: hellos in the clear, then records sealed
+# under traffic secrets the key log gives (no certificate; the Finished do not verify,
+# which only costs a warning: the keys are in force all the same).
+
+class Tls13Sealer:
+    """TLS_AES_128_GCM_SHA256 records under one traffic secret (RFC 8446 §5.2)."""
+
+    def __init__(self, secret: bytes):
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+        self.aead = AESGCM(hkdf_expand_label(secret, b"key", 16))
+        self.iv = hkdf_expand_label(secret, b"iv", 12)
+        self.seq = 0
+
+    def seal(self, content_type: int, data: bytes) -> bytes:
+        out = bytearray()
+        for i in range(0, max(len(data), 1), 16384):
+            inner = data[i:i + 16384] + u8(content_type)
+            header = b"\x17\x03\x03" + u16(len(inner) + 16)
+            nonce = bytes(a ^ b for a, b in zip(self.iv, self.seq.to_bytes(12, "big")))
+            self.seq += 1
+            out += header + self.aead.encrypt(nonce, inner, header)
+        return bytes(out)
+
+
+def h2_frame(kind: int, flags: int, stream: int, payload: bytes) -> bytes:
+    return u24(len(payload)) + u8(kind) + u8(flags) + struct.pack("!I", stream) + payload
+
+
+def hpack_int(first: int, n: int, v: int) -> bytes:
+    top = (1 << n) - 1
+    if v < top:
+        return u8(first | v)
+    out, v = bytearray(u8(first | top)), v - top
+    while v >= 128:
+        out.append(v % 128 | 0x80)
+        v //= 128
+    out.append(v)
+    return bytes(out)
+
+
+def hpack_literal(name: bytes, value: bytes, indexed=True) -> bytes:
+    """A literal field with a new name (no Huffman), added to the table if `indexed`."""
+    return (u8(0x40 if indexed else 0) + hpack_int(0, 7, len(name)) + name
+            + hpack_int(0, 7, len(value)) + value)
+
+
+def h2_headers(stream: int, block: bytes, end_stream=False, frame=16384) -> bytes:
+    """HEADERS and as many CONTINUATIONs as `block` needs at `frame` bytes a frame."""
+    parts = [block[i:i + frame] for i in range(0, max(len(block), 1), frame)]
+    out = bytearray()
+    for k, part in enumerate(parts):
+        flags = (0x4 if k == len(parts) - 1 else 0) | (0x1 if end_stream and k == 0 else 0)
+        out += h2_frame(1 if k == 0 else 9, flags, stream, part)
+    return bytes(out)
+
+
+H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+
+
+def make_h2_connection(out, name, exchange):
+    """One TLS 1.3 connection (ALPN h2) whose decrypted streams are the (side, bytes) of
+    `exchange` in turn (side 0: the client); returns (capture, options)."""
+    try:
+        import cryptography  # noqa: F401
+    except ImportError:
+        raise SystemExit(f"{name} needs python3-cryptography (apt-get install python3-cryptography)")
+    rnd = random.Random(name)
+    path = out / f"{name}.pcap"
+    log = out / f"{name}.keylog"
+    ch = client_hello(rnd, "h2.example.com", suites=[0x1301])
+    client_random = ch[6:38]
+    secrets = {label: rnd.randbytes(32) for label in (
+        "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+        "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0")}
+    log.write_text("".join(f"{k} {client_random.hex()} {v.hex()}\n" for k, v in secrets.items()))
+    sh = handshake(2, u16(0x0303) + rnd.randbytes(32) + vec8(ch[39:71]) + u16(0x1301) + b"\x00"
+                   + vec16(ext(43, u16(0x0304)) + ext(51, u16(0x001D) + vec16(rnd.randbytes(32)))))
+    ee = handshake(8, vec16(ext(16, vec16(vec8(b"h2")))))
+    finished = handshake(20, rnd.randbytes(32))
+    p, c = one_connection(path)
+    c.send(0, records(22, ch, version=0x0301))
+    server_hs = Tls13Sealer(secrets["SERVER_HANDSHAKE_TRAFFIC_SECRET"])
+    c.send(1, records(22, sh) + records(20, b"\x01") + server_hs.seal(22, ee + finished))
+    client_hs = Tls13Sealer(secrets["CLIENT_HANDSHAKE_TRAFFIC_SECRET"])
+    c.send(0, records(20, b"\x01") + client_hs.seal(22, finished))
+    app = [Tls13Sealer(secrets["CLIENT_TRAFFIC_SECRET_0"]),
+           Tls13Sealer(secrets["SERVER_TRAFFIC_SECRET_0"])]
+    for side, data in exchange:
+        c.send(side, app[side].seal(23, data))
+    c.close()
+    p.close()
+    return path, ["--keylog", str(log)]
+
+
+H2_SETTINGS = h2_frame(4, 0, 0, b"")
+
+
+def make_h2_streams(out, name, n):
+    """One HTTP/2 connection in which the client opens n streams, none ever ended, and
+    the server answers each with a head and a DATA frame that does not end it: every
+    stream stays open. Request heads after the first refer to the dynamic table."""
+    get = (hpack_literal(b":method", b"GET") + hpack_literal(b":scheme", b"https")
+           + hpack_literal(b":authority", b"h2.example.com") + hpack_literal(b"user-agent", b"stress"))
+    again = b"\xc1\xc0\xbf\xbe"  # the four fields above, by their dynamic-table index
+    client = bytearray(H2_PREFACE + H2_SETTINGS)
+    server = bytearray(H2_SETTINGS + h2_frame(4, 1, 0, b""))
+    for k in range(n):
+        sid = 2 * k + 1
+        path = hpack_literal(b":path", f"/s/{k}".encode(), indexed=False)
+        client += h2_headers(sid, (get if k == 0 else again) + path)
+        server += h2_headers(sid, b"\x88") + h2_frame(0, 0, sid, b"x" * 10)  # :status 200
+    path, args = make_h2_connection(out, name, [(0, bytes(client)), (1, bytes(server))])
+    return path, args, n
+
+
+def make_hpack_hostile(out, name, streams, refs):
+    """One HTTP/2 connection whose request heads are HPACK bombs: each block empties and
+    resizes the table (size updates 0 then 4096), adds a 4,000-byte field and then refers
+    to it `refs` times (a block of refs bytes in HEADERS + CONTINUATIONs, decoding to
+    4,000 x refs bytes); after `streams` of those, the client allows the server a 4 GB
+    table and the server's encoder asks for 1 GB (over what is followed)."""
+    bomb = (hpack_int(0x20, 5, 0) + hpack_int(0x20, 5, 4096) + b"\x82\x87\x84"  # GET https /
+            + hpack_literal(b"x-bomb", b"a" * 4000) + b"\xbe" * refs)
+    exchange = [(0, H2_PREFACE + H2_SETTINGS), (1, H2_SETTINGS)]
+    for k in range(streams):
+        sid = 2 * k + 1
+        exchange += [(0, h2_headers(sid, bomb, end_stream=True)),
+                     (1, h2_headers(sid, b"\x88", end_stream=True))]  # :status 200
+    exchange += [(0, h2_frame(4, 0, 0, u16(1) + struct.pack("!I", 0xFFFFFFFF))),
+                 (0, h2_headers(2 * streams + 1, b"\x82\x87\x84", end_stream=True)),
+                 (1, h2_headers(2 * streams + 1, hpack_int(0x20, 5, 1 << 30) + b"\x88"))]
+    path, args = make_h2_connection(out, name, exchange)
+    return path, args, streams * refs
+
+
+# --------------------------------------------------------------------------------------
 
 ALL = [["summary"], ["summary", "--json"], ["inspect"], ["inspect", "--json"],
        ["follow", "--conn", "0"], ["keylog"]]
@@ -887,6 +1023,14 @@ CLASSES = [
           commands=[["summary", "--json"], ["inspect", "--json"], ["follow", "--conn", "0"]],
           doc="one QUIC connection opening streams that all wait for their first byte, then "
               "more data held behind holes than the caps allow"),
+    Class("h2-streams", make_h2_streams, dict(n=10_000), dict(n=3_000), "stream",
+          commands=[["summary", "--json"], ["inspect", "--json"], ["requests"]],
+          doc="one HTTP/2 connection (TLS 1.3, key log) opening streams that never end"),
+    Class("hpack-hostile", make_hpack_hostile, dict(streams=200, refs=200_000),
+          dict(streams=20, refs=100_000), "header reference",
+          commands=[["summary", "--json"], ["inspect", "--json"], ["requests"]],
+          doc="one HTTP/2 connection of HPACK bombs (a 4,000-byte field referred to again "
+              "and again, table size updates), then a table size over what is followed"),
     Class("partial-records", make_partial_records, dict(n=20_000), dict(n=5_000), "connection",
           commands=[["summary", "--json"], ["inspect"], ["keylog"]],
           doc="open connections, each 16 KiB - 1 of a 16 KiB record"),

@@ -20,6 +20,10 @@ session_decrypted  operation lists (format: src/session_decrypted.rs) for every 
                 and key log variant: the canned handshake then data, the handshake spelt
                 out as operations, and a few for KeyUpdate, HelloRetryRequest, 0-RTT,
                 renegotiation, padding, fragments, gaps and tampering
+http2_frames    HTTP/2 exchanges built here (frames and literal-only HPACK blocks):
+                GETs with padded DATA, a POST whose header block goes on in
+                CONTINUATION, a push, resets, GOAWAY, SETTINGS and PING, a gap, an
+                HPACK block of every RFC 7541 Appendix C example
 """
 
 import os
@@ -154,6 +158,7 @@ def main():
 
     quic_datagrams_seeds()
     session_decrypted_seeds()
+    http2_frames_seeds()
 
 
 def quic_datagrams_seeds():
@@ -324,6 +329,73 @@ def session_decrypted_seeds():
         # A random tail after the script (mutations start from something).
         tail = bytes(rng.randrange(256) for _ in range(64))
         out("session_decrypted", f"c{choice}.random", bytes([choice | 0x20]) + tail)
+
+
+def h2_frame(kind, flags, stream, payload):
+    return struct.pack(">I", len(payload))[1:] + bytes([kind, flags]) + struct.pack(">I", stream) + payload
+
+
+def h2_int(first, n, v):
+    top = (1 << n) - 1
+    if v < top:
+        return bytes([first | v])
+    out_, v = bytearray([first | top]), v - top
+    while v >= 128:
+        out_.append(v % 128 | 0x80)
+        v //= 128
+    out_.append(v)
+    return bytes(out_)
+
+
+def h2_block(fields, indexed=True):
+    b = bytearray()
+    for n, v in fields:
+        b += bytes([0x40 if indexed else 0]) + h2_int(0, 7, len(n)) + n + h2_int(0, 7, len(v)) + v
+    return bytes(b)
+
+
+def h2_pieces(pieces, flags):
+    """`flags` then each (server?, bytes) as len(2, top bit: server) + bytes."""
+    b = bytearray([flags])
+    for server, data in pieces:
+        for i in range(0, len(data), 0x3FFF):
+            chunk = data[i:i + 0x3FFF]
+            b += struct.pack(">H", len(chunk) | (0x8000 if server else 0)) + chunk
+    return bytes(b)
+
+
+def http2_frames_seeds():
+    get = lambda path: h2_block([(b":method", b"GET"), (b":scheme", b"https"),
+                                 (b":authority", b"tlsscope.test"), (b":path", path)])
+    status = lambda code: h2_block([(b":status", code), (b"content-type", b"text/plain")])
+    settings = h2_frame(4, 0, 0, struct.pack(">HI", 1, 4096) + struct.pack(">HI", 5, 1 << 20))
+    server = settings + h2_frame(4, 1, 0, b"")
+    server += h2_frame(1, 0x24, 1, b"\x00\x00\x00\x00\x10" + status(b"200"))
+    server += h2_frame(0, 0, 1, b"hello ") + h2_frame(0, 0x9, 1, b"\x02world\x00\x00")
+    server += h2_frame(5, 4, 1, struct.pack(">I", 2) + get(b"/push.css"))
+    server += h2_frame(1, 5, 2, status(b"200")) + h2_frame(6, 0, 0, bytes(8))
+    big = h2_block([(b":method", b"POST"), (b":path", b"/p"), (b"x-big", b"~" * 5000)])
+    client = settings + h2_frame(1, 5, 1, get(b"/a"))
+    client += h2_frame(1, 0, 3, big[:2000]) + h2_frame(9, 0, 3, big[2000:4000])
+    client += h2_frame(9, 4, 3, big[4000:]) + h2_frame(0, 1, 3, b"body")
+    client += h2_frame(8, 0, 0, struct.pack(">I", 1 << 16)) + h2_frame(3, 0, 3, struct.pack(">I", 8))
+    client += h2_frame(7, 0, 0, struct.pack(">II", 3, 0) + b"bye")
+    out("http2_frames", "exchange.f01", h2_pieces([(False, client[:60]), (True, server),
+                                                    (False, client[60:])], 0x01))
+    out("http2_frames", "exchange.f07", h2_pieces([(False, client), (True, server)], 0x07))
+    gap = bytearray(h2_pieces([(False, client[:200])], 0x03))
+    gap += struct.pack(">H", 0x4000 | 0x8000 | 10)
+    out("http2_frames", "gap.f03", bytes(gap))
+    # RFC 7541 Appendix C blocks (C.3-C.6) as HEADERS payloads, both sides.
+    blocks = ["828684410f7777772e6578616d706c652e636f6d", "828684be58086e6f2d6361636865",
+              "828684418cf1e3c2e5f23a6ba0ab90f4ff",
+              "4803333032580770726976617465611d4d6f6e2c203231204f637420323031332032303a3133"
+              "3a323120474d546e1768747470733a2f2f7777772e6578616d706c652e636f6d",
+              "4883640effc1c0bf"]
+    for i, hexb in enumerate(blocks):
+        blk = bytes.fromhex(hexb)
+        out("http2_frames", f"rfc7541.{i}", h2_pieces([(False, h2_frame(1, 5, 1, blk)),
+                                                       (True, h2_frame(1, 5, 1, blk))], 0x05))
 
 
 if __name__ == "__main__":

@@ -77,6 +77,11 @@ fn quic_datagrams() {
     replay("quic_datagrams", harness::quic_datagrams);
 }
 
+#[test]
+fn http2_frames() {
+    replay("http2_frames", harness::http2_frames);
+}
+
 /// The harness reads the sample it is seeded from: its streams open with the key log.
 #[test]
 fn quic_datagrams_seed_runs() {

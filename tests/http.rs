@@ -1,6 +1,7 @@
 //! HTTP inside the decrypted samples: every request and response of every sample, read
-//! from the decrypted streams, and the same list as tshark's (`-Y http`) when tshark is
-//! installed.
+//! from the decrypted streams, and the same list as tshark's (`-Y http`, `-Y http2.header`)
+//! when tshark is installed. The HTTP/2 samples (`samples/h2-*`) have their own truth: what
+//! the client asked and got on each stream.
 
 mod common;
 
@@ -46,6 +47,11 @@ fn damaged(t: &Value) -> bool {
     })
 }
 
+/// An HTTP/2 sample: its truth lists the streams.
+fn is_h2(t: &Value) -> bool {
+    t["http2"].is_object()
+}
+
 /// tls13-early-data-rejected: tshark lists the 0-RTT request the server rejected (and
 /// never read) beside the one sent again; the client's last request there is never
 /// answered. Its transactions are checked by name instead.
@@ -68,7 +74,7 @@ fn every_decrypted_sample_connection_has_its_transactions() {
         let Some((t, args)) = keys(&sample) else {
             continue;
         };
-        if damaged(&t) || sample == EARLY_REJECTED {
+        if damaged(&t) || sample == EARLY_REJECTED || is_h2(&t) {
             continue; // their HTTP is cut short too: tests/decrypt.rs covers them
         }
         let doc = report(&sample, &args);
@@ -131,8 +137,8 @@ fn transactions_agree_with_tshark() {
         let Some((t, args)) = keys(&sample) else {
             continue;
         };
-        if damaged(&t) || sample == EARLY_REJECTED {
-            continue;
+        if damaged(&t) || sample == EARLY_REJECTED || is_h2(&t) {
+            continue; // HTTP/2: h2_requests_agree_with_tshark
         }
         // tshark 4.0 cannot decrypt ARIA (see the README), and reads no key for a
         // PSK suite from a file.
@@ -305,4 +311,205 @@ fn requests_table_lists_each_transaction() {
         assert!(text.contains(&format!("-parallel4/{i}")), "{text}");
     }
     assert!(text.contains("4 HTTP requests and responses"), "{text}");
+}
+
+/// The HTTP/2 samples' reports, each with its truth.
+fn h2_samples() -> Vec<(String, Value, Value)> {
+    samples()
+        .into_iter()
+        .filter_map(|sample| {
+            let (t, args) = keys(&sample)?;
+            is_h2(&t).then(|| {
+                let doc = report(&sample, &args);
+                (sample, t, doc)
+            })
+        })
+        .collect()
+}
+
+/// Every stream of every HTTP/2 sample against what the client asked and got: method,
+/// path, status, both bodies' bytes and SHA-256, pushes and resets; no problems.
+#[test]
+fn h2_transactions_match_their_truth() {
+    let all = h2_samples();
+    assert!(all.len() >= 3, "only {} HTTP/2 samples", all.len());
+    let mut checked = 0;
+    for (sample, t, doc) in &all {
+        let c = &doc["connections"][0];
+        assert_eq!(doc["connections"].as_array().unwrap().len(), 1, "{sample}");
+        let app = &c["app"];
+        assert_eq!(app["protocol"], "h2", "{sample}");
+        assert_eq!(app["problems"], serde_json::json!([]), "{sample}");
+        let ours = app["transactions"].as_array().unwrap();
+        let truth = t["http2"]["transactions"].as_array().unwrap();
+        assert_eq!(ours.len(), truth.len(), "{sample}");
+        for want in truth {
+            // By stream where the client said it (the Python client), else by path.
+            let got = ours
+                .iter()
+                .find(|o| match want["stream_id"].as_u64() {
+                    Some(id) => o["stream_id"] == id,
+                    None => o["request"]["target"] == want["path"],
+                })
+                .unwrap_or_else(|| panic!("{sample}: no transaction for {want}"));
+            let (q, r) = (&got["request"], &got["response"]);
+            let what = format!("{sample} {}", want["path"]);
+            assert_eq!(q["method"], want["method"], "{what}");
+            assert_eq!(q["target"], want["path"], "{what}");
+            assert_eq!(q["version"], "HTTP/2", "{what}");
+            assert_eq!(
+                q["authority"]
+                    .as_str()
+                    .map(|a| a.starts_with("tlsscope.test")),
+                Some(true),
+                "{what}"
+            );
+            assert_eq!(q["body"]["bytes"], want["request_body_bytes"], "{what}");
+            assert_eq!(q["body"]["sha256"], want["request_body_sha256"], "{what}");
+            assert_eq!(q["body"]["complete"], true, "{what}");
+            assert_eq!(r["status"], want["status"], "{what}");
+            assert_eq!(
+                got["pushed"].as_bool().unwrap_or(false),
+                want["pushed"],
+                "{what}"
+            );
+            if want["reset"].is_null() {
+                // nginx closes a POST it answered early with RST_STREAM NO_ERROR, which the
+                // client ignores on a stream already closed: said, but no error.
+                assert!(
+                    got["reset"].is_null() || got["reset"]["error"] == "NO_ERROR",
+                    "{what}: {got}"
+                );
+                assert_eq!(r["body"]["bytes"], want["response_body_bytes"], "{what}");
+                assert_eq!(r["body"]["sha256"], want["response_body_sha256"], "{what}");
+                assert_eq!(r["body"]["complete"], true, "{what}");
+            } else {
+                assert_eq!(got["reset"]["by"], want["reset"]["by"], "{what}");
+                assert_eq!(got["reset"]["code"], want["reset"]["code"], "{what}");
+                assert_eq!(r["body"]["complete"], false, "{what}");
+                // The capture may carry a few DATA frames more than the client had read.
+                assert!(
+                    r["body"]["bytes"].as_u64() >= want["response_body_bytes"].as_u64(),
+                    "{what}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 40, "only {checked} streams checked");
+}
+
+/// The scenario samples show what they are for: concurrent streams, a CONTINUATION, a
+/// push, a client's reset, both GOAWAYs and the flow-control frames counted.
+#[test]
+fn h2_scenarios_are_in_the_frames() {
+    for (sample, t, doc) in h2_samples() {
+        let h2 = &doc["connections"][0]["app"]["http2"];
+        let count = |side: &str, kind: &str| {
+            h2["frames"][side]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f[0] == kind)
+                .map_or(0, |f| f[1].as_u64().unwrap())
+        };
+        assert!(count("server", "DATA") > 50, "{sample}: {h2}");
+        assert!(count("client", "SETTINGS") >= 1, "{sample}");
+        assert!(count("client", "WINDOW_UPDATE") >= 1, "{sample}");
+        if t["http2"]["client"] == "python" {
+            assert_eq!(count("client", "CONTINUATION"), 1, "{sample}");
+            assert_eq!(count("server", "PUSH_PROMISE"), 1, "{sample}");
+            assert!(count("client", "RST_STREAM") >= 1, "{sample}");
+            assert_eq!(h2["goaway"]["client"]["error"], "NO_ERROR", "{sample}");
+            let big = doc["connections"][0]["app"]["transactions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["request"]["target"] == "/f/i7")
+                .unwrap()["request"]
+                .clone();
+            let header = big["headers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|h| h[0] == "x-big")
+                .unwrap()
+                .clone();
+            assert_eq!(header[1].as_str().unwrap().len(), 20_000, "{sample}");
+        }
+    }
+}
+
+/// What tshark lists in the same HTTP/2 samples (`-Y http2.header`): every request's
+/// method and path and every status, as multisets (tshark puts several frames in one
+/// row), and the streams they are on.
+#[test]
+fn h2_requests_agree_with_tshark() {
+    if Command::new("tshark").arg("--version").output().is_err() {
+        eprintln!("note: tshark not found: skipping");
+        return;
+    }
+    let mut compared = 0;
+    for (sample, t, doc) in h2_samples() {
+        let mut ours: Vec<String> = Vec::new();
+        let mut our_streams = std::collections::BTreeSet::new();
+        for tr in doc["connections"][0]["app"]["transactions"]
+            .as_array()
+            .unwrap()
+        {
+            our_streams.insert(tr["stream_id"].as_u64().unwrap());
+            let (q, r) = (&tr["request"], &tr["response"]);
+            ours.push(format!(
+                "{} {}",
+                q["method"].as_str().unwrap(),
+                q["target"].as_str().unwrap()
+            ));
+            ours.push(r["status"].to_string());
+        }
+        let keylog = format!("tls.keylog_file:samples/{}", t["keylog"].as_str().unwrap());
+        let out = Command::new("tshark")
+            .args([
+                "-n",
+                "-r",
+                &sample,
+                "-o",
+                &keylog,
+                "-Y",
+                "http2.header",
+                "-T",
+                "fields",
+            ])
+            .args(["-e", "http2.streamid", "-e", "http2.headers.method"])
+            .args(["-e", "http2.headers.path", "-e", "http2.headers.status"])
+            .current_dir(root())
+            .output()
+            .unwrap();
+        let list = |f: Option<&&str>| -> Vec<String> {
+            f.filter(|s| !s.is_empty())
+                .map(|s| s.split(',').map(str::to_string).collect())
+                .unwrap_or_default()
+        };
+        let (mut theirs, mut methods, mut paths) = (Vec::new(), Vec::new(), Vec::new());
+        let mut their_streams = std::collections::BTreeSet::new();
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            for id in list(f.first()) {
+                let id: u64 = id.parse().unwrap();
+                if id != 0 {
+                    their_streams.insert(id);
+                }
+            }
+            methods.extend(list(f.get(1)));
+            paths.extend(list(f.get(2)));
+            theirs.extend(list(f.get(3)));
+        }
+        assert_eq!(methods.len(), paths.len(), "{sample}");
+        theirs.extend(methods.iter().zip(&paths).map(|(m, p)| format!("{m} {p}")));
+        ours.sort();
+        theirs.sort();
+        assert_eq!(ours, theirs, "{sample}");
+        assert_eq!(our_streams, their_streams, "{sample}");
+        compared += 1;
+    }
+    assert!(compared >= 3, "only {compared} samples compared");
 }

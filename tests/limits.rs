@@ -750,3 +750,62 @@ fn partial_records() {
 fn partial_handshakes() {
     buffered("partial-handshakes");
 }
+
+/// One HTTP/2 connection opening streams that never end: 1,000 followed (and their
+/// transactions), the rest counted, answers to them not taken for new streams; memory
+/// as for any connection.
+#[test]
+fn h2_streams() {
+    let Some(s) = Stress::generate("h2-streams") else {
+        return;
+    };
+    for command in [&["summary", "--json"][..], &["inspect", "--json"][..]] {
+        let doc = s.json(command, &[], &limits());
+        let app = &doc["connections"][0]["app"];
+        assert_eq!(app["protocol"], "h2", "{app}");
+        assert_eq!(app["transactions"].as_array().unwrap().len(), 1000);
+        assert_eq!(
+            app["http2"]["streams_omitted"],
+            s.units - 1000,
+            "{}",
+            app["http2"]
+        );
+        assert_eq!(
+            app["problems"],
+            serde_json::json!(["streams still open at the end of the capture: 1000"])
+        );
+    }
+    let out = s.run(&["requests"], &[], &limits()).stdout();
+    assert!(out.contains("1000 HTTP requests and responses"), "{out}");
+}
+
+/// HPACK bombs: each head refers to a 4,000-byte field 100,000 times (400 MB decoded);
+/// a list keeps at most 64 KiB, the rest counted; the table size over what is followed
+/// stops that side, named.
+#[test]
+fn hpack_hostile() {
+    let Some(s) = Stress::generate("hpack-hostile") else {
+        return;
+    };
+    for command in [&["summary", "--json"][..], &["inspect", "--json"][..]] {
+        let doc = s.json(command, &[], &cpu_limit(4));
+        let app = &doc["connections"][0]["app"];
+        let ts = app["transactions"].as_array().unwrap();
+        assert_eq!(ts.len(), 21, "{app}");
+        for t in &ts[..20] {
+            let q = &t["request"];
+            let kept = q["headers"].as_array().unwrap().len() as u64;
+            assert!(kept * 4006 <= 64 << 10, "{kept}");
+            assert!(
+                kept + q["headers_omitted"].as_u64().unwrap() > 99_000,
+                "{q}"
+            );
+            assert_eq!(t["response"]["status"], 200);
+        }
+        let problems = app["problems"].to_string();
+        assert!(
+            problems.contains("table size update to 1073741824 over the limit 65536"),
+            "{problems}"
+        );
+    }
+}

@@ -734,3 +734,59 @@ pub fn record_decrypt(data: &[u8]) {
     }
     let _ = (d.suite().id, format!("{d:?}"));
 }
+
+// ---------------------------------------------------------------------------
+// http2_frames
+
+/// Input: `flags(1)` then pieces `len(2, BE) bytes[len]`, the top bit of `len` the side
+/// (set: the server's; a short last piece takes what is left). flags bit 0 = the client's
+/// connection preface first (so its frames are read, not refused); bit 1 = a gap of
+/// `len` bytes instead of a piece when bit 14 of `len` is set too; bit 2 = every piece
+/// also decoded alone as an HPACK block, on a decoder allowed a 64 KB table.
+///
+/// The pieces go into an HTTP/2 decoder (`app::http2::Http2`) as one connection's
+/// decrypted bytes, in order; then `close`, its memory count and the report's `app`
+/// object, with and without secrets.
+pub fn http2_frames(data: &[u8]) {
+    use tlsscope::app::hpack::{Decoder, HeaderList};
+    use tlsscope::app::http2::{Http2, PREFACE};
+    use tlsscope::report::app::AppReport;
+
+    let Some((&flags, mut rest)) = data.split_first() else {
+        return;
+    };
+    let mut h = Http2::default();
+    let mut hpack = Decoder::default();
+    hpack.allow(1 << 16);
+    if flags & 1 != 0 {
+        h.data(Side::Client, 0, PREFACE);
+    }
+    let mut ts = 0;
+    while rest.len() >= 2 {
+        let head = u16::from_be_bytes([rest[0], rest[1]]);
+        let side = if head & 0x8000 != 0 {
+            Side::Server
+        } else {
+            Side::Client
+        };
+        let gap = flags & 2 != 0 && head & 0x4000 != 0;
+        let len = usize::from(head & if gap { 0x3fff } else { 0x7fff });
+        rest = &rest[2..];
+        if gap {
+            h.gap(side, len as u64);
+            continue;
+        }
+        let (piece, tail) = rest.split_at(len.min(rest.len()));
+        rest = tail;
+        ts += 1;
+        h.data(side, ts, piece);
+        if flags & 4 != 0 {
+            let mut list = HeaderList::default();
+            let _ = hpack.decode(piece, &mut list);
+        }
+    }
+    h.close();
+    std::hint::black_box(h.held_bytes());
+    std::hint::black_box(AppReport::http2(&h, false));
+    std::hint::black_box(AppReport::http2(&h, true));
+}

@@ -36,6 +36,9 @@ pub struct Message {
     pub target: Option<String>,
     pub status: Option<u16>,
     pub reason: Option<String>,
+    /// HTTP/2 requests: the `:scheme` and `:authority` pseudo-headers.
+    pub scheme: Option<String>,
+    pub authority: Option<String>,
     /// 0 (HTTP/1.0) or 1 (HTTP/1.1).
     pub minor_version: u8,
     pub headers: Vec<(String, Vec<u8>)>,
@@ -66,6 +69,18 @@ impl Message {
 pub struct Transaction {
     pub request: Option<Message>,
     pub response: Option<Message>,
+    /// HTTP/2: the stream it travelled on, whether the server pushed it (PUSH_PROMISE),
+    /// and the RST_STREAM that ended it.
+    pub stream_id: Option<u64>,
+    pub pushed: bool,
+    pub reset: Option<Reset>,
+}
+
+/// An HTTP/2 RST_STREAM: who sent it and its error code (RFC 9113 §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reset {
+    pub by: Side,
+    pub code: u32,
 }
 
 /// How a body is delimited.
@@ -182,7 +197,7 @@ impl Default for Http1 {
 }
 
 /// Problems kept per connection.
-const MAX_PROBLEMS: usize = 16;
+pub const MAX_PROBLEMS: usize = 16;
 
 /// Whether `bytes` start like an HTTP/1.x request (a method token, a space) or a
 /// status line: how a connection without ALPN is told to carry HTTP/1.
@@ -473,7 +488,7 @@ impl Http1 {
         if self.transactions.len() < MAX_TRANSACTIONS {
             self.transactions.push(Transaction {
                 request: Some(msg),
-                response: None,
+                ..Default::default()
             });
             self.transactions.len() - 1
         } else {
@@ -518,8 +533,8 @@ impl Http1 {
                     }
                     None if self.transactions.len() < MAX_TRANSACTIONS => {
                         self.transactions.push(Transaction {
-                            request: None,
                             response: Some(msg),
+                            ..Default::default()
                         });
                     }
                     None => self.transactions_omitted += 1,
@@ -539,8 +554,15 @@ impl Http1 {
                 _ => 0,
             })
             .sum();
-        let list: usize = self
-            .transactions
+        dirs + transactions_held(&self.transactions)
+            + self.problems.iter().map(String::len).sum::<usize>()
+    }
+}
+
+/// Bytes a transaction list holds (for the memory budget).
+pub fn transactions_held(list: &[Transaction]) -> usize {
+    list.len() * (std::mem::size_of::<Transaction>() - 2 * std::mem::size_of::<Message>())
+        + list
             .iter()
             .flat_map(|t| [&t.request, &t.response])
             .flatten()
@@ -551,9 +573,7 @@ impl Http1 {
                         .map(|(n, v)| n.len() + v.len() + 48)
                         .sum::<usize>()
             })
-            .sum();
-        dirs + list + self.problems.iter().map(String::len).sum::<usize>()
-    }
+            .sum::<usize>()
 }
 
 fn side_index(side: Side) -> usize {

@@ -3,20 +3,29 @@
 //! report its transactions.
 //!
 //! ```text
-//!  Session ─ Plaintext / Gap events ─► AppSink (http1.rs: HTTP/1.x) ─► report `app`
+//!                     ┌► http1.rs: HTTP/1.x ─────────────────┐
+//!  Session ─ events ──┤   (ALPN `h2`, else the first bytes)  ├─► report `app`
+//!                     └► http2.rs: HTTP/2 ─► hpack.rs ───────┘
 //! ```
-//! HTTP/2 and HTTP/3 (over QUIC streams) come next, beside HTTP/1.
+//! HTTP/3 (over QUIC streams) comes next.
 
+pub mod hpack;
 pub mod http1;
+pub mod http2;
+mod huffman;
 
 use self::http1::{looks_like_http1, BodySink, Http1};
+use self::http2::{Http2, PREFACE};
 use crate::report::app::AppReport;
 use crate::report::model::Side;
 use crate::session::{Event, SessionSink};
+use crate::tls::extensions::{Extension, ExtensionData};
+use crate::tls::handshake::HandshakeMessage;
 
-/// Bytes of a side's first plaintext looked at to tell the protocol (an HTTP method
-/// token and its space fit; TLS 1.0's 1/n-1 record splitting sends one byte first).
-const SNIFF_BYTES: usize = 16;
+/// Bytes of a side's first plaintext looked at to tell the protocol: the HTTP/2 preface
+/// (24 bytes) fits, and so do an HTTP method token and its space (TLS 1.0's 1/n-1 record
+/// splitting sends one byte first).
+const SNIFF_BYTES: usize = PREFACE.len();
 
 /// What a connection's plaintext turned out to carry.
 #[derive(Debug, Default)]
@@ -26,6 +35,7 @@ enum Carried {
     Unknown,
     Sniffing(Box<[Vec<u8>; 2]>),
     Http1(Box<Http1>),
+    Http2(Box<Http2>),
     /// Something no decoder here reads.
     Other,
 }
@@ -61,15 +71,19 @@ impl AppDecoders {
 
     /// The connection ended: messages still open end with it.
     pub fn close(&mut self) {
-        if let Carried::Http1(h) = &mut self.carried {
-            h.close();
+        match &mut self.carried {
+            Carried::Http1(h) => h.close(),
+            Carried::Http2(h) => h.close(),
+            _ => {}
         }
     }
 
     /// `len` bytes of `side` were lost.
     pub fn gap(&mut self, side: Side, len: u64) {
-        if let Carried::Http1(h) = &mut self.carried {
-            h.gap(side, len);
+        match &mut self.carried {
+            Carried::Http1(h) => h.gap(side, len),
+            Carried::Http2(h) => h.gap(side, len),
+            _ => {}
         }
     }
 
@@ -80,6 +94,10 @@ impl AppDecoders {
                 h.close();
                 Some(AppReport::http1(h, show_secrets))
             }
+            Carried::Http2(h) => {
+                h.close();
+                Some(AppReport::http2(h, show_secrets))
+            }
             _ => None,
         }
     }
@@ -88,6 +106,7 @@ impl AppDecoders {
     pub fn held_bytes(&self) -> usize {
         let decoder = match &self.carried {
             Carried::Http1(h) => std::mem::size_of::<Http1>() + h.held_bytes(),
+            Carried::Http2(h) => std::mem::size_of::<Http2>() + h.held_bytes(),
             Carried::Sniffing(_) => 2 * SNIFF_BYTES + 64,
             _ => 0,
         };
@@ -122,6 +141,18 @@ impl SessionSink for AppDecoders {
                 side, ts, bytes, ..
             } => self.plaintext(side, ts, bytes),
             Event::Gap { side, gap, .. } => self.gap(side, gap.len),
+            // The server's ALPN choice (ServerHello up to TLS 1.2, EncryptedExtensions in
+            // 1.3) comes before any application data: `h2` decides without sniffing.
+            Event::Handshake { message, .. } => {
+                let extensions = match message {
+                    HandshakeMessage::ServerHello(sh) => &sh.extensions[..],
+                    HandshakeMessage::EncryptedExtensions { extensions, .. } => &extensions[..],
+                    _ => return,
+                };
+                if matches!(self.carried, Carried::Unknown) && alpn_is_h2(extensions) {
+                    self.carried = Carried::Http2(Box::default());
+                }
+            }
             _ => {}
         }
     }
@@ -137,17 +168,17 @@ impl AppDecoders {
             let i = (side == Side::Server) as usize;
             seen[i].extend_from_slice(&bytes[..bytes.len().min(SNIFF_BYTES)]);
             let mine = &seen[i];
-            let decided = mine.len() >= SNIFF_BYTES || mine.iter().any(|b| !b.is_ascii_uppercase());
-            if !decided {
-                return; // a method's first letters, maybe: wait for more
-            }
-            if !looks_like_http1(side, mine) {
-                self.carried = Carried::Other;
-                return;
-            }
+            let Some(kind) = sniff(side, mine) else {
+                return; // a method's or the preface's first bytes, maybe: wait for more
+            };
             // What was held back goes first (either side's), then these bytes.
-            let mut h = self.http1.take().unwrap_or_default();
             let fresh = bytes.len().min(SNIFF_BYTES);
+            let seen = std::mem::take(seen);
+            self.carried = match (kind, self.http1.take()) {
+                // HTTP/1 with its bodies handed on (export), when asked for.
+                (Carried::Http1(_), Some(h)) => Carried::Http1(h),
+                (kind, _) => kind,
+            };
             for (j, held) in seen.iter().enumerate() {
                 let held = if j == i {
                     &held[..held.len() - fresh]
@@ -155,12 +186,56 @@ impl AppDecoders {
                     held
                 };
                 let s = if j == 0 { Side::Client } else { Side::Server };
-                h.data(s, ts, held);
+                self.decode(s, ts, held);
             }
-            self.carried = Carried::Http1(h);
         }
-        if let Carried::Http1(h) = &mut self.carried {
-            h.data(side, ts, bytes);
+        self.decode(side, ts, bytes);
+    }
+
+    fn decode(&mut self, side: Side, ts: i64, bytes: &[u8]) {
+        match &mut self.carried {
+            Carried::Http1(h) => h.data(side, ts, bytes),
+            Carried::Http2(h) => h.data(side, ts, bytes),
+            _ => {}
         }
     }
+}
+
+/// What a side's first bytes say the connection carries, `None` while they could still
+/// be the start of either.
+fn sniff(side: Side, mine: &[u8]) -> Option<Carried> {
+    if side == Side::Client && !mine.is_empty() {
+        let n = mine.len().min(PREFACE.len());
+        if mine[..n] == PREFACE[..n] {
+            return (n == PREFACE.len()).then(|| Carried::Http2(Box::default()));
+        }
+    }
+    // A server's HTTP/2 preface is a SETTINGS frame on stream 0 (RFC 9113 §3.4).
+    if side == Side::Server && mine.first() == Some(&0) {
+        if mine.len() < 9 {
+            return None;
+        }
+        return Some(if mine[3] == 4 && mine[5..9] == [0; 4] {
+            Carried::Http2(Box::default())
+        } else {
+            Carried::Other
+        });
+    }
+    let decided = mine.len() >= SNIFF_BYTES || mine.iter().any(|b| !b.is_ascii_uppercase());
+    if !decided {
+        return None;
+    }
+    Some(if looks_like_http1(side, mine) {
+        Carried::Http1(Box::default())
+    } else {
+        Carried::Other
+    })
+}
+
+/// Whether a server's extensions chose ALPN `h2`.
+fn alpn_is_h2(extensions: &[Extension]) -> bool {
+    extensions.iter().any(|e| match &e.data {
+        ExtensionData::Alpn { protocols, .. } => protocols.first().is_some_and(|p| p == b"h2"),
+        _ => false,
+    })
 }

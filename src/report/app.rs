@@ -7,6 +7,8 @@ use serde::{Serialize, Serializer};
 use super::text::bytes_as_text;
 use super::time::rfc3339;
 use crate::app::http1::{Http1, Message, Transaction};
+use crate::app::http2::{self, GoAway, Http2};
+use crate::report::model::Side;
 
 /// Headers whose values are credentials: shown only with `--show-secrets`.
 const CREDENTIALS: [&str; 4] = [
@@ -19,7 +21,7 @@ const CREDENTIALS: [&str; 4] = [
 /// What a connection's application protocol said.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct AppReport {
-    /// `http/1.1` (HTTP/1.0 and 1.1 alike).
+    /// `http/1.1` (HTTP/1.0 and 1.1 alike) or `h2`.
     pub protocol: &'static str,
     pub transactions: Vec<TransactionReport>,
     #[serde(skip_serializing_if = "is_zero")]
@@ -28,12 +30,57 @@ pub struct AppReport {
     pub problems: Vec<String>,
     #[serde(skip_serializing_if = "is_zero")]
     pub problems_omitted: u64,
+    /// HTTP/2's connection-level facts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http2: Option<Http2Report>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct TransactionReport {
+    /// HTTP/2: the stream, whether the server pushed it, the RST_STREAM that ended it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<u64>,
+    #[serde(skip_serializing_if = "is_false")]
+    pub pushed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reset: Option<ErrorReport>,
     pub request: Option<MessageReport>,
     pub response: Option<MessageReport>,
+}
+
+/// An HTTP/2 error code (RFC 9113 §7) and who sent it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ErrorReport {
+    pub by: Side,
+    pub error: String,
+    pub code: u32,
+}
+
+/// What an HTTP/2 connection's frames said beside its streams.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Http2Report {
+    /// Frames each side sent, by type (the types it sent).
+    pub frames: PerSide<Vec<(&'static str, u64)>>,
+    /// `[name, value]` of each side's SETTINGS, in order.
+    pub settings: PerSide<Vec<(String, u32)>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goaway: Option<PerSide<Option<GoAwayReport>>>,
+    /// Streams not followed: more were open at once than the decoder keeps.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub streams_omitted: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PerSide<T> {
+    pub client: T,
+    pub server: T,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct GoAwayReport {
+    pub last_stream_id: u32,
+    pub error: String,
+    pub code: u32,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -47,6 +94,11 @@ pub struct MessageReport {
     pub status: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// HTTP/2 requests' `:scheme` and `:authority`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
     pub version: String,
     /// `[name, value]` pairs in order; credential values are `"<hidden>"` unless
     /// `--show-secrets`.
@@ -73,6 +125,10 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 fn ser_hash<S: Serializer>(h: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&hex::encode(h))
 }
@@ -80,47 +136,172 @@ fn ser_hash<S: Serializer>(h: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
 impl AppReport {
     /// The report of an HTTP/1 decoder's findings.
     pub fn http1(h: &Http1, show_secrets: bool) -> Self {
-        let message = |m: &Message| MessageReport {
-            time: rfc3339(m.ts),
-            method: m.method.clone(),
-            target: m.target.clone(),
-            status: m.status,
-            reason: m.reason.clone(),
-            version: format!("HTTP/1.{}", m.minor_version),
-            headers: m
-                .headers
-                .iter()
-                .map(|(name, value)| {
-                    let hidden =
-                        !show_secrets && CREDENTIALS.iter().any(|c| name.eq_ignore_ascii_case(c));
-                    let value = if hidden {
-                        "<hidden>".to_string()
-                    } else {
-                        bytes_as_text(value)
-                    };
-                    [name.clone(), value]
-                })
-                .collect(),
-            headers_omitted: m.headers_omitted,
-            body: BodyReport {
-                wire_bytes: m.body_wire_bytes,
-                bytes: m.body_bytes,
-                sha256: m.body_sha256,
-                complete: m.complete,
-            },
-        };
-        let transaction = |t: &Transaction| TransactionReport {
-            request: t.request.as_ref().map(message),
-            response: t.response.as_ref().map(message),
-        };
+        let version = |m: &Message| format!("HTTP/1.{}", m.minor_version);
         AppReport {
             protocol: "http/1.1",
-            transactions: h.transactions.iter().map(transaction).collect(),
+            transactions: transactions(&h.transactions, &version, show_secrets),
             transactions_omitted: h.transactions_omitted,
             problems: h.problems.clone(),
             problems_omitted: h.problems_omitted,
+            http2: None,
         }
     }
+
+    /// The report of an HTTP/2 decoder's findings.
+    pub fn http2(h: &Http2, show_secrets: bool) -> Self {
+        let version = |_: &Message| "HTTP/2".to_string();
+        let frames = |i: usize| {
+            h.frames[i]
+                .iter()
+                .enumerate()
+                .filter(|(_, &n)| n > 0)
+                .map(|(t, &n)| (frame_name(t as u8), n))
+                .collect()
+        };
+        let settings = |i: usize| {
+            h.settings[i]
+                .iter()
+                .map(|&(id, v)| (setting_name(id), v))
+                .collect()
+        };
+        let goaway = |g: &Option<GoAway>| {
+            g.map(|g| GoAwayReport {
+                last_stream_id: g.last_stream_id,
+                error: error_name(g.code),
+                code: g.code,
+            })
+        };
+        AppReport {
+            protocol: "h2",
+            transactions: transactions(&h.transactions, &version, show_secrets),
+            transactions_omitted: h.transactions_omitted,
+            problems: h.problems.clone(),
+            problems_omitted: h.problems_omitted,
+            http2: Some(Http2Report {
+                frames: PerSide {
+                    client: frames(0),
+                    server: frames(1),
+                },
+                settings: PerSide {
+                    client: settings(0),
+                    server: settings(1),
+                },
+                goaway: h.goaway.iter().any(Option::is_some).then(|| PerSide {
+                    client: goaway(&h.goaway[0]),
+                    server: goaway(&h.goaway[1]),
+                }),
+                streams_omitted: h.streams_omitted,
+            }),
+        }
+    }
+}
+
+fn transactions(
+    list: &[Transaction],
+    version: &dyn Fn(&Message) -> String,
+    show_secrets: bool,
+) -> Vec<TransactionReport> {
+    let message = |m: &Message| MessageReport {
+        time: rfc3339(m.ts),
+        method: m.method.clone(),
+        target: m.target.clone(),
+        status: m.status,
+        reason: m.reason.clone(),
+        scheme: m.scheme.clone(),
+        authority: m.authority.clone(),
+        version: version(m),
+        headers: m
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let hidden =
+                    !show_secrets && CREDENTIALS.iter().any(|c| name.eq_ignore_ascii_case(c));
+                let value = if hidden {
+                    "<hidden>".to_string()
+                } else {
+                    bytes_as_text(value)
+                };
+                [name.clone(), value]
+            })
+            .collect(),
+        headers_omitted: m.headers_omitted,
+        body: BodyReport {
+            wire_bytes: m.body_wire_bytes,
+            bytes: m.body_bytes,
+            sha256: m.body_sha256,
+            complete: m.complete,
+        },
+    };
+    list.iter()
+        .map(|t: &Transaction| TransactionReport {
+            stream_id: t.stream_id,
+            pushed: t.pushed,
+            reset: t.reset.map(|r| ErrorReport {
+                by: r.by,
+                error: error_name(r.code),
+                code: r.code,
+            }),
+            request: t.request.as_ref().map(message),
+            response: t.response.as_ref().map(message),
+        })
+        .collect()
+}
+
+/// RFC 9113 §11.2 frame type names.
+fn frame_name(t: u8) -> &'static str {
+    match t {
+        http2::DATA => "DATA",
+        http2::HEADERS => "HEADERS",
+        http2::PRIORITY => "PRIORITY",
+        http2::RST_STREAM => "RST_STREAM",
+        http2::SETTINGS => "SETTINGS",
+        http2::PUSH_PROMISE => "PUSH_PROMISE",
+        http2::PING => "PING",
+        http2::GOAWAY => "GOAWAY",
+        http2::WINDOW_UPDATE => "WINDOW_UPDATE",
+        http2::CONTINUATION => "CONTINUATION",
+        _ => "unknown",
+    }
+}
+
+/// RFC 9113 §11.3 setting names (and RFC 8441's, RFC 9218's), else the number.
+fn setting_name(id: u16) -> String {
+    let name = match id {
+        1 => "SETTINGS_HEADER_TABLE_SIZE",
+        2 => "SETTINGS_ENABLE_PUSH",
+        3 => "SETTINGS_MAX_CONCURRENT_STREAMS",
+        4 => "SETTINGS_INITIAL_WINDOW_SIZE",
+        5 => "SETTINGS_MAX_FRAME_SIZE",
+        6 => "SETTINGS_MAX_HEADER_LIST_SIZE",
+        8 => "SETTINGS_ENABLE_CONNECT_PROTOCOL",
+        9 => "SETTINGS_NO_RFC7540_PRIORITIES",
+        _ => return format!("0x{id:04x}"),
+    };
+    name.to_string()
+}
+
+/// RFC 9113 §7 error code names, else the number in hex.
+fn error_name(code: u32) -> String {
+    const NAMES: [&str; 14] = [
+        "NO_ERROR",
+        "PROTOCOL_ERROR",
+        "INTERNAL_ERROR",
+        "FLOW_CONTROL_ERROR",
+        "SETTINGS_TIMEOUT",
+        "STREAM_CLOSED",
+        "FRAME_SIZE_ERROR",
+        "REFUSED_STREAM",
+        "CANCEL",
+        "COMPRESSION_ERROR",
+        "CONNECT_ERROR",
+        "ENHANCE_YOUR_CALM",
+        "INADEQUATE_SECURITY",
+        "HTTP_1_1_REQUIRED",
+    ];
+    usize::try_from(code)
+        .ok()
+        .and_then(|i| NAMES.get(i))
+        .map_or_else(|| format!("0x{code:x}"), |n| n.to_string())
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::app::MessageReport;
+use super::app::{MessageReport, TransactionReport};
 use super::model::{CaptureReport, ConnectionReport};
 use super::table::{cell, endpoint, server_cell, write_footer, Pages};
 
@@ -14,8 +14,8 @@ pub struct RequestsTable<W: Write> {
 }
 
 const HEADER: &[&str] = &[
-    "conn", "client", "server", "time", "method", "host", "target", "status", "type", "bytes",
-    "note",
+    "conn", "client", "server", "proto", "time", "method", "host", "target", "status", "type",
+    "bytes", "note",
 ];
 
 impl<W: Write> RequestsTable<W> {
@@ -28,8 +28,7 @@ impl<W: Write> RequestsTable<W> {
     pub fn connection(&mut self, c: &ConnectionReport) -> io::Result<()> {
         let Some(app) = &c.app else { return Ok(()) };
         for t in &app.transactions {
-            self.pages
-                .push(row(c, t.request.as_ref(), t.response.as_ref()))?;
+            self.pages.push(row(c, app.protocol, t))?;
         }
         Ok(())
     }
@@ -54,14 +53,21 @@ fn header<'a>(m: Option<&'a MessageReport>, name: &str) -> Option<&'a str> {
         .map(|[_, v]| v.as_str())
 }
 
-fn row(
-    c: &ConnectionReport,
-    req: Option<&MessageReport>,
-    resp: Option<&MessageReport>,
-) -> Vec<String> {
+fn row(c: &ConnectionReport, protocol: &str, t: &TransactionReport) -> Vec<String> {
+    let (req, resp) = (t.request.as_ref(), t.response.as_ref());
     let dash = || "-".to_string();
-    let host = header(req, "host").or(c.sni.as_deref()).unwrap_or("-");
+    let host = header(req, "host")
+        .or(req.and_then(|m| m.authority.as_deref()))
+        .or(c.sni.as_deref())
+        .unwrap_or("-");
     let mut note = Vec::new();
+    if t.pushed {
+        note.push("pushed".to_string());
+    }
+    if let Some(r) = &t.reset {
+        note.push(format!("reset by the {} ({})", r.by.as_str(), r.error));
+    }
+    let mut note: Vec<&str> = note.iter().map(String::as_str).collect();
     if req.is_none() {
         note.push("no request in the capture");
     }
@@ -78,6 +84,11 @@ fn row(
         c.id.to_string(),
         endpoint(&c.client.ip, c.client.port),
         server_cell(c),
+        // HTTP/2's stream beside the protocol: `h2 #3`.
+        match t.stream_id {
+            Some(id) => format!("{protocol} #{id}"),
+            None => protocol.to_string(),
+        },
         req.or(resp).map(|m| m.time.clone()).unwrap_or_else(dash),
         req.and_then(|m| m.method.as_deref())
             .map(cell)

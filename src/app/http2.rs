@@ -1,0 +1,821 @@
+//! HTTP/2 (RFC 9113) inside one connection's decrypted bytes: each side's frames cut
+//! out of its byte stream, header blocks (HEADERS, PUSH_PROMISE and their CONTINUATIONs)
+//! decoded by that side's HPACK context, and each stream's request and response made a
+//! transaction, in the order the streams opened.
+//!
+//! ```text
+//!  client bytes ─► preface ─► frames ─┬─ HEADERS/CONTINUATION ─► HPACK (client) ─► request ─┐
+//!                                     └─ DATA ─► body bytes, SHA-256                          ├─► stream ─► transaction
+//!  server bytes ─────────────► frames ─┬─ HEADERS/PUSH_PROMISE/CONTINUATION ─► HPACK (server) ┤   (END_STREAM, RST_STREAM)
+//!                                      └─ DATA, SETTINGS, PING, GOAWAY, WINDOW_UPDATE ───────┘
+//! ```
+//! Memory: a frame's payload is held only for header blocks (at most
+//! [`MAX_HEADER_BLOCK`]) and the few bytes of control frames; bodies are hashed as they
+//! pass; open streams, transactions, header bytes and problems are capped and the rest
+//! counted, like HTTP/1's.
+
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+
+use super::hpack::{self, HeaderList};
+use super::http1::{
+    Message, Reset, Transaction, MAX_HEADERS, MAX_KEPT_HEADER_BYTES, MAX_PROBLEMS, MAX_TRANSACTIONS,
+};
+use crate::report::model::Side;
+
+/// What a client sends first (RFC 9113 §3.4).
+pub const PREFACE: &[u8; 24] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+/// Streams followed at once; more are counted, their frames skipped.
+pub const MAX_OPEN_STREAMS: usize = 1000;
+/// One header block with its CONTINUATIONs (a 20 KB cookie fits many times): past it,
+/// the block cannot be decoded, so neither can that side's later ones.
+pub const MAX_HEADER_BLOCK: usize = 256 << 10;
+/// RFC 9113 §4.2: frames are at most 16 KB until the receiver allows more, never over
+/// 2^24 - 1 (the length field).
+const DEFAULT_MAX_FRAME: u32 = 1 << 14;
+const LARGEST_FRAME: u32 = (1 << 24) - 1;
+/// Bytes of a SETTINGS payload read (more than anyone sends: 6 bytes a setting).
+const MAX_SETTINGS_PAYLOAD: usize = 1 << 10;
+/// Settings kept per side for the report.
+pub const MAX_SETTINGS: usize = 32;
+
+/// Frame types (RFC 9113 §6), as the index of their counter; `UNKNOWN` for the rest.
+pub const DATA: u8 = 0;
+pub const HEADERS: u8 = 1;
+pub const PRIORITY: u8 = 2;
+pub const RST_STREAM: u8 = 3;
+pub const SETTINGS: u8 = 4;
+pub const PUSH_PROMISE: u8 = 5;
+pub const PING: u8 = 6;
+pub const GOAWAY: u8 = 7;
+pub const WINDOW_UPDATE: u8 = 8;
+pub const CONTINUATION: u8 = 9;
+pub const UNKNOWN: u8 = 10;
+
+const END_STREAM: u8 = 0x1;
+const ACK: u8 = 0x1;
+const END_HEADERS: u8 = 0x4;
+const PADDED: u8 = 0x8;
+const PRIORITY_FLAG: u8 = 0x20;
+
+/// SETTINGS identifiers this decoder acts on (RFC 9113 §6.5.2).
+const SETTINGS_HEADER_TABLE_SIZE: u16 = 1;
+const SETTINGS_MAX_FRAME_SIZE: u16 = 5;
+
+/// A frame's 9-byte header.
+#[derive(Debug, Clone, Copy)]
+struct Head {
+    len: u32,
+    kind: u8,
+    flags: u8,
+    stream: u32,
+}
+
+/// Where one side's byte stream stands.
+#[derive(Debug)]
+enum Read {
+    /// The client's preface: how many of its bytes were seen.
+    Preface(usize),
+    /// A frame header: its bytes so far.
+    Header([u8; 9], usize),
+    /// A frame whose payload is kept (up to `keep` bytes) until it is whole.
+    Payload {
+        head: Head,
+        left: u32,
+        keep: usize,
+        buf: Vec<u8>,
+    },
+    /// A DATA frame's payload: the pad length byte if any, `data` body bytes, then
+    /// `pad` bytes of padding.
+    Data {
+        head: Head,
+        need_pad_len: bool,
+        data: u32,
+        pad: u32,
+    },
+    /// Lost (a gap, a frame over the limits, a header block that did not decode):
+    /// nothing more of this side is read.
+    Lost,
+}
+
+/// A header block waiting for its CONTINUATIONs.
+#[derive(Debug)]
+struct Block {
+    stream: u32,
+    end_stream: bool,
+    /// PUSH_PROMISE: the promised stream.
+    promised: Option<u32>,
+    bytes: Vec<u8>,
+}
+
+/// One side's parser and its HPACK context.
+#[derive(Debug)]
+struct Dir {
+    read: Read,
+    hpack: hpack::Decoder,
+    /// The largest frame the other side allowed this one (SETTINGS_MAX_FRAME_SIZE).
+    max_frame: u32,
+    block: Option<Block>,
+    /// Nothing more of this side is read.
+    lost: bool,
+}
+
+/// One open stream: its transaction and, per side, whether it ended and its body's hash.
+#[derive(Debug)]
+struct Stream {
+    /// Index in the transactions, `None` past their cap.
+    tx: Option<usize>,
+    ended: [bool; 2],
+    /// The server's final (non-1xx) response head was seen.
+    answered: bool,
+    hash: [Sha256; 2],
+}
+
+/// A GOAWAY: the last stream the sender will process and its error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GoAway {
+    pub last_stream_id: u32,
+    pub code: u32,
+}
+
+/// The HTTP/2 exchanges of one connection.
+#[derive(Debug)]
+pub struct Http2 {
+    dirs: [Dir; 2],
+    streams: HashMap<u32, Stream>,
+    /// The highest stream the client opened: one at or below it that is not in `streams`
+    /// was closed, reset or not followed, and is not opened again.
+    last_client_stream: u32,
+    pub streams_omitted: u64,
+    pub transactions: Vec<Transaction>,
+    pub transactions_omitted: u64,
+    /// Frames each side sent, by type ([`DATA`]..[`UNKNOWN`]).
+    pub frames: [[u64; 11]; 2],
+    /// Settings each side sent (identifier, value), in order, the first few.
+    pub settings: [Vec<(u16, u32)>; 2],
+    pub settings_omitted: [u64; 2],
+    /// The last GOAWAY each side sent.
+    pub goaway: [Option<GoAway>; 2],
+    pub problems: Vec<String>,
+    pub problems_omitted: u64,
+    header_bytes: usize,
+}
+
+impl Default for Http2 {
+    fn default() -> Self {
+        let dir = |read| Dir {
+            read,
+            hpack: hpack::Decoder::default(),
+            max_frame: DEFAULT_MAX_FRAME,
+            block: None,
+            lost: false,
+        };
+        Http2 {
+            dirs: [dir(Read::Preface(0)), dir(Read::Header([0; 9], 0))],
+            streams: HashMap::new(),
+            last_client_stream: 0,
+            streams_omitted: 0,
+            transactions: Vec::new(),
+            transactions_omitted: 0,
+            frames: [[0; 11]; 2],
+            settings: Default::default(),
+            settings_omitted: [0; 2],
+            goaway: [None; 2],
+            problems: Vec::new(),
+            problems_omitted: 0,
+            header_bytes: 0,
+        }
+    }
+}
+
+fn index(side: Side) -> usize {
+    match side {
+        Side::Client => 0,
+        Side::Server => 1,
+    }
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    let b: [u8; 4] = b.get(at..at.checked_add(4)?)?.try_into().ok()?;
+    Some(u32::from_be_bytes(b))
+}
+
+impl Http2 {
+    fn problem(&mut self, text: String) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(text);
+        } else {
+            self.problems_omitted += 1;
+        }
+    }
+
+    /// Stops reading `side`, saying why.
+    fn lose(&mut self, side: Side, why: String) {
+        self.problem(format!(
+            "{}: {why}; the rest of its side is not read",
+            side.as_str()
+        ));
+        let d = &mut self.dirs[index(side)];
+        d.read = Read::Lost;
+        d.block = None;
+        d.lost = true;
+    }
+
+    /// Decrypted bytes one side sent, in order.
+    pub fn data(&mut self, side: Side, ts: i64, mut bytes: &[u8]) {
+        let i = index(side);
+        while !bytes.is_empty() && !self.dirs[i].lost {
+            let read = std::mem::replace(&mut self.dirs[i].read, Read::Lost);
+            let (next, used) = self.step(side, ts, read, bytes);
+            // A step that lost the side (`lose`) leaves it lost, whatever it returned.
+            if !self.dirs[i].lost {
+                self.dirs[i].read = next;
+            }
+            bytes = &bytes[used.min(bytes.len())..];
+        }
+    }
+
+    /// One piece of the side's stream: the next state and how many bytes it took.
+    fn step(&mut self, side: Side, ts: i64, read: Read, bytes: &[u8]) -> (Read, usize) {
+        match read {
+            Read::Preface(seen) => {
+                let want = &PREFACE[seen..];
+                let n = want.len().min(bytes.len());
+                if bytes[..n] != want[..n] {
+                    self.lose(side, "no HTTP/2 connection preface".into());
+                    return (Read::Lost, bytes.len());
+                }
+                if seen + n == PREFACE.len() {
+                    (Read::Header([0; 9], 0), n)
+                } else {
+                    (Read::Preface(seen + n), n)
+                }
+            }
+            Read::Header(mut buf, have) => {
+                let n = (9 - have).min(bytes.len());
+                buf[have..have + n].copy_from_slice(&bytes[..n]);
+                if have + n < 9 {
+                    return (Read::Header(buf, have + n), n);
+                }
+                let head = Head {
+                    len: u32::from_be_bytes([0, buf[0], buf[1], buf[2]]),
+                    kind: buf[3],
+                    flags: buf[4],
+                    stream: u32::from_be_bytes([buf[5], buf[6], buf[7], buf[8]]) & 0x7fff_ffff,
+                };
+                (self.start_frame(side, ts, head), n)
+            }
+            Read::Payload {
+                head,
+                left,
+                keep,
+                mut buf,
+            } => {
+                let n = (left as usize).min(bytes.len());
+                let room = keep.saturating_sub(buf.len()).min(n);
+                buf.extend_from_slice(&bytes[..room]);
+                let left = left - n as u32;
+                if left > 0 {
+                    return (
+                        Read::Payload {
+                            head,
+                            left,
+                            keep,
+                            buf,
+                        },
+                        n,
+                    );
+                }
+                self.frame(side, ts, head, buf);
+                (Read::Header([0; 9], 0), n)
+            }
+            Read::Data {
+                head,
+                need_pad_len,
+                data,
+                pad,
+            } => {
+                if need_pad_len {
+                    let p = u32::from(bytes[0]);
+                    let rest = head.len - 1;
+                    if p > rest {
+                        self.lose(
+                            side,
+                            format!("DATA padding of {p} bytes in a {}-byte frame", head.len),
+                        );
+                        return (Read::Lost, bytes.len());
+                    }
+                    let next = Read::Data {
+                        head,
+                        need_pad_len: false,
+                        data: rest - p,
+                        pad: p,
+                    };
+                    return (self.data_end(side, head, next), 1);
+                }
+                if data > 0 {
+                    let n = (data as usize).min(bytes.len());
+                    self.body(side, head.stream, &bytes[..n]);
+                    let next = Read::Data {
+                        head,
+                        need_pad_len,
+                        data: data - n as u32,
+                        pad,
+                    };
+                    return (self.data_end(side, head, next), n);
+                }
+                let n = (pad as usize).min(bytes.len());
+                let next = Read::Data {
+                    head,
+                    need_pad_len,
+                    data,
+                    pad: pad - n as u32,
+                };
+                (self.data_end(side, head, next), n)
+            }
+            Read::Lost => (Read::Lost, bytes.len()),
+        }
+    }
+
+    /// A DATA frame whose payload is all read ends here (its END_STREAM taking effect).
+    fn data_end(&mut self, side: Side, head: Head, next: Read) -> Read {
+        match next {
+            Read::Data {
+                need_pad_len: false,
+                data: 0,
+                pad: 0,
+                ..
+            } => {
+                if head.flags & END_STREAM != 0 {
+                    self.end(side, head.stream);
+                }
+                Read::Header([0; 9], 0)
+            }
+            other => other,
+        }
+    }
+
+    /// A frame header is whole: checks its length and starts reading its payload.
+    fn start_frame(&mut self, side: Side, ts: i64, head: Head) -> Read {
+        let i = index(side);
+        let kind = head.kind.min(UNKNOWN);
+        self.frames[i][usize::from(kind)] += 1;
+        let max = self.dirs[i].max_frame;
+        if head.len > max {
+            self.lose(
+                side,
+                format!(
+                    "frame of {} bytes over the {max}-byte maximum frame size",
+                    head.len
+                ),
+            );
+            return Read::Lost;
+        }
+        // A header block must go on in CONTINUATIONs of its stream, nothing else.
+        let continuing = self.dirs[i].block.as_ref().map(|b| b.stream);
+        match (continuing, kind) {
+            (Some(s), CONTINUATION) if s == head.stream => {}
+            (Some(s), _) => {
+                self.lose(side, format!("header block of stream {s} not continued"));
+                return Read::Lost;
+            }
+            (None, CONTINUATION) => {
+                self.lose(
+                    side,
+                    format!(
+                        "CONTINUATION on stream {} without a header block",
+                        head.stream
+                    ),
+                );
+                return Read::Lost;
+            }
+            _ => {}
+        }
+        let keep = match kind {
+            DATA => {
+                self.data_frame_start(side, head);
+                let next = Read::Data {
+                    head,
+                    need_pad_len: head.flags & PADDED != 0,
+                    data: if head.flags & PADDED != 0 {
+                        0
+                    } else {
+                        head.len
+                    },
+                    pad: 0,
+                };
+                if head.flags & PADDED != 0 && head.len == 0 {
+                    self.lose(side, "padded DATA frame without its pad length".into());
+                    return Read::Lost;
+                }
+                return self.data_end(side, head, next);
+            }
+            HEADERS | PUSH_PROMISE | CONTINUATION => {
+                if head.len as usize > MAX_HEADER_BLOCK {
+                    self.lose(
+                        side,
+                        format!(
+                            "header block frame of {} bytes over {MAX_HEADER_BLOCK}",
+                            head.len
+                        ),
+                    );
+                    return Read::Lost;
+                }
+                head.len as usize
+            }
+            SETTINGS => MAX_SETTINGS_PAYLOAD,
+            PRIORITY => 5,
+            RST_STREAM | WINDOW_UPDATE => 4,
+            PING | GOAWAY => 8,
+            _ => 0,
+        };
+        if head.len == 0 {
+            self.frame(side, ts, head, Vec::new());
+            return Read::Header([0; 9], 0);
+        }
+        Read::Payload {
+            head,
+            left: head.len,
+            keep: keep.min(head.len as usize),
+            buf: Vec::new(),
+        }
+    }
+
+    /// A whole frame (its kept payload) other than DATA.
+    fn frame(&mut self, side: Side, ts: i64, head: Head, payload: Vec<u8>) {
+        let i = index(side);
+        match head.kind {
+            HEADERS | PUSH_PROMISE => {
+                let mut p = &payload[..];
+                if head.flags & PADDED != 0 {
+                    let pad = usize::from(p.first().copied().unwrap_or(0));
+                    if p.is_empty() || pad >= p.len() {
+                        return self.lose(
+                            side,
+                            format!("padding over the frame on stream {}", head.stream),
+                        );
+                    }
+                    p = &p[1..p.len() - pad];
+                }
+                let mut promised = None;
+                if head.kind == PUSH_PROMISE {
+                    let Some(id) = u32_at(p, 0) else {
+                        return self.lose(side, "PUSH_PROMISE too short".into());
+                    };
+                    promised = Some(id & 0x7fff_ffff);
+                    p = &p[4..];
+                } else if head.flags & PRIORITY_FLAG != 0 {
+                    if p.len() < 5 {
+                        return self.lose(side, "HEADERS priority fields cut short".into());
+                    }
+                    p = &p[5..];
+                }
+                let block = Block {
+                    stream: head.stream,
+                    end_stream: head.kind == HEADERS && head.flags & END_STREAM != 0,
+                    promised,
+                    bytes: p.to_vec(),
+                };
+                if head.flags & END_HEADERS != 0 {
+                    self.header_block(side, ts, block);
+                } else {
+                    self.dirs[i].block = Some(block);
+                }
+            }
+            CONTINUATION => {
+                let Some(mut block) = self.dirs[i].block.take() else {
+                    return;
+                };
+                if block.bytes.len() + payload.len() > MAX_HEADER_BLOCK {
+                    return self.lose(
+                        side,
+                        format!(
+                            "header block of stream {} over {MAX_HEADER_BLOCK} bytes",
+                            block.stream
+                        ),
+                    );
+                }
+                block.bytes.extend_from_slice(&payload);
+                if head.flags & END_HEADERS != 0 {
+                    self.header_block(side, ts, block);
+                } else {
+                    self.dirs[i].block = Some(block);
+                }
+            }
+            SETTINGS if head.flags & ACK == 0 => self.settings_frame(side, &payload),
+            RST_STREAM => {
+                if let Some(code) = u32_at(&payload, 0) {
+                    self.reset(side, head.stream, code);
+                }
+            }
+            GOAWAY => {
+                if let (Some(last), Some(code)) = (u32_at(&payload, 0), u32_at(&payload, 4)) {
+                    self.goaway[i] = Some(GoAway {
+                        last_stream_id: last & 0x7fff_ffff,
+                        code,
+                    });
+                }
+            }
+            // PRIORITY, PING, WINDOW_UPDATE, SETTINGS ACK, unknown types: counted only.
+            _ => {}
+        }
+    }
+
+    fn settings_frame(&mut self, side: Side, payload: &[u8]) {
+        let i = index(side);
+        for entry in payload.chunks_exact(6) {
+            let id = u16::from_be_bytes([entry[0], entry[1]]);
+            let value = u32::from_be_bytes([entry[2], entry[3], entry[4], entry[5]]);
+            // A side's settings bound what the *other* side sends.
+            let other = &mut self.dirs[1 - i];
+            match id {
+                SETTINGS_HEADER_TABLE_SIZE => other.hpack.allow(value),
+                SETTINGS_MAX_FRAME_SIZE => {
+                    other.max_frame = other.max_frame.max(value.min(LARGEST_FRAME));
+                }
+                _ => {}
+            }
+            if self.settings[i].len() < MAX_SETTINGS {
+                self.settings[i].push((id, value));
+            } else {
+                self.settings_omitted[i] += 1;
+            }
+        }
+    }
+
+    /// A whole header block: decoded by the side's HPACK context (always, to keep it in
+    /// step), then made a request, a response, or a stream's trailers.
+    fn header_block(&mut self, side: Side, ts: i64, block: Block) {
+        let i = index(side);
+        let mut list = HeaderList::default();
+        if let Err(e) = self.dirs[i].hpack.decode(&block.bytes, &mut list) {
+            return self.lose(side, format!("{e} (stream {})", block.stream));
+        }
+        if let Some(promised) = block.promised {
+            // PUSH_PROMISE: the request the server answers on the promised stream.
+            let msg = self.message(ts, list);
+            self.open(promised, Some(msg), true, [true, false]);
+            return;
+        }
+        let s = block.stream;
+        if s == 0 {
+            return self.problem(format!("{}: header block on stream 0", side.as_str()));
+        }
+        let known = self.streams.contains_key(&s);
+        match side {
+            Side::Client if !known && s > self.last_client_stream => {
+                self.last_client_stream = s;
+                let msg = self.message(ts, list);
+                self.open(s, Some(msg), false, [block.end_stream, false]);
+            }
+            Side::Server => {
+                let status = status_of(&list);
+                let interim = status.is_some_and(|s| (100..200).contains(&s));
+                // A stream already over (reset, closed) or not followed stays so; one
+                // never seen opened (its request unseen) gets a response-only transaction.
+                let over = s % 2 == 1 && s <= self.last_client_stream;
+                if !known && (over || interim || !self.open(s, None, false, [true, false])) {
+                    return;
+                }
+                let answered = self.streams.get(&s).is_some_and(|st| st.answered);
+                if !answered && !interim {
+                    let msg = self.message(ts, list);
+                    if let Some(st) = self.streams.get_mut(&s) {
+                        st.answered = true;
+                        if let Some(t) = st.tx.and_then(|t| self.transactions.get_mut(t)) {
+                            t.response = Some(msg);
+                        }
+                    }
+                }
+            }
+            // The client's trailers: nothing kept but their END_STREAM.
+            Side::Client => {}
+        }
+        if block.end_stream {
+            self.end(side, s);
+        }
+    }
+
+    /// Opens a stream with its transaction; `false` past the open-stream cap.
+    fn open(&mut self, id: u32, request: Option<Message>, pushed: bool, ended: [bool; 2]) -> bool {
+        if self.streams.len() >= MAX_OPEN_STREAMS {
+            self.streams_omitted += 1;
+            return false;
+        }
+        let complete = ended[0];
+        let tx = if self.transactions.len() < MAX_TRANSACTIONS {
+            let request = request.map(|mut m| {
+                m.complete = complete;
+                if complete {
+                    m.body_sha256 = Sha256::digest(b"").into();
+                }
+                m
+            });
+            self.transactions.push(Transaction {
+                request,
+                stream_id: Some(u64::from(id)),
+                pushed,
+                ..Default::default()
+            });
+            Some(self.transactions.len() - 1)
+        } else {
+            self.transactions_omitted += 1;
+            None
+        };
+        let stream = Stream {
+            tx,
+            ended,
+            answered: false,
+            hash: [Sha256::new(), Sha256::new()],
+        };
+        self.streams.insert(id, stream);
+        true
+    }
+
+    /// A message from a decoded list: pseudo-headers as its fields, the rest as headers
+    /// within the per-message and per-connection caps.
+    fn message(&mut self, ts: i64, list: HeaderList) -> Message {
+        let mut m = Message {
+            ts,
+            headers_omitted: list.omitted,
+            ..Default::default()
+        };
+        let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
+        for (name, value) in list.fields {
+            match name.as_slice() {
+                b":method" => m.method = Some(text(&value)),
+                b":path" => m.target = Some(text(&value)),
+                b":scheme" => m.scheme = Some(text(&value)),
+                b":authority" => m.authority = Some(text(&value)),
+                b":status" => {
+                    m.status = std::str::from_utf8(&value)
+                        .ok()
+                        .and_then(|s| s.parse().ok())
+                }
+                _ => {
+                    let n = name.len() + value.len();
+                    if m.headers.len() >= MAX_HEADERS
+                        || self.header_bytes + n > MAX_KEPT_HEADER_BYTES
+                    {
+                        m.headers_omitted += 1;
+                    } else {
+                        self.header_bytes += n;
+                        m.headers.push((text(&name), value));
+                    }
+                }
+            }
+        }
+        m
+    }
+
+    /// The message `side` sends on a stream's transaction.
+    fn side_message(&mut self, side: Side, tx: Option<usize>) -> Option<&mut Message> {
+        let t = self.transactions.get_mut(tx?)?;
+        match side {
+            Side::Client => t.request.as_mut(),
+            Side::Server => t.response.as_mut(),
+        }
+    }
+
+    /// A DATA frame starts: its payload length counts as the body's wire bytes.
+    fn data_frame_start(&mut self, side: Side, head: Head) {
+        let tx = self.streams.get(&head.stream).and_then(|s| s.tx);
+        if let Some(m) = self.side_message(side, tx) {
+            m.body_wire_bytes += u64::from(head.len);
+        }
+    }
+
+    /// Body bytes of a stream (DATA without its padding).
+    fn body(&mut self, side: Side, stream: u32, bytes: &[u8]) {
+        let Some(st) = self.streams.get_mut(&stream) else {
+            return;
+        };
+        let tx = st.tx;
+        let hash = &mut st.hash[index(side)];
+        if tx.is_none() {
+            return;
+        }
+        hash.update(bytes);
+        if let Some(m) = self.side_message(side, tx) {
+            m.body_bytes += bytes.len() as u64;
+        }
+    }
+
+    /// END_STREAM from `side`: its message is complete; the stream closes once both are.
+    fn end(&mut self, side: Side, id: u32) {
+        let i = index(side);
+        let Some(st) = self.streams.get_mut(&id) else {
+            return;
+        };
+        if st.ended[i] {
+            return;
+        }
+        st.ended[i] = true;
+        let digest: [u8; 32] = std::mem::take(&mut st.hash[i]).finalize().into();
+        let (tx, both) = (st.tx, st.ended == [true, true]);
+        if let Some(m) = self.side_message(side, tx) {
+            m.complete = true;
+            m.body_sha256 = digest;
+        }
+        if both {
+            self.streams.remove(&id);
+        }
+    }
+
+    /// RST_STREAM: the stream is over; what had not ended stays incomplete.
+    fn reset(&mut self, by: Side, id: u32, code: u32) {
+        let reset = Some(Reset { by, code });
+        match self.streams.remove(&id) {
+            Some(st) => {
+                let [h0, h1] = st.hash;
+                for (side, hash, ended) in [
+                    (Side::Client, h0, st.ended[0]),
+                    (Side::Server, h1, st.ended[1]),
+                ] {
+                    if !ended {
+                        if let Some(m) = self.side_message(side, st.tx) {
+                            m.body_sha256 = hash.finalize().into();
+                        }
+                    }
+                }
+                if let Some(t) = st.tx.and_then(|t| self.transactions.get_mut(t)) {
+                    t.reset = reset;
+                }
+            }
+            // A reset after both ends (a client giving up late): still said.
+            None => {
+                if let Some(t) = self
+                    .transactions
+                    .iter_mut()
+                    .rev()
+                    .find(|t| t.stream_id == Some(u64::from(id)))
+                {
+                    t.reset.get_or_insert(Reset { by, code });
+                }
+            }
+        }
+    }
+
+    /// `len` bytes of `side` were lost: its framing is gone.
+    pub fn gap(&mut self, side: Side, len: u64) {
+        if !self.dirs[index(side)].lost {
+            self.lose(side, format!("framing lost at a gap of {len} bytes"));
+        }
+    }
+
+    /// The connection ended: streams still open keep their incomplete messages.
+    pub fn close(&mut self) {
+        let open: Vec<u32> = self.streams.keys().copied().collect();
+        if !open.is_empty() {
+            self.problem(format!(
+                "streams still open at the end of the capture: {}",
+                open.len()
+            ));
+        }
+        for id in open {
+            if let Some(st) = self.streams.remove(&id) {
+                let [h0, h1] = st.hash;
+                for (side, hash, ended) in [
+                    (Side::Client, h0, st.ended[0]),
+                    (Side::Server, h1, st.ended[1]),
+                ] {
+                    if !ended {
+                        if let Some(m) = self.side_message(side, st.tx) {
+                            m.body_sha256 = hash.finalize().into();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Bytes held (for the memory budget).
+    pub fn held_bytes(&self) -> usize {
+        let dirs: usize = self
+            .dirs
+            .iter()
+            .map(|d| {
+                let read = match &d.read {
+                    Read::Payload { buf, .. } => buf.capacity(),
+                    _ => 0,
+                };
+                read + d.hpack.held_bytes() + d.block.as_ref().map_or(0, |b| b.bytes.capacity())
+            })
+            .sum();
+        dirs + self.streams.capacity() * (std::mem::size_of::<Stream>() + 8)
+            + super::http1::transactions_held(&self.transactions)
+            + self.problems.iter().map(String::len).sum::<usize>()
+    }
+}
+
+/// A response list's `:status`.
+fn status_of(list: &HeaderList) -> Option<u16> {
+    list.fields
+        .iter()
+        .find(|(n, _)| n == b":status")
+        .and_then(|(_, v)| std::str::from_utf8(v).ok()?.parse().ok())
+}
+
+#[cfg(test)]
+mod tests;
