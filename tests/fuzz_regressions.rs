@@ -82,6 +82,16 @@ fn http2_frames() {
     replay("http2_frames", harness::http2_frames);
 }
 
+#[test]
+fn http1_messages() {
+    replay("http1_messages", harness::http1_messages);
+}
+
+#[test]
+fn http3_streams() {
+    replay("http3_streams", harness::http3_streams);
+}
+
 /// The harness reads the sample it is seeded from: its streams open with the key log.
 #[test]
 fn quic_datagrams_seed_runs() {

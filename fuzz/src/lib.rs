@@ -330,16 +330,22 @@ pub fn quic_datagrams(data: &[u8]) {
                         offset,
                         fin,
                         data,
-                    }) => streams.data(dir, stream_id, offset, fin, data, &mut |c| {
-                        std::hint::black_box(c);
-                    }),
+                    }) => {
+                        let ended = streams.data(dir, stream_id, offset, fin, data, &mut |c| {
+                            std::hint::black_box(c);
+                        });
+                        std::hint::black_box(ended);
+                    }
                     Ok(Frame::ResetStream {
                         stream_id,
                         error_code,
                         ..
-                    }) => streams.reset(dir, stream_id, error_code, &mut |c| {
-                        std::hint::black_box(c);
-                    }),
+                    }) => {
+                        let ended = streams.reset(dir, stream_id, error_code, &mut |c| {
+                            std::hint::black_box(c);
+                        });
+                        std::hint::black_box(ended);
+                    }
                     Ok(f) => {
                         std::hint::black_box(f);
                     }
@@ -789,4 +795,115 @@ pub fn http2_frames(data: &[u8]) {
     std::hint::black_box(h.held_bytes());
     std::hint::black_box(AppReport::http2(&h, false));
     std::hint::black_box(AppReport::http2(&h, true));
+}
+
+// ---------------------------------------------------------------------------
+// http1_messages
+
+/// Input: pieces `len(2, BE) bytes[len]`, the top bit of `len` the side (set: the
+/// server's); bit 14 set: a gap of the low 14 bits' bytes instead of a piece. The pieces
+/// go into an HTTP/1 decoder with a body sink (as `export` runs it) as one connection's
+/// decrypted bytes, in order; then `close`, its memory count and the report's `app`.
+pub fn http1_messages(data: &[u8]) {
+    use tlsscope::app::http1::{BodySink, Http1, Message};
+    use tlsscope::report::app::AppReport;
+
+    /// Checks the sink sees bodies start, fill and end in order, per side.
+    struct Bodies([bool; 2]);
+    impl BodySink for Bodies {
+        fn start(&mut self, side: Side, _: Option<usize>, _: &Message, _: Option<&Message>) {
+            let i = (side == Side::Server) as usize;
+            assert!(!self.0[i], "a body started inside another");
+            self.0[i] = true;
+        }
+        fn data(&mut self, side: Side, bytes: &[u8]) {
+            assert!(self.0[(side == Side::Server) as usize] || bytes.is_empty());
+        }
+        fn end(&mut self, side: Side, _: &Message) {
+            self.0[(side == Side::Server) as usize] = false;
+        }
+    }
+    let mut h = Http1::with_bodies(Box::new(Bodies([false; 2])));
+    let mut rest = data;
+    let mut ts = 0;
+    while rest.len() >= 2 {
+        let head = u16::from_be_bytes([rest[0], rest[1]]);
+        let side = if head & 0x8000 != 0 {
+            Side::Server
+        } else {
+            Side::Client
+        };
+        rest = &rest[2..];
+        if head & 0x4000 != 0 {
+            h.gap(side, u64::from(head & 0x3fff));
+            continue;
+        }
+        let (piece, tail) = rest.split_at(usize::from(head & 0x3fff).min(rest.len()));
+        rest = tail;
+        ts += 1;
+        h.data(side, ts, piece);
+    }
+    h.close();
+    std::hint::black_box(h.held_bytes());
+    std::hint::black_box(AppReport::http1(&h, true));
+}
+
+// ---------------------------------------------------------------------------
+// http3_streams
+
+/// Input: `flags(1)` then pieces `stream(1) len(2, BE) bytes[len]`: `stream`'s low 7
+/// bits pick the stream id (×1: ids 0..127, so request, control, push, QPACK and
+/// reserved streams all occur), its top bit the side; `len`'s top bit makes it a gap
+/// of the low 15 bits' bytes, its next bit (with flags bit 0) the stream's end (bit 13:
+/// by reset). flags bit 1: every piece also goes to a bare QPACK decoder, alternately as
+/// encoder-stream bytes and as a field section. Then `close`, the memory count and the
+/// report's `app`.
+pub fn http3_streams(data: &[u8]) {
+    use tlsscope::app::hpack::HeaderList;
+    use tlsscope::app::http3::Http3;
+    use tlsscope::app::qpack::Decoder;
+    use tlsscope::report::app::AppReport;
+
+    let Some((&flags, mut rest)) = data.split_first() else {
+        return;
+    };
+    let mut h = Http3::default();
+    let mut qpack = Decoder::default();
+    qpack.allow(4096);
+    let mut ts = 0;
+    while rest.len() >= 3 {
+        let stream = u64::from(rest[0] & 0x7f);
+        let side = if rest[0] & 0x80 != 0 {
+            Side::Server
+        } else {
+            Side::Client
+        };
+        let head = u16::from_be_bytes([rest[1], rest[2]]);
+        rest = &rest[3..];
+        if head & 0x8000 != 0 {
+            h.stream_gap(stream, side, u64::from(head & 0x7fff));
+            continue;
+        }
+        if flags & 1 != 0 && head & 0x4000 != 0 {
+            let reset = (head & 0x2000 != 0).then_some(u64::from(head & 0x1fff));
+            h.stream_end(stream, side, reset);
+            continue;
+        }
+        let (piece, tail) = rest.split_at(usize::from(head & 0x3fff).min(rest.len()));
+        rest = tail;
+        ts += 1;
+        h.stream_data(stream, side, ts, piece);
+        if flags & 2 != 0 {
+            if ts % 2 == 0 {
+                let _ = qpack.encoder_stream(piece);
+            } else {
+                let mut list = HeaderList::default();
+                let _ = qpack.field_section(piece, &mut list);
+            }
+            assert!(qpack.held_bytes() < 1 << 20);
+        }
+    }
+    h.close();
+    assert!(h.held_bytes() < 64 << 20);
+    std::hint::black_box(AppReport::http3(&h, false));
 }

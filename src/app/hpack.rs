@@ -63,7 +63,7 @@ pub struct HeaderList {
 }
 
 impl HeaderList {
-    fn push(&mut self, name: &[u8], value: &[u8]) {
+    pub(super) fn push(&mut self, name: &[u8], value: &[u8]) {
         let n = name.len().saturating_add(value.len());
         if self.bytes.saturating_add(n) > MAX_LIST_BYTES {
             self.omitted += 1;
@@ -217,8 +217,8 @@ impl Decoder {
     }
 }
 
-/// §5.1: an integer with an `n`-bit prefix, from the front of `block`.
-fn integer(block: &mut &[u8], n: u32) -> Result<u64, HpackError> {
+/// §5.1: an integer with an `n`-bit prefix, from the front of `block` (QPACK's too).
+pub(super) fn integer(block: &mut &[u8], n: u32) -> Result<u64, HpackError> {
     let (&first, mut rest) = block.split_first().ok_or(HpackError::Truncated)?;
     let max = (1u64 << n) - 1;
     let mut value = u64::from(first) & max;
@@ -244,8 +244,18 @@ fn integer(block: &mut &[u8], n: u32) -> Result<u64, HpackError> {
 
 /// §5.2: a string literal (Huffman-coded or not) onto `out`.
 fn string(block: &mut &[u8], out: &mut Vec<u8>) -> Result<(), HpackError> {
-    let huffman = block.first().ok_or(HpackError::Truncated)? & 0x80 != 0;
-    let len = integer(block, 7)?;
+    string_with_prefix(block, 7, out)
+}
+
+/// A string literal whose length has an `n`-bit prefix and whose Huffman flag is the
+/// bit above it (QPACK puts it lower than HPACK's 0x80, RFC 9204 §4.1.2).
+pub(super) fn string_with_prefix(
+    block: &mut &[u8],
+    n: u32,
+    out: &mut Vec<u8>,
+) -> Result<(), HpackError> {
+    let huffman = block.first().ok_or(HpackError::Truncated)? & (1 << n) != 0;
+    let len = integer(block, n)?;
     let len = usize::try_from(len).map_err(|_| HpackError::Truncated)?;
     if len > block.len() {
         return Err(HpackError::Truncated);

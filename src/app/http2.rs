@@ -633,40 +633,8 @@ impl Http2 {
         true
     }
 
-    /// A message from a decoded list: pseudo-headers as its fields, the rest as headers
-    /// within the per-message and per-connection caps.
     fn message(&mut self, ts: i64, list: HeaderList) -> Message {
-        let mut m = Message {
-            ts,
-            headers_omitted: list.omitted,
-            ..Default::default()
-        };
-        let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
-        for (name, value) in list.fields {
-            match name.as_slice() {
-                b":method" => m.method = Some(text(&value)),
-                b":path" => m.target = Some(text(&value)),
-                b":scheme" => m.scheme = Some(text(&value)),
-                b":authority" => m.authority = Some(text(&value)),
-                b":status" => {
-                    m.status = std::str::from_utf8(&value)
-                        .ok()
-                        .and_then(|s| s.parse().ok())
-                }
-                _ => {
-                    let n = name.len() + value.len();
-                    if m.headers.len() >= MAX_HEADERS
-                        || self.header_bytes + n > MAX_KEPT_HEADER_BYTES
-                    {
-                        m.headers_omitted += 1;
-                    } else {
-                        self.header_bytes += n;
-                        m.headers.push((text(&name), value));
-                    }
-                }
-            }
-        }
-        m
+        message_from_fields(ts, list, &mut self.header_bytes)
     }
 
     /// The message `side` sends on a stream's transaction.
@@ -819,3 +787,38 @@ fn status_of(list: &HeaderList) -> Option<u16> {
 
 #[cfg(test)]
 mod tests;
+
+/// A message from a decoded field list (HTTP/2's and HTTP/3's): pseudo-headers as its
+/// fields, the rest as headers within the per-message cap and the connection's
+/// `header_bytes` budget.
+pub(super) fn message_from_fields(ts: i64, list: HeaderList, header_bytes: &mut usize) -> Message {
+    let mut m = Message {
+        ts,
+        headers_omitted: list.omitted,
+        ..Default::default()
+    };
+    let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
+    for (name, value) in list.fields {
+        match name.as_slice() {
+            b":method" => m.method = Some(text(&value)),
+            b":path" => m.target = Some(text(&value)),
+            b":scheme" => m.scheme = Some(text(&value)),
+            b":authority" => m.authority = Some(text(&value)),
+            b":status" => {
+                m.status = std::str::from_utf8(&value)
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+            }
+            _ => {
+                let n = name.len() + value.len();
+                if m.headers.len() >= MAX_HEADERS || *header_bytes + n > MAX_KEPT_HEADER_BYTES {
+                    m.headers_omitted += 1;
+                } else {
+                    *header_bytes += n;
+                    m.headers.push((text(&name), value));
+                }
+            }
+        }
+    }
+    m
+}

@@ -7,15 +7,18 @@
 //!  Session ─ events ──┤   (ALPN `h2`, else the first bytes)  ├─► report `app`
 //!                     └► http2.rs: HTTP/2 ─► hpack.rs ───────┘
 //! ```
-//! HTTP/3 (over QUIC streams) comes next.
+//! HTTP/3 (`http3/`, with `qpack/`) reads a QUIC connection's streams, chosen by ALPN.
 
 pub mod hpack;
 pub mod http1;
 pub mod http2;
+pub mod http3;
 mod huffman;
+pub mod qpack;
 
 use self::http1::{looks_like_http1, BodySink, Http1};
 use self::http2::{Http2, PREFACE};
+use self::http3::Http3;
 use crate::report::app::AppReport;
 use crate::report::model::Side;
 use crate::session::{Event, SessionSink};
@@ -36,6 +39,8 @@ enum Carried {
     Sniffing(Box<[Vec<u8>; 2]>),
     Http1(Box<Http1>),
     Http2(Box<Http2>),
+    /// HTTP/3 over a QUIC connection's streams (ALPN `h3`).
+    Http3(Box<Http3>),
     /// Something no decoder here reads.
     Other,
 }
@@ -74,6 +79,7 @@ impl AppDecoders {
         match &mut self.carried {
             Carried::Http1(h) => h.close(),
             Carried::Http2(h) => h.close(),
+            Carried::Http3(h) => h.close(),
             _ => {}
         }
     }
@@ -98,6 +104,10 @@ impl AppDecoders {
                 h.close();
                 Some(AppReport::http2(h, show_secrets))
             }
+            Carried::Http3(h) => {
+                h.close();
+                Some(AppReport::http3(h, show_secrets))
+            }
             _ => None,
         }
     }
@@ -107,6 +117,7 @@ impl AppDecoders {
         let decoder = match &self.carried {
             Carried::Http1(h) => std::mem::size_of::<Http1>() + h.held_bytes(),
             Carried::Http2(h) => std::mem::size_of::<Http2>() + h.held_bytes(),
+            Carried::Http3(h) => std::mem::size_of::<Http3>() + h.held_bytes(),
             Carried::Sniffing(_) => 2 * SNIFF_BYTES + 64,
             _ => 0,
         };
@@ -141,6 +152,37 @@ impl SessionSink for AppDecoders {
                 side, ts, bytes, ..
             } => self.plaintext(side, ts, bytes),
             Event::Gap { side, gap, .. } => self.gap(side, gap.len),
+            Event::StreamData {
+                side,
+                ts,
+                stream_id,
+                bytes,
+                ..
+            } => {
+                if let Carried::Http3(h) = &mut self.carried {
+                    h.stream_data(stream_id, side, ts, bytes);
+                }
+            }
+            Event::StreamGap {
+                side,
+                stream_id,
+                len,
+                ..
+            } => {
+                if let Carried::Http3(h) = &mut self.carried {
+                    h.stream_gap(stream_id, side, len);
+                }
+            }
+            Event::StreamEnd {
+                side,
+                stream_id,
+                reset,
+                ..
+            } => {
+                if let Carried::Http3(h) = &mut self.carried {
+                    h.stream_end(stream_id, side, reset);
+                }
+            }
             // The server's ALPN choice (ServerHello up to TLS 1.2, EncryptedExtensions in
             // 1.3) comes before any application data: `h2` decides without sniffing.
             Event::Handshake { message, .. } => {
@@ -149,8 +191,15 @@ impl SessionSink for AppDecoders {
                     HandshakeMessage::EncryptedExtensions { extensions, .. } => &extensions[..],
                     _ => return,
                 };
-                if matches!(self.carried, Carried::Unknown) && alpn_is_h2(extensions) {
-                    self.carried = Carried::Http2(Box::default());
+                if matches!(self.carried, Carried::Unknown) {
+                    match alpn(extensions) {
+                        Some(b"h2") => self.carried = Carried::Http2(Box::default()),
+                        // `h3`, and the drafts' `h3-29` and so on.
+                        Some(p) if p.starts_with(b"h3") => {
+                            self.carried = Carried::Http3(Box::default())
+                        }
+                        _ => {}
+                    }
                 }
             }
             _ => {}
@@ -232,10 +281,10 @@ fn sniff(side: Side, mine: &[u8]) -> Option<Carried> {
     })
 }
 
-/// Whether a server's extensions chose ALPN `h2`.
-fn alpn_is_h2(extensions: &[Extension]) -> bool {
-    extensions.iter().any(|e| match &e.data {
-        ExtensionData::Alpn { protocols, .. } => protocols.first().is_some_and(|p| p == b"h2"),
-        _ => false,
+/// The protocol a server's extensions chose by ALPN.
+fn alpn(extensions: &[Extension]) -> Option<&[u8]> {
+    extensions.iter().find_map(|e| match &e.data {
+        ExtensionData::Alpn { protocols, .. } => protocols.first().map(|p| &p[..]),
+        _ => None,
     })
 }

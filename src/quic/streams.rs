@@ -39,6 +39,8 @@ struct Half {
     /// RESET_STREAM: its application error code.
     reset: Option<u64>,
     lost_bytes: u64,
+    /// The end (FIN reached, or a reset) was reported.
+    ended: bool,
 }
 
 impl Half {
@@ -48,6 +50,7 @@ impl Half {
             hash: Sha256::new(),
             fin_at: None,
             reset: None,
+            ended: false,
             lost_bytes: 0,
         }
     }
@@ -131,7 +134,8 @@ impl Streams {
         )
     }
 
-    /// A STREAM frame from `dir`; what is now in order goes to `out`.
+    /// A STREAM frame from `dir`; what is now in order goes to `out`. Returns whether
+    /// the half ended with it (everything up to its FIN delivered, reported once).
     pub fn data(
         &mut self,
         dir: Direction,
@@ -140,13 +144,13 @@ impl Streams {
         fin: bool,
         data: &[u8],
         out: &mut impl FnMut(StreamChunk<'_>),
-    ) {
+    ) -> bool {
         let mut held = self.held;
         let kind = &mut self.highest[(stream_id & 3) as usize];
         *kind = Some(kind.map_or(stream_id, |h| h.max(stream_id)));
         let Some(half) = self.half(dir, stream_id) else {
             self.omitted_bytes += data.len() as u64;
-            return;
+            return false;
         };
         let Half {
             assembler,
@@ -154,9 +158,10 @@ impl Streams {
             fin_at,
             reset,
             lost_bytes,
+            ended,
         } = half;
         if reset.is_some() {
-            return; // data after a reset is not part of the stream
+            return false; // data after a reset is not part of the stream
         }
         if fin {
             *fin_at = Some(offset.saturating_add(data.len() as u64));
@@ -179,30 +184,35 @@ impl Streams {
             assembler.give_up_holes(&mut emit);
             cap_hit = true;
         }
+        let mut now_ended = false;
         if fin_at.is_some_and(|end| end <= assembler.next_offset()) {
             assembler.finish(&mut emit);
+            now_ended = !std::mem::replace(ended, true);
         }
         held = held - before + assembler.held_bytes();
         self.held = held;
         self.cap_exceeded += u64::from(cap_hit);
+        now_ended
     }
 
-    /// RESET_STREAM from `dir`: that half ends where it stands.
+    /// RESET_STREAM from `dir`: that half ends where it stands. Returns whether it
+    /// ended with it (not before, by its FIN or another reset).
     pub fn reset(
         &mut self,
         dir: Direction,
         stream_id: u64,
         error_code: u64,
         out: &mut impl FnMut(StreamChunk<'_>),
-    ) {
+    ) -> bool {
         let mut held = self.held;
         let Some(half) = self.half(dir, stream_id) else {
-            return;
+            return false;
         };
         if half.reset.is_some() {
-            return;
+            return false;
         }
         half.reset = Some(error_code);
+        let now_ended = !std::mem::replace(&mut half.ended, true);
         let before = half.assembler.held_bytes();
         let lost = &mut half.lost_bytes;
         half.assembler.finish(&mut |c| {
@@ -217,6 +227,7 @@ impl Streams {
         });
         held -= before - half.assembler.held_bytes();
         self.held = held;
+        now_ended
     }
 
     /// The connection ended: holes left are lost, what waited behind them goes out.

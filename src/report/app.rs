@@ -21,7 +21,7 @@ const CREDENTIALS: [&str; 4] = [
 /// What a connection's application protocol said.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct AppReport {
-    /// `http/1.1` (HTTP/1.0 and 1.1 alike) or `h2`.
+    /// `http/1.1` (HTTP/1.0 and 1.1 alike), `h2` or `h3`.
     pub protocol: &'static str,
     pub transactions: Vec<TransactionReport>,
     #[serde(skip_serializing_if = "is_zero")]
@@ -33,6 +33,9 @@ pub struct AppReport {
     /// HTTP/2's connection-level facts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http2: Option<Http2Report>,
+    /// HTTP/3's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http3: Option<super::http3::Http3Report>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -139,11 +142,12 @@ impl AppReport {
         let version = |m: &Message| format!("HTTP/1.{}", m.minor_version);
         AppReport {
             protocol: "http/1.1",
-            transactions: transactions(&h.transactions, &version, show_secrets),
+            transactions: transactions(&h.transactions, &version, &error_name, show_secrets),
             transactions_omitted: h.transactions_omitted,
             problems: h.problems.clone(),
             problems_omitted: h.problems_omitted,
             http2: None,
+            http3: None,
         }
     }
 
@@ -173,7 +177,7 @@ impl AppReport {
         };
         AppReport {
             protocol: "h2",
-            transactions: transactions(&h.transactions, &version, show_secrets),
+            transactions: transactions(&h.transactions, &version, &error_name, show_secrets),
             transactions_omitted: h.transactions_omitted,
             problems: h.problems.clone(),
             problems_omitted: h.problems_omitted,
@@ -192,13 +196,17 @@ impl AppReport {
                 }),
                 streams_omitted: h.streams_omitted,
             }),
+            http3: None,
         }
     }
 }
 
-fn transactions(
+/// The transactions as reported; `error` names a reset's code (each protocol has its
+/// own registry).
+pub(super) fn transactions(
     list: &[Transaction],
     version: &dyn Fn(&Message) -> String,
+    error: &dyn Fn(u32) -> String,
     show_secrets: bool,
 ) -> Vec<TransactionReport> {
     let message = |m: &Message| MessageReport {
@@ -238,7 +246,7 @@ fn transactions(
             pushed: t.pushed,
             reset: t.reset.map(|r| ErrorReport {
                 by: r.by,
-                error: error_name(r.code),
+                error: error(r.code),
                 code: r.code,
             }),
             request: t.request.as_ref().map(message),

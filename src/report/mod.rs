@@ -14,6 +14,7 @@ pub mod app;
 pub mod dtls;
 pub mod export;
 pub mod follow;
+pub mod http3;
 pub mod json;
 pub mod jsonl;
 pub mod model;

@@ -91,6 +91,14 @@ pub enum Event<'a> {
         stream_id: u64,
         len: u64,
     },
+    /// One half of a QUIC stream ended: everything up to its FIN arrived, or its
+    /// sender reset it (`reset`: the application error code).
+    StreamEnd {
+        dir: Direction,
+        side: Side,
+        stream_id: u64,
+        reset: Option<u64>,
+    },
     /// The server accepted the early data (or the capture ended without its answer),
     /// or rejected it.
     EarlyDataDecided {

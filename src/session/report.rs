@@ -150,7 +150,8 @@ impl SessionSink for ReportBuilder {
             | Event::Keys { .. }
             | Event::Gap { .. }
             | Event::StreamData { .. }
-            | Event::StreamGap { .. } => {}
+            | Event::StreamGap { .. }
+            | Event::StreamEnd { .. } => {}
         }
     }
 }

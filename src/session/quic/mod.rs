@@ -481,16 +481,26 @@ impl QuicFeed {
                     offset,
                     fin,
                     data,
-                }) => table(streams).data(dir, stream_id, offset, fin, data, &mut |c| {
-                    emit_stream(session, c, ts)
-                }),
+                }) => {
+                    let ended = table(streams).data(dir, stream_id, offset, fin, data, &mut |c| {
+                        emit_stream(session, c, ts)
+                    });
+                    if ended {
+                        emit_stream_end(session, dir, stream_id, None);
+                    }
+                }
                 Ok(Frame::ResetStream {
                     stream_id,
                     error_code,
                     ..
-                }) => table(streams).reset(dir, stream_id, error_code, &mut |c| {
-                    emit_stream(session, c, ts)
-                }),
+                }) => {
+                    let ended = table(streams).reset(dir, stream_id, error_code, &mut |c| {
+                        emit_stream(session, c, ts)
+                    });
+                    if ended {
+                        emit_stream_end(session, dir, stream_id, Some(error_code));
+                    }
+                }
                 Ok(Frame::ConnectionClose {
                     kind,
                     error_code,
@@ -845,6 +855,17 @@ fn emit_stream(session: &mut Session, c: StreamChunk<'_>, ts: i64) {
             len: g.len,
         }),
     }
+}
+
+/// One half of a stream ended: its FIN was reached, or it was reset with `reset`.
+fn emit_stream_end(session: &mut Session, dir: Direction, stream_id: u64, reset: Option<u64>) {
+    let side = session.side_of(dir);
+    session.sinks.emit(&Event::StreamEnd {
+        dir,
+        side,
+        stream_id,
+        reset,
+    });
 }
 
 /// One in-order piece of a CRYPTO stream to the session.
