@@ -194,3 +194,52 @@ fn export_refusals_exit_2() {
     }
     let _ = std::fs::remove_dir_all("/tmp/tlsscope-export-nokey");
 }
+
+/// HTTP/3: every body of the aioquic sample, named by its stream, as the truth says
+/// (the streams' bodies interleave on the wire).
+#[test]
+fn h3_bodies_are_exported_by_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = tlsscope(&[
+        "export",
+        d.to_str().unwrap(),
+        "--keylog",
+        "samples/udp/quic-v1-h3.keylog",
+        "samples/udp/quic-v1-h3.pcap",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let t: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("samples/udp/quic-v1-h3.truth.json")).unwrap(),
+    )
+    .unwrap();
+    let index: Value =
+        serde_json::from_slice(&std::fs::read(d.join("index.json")).unwrap()).unwrap();
+    let mut checked = 0;
+    for tr in t["connections"][0]["transactions"].as_array().unwrap() {
+        let stem = tr["target"].as_str().unwrap().rsplit('/').next().unwrap();
+        let sid = tr["stream_id"].as_u64().unwrap();
+        let file = d.join(format!("c0-s{sid}-{stem}"));
+        assert_eq!(
+            sha(&std::fs::read(&file).unwrap()),
+            tr["body_sha256"],
+            "{file:?}"
+        );
+        checked += 1;
+        if tr["request_body_bytes"].as_u64().unwrap() > 0 {
+            let file = d.join(format!("c0-s{sid}-request-{stem}"));
+            assert_eq!(
+                sha(&std::fs::read(&file).unwrap()),
+                tr["request_body_sha256"]
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 8);
+    assert_eq!(index["objects_written"], 8);
+    assert!(index["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|o| o["stream_id"].is_u64()));
+}

@@ -805,25 +805,25 @@ pub fn http2_frames(data: &[u8]) {
 /// go into an HTTP/1 decoder with a body sink (as `export` runs it) as one connection's
 /// decrypted bytes, in order; then `close`, its memory count and the report's `app`.
 pub fn http1_messages(data: &[u8]) {
-    use tlsscope::app::http1::{BodySink, Http1, Message};
+    use tlsscope::app::http1::{Bodies, BodyAt, BodySink, Http1, Message};
     use tlsscope::report::app::AppReport;
 
     /// Checks the sink sees bodies start, fill and end in order, per side.
-    struct Bodies([bool; 2]);
-    impl BodySink for Bodies {
-        fn start(&mut self, side: Side, _: Option<usize>, _: &Message, _: Option<&Message>) {
+    struct Order([bool; 2]);
+    impl BodySink for Order {
+        fn start(&mut self, side: Side, _: BodyAt, _: &Message, _: Option<&Message>) {
             let i = (side == Side::Server) as usize;
             assert!(!self.0[i], "a body started inside another");
             self.0[i] = true;
         }
-        fn data(&mut self, side: Side, bytes: &[u8]) {
+        fn data(&mut self, side: Side, _: Option<u64>, bytes: &[u8]) {
             assert!(self.0[(side == Side::Server) as usize] || bytes.is_empty());
         }
-        fn end(&mut self, side: Side, _: &Message) {
+        fn end(&mut self, side: Side, _: Option<u64>, _: &Message) {
             self.0[(side == Side::Server) as usize] = false;
         }
     }
-    let mut h = Http1::with_bodies(Box::new(Bodies([false; 2])));
+    let mut h = Http1::with_bodies(Bodies::new(Box::new(Order([false; 2]))));
     let mut rest = data;
     let mut ts = 0;
     while rest.len() >= 2 {

@@ -128,24 +128,28 @@ enum State {
 /// Where bodies go as they are decoded (`export`): each body's bytes after chunked
 /// decoding (before content decoding), between `start` and `end`.
 pub trait BodySink {
-    /// `msg`'s body starts, in transaction `transaction` (the index of the report's
-    /// `transactions`, `None` past their cap); `request` is the request a response
-    /// answers, when known.
-    fn start(
-        &mut self,
-        side: Side,
-        transaction: Option<usize>,
-        msg: &Message,
-        request: Option<&Message>,
-    );
-    fn data(&mut self, side: Side, bytes: &[u8]);
+    /// `msg`'s body starts, `at` its transaction and stream; `request` is the request a
+    /// response answers, when known.
+    fn start(&mut self, side: Side, at: BodyAt, msg: &Message, request: Option<&Message>);
+    /// More of the body on `stream_id` (HTTP/2, HTTP/3: several bodies of a side may
+    /// be open at once; HTTP/1's `None`: one at a time).
+    fn data(&mut self, side: Side, stream_id: Option<u64>, bytes: &[u8]);
     /// The body is over: `msg` has its sizes, hash and whether it is `complete`.
-    fn end(&mut self, side: Side, msg: &Message);
+    fn end(&mut self, side: Side, stream_id: Option<u64>, msg: &Message);
 }
 
-/// A [`BodySink`], and which sides have a body open in it.
+/// Where a body travels: its transaction (the index of the report's `transactions`,
+/// `None` past their cap) and, for HTTP/2 and HTTP/3, its stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyAt {
+    pub transaction: Option<usize>,
+    pub stream_id: Option<u64>,
+}
+
+/// A [`BodySink`], and which sides have a body open in it (HTTP/1's; HTTP/3 keeps its
+/// own per stream).
 pub struct Bodies {
-    sink: Box<dyn BodySink>,
+    pub(super) sink: Box<dyn BodySink>,
     open: [bool; 2],
 }
 
@@ -216,10 +220,10 @@ pub fn looks_like_http1(side: Side, bytes: &[u8]) -> bool {
 }
 
 impl Http1 {
-    /// A decoder that also hands each body to `sink`.
-    pub fn with_bodies(sink: Box<dyn BodySink>) -> Self {
+    /// A decoder that also hands each body to `bodies`.
+    pub fn with_bodies(bodies: Bodies) -> Self {
         Http1 {
-            bodies: Some(Bodies::new(sink)),
+            bodies: Some(bodies),
             ..Default::default()
         }
     }
@@ -422,7 +426,11 @@ impl Http1 {
                             .and_then(|i| self.transactions.get(i))
                             .and_then(|t| t.request.as_ref()),
                     };
-                    bodies.sink.start(side, index, &msg, request);
+                    let at = BodyAt {
+                        transaction: index,
+                        stream_id: None,
+                    };
+                    bodies.sink.start(side, at, &msg, request);
                     bodies.open[side_index(side)] = true;
                 }
                 State::Body(b, Box::new(msg), Box::new(Sha256::new()))
@@ -443,7 +451,7 @@ impl Http1 {
         let mut take = |b: &[u8]| {
             hash.update(b);
             if let Some(bodies) = sink {
-                bodies.sink.data(side, b);
+                bodies.sink.data(side, None, b);
             }
         };
         match body {
@@ -504,7 +512,7 @@ impl Http1 {
         msg.complete = complete;
         if let Some(bodies) = &mut self.bodies {
             if std::mem::take(&mut bodies.open[side_index(side)]) {
-                bodies.sink.end(side, &msg);
+                bodies.sink.end(side, None, &msg);
             }
         }
         match side {

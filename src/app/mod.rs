@@ -16,13 +16,13 @@ pub mod http3;
 mod huffman;
 pub mod qpack;
 
-use self::http1::{looks_like_http1, BodySink, Http1};
+use self::http1::{looks_like_http1, Bodies, BodySink, Http1};
 use self::http2::{Http2, PREFACE};
 use self::http3::Http3;
 use crate::report::app::AppReport;
 use crate::report::model::Side;
 use crate::session::{Event, SessionSink};
-use crate::tls::extensions::{Extension, ExtensionData};
+use crate::tls::extensions::ExtensionData;
 use crate::tls::handshake::HandshakeMessage;
 
 /// Bytes of a side's first plaintext looked at to tell the protocol: the HTTP/2 preface
@@ -56,9 +56,8 @@ pub struct AppDecoders {
     early: Vec<u8>,
     early_ts: i64,
     early_decided: bool,
-    /// The HTTP/1 decoder to use if the connection turns out to carry HTTP/1 (one that
-    /// hands its bodies on), instead of a plain one.
-    http1: Option<Box<Http1>>,
+    /// Where the bodies go (`export`), handed to the decoder once one is chosen.
+    bodies: Option<Bodies>,
 }
 
 /// 0-RTT data held until the server takes or rejects it (servers allow 16 KB or so);
@@ -69,7 +68,7 @@ impl AppDecoders {
     /// Decoders that hand every body they decode to `sink` (for `export`).
     pub fn with_bodies(sink: Box<dyn BodySink>) -> Self {
         AppDecoders {
-            http1: Some(Box::new(Http1::with_bodies(sink))),
+            bodies: Some(Bodies::new(sink)),
             ..Default::default()
         }
     }
@@ -81,6 +80,44 @@ impl AppDecoders {
             Carried::Http2(h) => h.close(),
             Carried::Http3(h) => h.close(),
             _ => {}
+        }
+    }
+
+    /// The server chose `alpn`: `h2` and `h3` decide the decoder without sniffing.
+    pub fn protocol(&mut self, alpn: &[u8]) {
+        if !matches!(self.carried, Carried::Unknown) {
+            return;
+        }
+        match alpn {
+            b"h2" => self.carried = Carried::Http2(Box::default()),
+            // `h3`, and the drafts' `h3-29` and so on.
+            p if p.starts_with(b"h3") => {
+                let h = match self.bodies.take() {
+                    Some(b) => Http3::with_bodies(b),
+                    None => Http3::default(),
+                };
+                self.carried = Carried::Http3(Box::new(h));
+            }
+            _ => {}
+        }
+    }
+
+    /// Data of one QUIC stream, in order.
+    pub fn stream_data(&mut self, stream_id: u64, side: Side, ts: i64, bytes: &[u8]) {
+        if let Carried::Http3(h) = &mut self.carried {
+            h.stream_data(stream_id, side, ts, bytes);
+        }
+    }
+
+    pub fn stream_gap(&mut self, stream_id: u64, side: Side, len: u64) {
+        if let Carried::Http3(h) = &mut self.carried {
+            h.stream_gap(stream_id, side, len);
+        }
+    }
+
+    pub fn stream_end(&mut self, stream_id: u64, side: Side, reset: Option<u64>) {
+        if let Carried::Http3(h) = &mut self.carried {
+            h.stream_end(stream_id, side, reset);
         }
     }
 
@@ -152,56 +189,32 @@ impl SessionSink for AppDecoders {
                 side, ts, bytes, ..
             } => self.plaintext(side, ts, bytes),
             Event::Gap { side, gap, .. } => self.gap(side, gap.len),
+            // The server's ALPN choice (ServerHello up to TLS 1.2, EncryptedExtensions in
+            // 1.3) comes before any application data: it decides without sniffing.
+            Event::Handshake { message, .. } => {
+                if let Some(p) = server_alpn(message) {
+                    self.protocol(p);
+                }
+            }
             Event::StreamData {
                 side,
                 ts,
                 stream_id,
                 bytes,
                 ..
-            } => {
-                if let Carried::Http3(h) = &mut self.carried {
-                    h.stream_data(stream_id, side, ts, bytes);
-                }
-            }
+            } => self.stream_data(stream_id, side, ts, bytes),
             Event::StreamGap {
                 side,
                 stream_id,
                 len,
                 ..
-            } => {
-                if let Carried::Http3(h) = &mut self.carried {
-                    h.stream_gap(stream_id, side, len);
-                }
-            }
+            } => self.stream_gap(stream_id, side, len),
             Event::StreamEnd {
                 side,
                 stream_id,
                 reset,
                 ..
-            } => {
-                if let Carried::Http3(h) = &mut self.carried {
-                    h.stream_end(stream_id, side, reset);
-                }
-            }
-            // The server's ALPN choice (ServerHello up to TLS 1.2, EncryptedExtensions in
-            // 1.3) comes before any application data: `h2` decides without sniffing.
-            Event::Handshake { message, .. } => {
-                let extensions = match message {
-                    HandshakeMessage::ServerHello(sh) => &sh.extensions[..],
-                    HandshakeMessage::EncryptedExtensions { extensions, .. } => &extensions[..],
-                    _ => return,
-                };
-                if matches!(self.carried, Carried::Unknown) {
-                    match alpn(extensions) {
-                        Some(b"h2") => self.carried = Carried::Http2(Box::default()),
-                        // `h3`, and the drafts' `h3-29` and so on.
-                        Some(p) if p.starts_with(b"h3") => {
-                            self.carried = Carried::Http3(Box::default())
-                        }
-                        _ => {}
-                    }
-                }
-            }
+            } => self.stream_end(stream_id, side, reset),
             _ => {}
         }
     }
@@ -223,10 +236,13 @@ impl AppDecoders {
             // What was held back goes first (either side's), then these bytes.
             let fresh = bytes.len().min(SNIFF_BYTES);
             let seen = std::mem::take(seen);
-            self.carried = match (kind, self.http1.take()) {
+            self.carried = match (kind, self.bodies.take()) {
                 // HTTP/1 with its bodies handed on (export), when asked for.
-                (Carried::Http1(_), Some(h)) => Carried::Http1(h),
-                (kind, _) => kind,
+                (Carried::Http1(_), Some(b)) => Carried::Http1(Box::new(Http1::with_bodies(b))),
+                (kind, b) => {
+                    self.bodies = b;
+                    kind
+                }
             };
             for (j, held) in seen.iter().enumerate() {
                 let held = if j == i {
@@ -281,8 +297,14 @@ fn sniff(side: Side, mine: &[u8]) -> Option<Carried> {
     })
 }
 
-/// The protocol a server's extensions chose by ALPN.
-fn alpn(extensions: &[Extension]) -> Option<&[u8]> {
+/// The protocol a server's hello (ServerHello, or TLS 1.3's EncryptedExtensions)
+/// chose by ALPN.
+pub fn server_alpn(message: &HandshakeMessage) -> Option<&[u8]> {
+    let extensions = match message {
+        HandshakeMessage::ServerHello(sh) => &sh.extensions[..],
+        HandshakeMessage::EncryptedExtensions { extensions, .. } => &extensions[..],
+        _ => return None,
+    };
     extensions.iter().find_map(|e| match &e.data {
         ExtensionData::Alpn { protocols, .. } => protocols.first().map(|p| &p[..]),
         _ => None,

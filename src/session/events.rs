@@ -155,6 +155,14 @@ pub trait AppDecoder {
     }
     /// `len` bytes of this side's stream were lost (records the capture missed).
     fn gap(&mut self, side: Side, len: u64);
+    /// One half of a QUIC stream ended (its FIN, or a reset with `reset`'s code).
+    fn stream_end(&mut self, stream_id: u64, side: Side, reset: Option<u64>) {
+        let _ = (stream_id, side, reset);
+    }
+    /// The server chose `alpn` (before any application data).
+    fn protocol(&mut self, alpn: &[u8]) {
+        let _ = alpn;
+    }
     /// Bytes of one QUIC stream that never arrived: by default, like `gap`.
     fn stream_gap(&mut self, stream_id: u64, side: Side, len: u64) {
         let _ = stream_id;
@@ -243,6 +251,17 @@ impl SessionSink for AppSink {
                 len,
                 ..
             } => self.decoder.stream_gap(stream_id, side, len),
+            Event::StreamEnd {
+                side,
+                stream_id,
+                reset,
+                ..
+            } => self.decoder.stream_end(stream_id, side, reset),
+            Event::Handshake { message, .. } => {
+                if let Some(p) = crate::app::server_alpn(message) {
+                    self.decoder.protocol(p);
+                }
+            }
             // Rejected 0-RTT data is no part of the client's stream, so not missing.
             Event::ApplicationData {
                 side,

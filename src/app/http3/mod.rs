@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use sha2::{Digest, Sha256};
 
 use super::hpack::HeaderList;
-use super::http1::{Message, Reset, Transaction, MAX_PROBLEMS, MAX_TRANSACTIONS};
+use super::http1::{Bodies, BodyAt, Message, Reset, Transaction, MAX_PROBLEMS, MAX_TRANSACTIONS};
 use super::http2::message_from_fields;
 use super::qpack::{self, Section};
 use crate::quic::varint::encoded_len;
@@ -95,6 +95,8 @@ struct Half {
     /// The frame being read: its type, the bytes left, and its payload when kept.
     frame: Option<(u64, u64, Vec<u8>)>,
     body: Sha256,
+    /// Its body was handed to the body sink's `start`.
+    body_open: bool,
 }
 
 impl Half {
@@ -104,6 +106,7 @@ impl Half {
             head: Vec::new(),
             frame: None,
             body: Sha256::new(),
+            body_open: false,
         }
     }
 }
@@ -139,6 +142,8 @@ pub struct Http3 {
     pub goaway: [Option<u64>; 2],
     pub problems: Vec<String>,
     pub problems_omitted: u64,
+    /// Where the bodies go, if anywhere (`export`).
+    bodies: Option<Bodies>,
 }
 
 fn index(side: Side) -> usize {
@@ -170,6 +175,14 @@ fn who(side: Side) -> &'static str {
 }
 
 impl Http3 {
+    /// A decoder that also hands each body to `bodies`.
+    pub fn with_bodies(bodies: Bodies) -> Self {
+        Http3 {
+            bodies: Some(bodies),
+            ..Default::default()
+        }
+    }
+
     fn problem(&mut self, text: String) {
         if self.problems.len() < MAX_PROBLEMS {
             self.problems.push(text);
@@ -268,9 +281,10 @@ impl Http3 {
                     let n = left.min(bytes.len() as u64) as usize;
                     let piece = &bytes[..n];
                     if ty == DATA {
-                        if role != Role::Control {
+                        if role == Role::Request {
                             half.body.update(piece);
                             self.body_bytes(stream_id, side, n as u64);
+                            self.body_to_sink(stream_id, side, half, piece);
                         }
                     } else if ty != SKIPPED {
                         payload.extend_from_slice(piece);
@@ -433,6 +447,46 @@ impl Http3 {
         }
     }
 
+    /// Body bytes to the sink, opening the body there first.
+    fn body_to_sink(&mut self, stream_id: u64, side: Side, half: &mut Half, piece: &[u8]) {
+        let Some(bodies) = &mut self.bodies else {
+            return;
+        };
+        if !half.body_open {
+            let Some(&i) = self.tx_of.get(&stream_id) else {
+                return;
+            };
+            let t = &self.transactions[i];
+            let Some(msg) = sent_by(t, side) else {
+                return; // DATA before its HEADERS: not a message here
+            };
+            let request = (side == Side::Server)
+                .then_some(t.request.as_ref())
+                .flatten();
+            let at = BodyAt {
+                transaction: Some(i),
+                stream_id: Some(stream_id),
+            };
+            bodies.sink.start(side, at, msg, request);
+            half.body_open = true;
+        }
+        bodies.sink.data(side, Some(stream_id), piece);
+    }
+
+    /// A half's body is over: the sink gets the message as it ended.
+    fn body_end(&mut self, stream_id: u64, side: Side, open: bool) {
+        if !open {
+            return;
+        }
+        let Some(&i) = self.tx_of.get(&stream_id) else {
+            return;
+        };
+        let msg = sent_by(&self.transactions[i], side);
+        if let (Some(bodies), Some(msg)) = (&mut self.bodies, msg) {
+            bodies.sink.end(side, Some(stream_id), msg);
+        }
+    }
+
     /// `side`'s half of `stream_id` ended: by FIN (`reset` none) or RESET_STREAM.
     pub fn stream_end(&mut self, stream_id: u64, side: Side, reset: Option<u64>) {
         if let (Some(code), Some(&i)) = (reset, self.tx_of.get(&stream_id)) {
@@ -447,13 +501,13 @@ impl Http3 {
         if let Kind::Frames(Role::Control) = half.kind {
             self.problem(format!("{}'s control stream closed", who(side)));
         }
-        let Half { body, frame, .. } = half;
-        let complete = reset.is_none() && frame.is_none();
-        let sha = body.finalize().into();
+        let complete = reset.is_none() && half.frame.is_none();
+        let sha = half.body.clone().finalize().into();
         if let Some(m) = self.message(stream_id, side) {
             m.body_sha256 = sha;
             m.complete = complete;
         }
+        self.body_end(stream_id, side, half.body_open);
     }
 
     /// `len` bytes of `side`'s half of `stream_id` never arrived: that half's framing
@@ -464,6 +518,15 @@ impl Http3 {
         };
         let was = std::mem::replace(&mut half.kind, Kind::Ignored);
         half.frame = None;
+        // A body cut here ends here, incomplete.
+        let cut = std::mem::replace(&mut half.body_open, false).then(|| half.body.clone());
+        if let Some(body) = cut {
+            if let Some(m) = self.message(stream_id, side) {
+                m.body_sha256 = body.finalize().into();
+                m.complete = false;
+            }
+            self.body_end(stream_id, side, true);
+        }
         match was {
             Kind::Encoder => {
                 self.qpack_lost[index(side)] = true;
@@ -481,8 +544,25 @@ impl Http3 {
         }
     }
 
-    /// The connection ended: sections still blocked are named.
+    /// The connection ended: sections still blocked are named, bodies still open end
+    /// (incomplete: no FIN came).
     pub fn close(&mut self) {
+        let open: Vec<(u64, usize)> = self
+            .halves
+            .iter()
+            .filter(|(_, h)| h.body_open)
+            .map(|(k, _)| *k)
+            .collect();
+        for (stream_id, i) in open {
+            let side = if i == 0 { Side::Client } else { Side::Server };
+            if let Some(half) = self.halves.remove(&(stream_id, i)) {
+                let sha = half.body.clone().finalize().into();
+                if let Some(m) = self.message(stream_id, side) {
+                    m.body_sha256 = sha;
+                }
+                self.body_end(stream_id, side, true);
+            }
+        }
         for b in std::mem::take(&mut self.blocked) {
             self.problem(format!(
                 "{}'s field section on stream {}: its QPACK inserts ({} needed) never came",
@@ -511,6 +591,14 @@ impl Http3 {
             + self.header_bytes
             + self.transactions.len() * std::mem::size_of::<Transaction>()
             + self.problems.iter().map(String::len).sum::<usize>()
+    }
+}
+
+/// The message `side` sent in `t`.
+fn sent_by(t: &Transaction, side: Side) -> Option<&Message> {
+    match side {
+        Side::Client => t.request.as_ref(),
+        Side::Server => t.response.as_ref(),
     }
 }
 

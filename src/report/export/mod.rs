@@ -2,7 +2,7 @@
 //! own, like Wireshark's Export Objects, and `DIR/index.json` listing them.
 //!
 //! ```text
-//!  Session ─ plaintext ─► ExportDecoder (an AppDecoder: HTTP/1 with a body sink)
+//!  Session ─ plaintext, streams ─► ExportDecoder (an AppDecoder: HTTP/1, HTTP/3 with a body sink)
 //!                           └─ body start / bytes / end ─► Exporter ─► DIR/c3-t2-logo.png
 //!                                                                  └─► DIR/index.json (as they end)
 //! ```
@@ -18,6 +18,7 @@ mod names;
 mod object;
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -25,7 +26,7 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use self::object::{Coding, ObjectWriter};
-use crate::app::http1::{BodySink, Message};
+use crate::app::http1::{BodyAt, BodySink, Message};
 use crate::app::AppDecoders;
 use crate::files::PrivateFile;
 use crate::report::model::Side;
@@ -59,6 +60,8 @@ pub struct IndexEntry {
     pub connection: u64,
     /// The index of the connection's `app.transactions` (`null` past their cap).
     pub transaction: Option<usize>,
+    /// HTTP/2 and HTTP/3: the stream.
+    pub stream_id: Option<u64>,
     /// `request` (a request's body, e.g. a POST) or `response`.
     pub direction: &'static str,
     pub method: Option<String>,
@@ -210,17 +213,13 @@ struct ConnectionBodies {
     exporter: Rc<RefCell<Exporter>>,
     /// Bodies seen so far (names those past the transaction cap).
     seq: u64,
-    open: [Option<Open>; 2],
+    /// The bodies being received, by stream (HTTP/1: none) and side.
+    open: HashMap<(Option<u64>, usize), Open>,
 }
 
 impl BodySink for ConnectionBodies {
-    fn start(
-        &mut self,
-        side: Side,
-        transaction: Option<usize>,
-        msg: &Message,
-        request: Option<&Message>,
-    ) {
+    fn start(&mut self, side: Side, at: BodyAt, msg: &Message, request: Option<&Message>) {
+        let transaction = at.transaction;
         let request_body = side == Side::Client;
         let req = if request_body { Some(msg) } else { request };
         let text = |m: Option<&Message>, name: &str| {
@@ -228,18 +227,13 @@ impl BodySink for ConnectionBodies {
                 .map(|v| String::from_utf8_lossy(v).into_owned())
         };
         let target = req.and_then(|r| r.target.clone());
-        let name = names::object_name(
-            self.conn,
-            transaction,
-            self.seq,
-            request_body,
-            target.as_deref(),
-        );
+        let name = names::object_name(self.conn, at, self.seq, request_body, target.as_deref());
         self.seq += 1;
         let mut entry = IndexEntry {
             file: None,
             connection: self.conn,
             transaction,
+            stream_id: at.stream_id,
             direction: if request_body { "request" } else { "response" },
             method: req.and_then(|r| r.method.clone()),
             host: text(req, "host"),
@@ -284,24 +278,27 @@ impl BodySink for ConnectionBodies {
                 None
             }
         };
-        self.open[index(side)] = Some(Open {
-            entry,
-            writer,
-            decoding,
-        });
+        self.open.insert(
+            (at.stream_id, index(side)),
+            Open {
+                entry,
+                writer,
+                decoding,
+            },
+        );
     }
 
-    fn data(&mut self, side: Side, bytes: &[u8]) {
+    fn data(&mut self, side: Side, stream_id: Option<u64>, bytes: &[u8]) {
         if let Some(Open {
             writer: Some(w), ..
-        }) = &mut self.open[index(side)]
+        }) = self.open.get_mut(&(stream_id, index(side)))
         {
             w.write(bytes);
         }
     }
 
-    fn end(&mut self, side: Side, msg: &Message) {
-        let Some(mut open) = self.open[index(side)].take() else {
+    fn end(&mut self, side: Side, stream_id: Option<u64>, msg: &Message) {
+        let Some(mut open) = self.open.remove(&(stream_id, index(side))) else {
             return;
         };
         let e = &mut open.entry;
@@ -318,7 +315,7 @@ impl Drop for ConnectionBodies {
     /// A connection dropped with a body still open (its decoder never closed): the
     /// file keeps what came and the index says so.
     fn drop(&mut self) {
-        for mut open in self.open.iter_mut().filter_map(Option::take) {
+        for (_, mut open) in std::mem::take(&mut self.open) {
             open.entry
                 .problem
                 .get_or_insert("the connection ended inside the body".into());
@@ -355,8 +352,8 @@ fn index(side: Side) -> usize {
     (side == Side::Server) as usize
 }
 
-/// The application decoder `export` attaches to each selected connection: HTTP/1 told
-/// by content, as for the report, with its bodies going to the exporter.
+/// The application decoder `export` attaches to each selected connection: the report's
+/// choice of decoder (ALPN, else content), with its bodies going to the exporter.
 pub struct ExportDecoder {
     decoders: AppDecoders,
 }
@@ -367,7 +364,7 @@ impl ExportDecoder {
             conn,
             exporter,
             seq: 0,
-            open: [None, None],
+            open: HashMap::new(),
         };
         ExportDecoder {
             decoders: AppDecoders::with_bodies(Box::new(bodies)),
@@ -382,6 +379,22 @@ impl AppDecoder for ExportDecoder {
 
     fn gap(&mut self, side: Side, len: u64) {
         self.decoders.gap(side, len);
+    }
+
+    fn stream_data(&mut self, stream_id: u64, side: Side, ts: i64, bytes: &[u8]) {
+        self.decoders.stream_data(stream_id, side, ts, bytes);
+    }
+
+    fn stream_gap(&mut self, stream_id: u64, side: Side, len: u64) {
+        self.decoders.stream_gap(stream_id, side, len);
+    }
+
+    fn stream_end(&mut self, stream_id: u64, side: Side, reset: Option<u64>) {
+        self.decoders.stream_end(stream_id, side, reset);
+    }
+
+    fn protocol(&mut self, alpn: &[u8]) {
+        self.decoders.protocol(alpn);
     }
 
     fn undecrypted(&mut self, side: Side, len: u64) {

@@ -6,9 +6,12 @@
 //!   conn 3, transaction 4, POST /api/upload (its body)   → c3-t4-request-upload
 //!   GET /  → c3-t0-index        GET /../../etc/passwd    → c3-t1-passwd
 //! ```
+//! HTTP/2 and HTTP/3 bodies are named by their stream instead: `c3-s8-logo.png`.
 //! Only ASCII letters, digits, `.`, `-` and `_` survive (everything else, `/`, `\`,
 //! NUL and control characters included, becomes `_`), no name starts with a dot, and
 //! every name starts `c<digit>`: none is `.`, `..`, hidden, or the index file.
+
+use crate::app::http1::BodyAt;
 
 /// The longest part of a name taken from the request's path.
 const MAX_STEM: usize = 64;
@@ -16,15 +19,17 @@ const MAX_STEM: usize = 64;
 /// The file name of one body.
 pub fn object_name(
     conn: u64,
-    transaction: Option<usize>,
+    at: BodyAt,
     seq: u64,
     request_body: bool,
     target: Option<&str>,
 ) -> String {
-    let t = match transaction {
-        Some(i) => format!("t{i}"),
+    let t = match (at.stream_id, at.transaction) {
+        // HTTP/2 and HTTP/3: the stream names it.
+        (Some(s), _) => format!("s{s}"),
+        (None, Some(i)) => format!("t{i}"),
         // Past the report's transaction cap: numbered by the connection's bodies.
-        None => format!("b{seq}"),
+        (None, None) => format!("b{seq}"),
     };
     let role = if request_body { "-request" } else { "" };
     format!("c{conn}-{t}{role}-{}", stem(target.unwrap_or("")))
@@ -64,7 +69,11 @@ mod tests {
 
     #[test]
     fn names_are_one_safe_component() {
-        let n = |t: &str| object_name(3, Some(2), 0, false, Some(t));
+        let at = |transaction, stream_id| BodyAt {
+            transaction,
+            stream_id,
+        };
+        let n = |t: &str| object_name(3, at(Some(2), None), 0, false, Some(t));
         assert_eq!(n("/img/logo%20big.png?x=1"), "c3-t2-logo_20big.png");
         assert_eq!(n("/"), "c3-t2-index");
         assert_eq!(n(""), "c3-t2-index");
@@ -80,8 +89,12 @@ mod tests {
             "c3-t2-".len() + MAX_STEM
         );
         assert_eq!(
-            object_name(0, None, 7, true, Some("/api/upload")),
+            object_name(0, at(None, None), 7, true, Some("/api/upload")),
             "c0-b7-request-upload"
+        );
+        assert_eq!(
+            object_name(0, at(Some(4), Some(8)), 0, false, Some("/logo.png")),
+            "c0-s8-logo.png"
         );
     }
 }
