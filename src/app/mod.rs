@@ -210,3 +210,43 @@ fn alpn_is_h2(extensions: &[Extension]) -> bool {
         _ => false,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::Direction;
+
+    fn feed(parts: &[(Side, &[u8])]) -> Option<AppReport> {
+        let mut d = AppDecoders::default();
+        for (side, bytes) in parts {
+            d.event(&Event::Plaintext {
+                dir: Direction::Forward,
+                side: *side,
+                ts: 0,
+                bytes,
+                early: false,
+            });
+        }
+        d.finish(false)
+    }
+
+    /// Without ALPN, the first bytes tell: the client preface (even cut in pieces, and
+    /// though `PRI ` looks like a method), a server SETTINGS frame first, HTTP/1 heads.
+    #[test]
+    fn sniffing_picks_the_decoder() {
+        let r = feed(&[
+            (Side::Client, b"PRI * HTTP/2.0\r"),
+            (Side::Client, b"\n\r\nSM\r\n\r\n"),
+        ]);
+        assert_eq!(r.map(|r| r.protocol), Some("h2"));
+        let settings = [0, 0, 0, 4, 0, 0, 0, 0, 0];
+        let r = feed(&[
+            (Side::Server, &settings[..5]),
+            (Side::Server, &settings[5..]),
+        ]);
+        assert_eq!(r.map(|r| (r.protocol, r.problems.len())), Some(("h2", 0)));
+        let r = feed(&[(Side::Client, b"GET / HTTP/1.1\r\n\r\n")]);
+        assert_eq!(r.map(|r| r.protocol), Some("http/1.1"));
+        assert_eq!(feed(&[(Side::Server, &[0, 0, 0, 1, 0, 0, 0, 0, 1])]), None);
+    }
+}
