@@ -249,4 +249,37 @@ mod tests {
         assert_eq!(r.map(|r| r.protocol), Some("http/1.1"));
         assert_eq!(feed(&[(Side::Server, &[0, 0, 0, 1, 0, 0, 0, 0, 1])]), None);
     }
+
+    /// TLS 1.3's EncryptedExtensions choosing `h2` decides before any data: a client that
+    /// then sends no preface is HTTP/2 gone wrong, not HTTP/1.
+    #[test]
+    fn alpn_h2_decides() {
+        let mut d = AppDecoders::default();
+        let ee = HandshakeMessage::EncryptedExtensions {
+            extensions: vec![Extension {
+                id: 16.into(),
+                length: 5,
+                data: ExtensionData::Alpn {
+                    protocols: vec![b"h2".to_vec()],
+                    protocols_omitted: 0,
+                },
+            }],
+            extensions_omitted: 0,
+        };
+        d.event(&Event::Handshake {
+            dir: Direction::Reverse,
+            ts: 0,
+            message: &ee,
+        });
+        d.event(&Event::Plaintext {
+            dir: Direction::Forward,
+            side: Side::Client,
+            ts: 1,
+            bytes: b"GET / HTTP/1.1\r\n\r\n",
+            early: false,
+        });
+        let r = d.finish(false).unwrap();
+        assert_eq!(r.protocol, "h2");
+        assert!(r.problems[0].contains("preface"), "{:?}", r.problems);
+    }
 }
