@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerate the HTTP/2 samples under samples/ (h2-*; see samples/README.md).
 #
-#   sudo samples/make-h2-samples.sh          # all three
+#   sudo samples/make-h2-samples.sh          # all four
 #   sudo samples/make-h2-samples.sh NAME...  # just these
 #
 # Needs root (tcpdump on lo, ethtool), nginx (Debian 12's 1.22: `listen ... ssl http2`,
@@ -18,8 +18,9 @@ declare -A PORT=(
   [h2-tls13-scenarios]=8443
   [h2-tls12-ecdhe-scenarios]=8444
   [h2-tls13-curl-parallel]=8445
+  [h2-tls12-ecdhe-curl-parallel]=8446
 )
-ALL=(h2-tls13-scenarios h2-tls12-ecdhe-scenarios h2-tls13-curl-parallel)
+ALL=(h2-tls13-scenarios h2-tls12-ecdhe-scenarios h2-tls13-curl-parallel h2-tls12-ecdhe-curl-parallel)
 
 for tool in nginx curl tcpdump tshark ethtool python3; do
   command -v "$tool" >/dev/null || { echo "make-h2-samples: missing tool: $tool" >&2; exit 1; }

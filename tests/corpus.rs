@@ -120,3 +120,39 @@ fn overlapping_retransmission_makes_one_record() {
     assert_eq!(msgs[0]["records"], 1);
     assert_eq!(msgs[0]["bytes"], 16);
 }
+
+/// Wireshark's HTTP/2 capture (ALPN h2, TLS 1.2, its key log): one GET whose 76,091-byte
+/// PNG comes in five DATA frames. The body's SHA-256 is that of tshark 4.0's
+/// `http2.data.data` of those frames.
+#[test]
+fn http2_capture_agrees_with_tshark() {
+    let Some(dir) = corpus() else { return };
+    let doc = json(&[
+        "inspect",
+        "--json",
+        "--keylog",
+        dir.join("keys/http2-data-reassembly.keys")
+            .to_str()
+            .unwrap(),
+        dir.join("captures/http2-data-reassembly.pcap")
+            .to_str()
+            .unwrap(),
+    ]);
+    let app = &doc["connections"][0]["app"];
+    assert_eq!(app["protocol"], "h2", "{app}");
+    assert_eq!(app["problems"], serde_json::json!([]));
+    let ts = app["transactions"].as_array().unwrap();
+    assert_eq!(ts.len(), 1);
+    let t = &ts[0];
+    assert_eq!(t["stream_id"], 1);
+    assert_eq!(t["request"]["method"], "GET");
+    assert_eq!(t["request"]["target"], "/wireshark.png");
+    let r = &t["response"];
+    assert_eq!(r["status"], 200);
+    assert_eq!(r["body"]["bytes"], 76091);
+    assert_eq!(r["body"]["complete"], true);
+    assert_eq!(
+        r["body"]["sha256"],
+        "9fbb408e597024a2949d2409d9f0b588e55a287d111fa658041a0bfe962bb681"
+    );
+}

@@ -47,6 +47,7 @@ SNI = "tlsscope.test"
 # name: (TLS version, nginx ciphers (TLS 1.2), client)
 SAMPLES_MADE = {
     "h2-tls13-curl-parallel": ("TLSv1.3", None, "curl"),
+    "h2-tls12-ecdhe-curl-parallel": ("TLSv1.2", "ECDHE-RSA-AES256-GCM-SHA384", "curl"),
     "h2-tls13-scenarios": ("TLSv1.3", None, "python"),
     "h2-tls12-ecdhe-scenarios": ("TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256", "python"),
 }
@@ -83,7 +84,8 @@ def content(name: str, size: int) -> bytes:
 # IANA names of the suites these sessions negotiate (for the truth's `cipher`).
 SUITES = {0x1301: "TLS_AES_128_GCM_SHA256", 0x1302: "TLS_AES_256_GCM_SHA384",
           0x1303: "TLS_CHACHA20_POLY1305_SHA256",
-          0xC02F: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}
+          0xC02F: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          0xC030: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"}
 
 
 def sha(b: bytes) -> str:
@@ -446,6 +448,9 @@ def main():
                                   "push, a download reset by the client (RST_STREAM CANCEL)",
             "h2-tls12-ecdhe-scenarios": "The same HTTP/2 scenarios over TLS 1.2 "
                                         "ECDHE-RSA-AES128-GCM-SHA256",
+            "h2-tls12-ecdhe-curl-parallel": "HTTP/2 over TLS 1.2 ECDHE-RSA-AES256-GCM-SHA384: "
+                                            "curl --parallel, 12 GETs (one 404) on one "
+                                            "connection to nginx",
         }[name],
         "capture": pcap.name, "format": "pcap", "link_type": "EN10MB (1)",
         "keylog": keylog.name, "rsa_key": None, "derived_from": None,

@@ -16,12 +16,10 @@
 
 use std::collections::HashMap;
 
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
-use super::hpack::{self, HeaderList};
-use super::http1::{
-    Message, Reset, Transaction, MAX_HEADERS, MAX_KEPT_HEADER_BYTES, MAX_PROBLEMS, MAX_TRANSACTIONS,
-};
+use super::hpack;
+use super::http1::{Transaction, MAX_PROBLEMS};
 use crate::report::model::Side;
 
 /// What a client sends first (RFC 9113 §3.4).
@@ -544,187 +542,6 @@ impl Http2 {
         }
     }
 
-    /// A whole header block: decoded by the side's HPACK context (always, to keep it in
-    /// step), then made a request, a response, or a stream's trailers.
-    fn header_block(&mut self, side: Side, ts: i64, block: Block) {
-        let i = index(side);
-        let mut list = HeaderList::default();
-        if let Err(e) = self.dirs[i].hpack.decode(&block.bytes, &mut list) {
-            return self.lose(side, format!("{e} (stream {})", block.stream));
-        }
-        if let Some(promised) = block.promised {
-            // PUSH_PROMISE: the request the server answers on the promised stream.
-            let msg = self.message(ts, list);
-            self.open(promised, Some(msg), true, [true, false]);
-            return;
-        }
-        let s = block.stream;
-        if s == 0 {
-            return self.problem(format!("{}: header block on stream 0", side.as_str()));
-        }
-        let known = self.streams.contains_key(&s);
-        match side {
-            Side::Client if !known && s > self.last_client_stream => {
-                self.last_client_stream = s;
-                let msg = self.message(ts, list);
-                self.open(s, Some(msg), false, [block.end_stream, false]);
-            }
-            Side::Server => {
-                let status = status_of(&list);
-                let interim = status.is_some_and(|s| (100..200).contains(&s));
-                // A stream already over (reset, closed) or not followed stays so; one
-                // never seen opened (its request unseen) gets a response-only transaction.
-                let over = s % 2 == 1 && s <= self.last_client_stream;
-                if !known && (over || interim || !self.open(s, None, false, [true, false])) {
-                    return;
-                }
-                let answered = self.streams.get(&s).is_some_and(|st| st.answered);
-                if !answered && !interim {
-                    let msg = self.message(ts, list);
-                    if let Some(st) = self.streams.get_mut(&s) {
-                        st.answered = true;
-                        if let Some(t) = st.tx.and_then(|t| self.transactions.get_mut(t)) {
-                            t.response = Some(msg);
-                        }
-                    }
-                }
-            }
-            // The client's trailers: nothing kept but their END_STREAM.
-            Side::Client => {}
-        }
-        if block.end_stream {
-            self.end(side, s);
-        }
-    }
-
-    /// Opens a stream with its transaction; `false` past the open-stream cap.
-    fn open(&mut self, id: u32, request: Option<Message>, pushed: bool, ended: [bool; 2]) -> bool {
-        if self.streams.len() >= MAX_OPEN_STREAMS {
-            self.streams_omitted += 1;
-            return false;
-        }
-        let complete = ended[0];
-        let tx = if self.transactions.len() < MAX_TRANSACTIONS {
-            let request = request.map(|mut m| {
-                m.complete = complete;
-                if complete {
-                    m.body_sha256 = Sha256::digest(b"").into();
-                }
-                m
-            });
-            self.transactions.push(Transaction {
-                request,
-                stream_id: Some(u64::from(id)),
-                pushed,
-                ..Default::default()
-            });
-            Some(self.transactions.len() - 1)
-        } else {
-            self.transactions_omitted += 1;
-            None
-        };
-        let stream = Stream {
-            tx,
-            ended,
-            answered: false,
-            hash: [Sha256::new(), Sha256::new()],
-        };
-        self.streams.insert(id, stream);
-        true
-    }
-
-    fn message(&mut self, ts: i64, list: HeaderList) -> Message {
-        message_from_fields(ts, list, &mut self.header_bytes)
-    }
-
-    /// The message `side` sends on a stream's transaction.
-    fn side_message(&mut self, side: Side, tx: Option<usize>) -> Option<&mut Message> {
-        let t = self.transactions.get_mut(tx?)?;
-        match side {
-            Side::Client => t.request.as_mut(),
-            Side::Server => t.response.as_mut(),
-        }
-    }
-
-    /// A DATA frame starts: its payload length counts as the body's wire bytes.
-    fn data_frame_start(&mut self, side: Side, head: Head) {
-        let tx = self.streams.get(&head.stream).and_then(|s| s.tx);
-        if let Some(m) = self.side_message(side, tx) {
-            m.body_wire_bytes += u64::from(head.len);
-        }
-    }
-
-    /// Body bytes of a stream (DATA without its padding).
-    fn body(&mut self, side: Side, stream: u32, bytes: &[u8]) {
-        let Some(st) = self.streams.get_mut(&stream) else {
-            return;
-        };
-        let tx = st.tx;
-        let hash = &mut st.hash[index(side)];
-        if tx.is_none() {
-            return;
-        }
-        hash.update(bytes);
-        if let Some(m) = self.side_message(side, tx) {
-            m.body_bytes += bytes.len() as u64;
-        }
-    }
-
-    /// END_STREAM from `side`: its message is complete; the stream closes once both are.
-    fn end(&mut self, side: Side, id: u32) {
-        let i = index(side);
-        let Some(st) = self.streams.get_mut(&id) else {
-            return;
-        };
-        if st.ended[i] {
-            return;
-        }
-        st.ended[i] = true;
-        let digest: [u8; 32] = std::mem::take(&mut st.hash[i]).finalize().into();
-        let (tx, both) = (st.tx, st.ended == [true, true]);
-        if let Some(m) = self.side_message(side, tx) {
-            m.complete = true;
-            m.body_sha256 = digest;
-        }
-        if both {
-            self.streams.remove(&id);
-        }
-    }
-
-    /// RST_STREAM: the stream is over; what had not ended stays incomplete.
-    fn reset(&mut self, by: Side, id: u32, code: u32) {
-        let reset = Some(Reset { by, code });
-        match self.streams.remove(&id) {
-            Some(st) => {
-                let [h0, h1] = st.hash;
-                for (side, hash, ended) in [
-                    (Side::Client, h0, st.ended[0]),
-                    (Side::Server, h1, st.ended[1]),
-                ] {
-                    if !ended {
-                        if let Some(m) = self.side_message(side, st.tx) {
-                            m.body_sha256 = hash.finalize().into();
-                        }
-                    }
-                }
-                if let Some(t) = st.tx.and_then(|t| self.transactions.get_mut(t)) {
-                    t.reset = reset;
-                }
-            }
-            // A reset after both ends (a client giving up late): still said.
-            None => {
-                if let Some(t) = self
-                    .transactions
-                    .iter_mut()
-                    .rev()
-                    .find(|t| t.stream_id == Some(u64::from(id)))
-                {
-                    t.reset.get_or_insert(Reset { by, code });
-                }
-            }
-        }
-    }
-
     /// `len` bytes of `side` were lost: its framing is gone.
     pub fn gap(&mut self, side: Side, len: u64) {
         if !self.dirs[index(side)].lost {
@@ -743,17 +560,7 @@ impl Http2 {
         }
         for id in open {
             if let Some(st) = self.streams.remove(&id) {
-                let [h0, h1] = st.hash;
-                for (side, hash, ended) in [
-                    (Side::Client, h0, st.ended[0]),
-                    (Side::Server, h1, st.ended[1]),
-                ] {
-                    if !ended {
-                        if let Some(m) = self.side_message(side, st.tx) {
-                            m.body_sha256 = hash.finalize().into();
-                        }
-                    }
-                }
+                self.cut_short(st);
             }
         }
     }
@@ -777,48 +584,7 @@ impl Http2 {
     }
 }
 
-/// A response list's `:status`.
-fn status_of(list: &HeaderList) -> Option<u16> {
-    list.fields
-        .iter()
-        .find(|(n, _)| n == b":status")
-        .and_then(|(_, v)| std::str::from_utf8(v).ok()?.parse().ok())
-}
-
+mod streams;
+pub(super) use self::streams::message_from_fields;
 #[cfg(test)]
 mod tests;
-
-/// A message from a decoded field list (HTTP/2's and HTTP/3's): pseudo-headers as its
-/// fields, the rest as headers within the per-message cap and the connection's
-/// `header_bytes` budget.
-pub(super) fn message_from_fields(ts: i64, list: HeaderList, header_bytes: &mut usize) -> Message {
-    let mut m = Message {
-        ts,
-        headers_omitted: list.omitted,
-        ..Default::default()
-    };
-    let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
-    for (name, value) in list.fields {
-        match name.as_slice() {
-            b":method" => m.method = Some(text(&value)),
-            b":path" => m.target = Some(text(&value)),
-            b":scheme" => m.scheme = Some(text(&value)),
-            b":authority" => m.authority = Some(text(&value)),
-            b":status" => {
-                m.status = std::str::from_utf8(&value)
-                    .ok()
-                    .and_then(|s| s.parse().ok())
-            }
-            _ => {
-                let n = name.len() + value.len();
-                if m.headers.len() >= MAX_HEADERS || *header_bytes + n > MAX_KEPT_HEADER_BYTES {
-                    m.headers_omitted += 1;
-                } else {
-                    *header_bytes += n;
-                    m.headers.push((text(&name), value));
-                }
-            }
-        }
-    }
-    m
-}

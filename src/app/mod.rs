@@ -310,3 +310,77 @@ pub fn server_alpn(message: &HandshakeMessage) -> Option<&[u8]> {
         _ => None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::Direction;
+    use crate::tls::extensions::Extension;
+
+    fn feed(parts: &[(Side, &[u8])]) -> Option<AppReport> {
+        let mut d = AppDecoders::default();
+        for (side, bytes) in parts {
+            d.event(&Event::Plaintext {
+                dir: Direction::Forward,
+                side: *side,
+                ts: 0,
+                bytes,
+                early: false,
+            });
+        }
+        d.finish(false)
+    }
+
+    /// Without ALPN, the first bytes tell: the client preface (even cut in pieces, and
+    /// though `PRI ` looks like a method), a server SETTINGS frame first, HTTP/1 heads.
+    #[test]
+    fn sniffing_picks_the_decoder() {
+        let r = feed(&[
+            (Side::Client, b"PRI * HTTP/2.0\r"),
+            (Side::Client, b"\n\r\nSM\r\n\r\n"),
+        ]);
+        assert_eq!(r.map(|r| r.protocol), Some("h2"));
+        let settings = [0, 0, 0, 4, 0, 0, 0, 0, 0];
+        let r = feed(&[
+            (Side::Server, &settings[..5]),
+            (Side::Server, &settings[5..]),
+        ]);
+        assert_eq!(r.map(|r| (r.protocol, r.problems.len())), Some(("h2", 0)));
+        let r = feed(&[(Side::Client, b"GET / HTTP/1.1\r\n\r\n")]);
+        assert_eq!(r.map(|r| r.protocol), Some("http/1.1"));
+        assert_eq!(feed(&[(Side::Server, &[0, 0, 0, 1, 0, 0, 0, 0, 1])]), None);
+    }
+
+    /// TLS 1.3's EncryptedExtensions choosing `h2` decides before any data: a client that
+    /// then sends no preface is HTTP/2 gone wrong, not HTTP/1.
+    #[test]
+    fn alpn_h2_decides() {
+        let mut d = AppDecoders::default();
+        let ee = HandshakeMessage::EncryptedExtensions {
+            extensions: vec![Extension {
+                id: 16.into(),
+                length: 5,
+                data: ExtensionData::Alpn {
+                    protocols: vec![b"h2".to_vec()],
+                    protocols_omitted: 0,
+                },
+            }],
+            extensions_omitted: 0,
+        };
+        d.event(&Event::Handshake {
+            dir: Direction::Reverse,
+            ts: 0,
+            message: &ee,
+        });
+        d.event(&Event::Plaintext {
+            dir: Direction::Forward,
+            side: Side::Client,
+            ts: 1,
+            bytes: b"GET / HTTP/1.1\r\n\r\n",
+            early: false,
+        });
+        let r = d.finish(false).unwrap();
+        assert_eq!(r.protocol, "h2");
+        assert!(r.problems[0].contains("preface"), "{:?}", r.problems);
+    }
+}

@@ -340,4 +340,32 @@ mod tests {
         assert_eq!(hidden[2][1], "<hidden>");
         assert_eq!(headers(true)[1][1], "s=1");
     }
+
+    /// The same for HTTP/2: a `cookie` field (HPACK, static name 32) is hidden.
+    #[test]
+    fn h2_credentials_are_hidden_too() {
+        let mut h = Http2::default();
+        h.data(Side::Client, 0, crate::app::http2::PREFACE);
+        let block = [0x82, 0x84, 0x87, 0x0f, 0x11, 0x03, b'a', b'=', b'1'];
+        let mut frame = vec![0, 0, block.len() as u8, 1, 5, 0, 0, 0, 1];
+        frame.extend_from_slice(&block);
+        h.data(Side::Client, 1, &frame);
+        h.close();
+        let request = |show| {
+            AppReport::http2(&h, show).transactions[0]
+                .request
+                .clone()
+                .unwrap()
+        };
+        let hidden = request(false);
+        assert_eq!(
+            (hidden.method.as_deref(), hidden.version.as_str()),
+            (Some("GET"), "HTTP/2")
+        );
+        assert_eq!(
+            hidden.headers,
+            [["cookie".to_string(), "<hidden>".to_string()]]
+        );
+        assert_eq!(request(true).headers[0][1], "a=1");
+    }
 }

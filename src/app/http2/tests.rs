@@ -2,6 +2,8 @@
 //! blocks across CONTINUATIONs, resets, pushes, the caps, and hostile bytes.
 
 use super::*;
+use crate::app::http1::{Reset, MAX_TRANSACTIONS};
+use sha2::Digest;
 
 fn frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
     let len = payload.len() as u32;
