@@ -243,3 +243,54 @@ fn h3_bodies_are_exported_by_stream() {
         .iter()
         .all(|o| o["stream_id"].is_u64()));
 }
+
+/// HTTP/2: every body of the h2 samples (10 concurrent streams, a push, a POST, a reset
+/// download), named by its stream, equal to the truth; the reset one marked incomplete.
+#[test]
+fn h2_bodies_are_exported_by_stream() {
+    let mut checked = 0;
+    for name in ["h2-tls13-scenarios", "h2-tls12-ecdhe-scenarios"] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let out = tlsscope(&[
+            "export",
+            d.to_str().unwrap(),
+            "--keylog",
+            &format!("samples/{name}.keylog"),
+            &format!("samples/{name}.pcap"),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let t: Value = serde_json::from_str(
+            &std::fs::read_to_string(root().join(format!("samples/{name}.truth.json"))).unwrap(),
+        )
+        .unwrap();
+        let index: Value =
+            serde_json::from_slice(&std::fs::read(d.join("index.json")).unwrap()).unwrap();
+        let objects = index["objects"].as_array().unwrap();
+        for tr in t["http2"]["transactions"].as_array().unwrap() {
+            if tr["response_body_bytes"].as_u64().unwrap() == 0 {
+                continue;
+            }
+            let o = objects
+                .iter()
+                .find(|o| o["stream_id"] == tr["stream_id"] && o["direction"] == "response")
+                .unwrap_or_else(|| panic!("{name}: no body of stream {}", tr["stream_id"]));
+            let written = std::fs::read(d.join(o["file"].as_str().unwrap())).unwrap();
+            if tr["reset"].is_null() {
+                assert_eq!(sha(&written), tr["response_body_sha256"], "{name} {o}");
+                assert_eq!(o["complete"], true);
+            } else {
+                // The client reset it mid-body: at least what it had read, incomplete.
+                assert!(written.len() as u64 >= tr["response_body_bytes"].as_u64().unwrap());
+                assert_eq!(o["complete"], false);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "{checked}");
+}

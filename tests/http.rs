@@ -604,3 +604,31 @@ fn h3_frames_agree_with_tshark() {
     assert_eq!(theirs.get(&0xd).copied(), Some(ours("MAX_PUSH_ID")));
     assert!(theirs.get(&0).copied().unwrap_or(0) <= ours("DATA"));
 }
+
+/// `inspect` shows the HTTP requests and responses in the message flow, after the
+/// records that carried them.
+#[test]
+fn inspect_shows_transactions_in_the_message_flow() {
+    let out = common::tlsscope(&[
+        "inspect",
+        "--keylog",
+        "samples/http/http1-keepalive.keylog",
+        "samples/http/http1-keepalive.pcap",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("HTTP ")).collect();
+    assert_eq!(lines.len(), 12, "{text}");
+    assert!(lines[0].contains("HTTP request") && lines[0].contains("GET /index.html"));
+    assert!(lines[1].contains("HTTP response") && lines[1].contains("200, body 2051 bytes"));
+    assert!(
+        lines[10].contains("POST /upload, body 3000 bytes"),
+        "{}",
+        lines[10]
+    );
+    assert!(lines[11].contains("201"));
+    // HTTP/3: the stream beside each.
+    let out = common::tlsscope(&["inspect", "--keylog", H3_KEYLOG, H3]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("GET tlsscope.test/big (stream 4)"), "{text}");
+}

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use sha2::Sha256;
 
 use super::hpack;
-use super::http1::{Transaction, MAX_PROBLEMS};
+use super::http1::{Bodies, Transaction, MAX_PROBLEMS};
 use crate::report::model::Side;
 
 /// What a client sends first (RFC 9113 §3.4).
@@ -128,6 +128,8 @@ struct Stream {
     /// The server's final (non-1xx) response head was seen.
     answered: bool,
     hash: [Sha256; 2],
+    /// Each side's body was handed to the body sink's `start`.
+    body_open: [bool; 2],
 }
 
 /// A GOAWAY: the last stream the sender will process and its error code.
@@ -158,6 +160,18 @@ pub struct Http2 {
     pub problems: Vec<String>,
     pub problems_omitted: u64,
     header_bytes: usize,
+    /// Where the bodies go, if anywhere (`export`).
+    bodies: Option<Bodies>,
+}
+
+impl Http2 {
+    /// A decoder that also hands each body to `bodies`.
+    pub fn with_bodies(bodies: Bodies) -> Self {
+        Http2 {
+            bodies: Some(bodies),
+            ..Default::default()
+        }
+    }
 }
 
 impl Default for Http2 {
@@ -183,6 +197,7 @@ impl Default for Http2 {
             problems: Vec::new(),
             problems_omitted: 0,
             header_bytes: 0,
+            bodies: None,
         }
     }
 }
@@ -560,7 +575,7 @@ impl Http2 {
         }
         for id in open {
             if let Some(st) = self.streams.remove(&id) {
-                self.cut_short(st);
+                self.cut_short(id, st);
             }
         }
     }

@@ -89,7 +89,13 @@ impl AppDecoders {
             return;
         }
         match alpn {
-            b"h2" => self.carried = Carried::Http2(Box::default()),
+            b"h2" => {
+                let h = match self.bodies.take() {
+                    Some(b) => Http2::with_bodies(b),
+                    None => Http2::default(),
+                };
+                self.carried = Carried::Http2(Box::new(h));
+            }
             // `h3`, and the drafts' `h3-29` and so on.
             p if p.starts_with(b"h3") => {
                 let h = match self.bodies.take() {
@@ -239,6 +245,7 @@ impl AppDecoders {
             self.carried = match (kind, self.bodies.take()) {
                 // HTTP/1 with its bodies handed on (export), when asked for.
                 (Carried::Http1(_), Some(b)) => Carried::Http1(Box::new(Http1::with_bodies(b))),
+                (Carried::Http2(_), Some(b)) => Carried::Http2(Box::new(Http2::with_bodies(b))),
                 (kind, b) => {
                     self.bodies = b;
                     kind

@@ -12,6 +12,7 @@ use std::io::{self, Write};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
+use super::app::MessageReport;
 use super::model::{CaptureReport, ConnectionReport, MessageBody, MessageEntry, Side};
 use super::quic::{frame_name, HalfReport, QuicReport, Sides, SpaceCounts};
 use super::text::{bytes_as_text, terminal_safe};
@@ -552,7 +553,13 @@ fn inspect_connection(c: &ConnectionReport) -> String {
     out.push_str(&format!("{facts}\n"));
     let mut t = new_table();
     t.set_header(vec!["#", "time", "dir", "message", "details"]);
+    // What HTTP said goes between the records that carried it, by time.
+    let mut http = http_rows(c).into_iter().peekable();
     for (i, m) in c.messages.iter().enumerate() {
+        let at = super::time::rfc3339(m.timestamp_ns);
+        while let Some(row) = http.next_if(|(time, _)| *time < at) {
+            t.add_row(row.1);
+        }
         let arrow = match m.side {
             Side::Client => "C→S",
             Side::Server => "S→C",
@@ -565,6 +572,9 @@ fn inspect_connection(c: &ConnectionReport) -> String {
             details(m),
         ]);
     }
+    for (_, row) in http {
+        t.add_row(row);
+    }
     out.push_str(&format!("{t}\n"));
     if c.messages_omitted > 0 {
         out.push_str(&format!(
@@ -574,6 +584,59 @@ fn inspect_connection(c: &ConnectionReport) -> String {
     }
     out.push('\n');
     out
+}
+
+/// The HTTP requests and responses of a connection as message-flow rows, by time: each
+/// with its full time (to merge by), and the row.
+fn http_rows(c: &ConnectionReport) -> Vec<(String, Vec<String>)> {
+    let Some(app) = &c.app else {
+        return Vec::new();
+    };
+    let mut rows = Vec::new();
+    for t in &app.transactions {
+        let stream = t
+            .stream_id
+            .map(|s| format!(" (stream {s})"))
+            .unwrap_or_default();
+        let body = |m: &MessageReport| match m.body.bytes {
+            0 => String::new(),
+            n if m.body.complete => format!(", body {n} bytes"),
+            n => format!(", body {n} bytes, incomplete"),
+        };
+        if let Some(q) = &t.request {
+            let host = q.authority.as_deref().unwrap_or("");
+            let what = format!(
+                "{} {host}{}{}{stream}",
+                q.method.as_deref().unwrap_or("-"),
+                q.target.as_deref().unwrap_or(""),
+                body(q)
+            );
+            rows.push((
+                q.time.clone(),
+                http_row(&q.time, "C→S", "HTTP request", &what),
+            ));
+        }
+        if let Some(r) = &t.response {
+            let status = r.status.map_or("-".to_string(), |s| s.to_string());
+            let what = format!("{status}{}{stream}", body(r));
+            rows.push((
+                r.time.clone(),
+                http_row(&r.time, "S→C", "HTTP response", &what),
+            ));
+        }
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows
+}
+
+fn http_row(time: &str, dir: &str, what: &str, details: &str) -> Vec<String> {
+    vec![
+        String::new(),
+        time.get(11..).unwrap_or(time).to_string(),
+        dir.to_string(),
+        what.to_string(),
+        cell(details),
+    ]
 }
 
 fn m_time(m: &MessageEntry) -> String {

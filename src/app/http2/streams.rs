@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Block, Head, Http2, Stream};
 use crate::app::hpack::HeaderList;
+use crate::app::http1::BodyAt;
 use crate::app::http1::{
     Message, Reset, Transaction, MAX_HEADERS, MAX_KEPT_HEADER_BYTES, MAX_TRANSACTIONS,
 };
@@ -98,6 +99,7 @@ impl Http2 {
             ended,
             answered: false,
             hash: [Sha256::new(), Sha256::new()],
+            body_open: [false; 2],
         };
         self.streams.insert(id, stream);
         true
@@ -135,8 +137,49 @@ impl Http2 {
             return;
         }
         hash.update(bytes);
+        let open = std::mem::replace(&mut st.body_open[index(side)], true);
         if let Some(m) = self.side_message(side, tx) {
             m.body_bytes += bytes.len() as u64;
+        }
+        let Some(bodies) = &mut self.bodies else {
+            return;
+        };
+        let Some(t) = tx.and_then(|t| self.transactions.get(t)) else {
+            return;
+        };
+        let stream_id = Some(u64::from(stream));
+        if !open {
+            let msg = match side {
+                Side::Client => t.request.as_ref(),
+                Side::Server => t.response.as_ref(),
+            };
+            let Some(msg) = msg else {
+                return; // DATA before its HEADERS: no message to name it by
+            };
+            let request = (side == Side::Server)
+                .then_some(t.request.as_ref())
+                .flatten();
+            let at = BodyAt {
+                transaction: tx,
+                stream_id,
+            };
+            bodies.sink.start(side, at, msg, request);
+        }
+        bodies.sink.data(side, stream_id, bytes);
+    }
+
+    /// A body handed to the sink is over (its message has its hash and completeness).
+    fn body_end(&mut self, side: Side, id: u32, tx: Option<usize>, open: bool) {
+        let Some(bodies) = self.bodies.as_mut().filter(|_| open) else {
+            return;
+        };
+        let t = tx.and_then(|t| self.transactions.get(t));
+        let msg = t.and_then(|t| match side {
+            Side::Client => t.request.as_ref(),
+            Side::Server => t.response.as_ref(),
+        });
+        if let Some(msg) = msg {
+            bodies.sink.end(side, Some(u64::from(id)), msg);
         }
     }
 
@@ -151,11 +194,12 @@ impl Http2 {
         }
         st.ended[i] = true;
         let digest: [u8; 32] = std::mem::take(&mut st.hash[i]).finalize().into();
-        let (tx, both) = (st.tx, st.ended == [true, true]);
+        let (tx, both, open) = (st.tx, st.ended == [true, true], st.body_open[i]);
         if let Some(m) = self.side_message(side, tx) {
             m.complete = true;
             m.body_sha256 = digest;
         }
+        self.body_end(side, id, tx, open);
         if both {
             self.streams.remove(&id);
         }
@@ -167,7 +211,7 @@ impl Http2 {
         match self.streams.remove(&id) {
             Some(st) => {
                 let tx = st.tx;
-                self.cut_short(st);
+                self.cut_short(id, st);
                 if let Some(t) = tx.and_then(|t| self.transactions.get_mut(t)) {
                     t.reset = reset;
                 }
@@ -188,16 +232,14 @@ impl Http2 {
 
     /// A stream over before both its ends (a reset, the end of the capture): the bodies
     /// not ended get the hash of what came, and stay incomplete.
-    pub(super) fn cut_short(&mut self, st: Stream) {
+    pub(super) fn cut_short(&mut self, id: u32, st: Stream) {
         let [h0, h1] = st.hash;
-        for (side, hash, ended) in [
-            (Side::Client, h0, st.ended[0]),
-            (Side::Server, h1, st.ended[1]),
-        ] {
-            if !ended {
+        for (i, side, hash) in [(0, Side::Client, h0), (1, Side::Server, h1)] {
+            if !st.ended[i] {
                 if let Some(m) = self.side_message(side, st.tx) {
                     m.body_sha256 = hash.finalize().into();
                 }
+                self.body_end(side, id, st.tx, st.body_open[i]);
             }
         }
     }
