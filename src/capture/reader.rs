@@ -224,6 +224,11 @@ pub struct CaptureReader {
 impl CaptureReader {
     /// Opens a capture file (pcap or pcapng, plain or gzip-compressed).
     pub fn open(path: &Path) -> Result<Self, CaptureError> {
+        // `-` is standard input, as for tcpdump -r and tshark -r.
+        if path.as_os_str() == "-" {
+            let stdin = Box::new(std::io::stdin());
+            return Self::stream(stdin, "standard input");
+        }
         let name = path.display().to_string();
         let io = |source| CaptureError::Io {
             path: name.clone(),
@@ -232,6 +237,11 @@ impl CaptureReader {
         let meta = std::fs::metadata(path).map_err(io)?;
         if meta.is_dir() {
             return Err(CaptureError::Directory { path: name });
+        }
+        if !meta.is_file() {
+            // A FIFO, /dev/stdin, a character device: no size to know, read as it comes.
+            let file = File::open(path).map_err(io)?;
+            return Self::stream(Box::new(file), &name);
         }
         if meta.len() == 0 {
             return Err(CaptureError::Empty { path: name });
@@ -244,6 +254,21 @@ impl CaptureReader {
         let mut reader = Self::from_reader(Box::new(file), &name)?;
         reader.read = read;
         reader.size = meta.len();
+        Ok(reader)
+    }
+
+    /// A capture from a pipe or terminal: nothing at all in it is an empty file.
+    fn stream(source: Box<dyn Read + Send>, name: &str) -> Result<Self, CaptureError> {
+        let read = Arc::new(AtomicU64::new(0));
+        let counting = Counting {
+            inner: source,
+            read: read.clone(),
+        };
+        let mut reader = Self::from_reader(Box::new(counting), name)?;
+        if read.load(Ordering::Relaxed) == 0 {
+            return Err(CaptureError::Empty { path: name.into() });
+        }
+        reader.read = read;
         Ok(reader)
     }
 
@@ -516,12 +541,12 @@ impl<R: Read> Read for Prefixed<R> {
 }
 
 /// Counts the bytes read from the file.
-struct Counting {
-    inner: File,
+struct Counting<R> {
+    inner: R,
     read: Arc<AtomicU64>,
 }
 
-impl Read for Counting {
+impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.read.fetch_add(n as u64, Ordering::Relaxed);
