@@ -1,4 +1,5 @@
-//! DTLS end to end on the OpenSSL samples (samples/udp/dtls-*, made by make-dtls.sh):
+//! DTLS end to end on the OpenSSL samples (samples/udp/dtls-*, made by make-dtls.sh) and
+//! the GnuTLS ones (samples/udp/dtls12-gnutls-*, make-dtls-gnutls.sh):
 //! found by content on their own ports, the cookie exchange, a certificate flight cut
 //! into fragments across datagrams put back together, and decryption byte-exact with
 //! what each side sent under every key source (the server's RSA key, the key log,
@@ -7,7 +8,7 @@
 
 mod common;
 
-use common::{json, root};
+use common::{json, root, tlsscope};
 use serde_json::Value;
 
 /// (sample, suite, version, key arguments besides the key log)
@@ -43,6 +44,30 @@ const SAMPLES: [(&str, &str, &str, &[&str]); 5] = [
         &[],
     ),
 ];
+
+/// GnuTLS 3.7.9 (`gnutls-serv --udp --echo`): what OpenSSL's samples leave out, a CBC
+/// suite MAC-then-encrypt (every OpenSSL CBC sample negotiates Encrypt-then-MAC) and
+/// AES-128-CCM with its 16-byte tag. (sample, suite, key arguments besides the key log)
+const GNUTLS: [(&str, &str, &[&str]); 2] = [
+    (
+        "dtls12-gnutls-rsa-aes128sha-noetm",
+        "TLS_RSA_WITH_AES_128_CBC_SHA",
+        &["-k", "samples/keys/server-rsa2048.key"],
+    ),
+    (
+        "dtls12-gnutls-dhe-rsa-aes128ccm",
+        "TLS_DHE_RSA_WITH_AES_128_CCM",
+        &[],
+    ),
+];
+
+/// Every DTLS 1.0/1.2 sample with the keys that open it.
+fn all_samples() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    SAMPLES
+        .iter()
+        .map(|s| (s.0, s.3))
+        .chain(GNUTLS.iter().map(|s| (s.0, s.2)))
+}
 
 fn truth(name: &str) -> Value {
     let path = root().join(format!("samples/udp/{name}.truth.json"));
@@ -123,7 +148,7 @@ fn fragmented_certificate_is_put_back_together() {
 
 #[test]
 fn dtls_samples_decrypt_byte_exact_with_every_key_source() {
-    for (name, _, _, keys) in SAMPLES {
+    for (name, keys) in all_samples() {
         let sample = format!("samples/udp/{name}.pcap");
         let keylog = format!("samples/udp/{name}.keylog");
         let mut sources: Vec<Vec<&str>> = vec![vec!["--keylog", &keylog]];
@@ -146,5 +171,88 @@ fn dtls_samples_decrypt_byte_exact_with_every_key_source() {
             }
             assert!(c["warnings"].as_array().unwrap().is_empty(), "{name}: {c}");
         }
+    }
+}
+
+#[test]
+fn gnutls_samples_without_keys() {
+    for (name, suite, _) in GNUTLS {
+        let sample = format!("samples/udp/{name}.pcap");
+        let c = only_connection(&json(&["inspect", "--json", &sample]), name);
+        let t = &truth(name)["connections"][0];
+        assert_eq!(c["transport"], "dtls", "{name}");
+        assert_eq!(c["version"], "DTLS 1.2", "{name}");
+        assert_eq!(c["cipher_suite"]["name"], suite, "{name}");
+        assert_eq!(c["cipher_suite"]["id"], t["cipher_id"], "{name}");
+        assert_eq!(c["sni"], "tlsscope.test", "{name}");
+        assert_eq!(c["encrypt_then_mac"], false, "{name}");
+        assert_eq!(c["extended_master_secret"], true, "{name}");
+        // gnutls-serv --udp asks for a cookie too, a 16-byte one.
+        let d = &c["dtls"];
+        assert_eq!(d["hello_verify_requests"], 1, "{name}");
+        assert_eq!(d["cookie"].as_str().unwrap().len(), 32, "{name}");
+    }
+}
+
+/// `follow` gives back, byte for byte, what each side sent.
+#[test]
+fn follow_gives_each_sides_bytes() {
+    for (name, _) in all_samples() {
+        let sample = format!("samples/udp/{name}.pcap");
+        let keylog = format!("samples/udp/{name}.keylog");
+        let t = &truth(name)["connections"][0];
+        for side in ["client", "server"] {
+            let out = tlsscope(&[
+                "follow",
+                "--conn",
+                "0",
+                "--keylog",
+                &keylog,
+                "--format",
+                "raw",
+                "--direction",
+                side,
+                &sample,
+            ]);
+            assert!(
+                out.status.success(),
+                "{name}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(
+                Value::from(out.stdout.len()),
+                t[format!("{side}_bytes")],
+                "{name} {side}"
+            );
+            let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&out.stdout));
+            assert_eq!(
+                Value::from(sha),
+                t[format!("{side}_sha256")],
+                "{name} {side}"
+            );
+        }
+    }
+}
+
+/// `keylog` with the server's RSA key gives the CLIENT_RANDOM line the client wrote.
+#[test]
+fn keylog_recovers_the_client_random_line() {
+    for name in [
+        "dtls12-rsa-aes128sha",
+        "dtls10-rsa-aes256sha",
+        "dtls12-gnutls-rsa-aes128sha-noetm",
+    ] {
+        let sample = format!("samples/udp/{name}.pcap");
+        let out = tlsscope(&["keylog", "-k", "samples/keys/server-rsa2048.key", &sample]);
+        assert!(out.status.success(), "{name}");
+        let got = String::from_utf8(out.stdout).unwrap();
+        let written =
+            std::fs::read_to_string(root().join(format!("samples/udp/{name}.keylog"))).unwrap();
+        let want: Vec<&str> = written
+            .lines()
+            .filter(|l| l.starts_with("CLIENT_RANDOM "))
+            .collect();
+        assert_eq!(want.len(), 1, "{name}");
+        assert!(got.lines().any(|l| l == want[0]), "{name}: {got}");
     }
 }
