@@ -1,5 +1,6 @@
-//! DTLS end to end on the OpenSSL samples (samples/udp/dtls-*, made by make-dtls.sh) and
-//! the GnuTLS ones (samples/udp/dtls12-gnutls-*, make-dtls-gnutls.sh):
+//! DTLS end to end on the OpenSSL samples (samples/udp/dtls-*, made by make-dtls.sh),
+//! the GnuTLS ones (samples/udp/dtls12-gnutls-*, make-dtls-gnutls.sh) and DTLS 1.3
+//! between dimpl's client and server (samples/udp/dtls13-*, make-dtls13.sh):
 //! found by content on their own ports, the cookie exchange, a certificate flight cut
 //! into fragments across datagrams put back together, and decryption byte-exact with
 //! what each side sent under every key source (the server's RSA key, the key log,
@@ -60,6 +61,9 @@ const GNUTLS: [(&str, &str, &[&str]); 2] = [
         &[],
     ),
 ];
+
+/// A real DTLS 1.3 session (dimpl 0.9.0 on both sides, key log from its client).
+const DTLS13: &str = "dtls13-dimpl-aes128gcm";
 
 /// Every DTLS 1.0/1.2 sample with the keys that open it.
 fn all_samples() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
@@ -197,7 +201,7 @@ fn gnutls_samples_without_keys() {
 /// `follow` gives back, byte for byte, what each side sent.
 #[test]
 fn follow_gives_each_sides_bytes() {
-    for (name, _) in all_samples() {
+    for name in all_samples().map(|s| s.0).chain([DTLS13]) {
         let sample = format!("samples/udp/{name}.pcap");
         let keylog = format!("samples/udp/{name}.keylog");
         let t = &truth(name)["connections"][0];
@@ -254,5 +258,76 @@ fn keylog_recovers_the_client_random_line() {
             .collect();
         assert_eq!(want.len(), 1, "{name}");
         assert!(got.lines().any(|l| l == want[0]), "{name}: {got}");
+    }
+}
+
+/// DTLS 1.3: the ServerHello's supported_versions (0xfefc) chooses it; the unified
+/// header records open under epochs 2 (handshake), 3 and 4 (a KeyUpdate each way), both
+/// Finished verify over the TLS 1.3-form transcript, and the data is what each side
+/// wrote.
+#[test]
+fn dtls13_decrypts_byte_exact_across_key_updates() {
+    let sample = format!("samples/udp/{DTLS13}.pcap");
+    let keylog = format!("samples/udp/{DTLS13}.keylog");
+    let t = &truth(DTLS13)["connections"][0];
+    let c = only_connection(
+        &json(&["inspect", "--json", &sample, "--keylog", &keylog]),
+        DTLS13,
+    );
+    assert_eq!(c["version"], "DTLS 1.3");
+    assert_eq!(c["cipher_suite"]["id"], t["cipher_id"]);
+    assert_eq!(c["cipher_suite"]["name"], "TLS_AES_128_GCM_SHA256");
+    assert_eq!(c["server"]["port"], t["server_port"]);
+    assert_eq!(c["client"]["port"], t["client_port"]);
+    let d = &c["decryption"];
+    assert_eq!(d["status"], "decrypted", "{d}");
+    assert_eq!(d["client_finished_verified"], true);
+    assert_eq!(d["server_finished_verified"], true);
+    assert_eq!(d["record_failures"]["client"], 0);
+    assert_eq!(d["record_failures"]["server"], 0);
+    for side in ["client", "server"] {
+        let a = &c["app_data"][side];
+        assert_eq!(a["bytes"], t[format!("{side}_bytes")], "{side}");
+        assert_eq!(a["sha256"], t[format!("{side}_sha256")], "{side}");
+        let r = &c["dtls"]["dtls13"][side];
+        assert_eq!(r["failed"], 0, "{side}: {r}");
+        assert_eq!(r["no_keys"], 0, "{side}: {r}");
+        assert_eq!(r["opened"], r["records"], "{side}: {r}");
+        assert_eq!(r["key_updates"], t["key_updates"][side], "{side}: {r}");
+        assert_eq!(r["highest_epoch"], 4, "{side}: {r}");
+        assert!(r["acks"].as_u64().unwrap() > 0, "{side}: {r}");
+        assert!(r["acked_records"].as_u64().unwrap() > 0, "{side}: {r}");
+    }
+    assert!(c["warnings"].as_array().unwrap().is_empty(), "{c}");
+    let types: Vec<&str> = c["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["type"].as_str().unwrap())
+        .collect();
+    for want in [
+        "EncryptedExtensions",
+        "CertificateVerify",
+        "Finished",
+        "KeyUpdate",
+    ] {
+        assert!(types.contains(&want), "{want}: {types:?}");
+    }
+}
+
+/// Without the key log: DTLS 1.3 named, the hellos read, every protected record
+/// counted as not opened.
+#[test]
+fn dtls13_without_keys_is_counted() {
+    let sample = format!("samples/udp/{DTLS13}.pcap");
+    let c = only_connection(&json(&["summary", "--json", &sample]), DTLS13);
+    assert_eq!(c["version"], "DTLS 1.3");
+    assert_ne!(c["decryption"]["status"], "decrypted");
+    let d = &c["dtls"];
+    for side in ["client", "server"] {
+        let r = &d["dtls13"][side];
+        assert_eq!(r["opened"], 0, "{side}: {r}");
+        assert_eq!(r["no_keys"], r["records"], "{side}: {r}");
+        assert_eq!(r["records"], d["dtls13_records"][side], "{side}");
     }
 }

@@ -666,6 +666,7 @@ pub fn record_decrypt(data: &[u8]) {
     if suite.is_tls13() {
         let variant = Tls13Variant {
             draft: DRAFTS[(flags & 3) as usize],
+            dtls: false,
         };
         let secret = vec![0x0c; SuiteHash::for_suite(suite).output_len()];
         let Ok(mut d) = Tls13Decryptor::new(suite, variant, &secret) else {

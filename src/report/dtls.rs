@@ -24,6 +24,28 @@ pub struct ReassemblyCounts {
     pub incomplete_messages: u64,
 }
 
+/// One side's DTLS 1.3 records (unified header, RFC 9147 §4), counted.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Dtls13Counts {
+    /// Records with the unified header after the ServerHello chose DTLS 1.3.
+    pub records: u64,
+    /// Opened under their epoch's keys.
+    pub opened: u64,
+    /// Keys for the epoch were there and did not open them.
+    pub failed: u64,
+    /// No keys for their epoch (no key log entry, or epoch 1's 0-RTT).
+    pub no_keys: u64,
+    /// ACK records (content type 26, RFC 9147 §7), the record numbers they list, and
+    /// those that did not decode.
+    pub acks: u64,
+    pub acked_records: u64,
+    pub malformed_acks: u64,
+    /// Epochs entered after the first application epoch (KeyUpdates that took effect).
+    pub key_updates: u64,
+    /// The highest epoch with keys (3 once application keys are known).
+    pub highest_epoch: u64,
+}
+
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct DtlsReport {
     /// UDP datagrams and their payload bytes.
@@ -42,9 +64,12 @@ pub struct DtlsReport {
     /// Protected records of an epoch whose ChangeCipherSpec the capture did not show
     /// (or one already left): counted, not opened.
     pub records_other_epoch: Sides<u64>,
-    /// DTLS 1.3 records (unified header): counted, not read.
+    /// Records with the unified header (DTLS 1.3), all of them.
     #[serde(skip_serializing_if = "both_zero")]
     pub dtls13_records: Sides<u64>,
+    /// The ServerHello chose DTLS 1.3: its record layer per side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dtls13: Option<Sides<Dtls13Counts>>,
     /// Datagrams with bytes that framed as no record.
     pub malformed_datagrams: Sides<u64>,
     /// Ended early to stay under a cap (`--max-connections` UDP flows, or `--max-memory`).
@@ -100,6 +125,16 @@ impl DtlsReport {
             + s.incomplete_messages;
         if lost > 0 {
             v.push(("fragments not placed", lost.to_string()));
+        }
+        if let Some(d) = &self.dtls13 {
+            let side = |c: &Dtls13Counts| {
+                format!(
+                    "{} records ({} opened, {} failed, {} without keys), {} ACKs of {} records, {} key updates, epoch {}",
+                    c.records, c.opened, c.failed, c.no_keys, c.acks, c.acked_records, c.key_updates, c.highest_epoch
+                )
+            };
+            v.push(("DTLS 1.3 C→S", side(&d.client)));
+            v.push(("DTLS 1.3 S→C", side(&d.server)));
         }
         v
     }

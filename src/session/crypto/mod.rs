@@ -109,6 +109,12 @@ impl SessionCrypto {
             + self.server_modulus.as_ref().map_or(0, Vec::len)
     }
 
+    /// The transcript so far is `bytes`, in place of what was added (before the
+    /// ServerHello named the hash; later, nothing changes).
+    pub fn replace_transcript(&mut self, bytes: Vec<u8>) {
+        self.transcript.replace(bytes);
+    }
+
     fn prf_kind(&self) -> Option<PrfKind> {
         self.suite.map(|s| PrfKind::for_suite(self.version, s))
     }

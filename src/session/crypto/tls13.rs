@@ -124,7 +124,10 @@ impl SessionCrypto {
         };
         let logged = secrets.keylog.tls13(&self.client_random);
         if let Some(early) = logged.as_ref().and_then(|t| t.client_early.as_ref()) {
-            let rfc = Tls13Variant { draft: None };
+            let rfc = Tls13Variant {
+                draft: None,
+                dtls: false,
+            };
             let alternatives: Vec<RecordKeys> = ch
                 .suite_ids()
                 .into_iter()
@@ -149,7 +152,8 @@ impl SessionCrypto {
         raw: &[u8],
         secrets: &mut Secrets,
     ) {
-        let Some(variant) = Tls13Variant::from_version(self.version) else {
+        // The version as negotiated: DTLS 1.3's labels are not TLS 1.3's.
+        let Some(variant) = Tls13Variant::from_version(sh.version().0) else {
             return; // SSL 2 or an unknown version: nothing to derive
         };
         let state = self.tls13.get_or_insert_with(Box::default);
