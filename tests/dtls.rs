@@ -62,8 +62,14 @@ const GNUTLS: [(&str, &str, &[&str]); 2] = [
     ),
 ];
 
-/// A real DTLS 1.3 session (dimpl 0.9.0 on both sides, key log from its client).
-const DTLS13: &str = "dtls13-dimpl-aes128gcm";
+/// Real DTLS 1.3 sessions (dimpl 0.9.0 on both sides, key log from its client), one per
+/// suite dimpl has: the record number mask is AES-ECB for the AES suites, ChaCha20 for
+/// the other. (sample, suite)
+const DTLS13: [(&str, &str); 3] = [
+    ("dtls13-dimpl-aes128gcm", "TLS_AES_128_GCM_SHA256"),
+    ("dtls13-dimpl-aes256gcm", "TLS_AES_256_GCM_SHA384"),
+    ("dtls13-dimpl-chacha20", "TLS_CHACHA20_POLY1305_SHA256"),
+];
 
 /// Every DTLS 1.0/1.2 sample with the keys that open it.
 fn all_samples() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
@@ -201,7 +207,7 @@ fn gnutls_samples_without_keys() {
 /// `follow` gives back, byte for byte, what each side sent.
 #[test]
 fn follow_gives_each_sides_bytes() {
-    for name in all_samples().map(|s| s.0).chain([DTLS13]) {
+    for name in all_samples().map(|s| s.0).chain(DTLS13.map(|s| s.0)) {
         let sample = format!("samples/udp/{name}.pcap");
         let keylog = format!("samples/udp/{name}.keylog");
         let t = &truth(name)["connections"][0];
@@ -267,38 +273,50 @@ fn keylog_recovers_the_client_random_line() {
 /// wrote.
 #[test]
 fn dtls13_decrypts_byte_exact_across_key_updates() {
-    let sample = format!("samples/udp/{DTLS13}.pcap");
-    let keylog = format!("samples/udp/{DTLS13}.keylog");
-    let t = &truth(DTLS13)["connections"][0];
+    for (name, suite) in DTLS13 {
+        dtls13_decrypts(name, suite);
+    }
+}
+
+fn dtls13_decrypts(name: &str, suite: &str) {
+    let sample = format!("samples/udp/{name}.pcap");
+    let keylog = format!("samples/udp/{name}.keylog");
+    let t = &truth(name)["connections"][0];
     let c = only_connection(
         &json(&["inspect", "--json", &sample, "--keylog", &keylog]),
-        DTLS13,
+        name,
     );
-    assert_eq!(c["version"], "DTLS 1.3");
-    assert_eq!(c["cipher_suite"]["id"], t["cipher_id"]);
-    assert_eq!(c["cipher_suite"]["name"], "TLS_AES_128_GCM_SHA256");
-    assert_eq!(c["server"]["port"], t["server_port"]);
-    assert_eq!(c["client"]["port"], t["client_port"]);
+    assert_eq!(c["version"], "DTLS 1.3", "{name}");
+    assert_eq!(c["cipher_suite"]["id"], t["cipher_id"], "{name}");
+    assert_eq!(c["cipher_suite"]["name"], suite, "{name}");
+    assert_eq!(c["server"]["port"], t["server_port"], "{name}");
+    assert_eq!(c["client"]["port"], t["client_port"], "{name}");
     let d = &c["decryption"];
-    assert_eq!(d["status"], "decrypted", "{d}");
-    assert_eq!(d["client_finished_verified"], true);
-    assert_eq!(d["server_finished_verified"], true);
-    assert_eq!(d["record_failures"]["client"], 0);
-    assert_eq!(d["record_failures"]["server"], 0);
+    assert_eq!(d["status"], "decrypted", "{name}: {d}");
+    assert_eq!(d["client_finished_verified"], true, "{name}");
+    assert_eq!(d["server_finished_verified"], true, "{name}");
+    assert_eq!(d["record_failures"]["client"], 0, "{name}");
+    assert_eq!(d["record_failures"]["server"], 0, "{name}");
     for side in ["client", "server"] {
         let a = &c["app_data"][side];
-        assert_eq!(a["bytes"], t[format!("{side}_bytes")], "{side}");
-        assert_eq!(a["sha256"], t[format!("{side}_sha256")], "{side}");
+        assert_eq!(a["bytes"], t[format!("{side}_bytes")], "{name} {side}");
+        assert_eq!(a["sha256"], t[format!("{side}_sha256")], "{name} {side}");
         let r = &c["dtls"]["dtls13"][side];
-        assert_eq!(r["failed"], 0, "{side}: {r}");
-        assert_eq!(r["no_keys"], 0, "{side}: {r}");
-        assert_eq!(r["opened"], r["records"], "{side}: {r}");
-        assert_eq!(r["key_updates"], t["key_updates"][side], "{side}: {r}");
-        assert_eq!(r["highest_epoch"], 4, "{side}: {r}");
-        assert!(r["acks"].as_u64().unwrap() > 0, "{side}: {r}");
-        assert!(r["acked_records"].as_u64().unwrap() > 0, "{side}: {r}");
+        assert_eq!(r["failed"], 0, "{name} {side}: {r}");
+        assert_eq!(r["no_keys"], 0, "{name} {side}: {r}");
+        assert_eq!(r["opened"], r["records"], "{name} {side}: {r}");
+        assert_eq!(
+            r["key_updates"], t["key_updates"][side],
+            "{name} {side}: {r}"
+        );
+        assert_eq!(r["highest_epoch"], 4, "{name} {side}: {r}");
+        assert!(r["acks"].as_u64().unwrap() > 0, "{name} {side}: {r}");
+        assert!(
+            r["acked_records"].as_u64().unwrap() > 0,
+            "{name} {side}: {r}"
+        );
     }
-    assert!(c["warnings"].as_array().unwrap().is_empty(), "{c}");
+    assert!(c["warnings"].as_array().unwrap().is_empty(), "{name}: {c}");
     let types: Vec<&str> = c["messages"]
         .as_array()
         .unwrap()
@@ -311,7 +329,7 @@ fn dtls13_decrypts_byte_exact_across_key_updates() {
         "Finished",
         "KeyUpdate",
     ] {
-        assert!(types.contains(&want), "{want}: {types:?}");
+        assert!(types.contains(&want), "{name} {want}: {types:?}");
     }
 }
 
@@ -319,8 +337,9 @@ fn dtls13_decrypts_byte_exact_across_key_updates() {
 /// counted as not opened.
 #[test]
 fn dtls13_without_keys_is_counted() {
-    let sample = format!("samples/udp/{DTLS13}.pcap");
-    let c = only_connection(&json(&["summary", "--json", &sample]), DTLS13);
+    let (name, _) = DTLS13[0];
+    let sample = format!("samples/udp/{name}.pcap");
+    let c = only_connection(&json(&["summary", "--json", &sample]), name);
     assert_eq!(c["version"], "DTLS 1.3");
     assert_ne!(c["decryption"]["status"], "decrypted");
     let d = &c["dtls"];

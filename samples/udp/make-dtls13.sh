@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerate samples/udp/dtls13-dimpl-aes128gcm.pcap, its key log and truth file (run as
+# Regenerate samples/udp/dtls13-dimpl-*.pcap, their key logs and truth files (run as
 # root: tcpdump on lo). No Debian package speaks DTLS 1.3 (OpenSSL 3.0, GnuTLS 3.7 and
 # wolfSSL 5.5 do not), so the session is between a dimpl 0.9.0 (crates.io) client and
 # server in one program, dtls13-gen/, over real UDP sockets on loopback. Needs cargo
@@ -12,13 +12,17 @@
 # past its AEAD limit of 6 records make it send a KeyUpdate asking for one back, then
 # data each way under the updated keys, and the client's close_notify.
 #
-#   sudo samples/udp/make-dtls13.sh
+#   sudo samples/udp/make-dtls13.sh [NAME ...]    # default: all
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$HERE"
 KEYS="$HERE/../keys"
-NAME=dtls13-dimpl-aes128gcm
-PORT=4760
+# name | port | suite (the only one both sides allow)
+SAMPLES=(
+    "dtls13-dimpl-aes128gcm|4760|0x1301"
+    "dtls13-dimpl-chacha20|4761|0x1303"
+    "dtls13-dimpl-aes256gcm|4762|0x1302"
+)
 BUILD="${DTLS13_GEN_BUILD:-/tmp/tlsscope-dtls13-gen}"
 
 # dimpl 0.9.0's source as crates.io serves it, with the key log patch.
@@ -40,18 +44,20 @@ fi
 openssl x509 -in "$KEYS/server-ecdsa-p256.crt" -outform DER -out "$BUILD/cert.der"
 openssl pkcs8 -topk8 -nocrypt -in "$KEYS/server-ecdsa-p256.key" -outform DER -out "$BUILD/key.der"
 
-rm -f "$NAME.keylog"
-tcpdump -i lo --immediate-mode -B 65536 -U -w "$NAME.pcap" "udp port $PORT" 2>"$BUILD/tcpdump.log" &
-dump=$!
-sleep 1
-SSLKEYLOGFILE="$HERE/$NAME.keylog" "$BUILD/target/release/dtls13-gen" "$PORT" \
-    "$BUILD/cert.der" "$BUILD/key.der" "$BUILD/$NAME"
-sleep 1
-kill -INT "$dump"
-wait "$dump" || true
-grep -q '^0 packets dropped by kernel' "$BUILD/tcpdump.log" ||
-    { cat "$BUILD/tcpdump.log" >&2; echo "make-dtls13: packets dropped" >&2; exit 1; }
-python3 - "$NAME" "$PORT" "$BUILD/$NAME.gen.json" <<'PY'
+one() {
+    local NAME=$1 PORT=$2 SUITE=$3
+    rm -f "$NAME.keylog"
+    tcpdump -i lo --immediate-mode -B 65536 -U -w "$NAME.pcap" "udp port $PORT" 2>"$BUILD/tcpdump.log" &
+    local dump=$!
+    sleep 1
+    SSLKEYLOGFILE="$HERE/$NAME.keylog" "$BUILD/target/release/dtls13-gen" "$PORT" \
+        "$BUILD/cert.der" "$BUILD/key.der" "$BUILD/$NAME" "$SUITE"
+    sleep 1
+    kill -INT "$dump"
+    wait "$dump" || true
+    grep -q '^0 packets dropped by kernel' "$BUILD/tcpdump.log" ||
+        { cat "$BUILD/tcpdump.log" >&2; echo "make-dtls13: packets dropped" >&2; exit 1; }
+    python3 - "$NAME" "$PORT" "$BUILD/$NAME.gen.json" <<'PY'
 import json, subprocess, sys
 name, port, gen = sys.argv[1], int(sys.argv[2]), json.load(open(sys.argv[3]))
 # The suite's number, from the ServerHello (in the clear, a full DTLS header).
@@ -80,4 +86,13 @@ truth = {
 json.dump(truth, open(f"{name}.truth.json", "w"), indent=2)
 open(f"{name}.truth.json", "a").write("\n")
 PY
-echo "make-dtls13: $NAME"
+    echo "make-dtls13: $NAME"
+}
+
+for s in "${SAMPLES[@]}"; do
+    IFS='|' read -r name port suite <<<"$s"
+    if [[ $# -gt 0 ]] && [[ ! " $* " == *" $name "* ]]; then
+        continue
+    fi
+    one "$name" "$port" "$suite"
+done

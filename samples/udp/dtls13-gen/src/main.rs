@@ -5,7 +5,7 @@
 //! What each side wrote goes to PREFIX.client.bin / PREFIX.server.bin, ports and
 //! hashes to PREFIX.gen.json.
 //!
-//!   dtls13-gen PORT CERT.der KEY.pk8.der PREFIX
+//!   dtls13-gen PORT CERT.der KEY.pk8.der PREFIX [SUITE]   (SUITE: 0x1301 …, default any)
 use std::net::UdpSocket;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -89,15 +89,19 @@ fn main() {
     let cert = std::fs::read(&a[2]).unwrap();
     let key = std::fs::read(&a[3]).unwrap();
     let prefix = &a[4];
+    let suite = a.get(5).map(|s| {
+        let n = u16::from_str_radix(s.trim_start_matches("0x"), 16).unwrap();
+        dimpl::crypto::Dtls13CipherSuite::from_u16(n)
+    });
     let dc = || DtlsCertificate { certificate: cert.clone(), private_key: key.clone() };
     let config = |limit: u64| {
-        Arc::new(
-            Config::builder()
-                .use_server_cookie(false)
-                .aead_encryption_limit(limit)
-                .build()
-                .unwrap(),
-        )
+        let mut b = Config::builder()
+            .use_server_cookie(false)
+            .aead_encryption_limit(limit);
+        if let Some(s) = suite {
+            b = b.dtls13_cipher_suites(&[s]);
+        }
+        Arc::new(b.build().unwrap())
     };
     let ssock = UdpSocket::bind(("127.0.0.1", port)).unwrap();
     let csock = UdpSocket::bind("127.0.0.1:0").unwrap();
