@@ -64,11 +64,13 @@ const GNUTLS: [(&str, &str, &[&str]); 2] = [
 
 /// Real DTLS 1.3 sessions (dimpl 0.9.0 on both sides, key log from its client), one per
 /// suite dimpl has: the record number mask is AES-ECB for the AES suites, ChaCha20 for
-/// the other. (sample, suite)
-const DTLS13: [(&str, &str); 3] = [
+/// the other; and one whose server asks for a cookie (a HelloRetryRequest, which the
+/// transcript replaces by a message_hash). (sample, suite)
+const DTLS13: [(&str, &str); 4] = [
     ("dtls13-dimpl-aes128gcm", "TLS_AES_128_GCM_SHA256"),
     ("dtls13-dimpl-aes256gcm", "TLS_AES_256_GCM_SHA384"),
     ("dtls13-dimpl-chacha20", "TLS_CHACHA20_POLY1305_SHA256"),
+    ("dtls13-dimpl-hrr", "TLS_AES_128_GCM_SHA256"),
 ];
 
 /// Every DTLS 1.0/1.2 sample with the keys that open it.
@@ -323,6 +325,8 @@ fn dtls13_decrypts(name: &str, suite: &str) {
         .iter()
         .map(|m| m["type"].as_str().unwrap())
         .collect();
+    let retried = c["messages"][1]["hello_retry_request"] == true;
+    assert_eq!(Value::from(retried), t["hello_retry_request"], "{name}");
     for want in [
         "EncryptedExtensions",
         "CertificateVerify",

@@ -17,11 +17,13 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$HERE"
 KEYS="$HERE/../keys"
-# name | port | suite (the only one both sides allow)
+# name | port | suite (the only one both sides allow) | `cookie`: the server asks for one
+# (a HelloRetryRequest)
 SAMPLES=(
-    "dtls13-dimpl-aes128gcm|4760|0x1301"
-    "dtls13-dimpl-chacha20|4761|0x1303"
-    "dtls13-dimpl-aes256gcm|4762|0x1302"
+    "dtls13-dimpl-aes128gcm|4760|0x1301|"
+    "dtls13-dimpl-chacha20|4761|0x1303|"
+    "dtls13-dimpl-aes256gcm|4762|0x1302|"
+    "dtls13-dimpl-hrr|4763|0x1301|cookie"
 )
 BUILD="${DTLS13_GEN_BUILD:-/tmp/tlsscope-dtls13-gen}"
 
@@ -45,21 +47,22 @@ openssl x509 -in "$KEYS/server-ecdsa-p256.crt" -outform DER -out "$BUILD/cert.de
 openssl pkcs8 -topk8 -nocrypt -in "$KEYS/server-ecdsa-p256.key" -outform DER -out "$BUILD/key.der"
 
 one() {
-    local NAME=$1 PORT=$2 SUITE=$3
+    local NAME=$1 PORT=$2 SUITE=$3 COOKIE=$4
     rm -f "$NAME.keylog"
     tcpdump -i lo --immediate-mode -B 65536 -U -w "$NAME.pcap" "udp port $PORT" 2>"$BUILD/tcpdump.log" &
     local dump=$!
     sleep 1
     SSLKEYLOGFILE="$HERE/$NAME.keylog" "$BUILD/target/release/dtls13-gen" "$PORT" \
-        "$BUILD/cert.der" "$BUILD/key.der" "$BUILD/$NAME" "$SUITE"
+        "$BUILD/cert.der" "$BUILD/key.der" "$BUILD/$NAME" "$SUITE" $COOKIE
     sleep 1
     kill -INT "$dump"
     wait "$dump" || true
     grep -q '^0 packets dropped by kernel' "$BUILD/tcpdump.log" ||
         { cat "$BUILD/tcpdump.log" >&2; echo "make-dtls13: packets dropped" >&2; exit 1; }
-    python3 - "$NAME" "$PORT" "$BUILD/$NAME.gen.json" <<'PY'
+    python3 - "$NAME" "$PORT" "$BUILD/$NAME.gen.json" "$COOKIE" <<'PY'
 import json, subprocess, sys
 name, port, gen = sys.argv[1], int(sys.argv[2]), json.load(open(sys.argv[3]))
+retry = sys.argv[4] == "cookie"
 # The suite's number, from the ServerHello (in the clear, a full DTLS header).
 cipher_id = int(subprocess.run(
     ["tshark", "-r", f"{name}.pcap", "-d", f"udp.port=={port},dtls", "-Y", "dtls.handshake.type == 2",
@@ -80,6 +83,7 @@ truth = {
         "version": "DTLS 1.3",
         "cipher_id": cipher_id,
         "key_updates": {"client": 1, "server": 1},
+        "hello_retry_request": retry,
         **{k: gen[k] for k in ("client_bytes", "client_sha256", "server_bytes", "server_sha256")},
     }],
 }
@@ -90,9 +94,9 @@ PY
 }
 
 for s in "${SAMPLES[@]}"; do
-    IFS='|' read -r name port suite <<<"$s"
+    IFS='|' read -r name port suite cookie <<<"$s"
     if [[ $# -gt 0 ]] && [[ ! " $* " == *" $name "* ]]; then
         continue
     fi
-    one "$name" "$port" "$suite"
+    one "$name" "$port" "$suite" "$cookie"
 done

@@ -284,10 +284,11 @@ impl DtlsFeed {
                 }
             }
             HandshakeType::SERVER_HELLO if self.dtls13.is_none() => {
-                let chosen = ServerHello::parse(&m.body).ok().filter(|sh| {
-                    sh.version() == ProtocolVersion::DTLS1_3 && !sh.hello_retry_request
-                });
-                if chosen.is_some() {
+                // A HelloRetryRequest names the version too (RFC 8446 §4.1.4): the
+                // transcript's form changes there, before the retry's message_hash.
+                let chosen = ServerHello::parse(&m.body)
+                    .is_ok_and(|sh| sh.version() == ProtocolVersion::DTLS1_3);
+                if chosen {
                     self.dtls13 = Some(Box::default());
                     // The transcript so far was kept in DTLS 1.2's form: it restarts
                     // from the ClientHello in TLS 1.3's.

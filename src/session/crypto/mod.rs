@@ -150,7 +150,7 @@ impl SessionCrypto {
             let second_hello =
                 msg_type == HandshakeType::CLIENT_HELLO && t.awaits_second_client_hello();
             if msg_type != HandshakeType::CLIENT_HELLO || second_hello {
-                return self.tls13_message(dir, msg_type, msg, raw, secrets);
+                return self.tls13_message(dir, msg_type, msg, raw, hashed, secrets);
             }
         }
         let mut check = None;

@@ -5,7 +5,10 @@
 //! What each side wrote goes to PREFIX.client.bin / PREFIX.server.bin, ports and
 //! hashes to PREFIX.gen.json.
 //!
-//!   dtls13-gen PORT CERT.der KEY.pk8.der PREFIX [SUITE]   (SUITE: 0x1301 …, default any)
+//!   dtls13-gen PORT CERT.der KEY.pk8.der PREFIX [SUITE [cookie]]
+//!
+//! SUITE (0x1301 …) is the only suite both sides allow; `cookie` makes the server ask
+//! for one (a HelloRetryRequest).
 use std::net::UdpSocket;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -89,6 +92,7 @@ fn main() {
     let cert = std::fs::read(&a[2]).unwrap();
     let key = std::fs::read(&a[3]).unwrap();
     let prefix = &a[4];
+    let cookie = a.get(6).is_some_and(|s| s == "cookie");
     let suite = a.get(5).map(|s| {
         let n = u16::from_str_radix(s.trim_start_matches("0x"), 16).unwrap();
         dimpl::crypto::Dtls13CipherSuite::from_u16(n)
@@ -96,7 +100,7 @@ fn main() {
     let dc = || DtlsCertificate { certificate: cert.clone(), private_key: key.clone() };
     let config = |limit: u64| {
         let mut b = Config::builder()
-            .use_server_cookie(false)
+            .use_server_cookie(cookie)
             .aead_encryption_limit(limit);
         if let Some(s) = suite {
             b = b.dtls13_cipher_suites(&[s]);
