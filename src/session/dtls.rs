@@ -93,7 +93,8 @@ pub struct DtlsFeed {
     /// that OpenSSL kept in its transcript (at most [`PRE_RFC_PREFIX_CAP`] bytes).
     pre_rfc_prefix: Option<Vec<u8>>,
     /// The last ClientHello that offers DTLS 1.3, in TLS 1.3's transcript form (its
-    /// body whole, cookie field included), until a ServerHello says which version.
+    /// body whole, cookie field included), until a ServerHello says which version: one
+    /// whole message, so at most [`HANDSHAKE_HELD_CAP`] bytes.
     client_hello13: Option<Vec<u8>>,
     /// The ServerHello chose DTLS 1.3: its record layer.
     dtls13: Option<Box<Dtls13Layer>>,

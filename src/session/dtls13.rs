@@ -13,7 +13,8 @@
 //! ```
 //! Epoch 1 (0-RTT) has no keys here: its records are counted as not opened. A later
 //! epoch is tried only when a record carries its low bits and the one before opened, so
-//! at most [`APP_EPOCHS_KEPT`] application epochs are kept per direction.
+//! at most [`APP_EPOCHS_KEPT`] application epochs are kept per direction, and the next
+//! one's keys (made once, not per record that fails under them).
 
 use crate::crypto::dtls13::{reconstruct_sequence, EpochKeys};
 use crate::crypto::record::Opened;
@@ -64,6 +65,10 @@ struct Dir {
     app: Vec<Epoch>,
     /// The first application secret did not make keys.
     app_unusable: bool,
+    /// The keys of the epoch after the newest, made once (the next KeyUpdate's), and
+    /// whether they could not be.
+    ahead: Option<Epoch>,
+    ahead_unusable: bool,
     counts: Dtls13Counts,
 }
 
@@ -115,30 +120,18 @@ impl Dtls13Layer {
             }
         }
         // The epoch after the newest: the sender's KeyUpdate took effect.
-        if let Some(newest) = d.app.last() {
-            let number = newest.number.saturating_add(1);
-            if number & 3 == bits {
-                tried = true;
-                match newest.keys.next_generation() {
-                    Ok(keys) => {
-                        let mut e = Epoch {
-                            number,
-                            keys,
-                            next_seq: 0,
-                        };
-                        if let Some(u) = open_with(&mut e, rec) {
-                            d.counts.opened += 1;
-                            d.counts.key_updates += 1;
-                            d.counts.highest_epoch = d.counts.highest_epoch.max(number);
-                            if d.app.len() == APP_EPOCHS_KEPT {
-                                d.app.remove(0);
-                            }
-                            d.app.push(e);
-                            return u;
-                        }
-                    }
-                    Err(e) => session.warn(dir, format!("DTLS 1.3 epoch {number}: {e}")),
+        d.derive_ahead(session, dir);
+        if let Some(e) = d.ahead.as_mut().filter(|e| e.number & 3 == bits) {
+            tried = true;
+            if let Some(u) = open_with(e, rec) {
+                d.counts.opened += 1;
+                d.counts.key_updates += 1;
+                d.counts.highest_epoch = d.counts.highest_epoch.max(e.number);
+                if d.app.len() == APP_EPOCHS_KEPT {
+                    d.app.remove(0);
                 }
+                d.app.extend(d.ahead.take());
+                return u;
             }
         }
         if tried {
@@ -173,12 +166,36 @@ impl Dtls13Layer {
             + self
                 .dirs
                 .iter()
-                .map(|d| (1 + d.app.len()) * 512)
+                .map(|d| (2 + d.app.len()) * 512)
                 .sum::<usize>()
     }
 }
 
 impl Dir {
+    /// Makes the keys of the epoch after the newest application epoch, once per epoch.
+    fn derive_ahead(&mut self, session: &mut Session, dir: Direction) {
+        if self.ahead.is_some() || self.ahead_unusable {
+            return;
+        }
+        let Some(newest) = self.app.last() else {
+            return;
+        };
+        let number = newest.number.saturating_add(1);
+        match newest.keys.next_generation() {
+            Ok(keys) => {
+                self.ahead = Some(Epoch {
+                    number,
+                    keys,
+                    next_seq: 0,
+                })
+            }
+            Err(e) => {
+                session.warn(dir, format!("DTLS 1.3 epoch {number}: {e}"));
+                self.ahead_unusable = true;
+            }
+        }
+    }
+
     /// Makes the keys of the handshake and first application epochs once the session
     /// has their secrets (after the ServerHello, from the key log).
     fn load_keys(&mut self, session: &mut Session, dir: Direction) {
