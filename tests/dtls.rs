@@ -327,6 +327,8 @@ fn dtls13_decrypts(name: &str, suite: &str) {
         .collect();
     let retried = c["messages"][1]["hello_retry_request"] == true;
     assert_eq!(Value::from(retried), t["hello_retry_request"], "{name}");
+    let counted = c["dtls"]["hello_retry_requests"].as_u64().unwrap_or(0);
+    assert_eq!(counted, u64::from(retried), "{name}");
     for want in [
         "EncryptedExtensions",
         "CertificateVerify",

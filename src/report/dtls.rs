@@ -56,6 +56,10 @@ pub struct DtlsReport {
     /// HelloVerifyRequests the server sent (RFC 6347 §4.2.1), and the first one's
     /// cookie (hex), which the client's next ClientHello echoes.
     pub hello_verify_requests: u64,
+    /// DTLS 1.3's cookie exchange: HelloRetryRequests (their cookie is an extension of
+    /// the message, in `messages`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub hello_retry_requests: u64,
     #[serde(serialize_with = "ser_hex")]
     pub cookie: Option<Vec<u8>>,
     pub handshake: Sides<ReassemblyCounts>,
@@ -103,6 +107,9 @@ impl DtlsReport {
                         self.hello_verify_requests,
                         hex::encode(cookie)
                     ),
+                    None if self.hello_retry_requests > 0 => {
+                        format!("{} HelloRetryRequest", self.hello_retry_requests)
+                    }
                     None => "none".into(),
                 },
             ),
@@ -138,6 +145,10 @@ impl DtlsReport {
         }
         v
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn both_zero(s: &Sides<u64>) -> bool {

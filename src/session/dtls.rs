@@ -85,6 +85,7 @@ pub struct DtlsFeed {
     /// The direction of the first ClientHello: the client's.
     client: Option<Direction>,
     hello_verify_requests: u64,
+    hello_retry_requests: u64,
     /// The first HelloVerifyRequest's cookie (at most 255 bytes).
     cookie: Option<Vec<u8>>,
     /// A record carried OpenSSL's pre-RFC version number.
@@ -284,12 +285,16 @@ impl DtlsFeed {
                     body = Cow::Owned(tls);
                 }
             }
-            HandshakeType::SERVER_HELLO if self.dtls13.is_none() => {
+            HandshakeType::SERVER_HELLO => {
+                let sh = ServerHello::parse(&m.body).ok();
+                // DTLS 1.3's cookie exchange (RFC 9147 §5.1).
+                if sh.as_ref().is_some_and(|sh| sh.hello_retry_request) {
+                    self.hello_retry_requests += 1;
+                }
                 // A HelloRetryRequest names the version too (RFC 8446 §4.1.4): the
                 // transcript's form changes there, before the retry's message_hash.
-                let chosen = ServerHello::parse(&m.body)
-                    .is_ok_and(|sh| sh.version() == ProtocolVersion::DTLS1_3);
-                if chosen {
+                let chosen = sh.is_some_and(|sh| sh.version() == ProtocolVersion::DTLS1_3);
+                if chosen && self.dtls13.is_none() {
                     self.dtls13 = Some(Box::default());
                     // The transcript so far was kept in DTLS 1.2's form: it restarts
                     // from the ClientHello in TLS 1.3's.
@@ -418,6 +423,7 @@ impl DtlsFeed {
             bytes: sides(&|d| d.bytes),
             records: sides(&|d| d.records),
             hello_verify_requests: self.hello_verify_requests,
+            hello_retry_requests: self.hello_retry_requests,
             cookie: self.cookie.clone(),
             handshake: Sides {
                 client: reassembly(c),
