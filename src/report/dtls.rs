@@ -135,9 +135,13 @@ impl DtlsReport {
         }
         if let Some(d) = &self.dtls13 {
             let side = |c: &Dtls13Counts| {
+                let epochs = match c.highest_epoch {
+                    0 => "no keys".to_string(),
+                    n => format!("keys to epoch {n}"),
+                };
                 format!(
-                    "{} records ({} opened, {} failed, {} without keys), {} ACKs of {} records, {} key updates, epoch {}",
-                    c.records, c.opened, c.failed, c.no_keys, c.acks, c.acked_records, c.key_updates, c.highest_epoch
+                    "{} records ({} opened, {} failed, {} without keys), {} ACKs of {} records, {} key updates, {epochs}",
+                    c.records, c.opened, c.failed, c.no_keys, c.acks, c.acked_records, c.key_updates
                 )
             };
             v.push(("DTLS 1.3 C→S", side(&d.client)));
@@ -174,5 +178,33 @@ mod tests {
         assert_eq!(j["cookie"], "c00c");
         assert_eq!(j["handshake"]["client"]["messages"], 0);
         assert!(j.get("dtls13_records").is_none());
+        assert!(j.get("dtls13").is_none() && j.get("hello_retry_requests").is_none());
+    }
+
+    #[test]
+    fn dtls13_counts_are_facts() {
+        let opened = Dtls13Counts {
+            records: 3,
+            opened: 3,
+            highest_epoch: 4,
+            key_updates: 1,
+            ..Default::default()
+        };
+        let r = DtlsReport {
+            hello_retry_requests: 1,
+            dtls13: Some(Sides {
+                client: opened,
+                server: Dtls13Counts::default(),
+            }),
+            ..Default::default()
+        };
+        let facts = r.facts();
+        let get = |name| facts.iter().find(|(n, _)| *n == name).unwrap().1.clone();
+        assert_eq!(get("cookie exchange"), "1 HelloRetryRequest");
+        assert!(get("DTLS 1.3 C→S").ends_with("1 key updates, keys to epoch 4"));
+        assert!(get("DTLS 1.3 S→C").ends_with("no keys"));
+        let j = serde_json::to_value(&r).unwrap();
+        assert_eq!(j["dtls13"]["client"]["opened"], 3);
+        assert_eq!(j["hello_retry_requests"], 1);
     }
 }
