@@ -101,13 +101,11 @@ impl Dtls13Layer {
         let bits = u64::from(rec.epoch_bits());
         // Newest application epoch first, then the one before, then the handshake's.
         let mut tried = false;
-        for i in (0..d.app.len()).rev() {
-            if d.app[i].number & 3 == bits {
-                tried = true;
-                if let Some(u) = open_with(&mut d.app[i], rec) {
-                    d.counts.opened += 1;
-                    return u;
-                }
+        for e in d.app.iter_mut().rev().filter(|e| e.number & 3 == bits) {
+            tried = true;
+            if let Some(u) = open_with(e, rec) {
+                d.counts.opened += 1;
+                return u;
             }
         }
         if bits == HANDSHAKE_EPOCH {
