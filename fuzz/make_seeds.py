@@ -16,6 +16,8 @@ record_decrypt  random fragments for every suite selector (seeded PRNG)
 quic_datagrams  the UDP payloads of samples/udp/*.pcap as `len(2, top bit: direction)`
                 frames, after flags 0x01 (with quic-v1-hq's key log) and 0x03 (also
                 every datagram read as frames)
+dtls_datagrams  the UDP payloads of samples/udp/dtls*.pcap in quic_datagrams' format,
+                after flags 0x00 and 0x01 (with the DTLS samples' key logs)
 session_decrypted  operation lists (format: src/session_decrypted.rs) for every cipher
                 and key log variant: the canned handshake then data, the handshake spelt
                 out as operations, and a few for KeyUpdate, HelloRetryRequest, 0-RTT,
@@ -157,14 +159,17 @@ def main():
             out("record_decrypt", f"s{suite:02d}.{k}", bytes([suite, flags]) + body)
 
     quic_datagrams_seeds()
+    dtls_datagrams_seeds()
     session_decrypted_seeds()
     http2_frames_seeds()
 
 
-def quic_datagrams_seeds():
+def udp_bodies(prefix=""):
+    """(name, body) for each samples/udp capture: its UDP payloads as `len(2, top bit:
+    direction)` frames."""
     udp = os.path.join(SAMPLES, "udp")
     for name in sorted(os.listdir(udp)):
-        if not name.endswith(".pcap"):
+        if not name.endswith(".pcap") or not name.startswith(prefix):
             continue
         cap = pcaplib.read_capture(os.path.join(udp, name))
         body, first = b"", None
@@ -177,8 +182,19 @@ def quic_datagrams_seeds():
             first = sport if first is None else first
             word = min(len(payload), 0x7FFF) | (0 if sport == first else 0x8000)
             body += struct.pack(">H", word) + payload[:0x7FFF]
+        yield name, body
+
+
+def quic_datagrams_seeds():
+    for name, body in udp_bodies():
         for flags in (0x01, 0x03):
             out("quic_datagrams", f"{name}.f{flags:02x}", bytes([flags]) + body[:MAX_LEN])
+
+
+def dtls_datagrams_seeds():
+    for name, body in udp_bodies("dtls"):
+        for flags in (0x00, 0x01):
+            out("dtls_datagrams", f"{name}.f{flags:02x}", bytes([flags]) + body[:MAX_LEN])
 
 
 # session_decrypted operations (see fuzz/src/session_decrypted.rs). C / S: direction bit.

@@ -103,7 +103,35 @@ fn quic_datagrams_seed_runs() {
     }
 }
 
-/// A capture's UDP payloads in the quic_datagrams input format (IPv4 over Ethernet).
+#[test]
+fn dtls_datagrams() {
+    replay("dtls_datagrams", harness::dtls_datagrams);
+}
+
+/// The DTLS harness reads every DTLS sample it is seeded from, with and without keys.
+#[test]
+fn dtls_datagrams_seeds_run() {
+    let udp = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/udp");
+    let mut names: Vec<String> = std::fs::read_dir(&udp)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("dtls") && n.ends_with(".pcap"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10, "{names:?}");
+    for name in names {
+        let seed = quic_seed(&format!("samples/udp/{name}"));
+        for flags in [0u8, 1] {
+            let mut input = vec![flags];
+            input.extend_from_slice(&seed);
+            harness::dtls_datagrams(&input);
+        }
+    }
+}
+
+/// A capture's UDP payloads in the quic_datagrams (and dtls_datagrams) input format
+/// (IPv4 over Ethernet).
 fn quic_seed(path: &str) -> Vec<u8> {
     let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
     let mut out = Vec::new();

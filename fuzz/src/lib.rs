@@ -392,6 +392,117 @@ pub fn quic_datagrams(data: &[u8]) {
 }
 
 // ---------------------------------------------------------------------------
+// dtls_datagrams
+
+/// The key logs of the DTLS samples whose datagrams seed this target: the GnuTLS and
+/// OpenSSL ones (TLS 1.2 master secrets) and dimpl's DTLS 1.3 sessions (traffic
+/// secrets), so that the seeds' protected records open and reach what follows.
+fn dtls_keylog() -> &'static KeyLog {
+    static KEYLOG: OnceLock<KeyLog> = OnceLock::new();
+    KEYLOG.get_or_init(|| {
+        let mut k = KeyLog::default();
+        for (text, name) in [
+            (
+                &include_bytes!("../../samples/udp/dtls13-dimpl-aes128gcm.keylog")[..],
+                "dtls13-dimpl-aes128gcm.keylog",
+            ),
+            (
+                include_bytes!("../../samples/udp/dtls13-dimpl-chacha20.keylog"),
+                "dtls13-dimpl-chacha20.keylog",
+            ),
+            (
+                include_bytes!("../../samples/udp/dtls13-dimpl-hrr.keylog"),
+                "dtls13-dimpl-hrr.keylog",
+            ),
+            (
+                include_bytes!("../../samples/udp/dtls12-gnutls-dhe-rsa-aes128ccm.keylog"),
+                "dtls12-gnutls-dhe-rsa-aes128ccm.keylog",
+            ),
+            (
+                include_bytes!("../../samples/udp/dtls12-rsa-aes128sha.keylog"),
+                "dtls12-rsa-aes128sha.keylog",
+            ),
+        ] {
+            k.add(text, name);
+        }
+        k
+    })
+}
+
+/// Input: `flags(1)` then datagrams `len(2, BE) bytes[len]`, the top bit of `len` the
+/// direction (a short last datagram takes what is left), as for `quic_datagrams`.
+/// flags bit 0 = with the DTLS samples' key logs.
+///
+/// The datagrams go through the DTLS adapter (`Feed` for `Input::Dtls`) into a
+/// `Session`, as the analysis drives them: records, handshake fragments and their
+/// reassembly, the cookie exchange, epochs, and DTLS 1.3's unified-header records, epoch
+/// keys, record number masks, ACKs and KeyUpdates; then the report, its JSON and the
+/// summary and inspect views.
+pub fn dtls_datagrams(data: &[u8]) {
+    use tlsscope::flow::{Direction, FlowSummary};
+    use tlsscope::net::Endpoint;
+    use tlsscope::session::{Feed, Input};
+
+    let Some((&flags, mut rest)) = data.split_first() else {
+        return;
+    };
+    let mut secrets = if flags & 1 != 0 {
+        Secrets::new(Vec::new(), dtls_keylog().clone())
+    } else {
+        Secrets::default()
+    };
+    let ep = |port| Endpoint {
+        ip: "192.0.2.1".parse().unwrap(),
+        port,
+    };
+    let endpoints = [ep(50000), ep(4433)];
+    let mut feed = Feed::for_input(&Input::Dtls(&[]));
+    let mut session =
+        Session::new(0, endpoints, &SessionSettings::default()).with_transport(feed.transport());
+    let mut ts = 0;
+    while rest.len() >= 2 {
+        let word = u16::from_be_bytes([rest[0], rest[1]]);
+        let dir = if word & 0x8000 != 0 {
+            Direction::Reverse
+        } else {
+            Direction::Forward
+        };
+        let len = usize::from(word & 0x7fff).min(rest.len() - 2);
+        let datagram = &rest[2..2 + len];
+        rest = &rest[2 + len..];
+        ts += 1_000_000;
+        feed.feed(&mut session, dir, Input::Dtls(datagram), ts, &mut secrets);
+        assert!(feed.held_bytes() < 4 << 20, "the DTLS adapter's caps hold");
+    }
+    let summary = FlowSummary {
+        id: 0,
+        endpoints,
+        opener: Some(Direction::Forward),
+        first_seen_ns: 0,
+        last_seen_ns: ts,
+        stats: Default::default(),
+        gaps: [Vec::new(), Vec::new()],
+        snaplen_cut: false,
+        open_at_end: true,
+        evicted: false,
+    };
+    let Some(conn) = feed.finish(session, &summary, &mut secrets) else {
+        return;
+    };
+    let report = Report {
+        capture: CaptureReport::default(),
+        connections: vec![conn],
+    };
+    let mut summary = tlsscope::report::table::SummaryTable::new(std::io::sink());
+    let mut inspect = tlsscope::report::table::InspectView::new(std::io::sink());
+    for c in &report.connections {
+        let _ = summary.connection(c);
+        let _ = inspect.connection(c);
+    }
+    std::hint::black_box(tlsscope::report::to_json(&report));
+}
+
+// ---------------------------------------------------------------------------
 // tls_records
 
 /// Negotiated versions the handshake parser is told about (None = not known yet).
@@ -672,6 +783,7 @@ pub fn record_decrypt(data: &[u8]) {
     if suite.is_tls13() {
         let variant = Tls13Variant {
             draft: DRAFTS[(flags & 3) as usize],
+            dtls: false,
         };
         let secret = vec![0x0c; SuiteHash::for_suite(suite).output_len()];
         let Ok(mut d) = Tls13Decryptor::new(suite, variant, &secret) else {

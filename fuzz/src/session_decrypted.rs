@@ -558,7 +558,10 @@ impl Conn {
         } else {
             generation
         };
-        let rfc = Tls13Variant { draft: None };
+        let rfc = Tls13Variant {
+            draft: None,
+            dtls: false,
+        };
         let (secret, variant) = match (dir, generation) {
             // The session keys early data under the RFC labels, whatever the ServerHello.
             (CLIENT, 0) => (tls13_secret(EARLY), rfc),
@@ -994,7 +997,10 @@ pub fn session_decrypted_report(data: &[u8]) -> Option<String> {
     secrets.set_keylog_sink(Box::new(|line| {
         std::hint::black_box(line);
     }));
-    let variant = Tls13Variant::from_version(version).unwrap_or(Tls13Variant { draft: None });
+    let variant = Tls13Variant::from_version(version).unwrap_or(Tls13Variant {
+        draft: None,
+        dtls: false,
+    });
     let mut c = Conn {
         suite,
         version,

@@ -1,6 +1,7 @@
 //! Crypto: server RSA keys, the TLS/SSL PRFs and key expansion, record decryption, and
 //! QUIC packet protection keys.
 
+pub mod dtls13;
 pub mod keylog;
 pub mod keys;
 pub mod prf;

@@ -31,7 +31,10 @@ use super::tls13::{hkdf_expand_label, hkdf_extract, SuiteHash, Tls13Variant};
 use crate::tls::cipher_suite::{lookup, BulkCipher, CipherMode, CipherSuite, CipherSuiteId};
 
 /// HKDF-Expand-Label in QUIC is TLS 1.3's, `"tls13 "` prefix.
-const TLS13: Tls13Variant = Tls13Variant { draft: None };
+const TLS13: Tls13Variant = Tls13Variant {
+    draft: None,
+    dtls: false,
+};
 
 /// The header protection sample: 16 bytes of ciphertext (RFC 9001 §5.4.2).
 pub const SAMPLE_LEN: usize = 16;

@@ -64,24 +64,36 @@ impl SuiteHash {
     }
 }
 
-/// Which TLS 1.3: the RFC, or a draft (its number) for the label prefix and AAD rules.
+/// Which TLS 1.3: the RFC, or a draft (its number) for the label prefix and AAD rules;
+/// or DTLS 1.3, whose key schedule is TLS 1.3's under its own label prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tls13Variant {
     /// `None` for RFC 8446, `Some(n)` for draft-ietf-tls-tls13-n.
     pub draft: Option<u8>,
+    /// DTLS 1.3 (RFC 9147 §5.9): labels start `"dtls13"` in place of `"tls13 "`.
+    pub dtls: bool,
 }
 
 impl Tls13Variant {
-    /// From the negotiated version: `0x0304`, or `0x7fNN` for draft NN.
+    /// From the negotiated version: `0x0304`, `0x7fNN` for draft NN, or DTLS 1.3's
+    /// `0xfefc`.
     pub fn from_version(version: u16) -> Option<Tls13Variant> {
         let version = ProtocolVersion(version);
+        if version == ProtocolVersion::DTLS1_3 {
+            return Some(Tls13Variant {
+                draft: None,
+                dtls: true,
+            });
+        }
         version.is_tls13().then(|| Tls13Variant {
             draft: version.tls13_draft(),
+            dtls: false,
         })
     }
 
     fn label_prefix(self) -> &'static [u8] {
         match self.draft {
+            _ if self.dtls => b"dtls13",
             Some(d) if d < 20 => b"TLS 1.3, ",
             _ => b"tls13 ",
         }
@@ -203,7 +215,10 @@ pub fn message_hash(hash: SuiteHash, client_hello1: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    const RFC: Tls13Variant = Tls13Variant { draft: None };
+    const RFC: Tls13Variant = Tls13Variant {
+        draft: None,
+        dtls: false,
+    };
 
     fn h(s: &str) -> Vec<u8> {
         hex::decode(s.replace([' ', '\n'], "")).unwrap()
@@ -267,17 +282,29 @@ mod tests {
 
     #[test]
     fn draft_prefix_and_aad() {
-        let d18 = Tls13Variant { draft: Some(18) };
-        let d23 = Tls13Variant { draft: Some(23) };
+        let d18 = Tls13Variant {
+            draft: Some(18),
+            dtls: false,
+        };
+        let d23 = Tls13Variant {
+            draft: Some(23),
+            dtls: false,
+        };
         assert_eq!(d18.label_prefix(), b"TLS 1.3, ");
         assert_eq!(d23.label_prefix(), b"tls13 ");
         assert!(!d23.record_header_is_aad());
         assert!(RFC.record_header_is_aad());
         assert_eq!(
             Tls13Variant::from_version(0x7f14),
-            Some(Tls13Variant { draft: Some(20) })
+            Some(Tls13Variant {
+                draft: Some(20),
+                dtls: false
+            })
         );
         assert_eq!(Tls13Variant::from_version(0x0303), None);
+        let dtls13 = Tls13Variant::from_version(0xfefc).unwrap();
+        assert_eq!(dtls13.label_prefix(), b"dtls13");
+        assert!(dtls13.record_header_is_aad());
     }
 
     #[test]

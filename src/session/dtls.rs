@@ -22,10 +22,15 @@
 //! ClientHello and the HelloVerifyRequest, as that OpenSSL did; it also MACs records
 //! differently and numbers its ChangeCipherSpec as a handshake message.
 //!
-//! DTLS 1.3 (unified headers) is counted, not read.
+//! DTLS 1.3 (RFC 9147): the ClientHello and ServerHello travel as above; once the
+//! ServerHello chooses DTLS 1.3 (supported_versions 0xfefc) the records with the unified
+//! header go to its own record layer (`dtls13.rs`), and the transcript takes each
+//! message in TLS 1.3's form, without message_seq and the fragment fields (RFC 9147
+//! §5.2), from the ClientHello on. Unified headers before such a ServerHello are counted.
 
 use std::borrow::Cow;
 
+use super::dtls13::{Dtls13Layer, Unified};
 use super::Session;
 use crate::crypto::record::{RecordAad, Unlocked};
 use crate::crypto::secrets::Secrets;
@@ -33,7 +38,8 @@ use crate::flow::Direction;
 use crate::report::dtls::{DtlsReport, ReassemblyCounts, Sides};
 use crate::tls::dtls::handshake::{fragments, HelloVerifyRequest};
 use crate::tls::dtls::reassembly::{Message, MessageAssembler};
-use crate::tls::dtls::record::{records, DatagramRecord, DtlsRecord};
+use crate::tls::dtls::record::{records, DatagramRecord, DtlsRecord, UnifiedRecord};
+use crate::tls::hello::{ClientHello, ServerHello};
 use crate::tls::record::Record;
 use crate::tls::registry::{ContentType, HandshakeType, ProtocolVersion};
 
@@ -79,6 +85,7 @@ pub struct DtlsFeed {
     /// The direction of the first ClientHello: the client's.
     client: Option<Direction>,
     hello_verify_requests: u64,
+    hello_retry_requests: u64,
     /// The first HelloVerifyRequest's cookie (at most 255 bytes).
     cookie: Option<Vec<u8>>,
     /// A record carried OpenSSL's pre-RFC version number.
@@ -86,6 +93,12 @@ pub struct DtlsFeed {
     /// Pre-RFC only: the first ClientHello's and the HelloVerifyRequest's bodies, which
     /// that OpenSSL kept in its transcript (at most [`PRE_RFC_PREFIX_CAP`] bytes).
     pre_rfc_prefix: Option<Vec<u8>>,
+    /// The last ClientHello that offers DTLS 1.3, in TLS 1.3's transcript form (its
+    /// body whole, cookie field included), until a ServerHello says which version: one
+    /// whole message, so at most [`HANDSHAKE_HELD_CAP`] bytes.
+    client_hello13: Option<Vec<u8>>,
+    /// The ServerHello chose DTLS 1.3: its record layer.
+    dtls13: Option<Box<Dtls13Layer>>,
 }
 
 /// The bytes of the pre-RFC transcript prefix kept; past it the prefix is dropped (and
@@ -119,7 +132,10 @@ impl DtlsFeed {
         for r in records(datagram, 0) {
             match r {
                 Ok(DatagramRecord::Full(rec)) => self.record(session, dir, &rec, ts, secrets),
-                Ok(DatagramRecord::Unified(_)) => self.dirs[dir.index()].dtls13 += 1,
+                Ok(DatagramRecord::Unified(u)) => {
+                    self.dirs[dir.index()].dtls13 += 1;
+                    self.unified(session, dir, &u, ts, secrets);
+                }
                 Err(e) => {
                     self.dirs[dir.index()].malformed += 1;
                     session.on_unparsed(dir, e.remaining as u64);
@@ -168,6 +184,38 @@ impl DtlsFeed {
         }
         for m in behind {
             self.message(session, dir, &m, ts, secrets);
+        }
+    }
+
+    /// A DTLS 1.3 record (unified header): opened by its epoch's keys once the
+    /// ServerHello chose DTLS 1.3; before that only counted.
+    fn unified(
+        &mut self,
+        session: &mut Session,
+        dir: Direction,
+        rec: &UnifiedRecord<'_>,
+        ts: i64,
+        secrets: &mut Secrets,
+    ) {
+        let Some(layer) = self.dtls13.as_mut() else {
+            return;
+        };
+        session.mark_tls();
+        let wire = rec.encrypted_record;
+        match layer.open(session, dir, rec) {
+            Unified::Opened(opened) => {
+                let ct = ContentType(opened.content_type);
+                if ct == ContentType::ACK {
+                    layer.ack(dir, &opened.data);
+                }
+                let handshake =
+                    session.on_dtls13_opened(dir, ct, opened.data, wire.len(), ts, secrets);
+                if let Some(data) = handshake {
+                    self.handshake(session, dir, &data, ts, secrets);
+                }
+            }
+            Unified::NoKeys => session.on_dtls13_sealed(dir, wire, ts, false),
+            Unified::Failed => session.on_dtls13_sealed(dir, wire, ts, true),
         }
     }
 
@@ -228,7 +276,31 @@ impl DtlsFeed {
                     session.client_hello = None;
                 }
                 if let Some(tls) = without_cookie(&m.body) {
+                    let offers13 = ClientHello::parse(&tls).is_ok_and(|ch| {
+                        ch.supported_versions().contains(&ProtocolVersion::DTLS1_3)
+                    });
+                    if offers13 && session.server_hello.is_none() {
+                        self.client_hello13 = Some(tls13_form(m));
+                    }
                     body = Cow::Owned(tls);
+                }
+            }
+            HandshakeType::SERVER_HELLO => {
+                let sh = ServerHello::parse(&m.body).ok();
+                // DTLS 1.3's cookie exchange (RFC 9147 §5.1).
+                if sh.as_ref().is_some_and(|sh| sh.hello_retry_request) {
+                    self.hello_retry_requests += 1;
+                }
+                // A HelloRetryRequest names the version too (RFC 8446 §4.1.4): the
+                // transcript's form changes there, before the retry's message_hash.
+                let chosen = sh.is_some_and(|sh| sh.version() == ProtocolVersion::DTLS1_3);
+                if chosen && self.dtls13.is_none() {
+                    self.dtls13 = Some(Box::default());
+                    // The transcript so far was kept in DTLS 1.2's form: it restarts
+                    // from the ClientHello in TLS 1.3's.
+                    if let Some(ch) = self.client_hello13.take() {
+                        session.restart_transcript(ch);
+                    }
                 }
             }
             HandshakeType::HELLO_VERIFY_REQUEST => {
@@ -246,7 +318,9 @@ impl DtlsFeed {
         let mut raw = Vec::with_capacity(4 + body.len());
         raw.extend_from_slice(&[m.msg_type.0, len[1], len[2], len[3]]);
         raw.extend_from_slice(&body);
-        let hashed = if self.pre_rfc {
+        let hashed = if self.dtls13.is_some() {
+            tls13_form(m)
+        } else if self.pre_rfc {
             self.pre_rfc_hashed(session, m)
         } else {
             [&m.dtls_header()[..], &m.body].concat()
@@ -308,6 +382,8 @@ impl DtlsFeed {
                 .sum::<usize>()
             + self.cookie.as_ref().map_or(0, Vec::len)
             + self.pre_rfc_prefix.as_ref().map_or(0, Vec::len)
+            + self.client_hello13.as_ref().map_or(0, Vec::len)
+            + self.dtls13.as_ref().map_or(0, |l| l.held_bytes())
     }
 
     /// UDP payload bytes fed per direction.
@@ -347,6 +423,7 @@ impl DtlsFeed {
             bytes: sides(&|d| d.bytes),
             records: sides(&|d| d.records),
             hello_verify_requests: self.hello_verify_requests,
+            hello_retry_requests: self.hello_retry_requests,
             cookie: self.cookie.clone(),
             handshake: Sides {
                 client: reassembly(c),
@@ -355,12 +432,23 @@ impl DtlsFeed {
             retransmitted_change_cipher_specs: sides(&|d| d.retransmitted_ccs),
             records_other_epoch: sides(&|d| d.other_epoch),
             dtls13_records: sides(&|d| d.dtls13),
+            dtls13: self.dtls13.as_ref().map(|l| Sides {
+                client: l.counts(client),
+                server: l.counts(client.other()),
+            }),
             malformed_datagrams: sides(&|d| d.malformed),
             // The flow's end is the transport's to say (`Feed`).
             evicted: false,
             idle_closed: false,
         }
     }
+}
+
+/// A message as DTLS 1.3's transcript takes it: TLS's 4-byte header and the body as
+/// sent (RFC 9147 §5.2).
+fn tls13_form(m: &Message) -> Vec<u8> {
+    let len = (m.body.len() as u32).to_be_bytes();
+    [&[m.msg_type.0, len[1], len[2], len[3]][..], &m.body].concat()
 }
 
 /// A DTLS ClientHello body in TLS form (the cookie after the session id taken out,

@@ -21,6 +21,7 @@
 mod crypto;
 mod digest;
 mod dtls;
+mod dtls13;
 mod events;
 mod feed;
 mod log;
@@ -341,7 +342,7 @@ impl Session {
     fn is_tls13(&self) -> bool {
         self.server_hello
             .as_ref()
-            .is_some_and(|s| s.version().is_tls13())
+            .is_some_and(|s| s.version().tls_equivalent().is_tls13())
     }
 
     fn early_offered(&self) -> bool {

@@ -379,7 +379,10 @@ mod tests {
     use crate::crypto::tls13::{next_traffic_secret, SuiteHash, Tls13Variant};
     use crate::tls::cipher_suite::{lookup, CipherSuiteId};
 
-    const RFC: Tls13Variant = Tls13Variant { draft: None };
+    const RFC: Tls13Variant = Tls13Variant {
+        draft: None,
+        dtls: false,
+    };
 
     fn keys(secret: u8) -> RecordKeys {
         RecordKeys::Tls13(

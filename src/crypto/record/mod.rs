@@ -73,7 +73,7 @@ mod mac;
 mod packet;
 mod stream;
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;
 mod tls13;
 
 use std::fmt;
@@ -677,7 +677,10 @@ mod speed {
                 .collect();
             time(name, chain, &records);
         }
-        let rfc = Tls13Variant { draft: None };
+        let rfc = Tls13Variant {
+            draft: None,
+            dtls: false,
+        };
         let secret = [0x33; 32];
         let suite =
             crate::tls::cipher_suite::lookup(crate::tls::cipher_suite::CipherSuiteId(0x1301))

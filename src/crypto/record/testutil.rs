@@ -332,7 +332,7 @@ pub(super) fn roundtrip(id: u16, version: u16, etm: bool) {
 /// AWS-LC): keys from `secret`, nonce = IV XOR `seq`, additional data `header`.
 /// `plain` is sealed as given (for a TLS record, the inner plaintext: content, type,
 /// padding).
-pub(super) fn tls13_seal(
+pub(crate) fn tls13_seal(
     id: u16,
     variant: Tls13Variant,
     secret: &[u8],

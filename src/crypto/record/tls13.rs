@@ -149,7 +149,10 @@ mod tests {
     fn rfc8448_server_handshake_keys() -> Tls13Decryptor {
         Tls13Decryptor::new(
             lookup(CipherSuiteId(0x1301)).unwrap(),
-            Tls13Variant { draft: None },
+            Tls13Variant {
+                draft: None,
+                dtls: false,
+            },
             &h(RFC8448_SERVER_HANDSHAKE_SECRET),
         )
         .unwrap()
@@ -203,7 +206,15 @@ mod tests {
         for id in [0x1301, 0x1302, 0x1303, 0x1304, 0x1305] {
             let s = lookup(CipherSuiteId(id)).unwrap();
             let secret = vec![0x42; SuiteHash::for_suite(s).output_len()];
-            let d = Tls13Decryptor::new(s, Tls13Variant { draft: None }, &secret).unwrap();
+            let d = Tls13Decryptor::new(
+                s,
+                Tls13Variant {
+                    draft: None,
+                    dtls: false,
+                },
+                &secret,
+            )
+            .unwrap();
             let records: Vec<([u8; 5], Vec<u8>)> = (0..5u8)
                 .map(|n| {
                     let inner = [&[n; 30][..], &[23], &[0; 3]].concat();
@@ -211,7 +222,10 @@ mod tests {
                     let header = [23, 3, 3, (len >> 8) as u8, len as u8];
                     let sealed = tls13_seal(
                         id,
-                        Tls13Variant { draft: None },
+                        Tls13Variant {
+                            draft: None,
+                            dtls: false,
+                        },
                         &secret,
                         n.into(),
                         &header,
@@ -239,7 +253,10 @@ mod tests {
         let secret = [0x17; 32];
         let d = Tls13Decryptor::new(
             lookup(CipherSuiteId(0x1301)).unwrap(),
-            Tls13Variant { draft: None },
+            Tls13Variant {
+                draft: None,
+                dtls: false,
+            },
             &secret,
         )
         .unwrap();
@@ -249,7 +266,10 @@ mod tests {
         let payload = h("01 00 00 00"); // PING, PADDING…: trailing zeros are data here
         let sealed = tls13_seal(
             0x1301,
-            Tls13Variant { draft: None },
+            Tls13Variant {
+                draft: None,
+                dtls: false,
+            },
             &secret,
             pn,
             &header,
@@ -266,7 +286,10 @@ mod tests {
         let secret = [7u8; 32];
         let d = Tls13Decryptor::new(
             lookup(CipherSuiteId(0x1303)).unwrap(),
-            Tls13Variant { draft: None },
+            Tls13Variant {
+                draft: None,
+                dtls: false,
+            },
             &secret,
         )
         .unwrap();
@@ -288,11 +311,22 @@ mod tests {
     fn early_drafts_authenticate_no_header() {
         let secret = [9u8; 32];
         let s = lookup(CipherSuiteId(0x1301)).unwrap();
-        let d = Tls13Decryptor::new(s, Tls13Variant { draft: Some(23) }, &secret).unwrap();
+        let d = Tls13Decryptor::new(
+            s,
+            Tls13Variant {
+                draft: Some(23),
+                dtls: false,
+            },
+            &secret,
+        )
+        .unwrap();
         // Draft 23: the record header is not additional data (empty AAD).
         let sealed = tls13_seal(
             0x1301,
-            Tls13Variant { draft: Some(23) },
+            Tls13Variant {
+                draft: Some(23),
+                dtls: false,
+            },
             &secret,
             3,
             &[],
@@ -343,7 +377,10 @@ mod tests {
     fn secret_length_must_match_the_hash() {
         assert!(Tls13Decryptor::new(
             lookup(CipherSuiteId(0x1302)).unwrap(),
-            Tls13Variant { draft: None },
+            Tls13Variant {
+                draft: None,
+                dtls: false
+            },
             &[0; 32]
         )
         .is_err());

@@ -109,6 +109,12 @@ impl SessionCrypto {
             + self.server_modulus.as_ref().map_or(0, Vec::len)
     }
 
+    /// The transcript so far is `bytes`, in place of what was added (before the
+    /// ServerHello named the hash; later, nothing changes).
+    pub fn replace_transcript(&mut self, bytes: Vec<u8>) {
+        self.transcript.replace(bytes);
+    }
+
     fn prf_kind(&self) -> Option<PrfKind> {
         self.suite.map(|s| PrfKind::for_suite(self.version, s))
     }
@@ -144,7 +150,7 @@ impl SessionCrypto {
             let second_hello =
                 msg_type == HandshakeType::CLIENT_HELLO && t.awaits_second_client_hello();
             if msg_type != HandshakeType::CLIENT_HELLO || second_hello {
-                return self.tls13_message(dir, msg_type, msg, raw, secrets);
+                return self.tls13_message(dir, msg_type, msg, raw, hashed, secrets);
             }
         }
         let mut check = None;

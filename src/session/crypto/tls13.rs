@@ -124,7 +124,10 @@ impl SessionCrypto {
         };
         let logged = secrets.keylog.tls13(&self.client_random);
         if let Some(early) = logged.as_ref().and_then(|t| t.client_early.as_ref()) {
-            let rfc = Tls13Variant { draft: None };
+            let rfc = Tls13Variant {
+                draft: None,
+                dtls: false,
+            };
             let alternatives: Vec<RecordKeys> = ch
                 .suite_ids()
                 .into_iter()
@@ -149,7 +152,8 @@ impl SessionCrypto {
         raw: &[u8],
         secrets: &mut Secrets,
     ) {
-        let Some(variant) = Tls13Variant::from_version(self.version) else {
+        // The version as negotiated: DTLS 1.3's labels are not TLS 1.3's.
+        let Some(variant) = Tls13Variant::from_version(sh.version().0) else {
             return; // SSL 2 or an unknown version: nothing to derive
         };
         let state = self.tls13.get_or_insert_with(Box::default);
@@ -232,13 +236,15 @@ impl SessionCrypto {
     }
 
     /// A TLS 1.3 handshake message after the ServerHello (decrypted), or the second
-    /// ClientHello after a retry.
+    /// ClientHello after a retry; `hashed` is its transcript form (`raw` but for DTLS
+    /// 1.3's ClientHello, whose cookie field the parsers' form leaves out).
     pub(super) fn tls13_message(
         &mut self,
         dir: Direction,
         msg_type: HandshakeType,
         msg: Option<&HandshakeMessage>,
         raw: &[u8],
+        hashed: &[u8],
         secrets: &mut Secrets,
     ) -> Option<FinishedCheck> {
         let client = self.client?;
@@ -247,12 +253,12 @@ impl SessionCrypto {
         match msg_type {
             HandshakeType::CLIENT_HELLO => {
                 state.second_client_hello = true;
-                self.transcript.add(raw);
+                self.transcript.add(hashed);
                 None
             }
             HandshakeType::SERVER_HELLO => {
                 // The ServerHello after a HelloRetryRequest.
-                self.transcript.add(raw);
+                self.transcript.add(hashed);
                 if let Some(HandshakeMessage::ServerHello(sh)) = msg {
                     self.version = sh.version().0;
                     self.server_random = sh.random.to_vec();
@@ -269,7 +275,7 @@ impl SessionCrypto {
             }
             _ if state.done => None,
             HandshakeType::END_OF_EARLY_DATA => {
-                self.transcript.add(raw);
+                self.transcript.add(hashed);
                 state.client_early = false;
                 let logged = state.secrets.clone().unwrap_or_default();
                 if let Some(Ok(k)) = state.keys(logged.client_handshake.as_ref()) {
@@ -302,7 +308,7 @@ impl SessionCrypto {
                     }
                     _ => FinishedCheck::Unknown,
                 };
-                self.transcript.add(raw);
+                self.transcript.add(hashed);
                 let next = if from_client {
                     state.done = true;
                     logged.client_traffic_0.as_ref()
@@ -319,11 +325,11 @@ impl SessionCrypto {
                     state.early_accepted =
                         extensions.iter().any(|e| e.id == ExtensionType::EARLY_DATA);
                 }
-                self.transcript.add(raw);
+                self.transcript.add(hashed);
                 None
             }
             _ => {
-                self.transcript.add(raw);
+                self.transcript.add(hashed);
                 None
             }
         }

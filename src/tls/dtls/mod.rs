@@ -12,6 +12,7 @@
 //! UDP flows classified as DTLS reach these through the session's adapter,
 //! `session::DtlsFeed` (records and whole messages into `session::Session`).
 
+pub mod ack;
 pub mod handshake;
 pub mod reassembly;
 pub mod record;
