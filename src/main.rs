@@ -86,6 +86,9 @@ fn main() -> ExitCode {
         }
     };
     match run(cli) {
+        Ok(()) if INPUT_UNUSED.load(std::sync::atomic::Ordering::Relaxed) => {
+            ExitCode::from(EXIT_INPUT_UNUSED)
+        }
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(msg)) => {
             say(&msg);
@@ -100,32 +103,56 @@ fn main() -> ExitCode {
 
 /// Loads keys and key logs; problems with them are reported on stderr, one line each,
 /// and the run goes on with what loaded.
+/// What was wrong with them is said on stderr and makes the run end with
+/// [`EXIT_INPUT_UNUSED`] after its report: the analysis itself goes on without them.
 fn secrets(common: &Common) -> Result<Secrets, String> {
-    for k in common.keys.iter().chain(&common.keylogs) {
-        if !k.exists() {
-            return Err(format!("{}: no such file", k.display()));
-        }
+    let unused = |why: String| {
+        say(&why);
+        INPUT_UNUSED.store(true, std::sync::atomic::Ordering::Relaxed);
+    };
+    let (present, missing): (Vec<_>, Vec<_>) = common.keys.iter().partition(|k| k.exists());
+    for k in missing {
+        unused(format!("{}: no such file", k.display()));
     }
-    let (keys, errors) = load_keys(&common.keys, common.key_password.as_deref());
+    let present: Vec<PathBuf> = present.into_iter().cloned().collect();
+    let (keys, errors) = load_keys(&present, common.key_password.as_deref());
     for e in errors {
-        say(&e.to_string());
+        // A file named on the command line counts; one found in a named folder (an ECDSA
+        // key beside the RSA ones) is only said.
+        let named = present.iter().any(|p| p.as_os_str() == e.path());
+        if named {
+            unused(e.to_string());
+        } else {
+            say(&e.to_string());
+        }
     }
     let mut keylog = KeyLog::default();
     for path in &common.keylogs {
-        keylog
-            .load_file(path)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if !path.exists() {
+            unused(format!("{}: no such file", path.display()));
+        } else if let Err(e) = keylog.load_file(path) {
+            unused(format!("{}: {e}", path.display()));
+        }
     }
     let mut secrets = Secrets::new(keys, keylog);
     if let Some(psk) = &common.psk {
-        let bytes = hex::decode(psk.trim().trim_start_matches("0x"))
+        match hex::decode(psk.trim().trim_start_matches("0x"))
             .ok()
             .filter(|b| !b.is_empty() && b.len() <= 1024)
-            .ok_or_else(|| format!("--psk {psk}: not a hex key of 1 to 1024 bytes"))?;
-        secrets.psk = Some(bytes);
+        {
+            Some(bytes) => secrets.psk = Some(bytes),
+            None => unused(format!("--psk {psk}: not a hex key of 1 to 1024 bytes")),
+        }
     }
     Ok(secrets)
 }
+
+/// Exit code of a run that analysed its captures but could not use some key material
+/// named on its command line (see the README's exit code table).
+const EXIT_INPUT_UNUSED: u8 = 3;
+
+/// Set when key material named on the command line could not be used.
+static INPUT_UNUSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 fn options(common: &Common, messages: Messages) -> Options {
     let defaults = Options::default();
@@ -219,12 +246,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
             // The lines go out as the run recovers them; no report is kept.
             let out = Arc::new(Mutex::new(out.stop_on_close(options.stop.clone())));
             let sink = out.clone();
+            let lines = Arc::new(std::sync::atomic::AtomicU64::new(0));
+            let counted = lines.clone();
             secrets.set_keylog_sink(Box::new(move |line| {
+                counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let mut o = sink.lock().unwrap_or_else(PoisonError::into_inner);
                 let _ = writeln!(o, "{line}");
             }));
-            analyze_streaming(captures, &options, secrets, None, &mut |_| {})
+            let mut tls = 0u64;
+            analyze_streaming(captures, &options, secrets, None, &mut |_| tls += 1)
                 .map_err(|e| e.to_string())?;
+            if lines.load(std::sync::atomic::Ordering::Relaxed) == 0 {
+                say(&format!(
+                    "keylog: no secret recovered from {tls} TLS connections (give the \
+                     server's key with -k, or a key log with --keylog)"
+                ));
+            }
             let out = Arc::try_unwrap(out)
                 .map_err(|_| Failure::Usage("internal: key log output still shared".into()))?
                 .into_inner()

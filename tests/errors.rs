@@ -124,18 +124,58 @@ fn pcapng_with_a_corrupt_block() {
     assert_eq!(doc["capture"]["tls_connections"], 1);
 }
 
+/// Key material named on the command line that cannot be used: the capture is
+/// analysed without it, stderr names it, and the exit code is 3.
 #[test]
-fn key_file_that_is_not_a_key() {
-    let (doc, err) = analysed(&[
+fn key_material_that_cannot_be_used_is_exit_3_after_the_report() {
+    let sample = "samples/tls12-rsa-aes128gcm.pcap";
+    for (args, says) in [
+        (vec!["-k", "Cargo.toml"], "Cargo.toml: not a private key"),
+        (vec!["-k", "no/such.key"], "no/such.key: no such file"),
+        (vec!["--keylog", "no/such.log"], "no/such.log: no such file"),
+        (vec!["--keylog", "src"], "src"),
+        (vec!["--psk", "zz"], "--psk zz: not a hex key"),
+        (
+            vec!["-k", "samples/keys/server-rsa2048.enc.pem"],
+            "server-rsa2048.enc.pem",
+        ),
+    ] {
+        let mut all = vec!["summary", "--json"];
+        all.extend(&args);
+        all.push(sample);
+        let out = tlsscope(&all);
+        assert_eq!(out.status.code(), Some(3), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the report");
+        assert_eq!(doc["connections"][0]["decryption"]["status"], "no_key");
+    }
+    // The keys that could be used still are.
+    let out = tlsscope(&[
         "summary",
         "--json",
         "-k",
-        "Cargo.toml",
-        "samples/tls12-rsa-aes128gcm.pcap",
+        "no/such.key",
+        "-k",
+        "samples/keys/server-rsa2048.key",
+        sample,
     ]);
-    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
-    assert!(err.contains("Cargo.toml"), "{err}");
-    assert_eq!(doc["connections"][0]["decryption"]["status"], "no_key");
+    assert_eq!(out.status.code(), Some(3));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["connections"][0]["decryption"]["status"], "decrypted");
+}
+
+#[test]
+fn keylog_that_recovers_nothing_says_so() {
+    let out = tlsscope(&["keylog", "samples/tls12-rsa-aes128gcm.pcap"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no secret recovered from 1 TLS connections"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -174,19 +214,6 @@ fn corrupted_record_fails_its_check_and_the_rest_decrypts() {
     assert!(
         d["records_decrypted"]["server"].as_u64().unwrap() > 0,
         "{d}"
-    );
-}
-
-#[test]
-fn bad_psk() {
-    one_line_error(
-        &[
-            "summary",
-            "--psk",
-            "xyz",
-            "samples/tls12-psk-aes128gcm.pcap",
-        ],
-        "--psk",
     );
 }
 

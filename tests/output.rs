@@ -94,7 +94,7 @@ fn stderr_that_cannot_be_written_does_not_panic() {
     for (args, code) in [
         (vec!["summary", "/nonexistent"], 2),
         (vec!["summary", "--frobnicate"], 2),
-        (vec!["summary", "-k", "Cargo.toml", SAMPLE], 0),
+        (vec!["summary", "-k", "Cargo.toml", SAMPLE], 3),
     ] {
         let out = bin()
             .args(&args)
