@@ -326,6 +326,11 @@ def main() -> None:
                 cmds["baseline"] = commands(kind, baseline[0], cap)["tlsscope"]
                 runs["baseline"] = []
                 tools.append("baseline")
+            if kind == "decrypt":
+                # The same binary without HTTP decoding: what decoding HTTP costs.
+                cmds["no-http"] = cmds["tlsscope"][:2] + ["--no-http"] + cmds["tlsscope"][2:]
+                runs["no-http"] = []
+                tools.append("no-http")
             for i in range(a.runs):
                 for tool in tools:
                     if tool == "tshark" and kind in ("decrypt", "quic") and i == 0:
@@ -391,6 +396,12 @@ def main() -> None:
                 fmt(r["baseline"]["median"] / ts_["median"]
                     if r["baseline"]["median"] and ts_["median"] else None, ".2f", "x")]
                if baseline else [])) + " |")
+    costs = [r for r in rows if r.get("no-http", {}).get("median") and r["tlsscope"]["median"]]
+    if costs:
+        out.append("")
+        out.append("HTTP decoding cost (tlsscope with and without `--no-http`, same run): " + "; ".join(
+            f"{r['label']} {r['tlsscope']['median']:.3f} s vs {r['no-http']['median']:.3f} s "
+            f"({(r['tlsscope']['median'] / r['no-http']['median'] - 1) * 100:+.0f} %)" for r in costs))
     by = {r["label"]: r for r in rows}
     if "quic-bulk" in by and "bulk-gcm" in by:
         q, t = by["quic-bulk"], by["bulk-gcm"]

@@ -176,6 +176,10 @@ pub struct Common {
     /// JSON and the inspect view. Off by default: secrets are printed only when asked.
     #[arg(long)]
     pub show_secrets: bool,
+    /// Do not decode HTTP inside decrypted connections: faster, and the report has no
+    /// `app` (`requests` lists nothing; `export` still reads the bodies).
+    #[arg(long)]
+    pub no_http: bool,
     /// No progress bar (it only shows on a terminal, for runs longer than a second).
     #[arg(short = 'q', long)]
     pub quiet: bool,

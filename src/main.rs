@@ -166,6 +166,7 @@ fn options(common: &Common, messages: Messages) -> Options {
         rsa_threads: common.threads.map_or(defaults.rsa_threads, usize::from),
         progress: !common.quiet && std::io::stderr().is_terminal(),
         show_secrets: common.show_secrets,
+        decode_app: !common.no_http,
         stop: defaults.stop,
     }
 }

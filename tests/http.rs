@@ -632,3 +632,19 @@ fn inspect_shows_transactions_in_the_message_flow() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("GET tlsscope.test/big (stream 4)"), "{text}");
 }
+
+/// `--no-http`: decryption as before, no `app`.
+#[test]
+fn no_http_leaves_the_app_out() {
+    let doc = json(&[
+        "summary",
+        "--json",
+        "--no-http",
+        "--keylog",
+        "samples/http/http1-keepalive.keylog",
+        "samples/http/http1-keepalive.pcap",
+    ]);
+    let c = &doc["connections"][0];
+    assert_eq!(c["decryption"]["status"], "decrypted");
+    assert!(c["app"].is_null(), "{}", c["app"]);
+}

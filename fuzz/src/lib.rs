@@ -144,6 +144,7 @@ pub fn net_tcp(data: &[u8]) {
         budget: MemoryBudget::new(if flags & 0x80 != 0 { 4096 } else { 1 << 20 }),
         show_secrets: true,
         decrypt: true,
+        decode_app: true,
     };
     let mut net = NetDecoder::new();
     let mut flows = FlowTable::with_limits(limits);

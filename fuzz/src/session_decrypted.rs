@@ -974,6 +974,7 @@ pub fn session_decrypted_report(data: &[u8]) -> Option<String> {
         budget: MemoryBudget::new(if small { 4096 } else { 1 << 20 }),
         show_secrets: true,
         decrypt: true,
+        decode_app: true,
     };
     let endpoints = [
         Endpoint {

@@ -63,6 +63,8 @@ pub struct Options {
     pub progress: bool,
     /// Put each connection's secrets in its report.
     pub show_secrets: bool,
+    /// Decode HTTP inside decrypted connections (the report's `app`).
+    pub decode_app: bool,
     /// Set by the caller when the output is no longer wanted (a closed pipe): the run
     /// ends as soon as it can, without analysing the rest.
     pub stop: Arc<AtomicBool>,
@@ -90,6 +92,7 @@ impl Default for Options {
             rsa_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             progress: false,
             show_secrets: false,
+            decode_app: true,
             stop: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -233,6 +236,7 @@ impl<'o, 'e> Run<'o, 'e> {
             },
             budget: MemoryBudget::new(options.memory_budget),
             show_secrets: options.show_secrets,
+            decode_app: options.decode_app,
             decrypt: secrets.may_decrypt(),
         };
         Run {

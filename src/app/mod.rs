@@ -58,6 +58,8 @@ pub struct AppDecoders {
     early_decided: bool,
     /// Where the bodies go (`export`), handed to the decoder once one is chosen.
     bodies: Option<Bodies>,
+    /// Reads nothing (`--no-http`).
+    off: bool,
 }
 
 /// 0-RTT data held until the server takes or rejects it (servers allow 16 KB or so);
@@ -65,6 +67,14 @@ pub struct AppDecoders {
 const MAX_EARLY: usize = 1 << 20;
 
 impl AppDecoders {
+    /// Decoders that read nothing: the report has no `app`.
+    pub fn off() -> Self {
+        AppDecoders {
+            off: true,
+            ..Default::default()
+        }
+    }
+
     /// Decoders that hand every body they decode to `sink` (for `export`).
     pub fn with_bodies(sink: Box<dyn BodySink>) -> Self {
         AppDecoders {
@@ -170,6 +180,9 @@ impl AppDecoders {
 
 impl SessionSink for AppDecoders {
     fn event(&mut self, event: &Event<'_>) {
+        if self.off {
+            return;
+        }
         match *event {
             Event::Plaintext {
                 ts,

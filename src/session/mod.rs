@@ -200,6 +200,9 @@ pub struct SessionSettings {
     /// that can carry secrets blocks): keep the handshake crypto. Without any, a session
     /// keeps no transcript and derives nothing.
     pub decrypt: bool,
+    /// Decode the application protocol (HTTP) inside decrypted data, for the report's
+    /// `app` (`--no-http` turns it off).
+    pub decode_app: bool,
 }
 
 impl Default for SessionSettings {
@@ -209,6 +212,7 @@ impl Default for SessionSettings {
             budget: MemoryBudget::unlimited(),
             show_secrets: false,
             decrypt: true,
+            decode_app: true,
         }
     }
 }
@@ -233,7 +237,11 @@ impl Session {
             sinks: Sinks {
                 report: ReportBuilder::new(settings.retention, &settings.budget),
                 digests: Digests::default(),
-                decoders: AppDecoders::default(),
+                decoders: if settings.decode_app {
+                    AppDecoders::default()
+                } else {
+                    AppDecoders::off()
+                },
                 app: None,
                 observer: None,
             },
