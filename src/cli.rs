@@ -96,6 +96,22 @@ pub enum Command {
         #[arg(required = true)]
         captures: Vec<PathBuf>,
     },
+    /// A shell completion script on standard output
+    /// (`tlsscope completions bash > /etc/bash_completion.d/tlsscope`).
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// The manual page (roff) on standard output (`tlsscope man | man -l -`).
+    Man,
+}
+
+/// The shells `completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -30,7 +30,7 @@ use tlsscope::report::table::{InspectView, SummaryTable};
 use tlsscope::report::ReportSink;
 use tlsscope::session::AppDecoder;
 
-use cli::{Cli, Command, Common, FollowDirection, FollowFormat, Listing, OutputFormat};
+use cli::{Cli, Command, Common, FollowDirection, FollowFormat, Listing, OutputFormat, Shell};
 use output::{create_private, say, Output};
 use tlsscope::files::PrivateFile;
 
@@ -226,6 +226,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 inputs: inputs(common, captures),
             };
             export_bodies(common, conn, options, captures)
+        }
+        Command::Completions { shell } => {
+            let mut out = stdout()?;
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let shell = match shell {
+                Shell::Bash => clap_complete::Shell::Bash,
+                Shell::Zsh => clap_complete::Shell::Zsh,
+                Shell::Fish => clap_complete::Shell::Fish,
+            };
+            clap_complete::generate(shell, &mut cmd, "tlsscope", &mut out);
+            finish(Some(out))
+        }
+        Command::Man => {
+            let mut out = stdout()?;
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .map_err(|e| Failure::Output(format!("writing the manual page: {e}")))?;
+            finish(Some(out))
         }
         Command::Keylog {
             common,

@@ -271,3 +271,38 @@ fn json_lines_are_the_documents_connections() {
         assert_eq!(last["capture"], doc["capture"], "{cmd}");
     }
 }
+
+/// Shell completions and the manual page come from the command line's definition.
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = bin().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        for word in ["summary", "follow", "export", "keylog"] {
+            assert!(text.contains(word), "{shell}: {word}");
+        }
+    }
+    // The bash script is valid bash.
+    let script = bin().args(["completions", "bash"]).output().unwrap().stdout;
+    if let Ok(mut check) = Command::new("bash").arg("-n").stdin(Stdio::piped()).spawn() {
+        use std::io::Write;
+        check.stdin.take().unwrap().write_all(&script).unwrap();
+        assert!(check.wait().unwrap().success());
+    }
+    let man = bin().arg("man").output().unwrap();
+    assert!(man.status.success());
+    let text = String::from_utf8(man.stdout).unwrap();
+    assert!(text.contains(".TH tlsscope 1"), "{text}");
+    assert!(text.contains("export"));
+    // A bad shell is a usage error.
+    assert_eq!(
+        bin()
+            .args(["completions", "tcsh"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
+}
