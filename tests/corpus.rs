@@ -49,6 +49,7 @@ const EXPECTED: &[(&str, &[(&str, u64)])] = &[
 ];
 
 #[test]
+#[cfg_attr(not(corpus), ignore = "needs the public corpus: set TLSSCOPE_CORPUS")]
 fn versions_and_suites_agree_with_tshark() {
     let Some(dir) = corpus() else { return };
     for (file, want) in EXPECTED {
@@ -71,6 +72,7 @@ fn versions_and_suites_agree_with_tshark() {
 }
 
 #[test]
+#[cfg_attr(not(corpus), ignore = "needs the public corpus: set TLSSCOPE_CORPUS")]
 fn every_capture_is_read_without_error() {
     let Some(dir) = corpus() else { return };
     for entry in std::fs::read_dir(dir.join("captures")).unwrap() {
@@ -88,6 +90,7 @@ fn every_capture_is_read_without_error() {
 /// ClientHellos fragmented across many records: their GREASE extensions carry the
 /// numbers 0001 … 03e8 in order.
 #[test]
+#[cfg_attr(not(corpus), ignore = "needs the public corpus: set TLSSCOPE_CORPUS")]
 fn fragmented_handshakes_keep_their_order() {
     let Some(dir) = corpus() else { return };
     let path = dir.join("captures/tls-fragmented-handshakes.pcap.gz");
@@ -108,6 +111,7 @@ fn fragmented_handshakes_keep_their_order() {
 /// A 1-byte segment, then a 21-byte retransmission starting with the same byte: one
 /// application data record of 16 bytes, not two.
 #[test]
+#[cfg_attr(not(corpus), ignore = "needs the public corpus: set TLSSCOPE_CORPUS")]
 fn overlapping_retransmission_makes_one_record() {
     let Some(dir) = corpus() else { return };
     let path = dir.join("captures/retrans-tls.pcap");
@@ -125,6 +129,7 @@ fn overlapping_retransmission_makes_one_record() {
 /// PNG comes in five DATA frames. The body's SHA-256 is that of tshark 4.0's
 /// `http2.data.data` of those frames.
 #[test]
+#[cfg_attr(not(corpus), ignore = "needs the public corpus: set TLSSCOPE_CORPUS")]
 fn http2_capture_agrees_with_tshark() {
     let Some(dir) = corpus() else { return };
     let doc = json(&[

@@ -123,6 +123,7 @@ fn corpus_keylog(capture: &str, keys: &[&str], password: Option<&str>) -> Option
 }
 
 #[test]
+#[cfg_attr(not(corpus), ignore = "needs the public corpus: set TLSSCOPE_CORPUS")]
 fn corpus_master_secrets_match_tshark() {
     let cases: &[(&str, &[&str], Option<&str>)] = &[
         ("rsasnakeoil2.pcap", &["rsasnakeoil2.key"], None),
@@ -179,6 +180,7 @@ fn contains(hay: &[u8], needle: &str) -> bool {
 }
 
 #[test]
+#[cfg_attr(not(corpus), ignore = "needs the public corpus: set TLSSCOPE_CORPUS")]
 fn corpus_plaintext_is_readable() {
     let Some(p) = corpus_plaintext("rsasnakeoil2.pcap", "rsasnakeoil2.key", None) else {
         return;
@@ -195,6 +197,7 @@ fn corpus_plaintext_is_readable() {
 
 /// A key that matches no certificate is reported, and the connection says no_key.
 #[test]
+#[cfg_attr(not(corpus), ignore = "needs the public corpus: set TLSSCOPE_CORPUS")]
 fn unmatched_key_is_reported() {
     let Some(dir) = corpus() else { return };
     let cap = dir.join("captures/rsa-p-lt-q.pcap").display().to_string();

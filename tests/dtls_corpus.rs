@@ -89,6 +89,7 @@ fn check_cookie_exchange(msgs: &[(u16, HandshakeType, u16, Vec<u8>)], cookie_len
 }
 
 #[test]
+#[cfg_attr(not(corpus), ignore = "needs the public corpus: set TLSSCOPE_CORPUS")]
 fn dtls_handshakes_as_tshark_lists_them() {
     let Some(dir) = corpus() else { return };
     // (capture, messages, the HelloVerifyRequest's cookie length as tshark reads it)
@@ -232,6 +233,7 @@ fn side(v: &serde_json::Value) -> (u64, u64, &str) {
 }
 
 #[test]
+#[cfg_attr(not(corpus), ignore = "needs the public corpus: set TLSSCOPE_CORPUS")]
 fn dtls_decrypts_as_tshark_does() {
     let Some(dir) = corpus() else { return };
     for case in cases() {
@@ -274,6 +276,7 @@ fn dtls_decrypts_as_tshark_does() {
 /// The master secrets from the RSA keys are tshark's (`expected/*.sessionkeys`); the
 /// client random is the one of the ClientHello the server answered.
 #[test]
+#[cfg_attr(not(corpus), ignore = "needs the public corpus: set TLSSCOPE_CORPUS")]
 fn dtls_master_secrets_are_tsharks() {
     let Some(dir) = corpus() else { return };
     for (capture, key, expected) in [
@@ -309,6 +312,7 @@ fn dtls_master_secrets_are_tsharks() {
 
 /// Without keys the connections are still DTLS, with their hellos and cookie exchange.
 #[test]
+#[cfg_attr(not(corpus), ignore = "needs the public corpus: set TLSSCOPE_CORPUS")]
 fn dtls_without_keys_shows_the_handshake() {
     let Some(dir) = corpus() else { return };
     let file = dir.join("captures").join("udt-dtls.pcapng.gz");

@@ -296,6 +296,7 @@ fn contains(hay: &[u8], needle: &str) -> bool {
 }
 
 #[test]
+#[cfg_attr(not(corpus), ignore = "needs the public corpus: set TLSSCOPE_CORPUS")]
 fn corpus_tls13_rfc8446_with_and_without_early_secrets() {
     let Some(p) = corpus_follow(
         "tls13-rfc8446.pcap",
@@ -330,6 +331,7 @@ fn corpus_tls13_rfc8446_with_and_without_early_secrets() {
 }
 
 #[test]
+#[cfg_attr(not(corpus), ignore = "needs the public corpus: set TLSSCOPE_CORPUS")]
 fn corpus_other_key_logs_dsb_and_psk() {
     let Some(p) = corpus_follow(
         "tls13-20-chacha20poly1305.pcap",
