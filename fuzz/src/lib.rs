@@ -286,7 +286,7 @@ fn quic_keylog() -> &'static KeyLog {
 /// `Session`, as the analysis drives them; then the report, its JSON and the inspect
 /// view.
 pub fn quic_datagrams(data: &[u8]) {
-    use tlsscope::flow::{Direction, FlowSummary};
+    use tlsscope::flow::Direction;
     use tlsscope::net::Endpoint;
     use tlsscope::quic::frame::{frames, Frame};
     use tlsscope::quic::streams::Streams;
@@ -364,32 +364,7 @@ pub fn quic_datagrams(data: &[u8]) {
     });
     std::hint::black_box(streams.summaries());
     std::hint::black_box(feed.connection_ids());
-    let summary = FlowSummary {
-        id: 0,
-        endpoints,
-        opener: Some(Direction::Forward),
-        first_seen_ns: 0,
-        last_seen_ns: ts,
-        stats: Default::default(),
-        gaps: [Vec::new(), Vec::new()],
-        snaplen_cut: false,
-        open_at_end: true,
-        evicted: false,
-    };
-    let Some(conn) = feed.finish(session, &summary, &mut secrets) else {
-        return;
-    };
-    let report = Report {
-        capture: CaptureReport::default(),
-        connections: vec![conn],
-    };
-    let mut summary = tlsscope::report::table::SummaryTable::new(std::io::sink());
-    let mut inspect = tlsscope::report::table::InspectView::new(std::io::sink());
-    for c in &report.connections {
-        let _ = summary.connection(c);
-        let _ = inspect.connection(c);
-    }
-    std::hint::black_box(tlsscope::report::to_json(&report));
+    end_datagram_connection(feed, session, endpoints, ts, &mut secrets);
 }
 
 // ---------------------------------------------------------------------------
@@ -440,7 +415,7 @@ fn dtls_keylog() -> &'static KeyLog {
 /// keys, record number masks, ACKs and KeyUpdates; then the report, its JSON and the
 /// summary and inspect views.
 pub fn dtls_datagrams(data: &[u8]) {
-    use tlsscope::flow::{Direction, FlowSummary};
+    use tlsscope::flow::Direction;
     use tlsscope::net::Endpoint;
     use tlsscope::session::{Feed, Input};
 
@@ -475,32 +450,7 @@ pub fn dtls_datagrams(data: &[u8]) {
         feed.feed(&mut session, dir, Input::Dtls(datagram), ts, &mut secrets);
         assert!(feed.held_bytes() < 4 << 20, "the DTLS adapter's caps hold");
     }
-    let summary = FlowSummary {
-        id: 0,
-        endpoints,
-        opener: Some(Direction::Forward),
-        first_seen_ns: 0,
-        last_seen_ns: ts,
-        stats: Default::default(),
-        gaps: [Vec::new(), Vec::new()],
-        snaplen_cut: false,
-        open_at_end: true,
-        evicted: false,
-    };
-    let Some(conn) = feed.finish(session, &summary, &mut secrets) else {
-        return;
-    };
-    let report = Report {
-        capture: CaptureReport::default(),
-        connections: vec![conn],
-    };
-    let mut summary = tlsscope::report::table::SummaryTable::new(std::io::sink());
-    let mut inspect = tlsscope::report::table::InspectView::new(std::io::sink());
-    for c in &report.connections {
-        let _ = summary.connection(c);
-        let _ = inspect.connection(c);
-    }
-    std::hint::black_box(tlsscope::report::to_json(&report));
+    end_datagram_connection(feed, session, endpoints, ts, &mut secrets);
 }
 
 // ---------------------------------------------------------------------------
@@ -1019,4 +969,43 @@ pub fn http3_streams(data: &[u8]) {
     h.close();
     assert!(h.held_bytes() < 64 << 20);
     std::hint::black_box(AppReport::http3(&h, false));
+}
+
+/// The end of a datagram connection the harnesses drove (QUIC, DTLS): its report, as
+/// the analysis makes it, through the JSON and both table views.
+fn end_datagram_connection(
+    feed: tlsscope::session::Feed,
+    session: Session,
+    endpoints: [tlsscope::net::Endpoint; 2],
+    ts: i64,
+    secrets: &mut Secrets,
+) {
+    use tlsscope::flow::{Direction, FlowSummary};
+
+    let summary = FlowSummary {
+        id: 0,
+        endpoints,
+        opener: Some(Direction::Forward),
+        first_seen_ns: 0,
+        last_seen_ns: ts,
+        stats: Default::default(),
+        gaps: [Vec::new(), Vec::new()],
+        snaplen_cut: false,
+        open_at_end: true,
+        evicted: false,
+    };
+    let Some(conn) = feed.finish(session, &summary, secrets) else {
+        return;
+    };
+    let report = Report {
+        capture: CaptureReport::default(),
+        connections: vec![conn],
+    };
+    let mut summary = tlsscope::report::table::SummaryTable::new(std::io::sink());
+    let mut inspect = tlsscope::report::table::InspectView::new(std::io::sink());
+    for c in &report.connections {
+        let _ = summary.connection(c);
+        let _ = inspect.connection(c);
+    }
+    std::hint::black_box(tlsscope::report::to_json(&report));
 }
