@@ -203,6 +203,16 @@ impl Default for Http1 {
 /// Problems kept per connection.
 pub const MAX_PROBLEMS: usize = 16;
 
+/// Adds a problem in words to a decoder's list, or counts it past [`MAX_PROBLEMS`]
+/// (every HTTP decoder keeps its problems this way).
+pub fn push_problem(problems: &mut Vec<String>, omitted: &mut u64, text: String) {
+    if problems.len() < MAX_PROBLEMS {
+        problems.push(text);
+    } else {
+        *omitted += 1;
+    }
+}
+
 /// Whether `bytes` start like an HTTP/1.x request (a method token, a space) or a
 /// status line: how a connection without ALPN is told to carry HTTP/1.
 pub fn looks_like_http1(side: Side, bytes: &[u8]) -> bool {
@@ -229,11 +239,7 @@ impl Http1 {
     }
 
     fn problem(&mut self, text: String) {
-        if self.problems.len() < MAX_PROBLEMS {
-            self.problems.push(text);
-        } else {
-            self.problems_omitted += 1;
-        }
+        push_problem(&mut self.problems, &mut self.problems_omitted, text);
     }
 
     /// Decrypted bytes one side sent, in order.

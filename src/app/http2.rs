@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use sha2::Sha256;
 
 use super::hpack;
-use super::http1::{Bodies, Transaction, MAX_PROBLEMS};
+use super::http1::{push_problem, Bodies, Transaction};
 use crate::report::model::Side;
 
 /// What a client sends first (RFC 9113 §3.4).
@@ -216,11 +216,7 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 
 impl Http2 {
     fn problem(&mut self, text: String) {
-        if self.problems.len() < MAX_PROBLEMS {
-            self.problems.push(text);
-        } else {
-            self.problems_omitted += 1;
-        }
+        push_problem(&mut self.problems, &mut self.problems_omitted, text);
     }
 
     /// Stops reading `side`, saying why.

@@ -154,14 +154,7 @@ impl AppReport {
     /// The report of an HTTP/2 decoder's findings.
     pub fn http2(h: &Http2, show_secrets: bool) -> Self {
         let version = |_: &Message| "HTTP/2".to_string();
-        let frames = |i: usize| {
-            h.frames[i]
-                .iter()
-                .enumerate()
-                .filter(|(_, &n)| n > 0)
-                .map(|(t, &n)| (frame_name(t as u8), n))
-                .collect()
-        };
+        let frames = |i: usize| frame_counts(&h.frames[i], |t| frame_name(t as u8));
         let settings = |i: usize| {
             h.settings[i]
                 .iter()
@@ -182,14 +175,8 @@ impl AppReport {
             problems: h.problems.clone(),
             problems_omitted: h.problems_omitted,
             http2: Some(Http2Report {
-                frames: PerSide {
-                    client: frames(0),
-                    server: frames(1),
-                },
-                settings: PerSide {
-                    client: settings(0),
-                    server: settings(1),
-                },
+                frames: PerSide::by_index(frames),
+                settings: PerSide::by_index(settings),
                 goaway: h.goaway.iter().any(Option::is_some).then(|| PerSide {
                     client: goaway(&h.goaway[0]),
                     server: goaway(&h.goaway[1]),
@@ -270,6 +257,29 @@ fn frame_name(t: u8) -> &'static str {
         http2::CONTINUATION => "CONTINUATION",
         _ => "unknown",
     }
+}
+
+impl<T> PerSide<T> {
+    /// Both sides from a function of the side's index (0: the client).
+    pub(super) fn by_index(f: impl Fn(usize) -> T) -> Self {
+        PerSide {
+            client: f(0),
+            server: f(1),
+        }
+    }
+}
+
+/// Frame counters indexed by type as `[name, count]`, the types sent only.
+pub(super) fn frame_counts(
+    counts: &[u64],
+    name: impl Fn(usize) -> &'static str,
+) -> Vec<(&'static str, u64)> {
+    counts
+        .iter()
+        .enumerate()
+        .filter(|(_, &n)| n > 0)
+        .map(|(t, &n)| (name(t), n))
+        .collect()
 }
 
 /// RFC 9113 §11.3 setting names (and RFC 8441's, RFC 9218's), else the number.

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::app::{transactions, AppReport, PerSide};
+use super::app::{frame_counts, transactions, AppReport, PerSide};
 use crate::app::http1::Message;
 use crate::app::http3::{Http3, FRAME_KINDS};
 
@@ -31,14 +31,8 @@ impl AppReport {
     /// The report of an HTTP/3 decoder's findings.
     pub fn http3(h: &Http3, show_secrets: bool) -> Self {
         let version = |_: &Message| "HTTP/3".to_string();
-        let frames = |i: usize| {
-            h.frames[i]
-                .iter()
-                .enumerate()
-                .filter(|(_, &n)| n > 0)
-                .map(|(t, &n)| (frame_name(FRAME_KINDS.get(t).copied()), n))
-                .collect()
-        };
+        let frames =
+            |i: usize| frame_counts(&h.frames[i], |t| frame_name(FRAME_KINDS.get(t).copied()));
         let settings = |i: usize| {
             h.settings[i]
                 .iter()
@@ -53,14 +47,8 @@ impl AppReport {
             problems_omitted: h.problems_omitted,
             http2: None,
             http3: Some(Http3Report {
-                frames: PerSide {
-                    client: frames(0),
-                    server: frames(1),
-                },
-                settings: PerSide {
-                    client: settings(0),
-                    server: settings(1),
-                },
+                frames: PerSide::by_index(frames),
+                settings: PerSide::by_index(settings),
                 goaway: h.goaway.iter().any(Option::is_some).then_some(PerSide {
                     client: h.goaway[0],
                     server: h.goaway[1],

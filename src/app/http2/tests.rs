@@ -2,6 +2,7 @@
 //! blocks across CONTINUATIONs, resets, pushes, the caps, and hostile bytes.
 
 use super::*;
+use crate::app::http1::MAX_PROBLEMS;
 use crate::app::http1::{Reset, MAX_TRANSACTIONS};
 use sha2::Digest;
 

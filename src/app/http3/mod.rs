@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use sha2::{Digest, Sha256};
 
 use super::hpack::HeaderList;
-use super::http1::{Bodies, BodyAt, Message, Reset, Transaction, MAX_PROBLEMS, MAX_TRANSACTIONS};
+use super::http1::{push_problem, Bodies, BodyAt, Message, Reset, Transaction, MAX_TRANSACTIONS};
 use super::http2::message_from_fields;
 use super::qpack::{self, Section};
 use crate::quic::varint::encoded_len;
@@ -184,11 +184,7 @@ impl Http3 {
     }
 
     fn problem(&mut self, text: String) {
-        if self.problems.len() < MAX_PROBLEMS {
-            self.problems.push(text);
-        } else {
-            self.problems_omitted += 1;
-        }
+        push_problem(&mut self.problems, &mut self.problems_omitted, text);
     }
 
     /// Bytes `side` sent on `stream_id`, in order.

@@ -26,7 +26,7 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use self::object::{Coding, ObjectWriter};
-use crate::app::http1::{BodyAt, BodySink, Message};
+use crate::app::http1::{push_problem, BodyAt, BodySink, Message};
 use crate::app::AppDecoders;
 use crate::files::PrivateFile;
 use crate::report::model::Side;
@@ -40,8 +40,6 @@ pub const MAX_OPEN_OBJECTS: usize = 256;
 pub const MAX_DECODING: usize = 4;
 /// The default decompression-bomb limit: decoded bytes written per body.
 pub const DEFAULT_MAX_DECODED: u64 = 256 << 20;
-/// Problems named on stderr; the rest are counted.
-const MAX_PROBLEMS: usize = 16;
 
 /// What the user asked for.
 pub struct ExportOptions {
@@ -157,11 +155,7 @@ impl Exporter {
     }
 
     fn problem(&mut self, text: String) {
-        if self.problems.len() < MAX_PROBLEMS {
-            self.problems.push(text);
-        } else {
-            self.problems_omitted += 1;
-        }
+        push_problem(&mut self.problems, &mut self.problems_omitted, text);
     }
 
     /// Opens the file of a body, or says why not.
