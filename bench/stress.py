@@ -859,9 +859,10 @@ def h2_headers(stream: int, block: bytes, end_stream=False, frame=16384) -> byte
 H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 
 
-def make_h2_connection(out, name, exchange):
-    """One TLS 1.3 connection (ALPN h2) whose decrypted streams are the (side, bytes) of
-    `exchange` in turn (side 0: the client); returns (capture, options)."""
+def make_h2_connection(out, name, exchange, alpn=b"h2"):
+    """One TLS 1.3 connection (ALPN `alpn`, h2 by default) whose decrypted streams are
+    the (side, bytes) of `exchange` in turn (side 0: the client); returns (capture,
+    options)."""
     try:
         import cryptography  # noqa: F401
     except ImportError:
@@ -877,7 +878,7 @@ def make_h2_connection(out, name, exchange):
     log.write_text("".join(f"{k} {client_random.hex()} {v.hex()}\n" for k, v in secrets.items()))
     sh = handshake(2, u16(0x0303) + rnd.randbytes(32) + vec8(ch[39:71]) + u16(0x1301) + b"\x00"
                    + vec16(ext(43, u16(0x0304)) + ext(51, u16(0x001D) + vec16(rnd.randbytes(32)))))
-    ee = handshake(8, vec16(ext(16, vec16(vec8(b"h2")))))
+    ee = handshake(8, vec16(ext(16, vec16(vec8(alpn)))))
     finished = handshake(20, rnd.randbytes(32))
     p, c = one_connection(path)
     c.send(0, records(22, ch, version=0x0301))
@@ -912,6 +913,19 @@ def make_h2_streams(out, name, n):
         client += h2_headers(sid, (get if k == 0 else again) + path)
         server += h2_headers(sid, b"\x88") + h2_frame(0, 0, sid, b"x" * 10)  # :status 200
     path, args = make_h2_connection(out, name, [(0, bytes(client)), (1, bytes(server))])
+    return path, args, n
+
+
+def make_http1_long_targets(out, name, n, target):
+    """One HTTP/1.1 connection (TLS 1.3, ALPN http/1.1) of n pipelined requests whose
+    targets are `target` bytes long, each answered: heads the decoder keeps, as long as
+    a request line may be."""
+    head = b"GET /" + b"t" * target + b" HTTP/1.1\r\nHost: h1.example.com\r\n\r\n"
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    exchange = []
+    for _ in range(n):
+        exchange += [(0, head), (1, answer)]
+    path, args = make_h2_connection(out, name, exchange, alpn=b"http/1.1")
     return path, args, n
 
 
@@ -1026,6 +1040,10 @@ CLASSES = [
     Class("h2-streams", make_h2_streams, dict(n=10_000), dict(n=3_000), "stream",
           commands=[["summary", "--json"], ["inspect", "--json"], ["requests"]],
           doc="one HTTP/2 connection (TLS 1.3, key log) opening streams that never end"),
+    Class("http1-long-targets", make_http1_long_targets, dict(n=5_000, target=60_000),
+          dict(n=1_100, target=30_000), "request",
+          commands=[["summary", "--json"], ["inspect", "--json"], ["requests"]],
+          doc="one HTTP/1.1 connection (TLS 1.3, key log) of requests with 30-60 KB targets"),
     Class("hpack-hostile", make_hpack_hostile, dict(streams=200, refs=200_000),
           dict(streams=20, refs=100_000), "header reference",
           commands=[["summary", "--json"], ["inspect", "--json"], ["requests"]],

@@ -788,6 +788,26 @@ fn h2_streams() {
 /// HPACK bombs: each head refers to a 4,000-byte field 100,000 times (400 MB decoded);
 /// a list keeps at most 64 KiB, the rest counted; the table size over what is followed
 /// stops that side, named.
+/// Requests whose targets are as long as a head may be: past the connection's budget
+/// of kept head bytes they are cut, so the kept transactions stay small.
+#[test]
+fn http1_long_targets() {
+    let Some(s) = Stress::generate("http1-long-targets") else {
+        return;
+    };
+    for command in [&["summary", "--json"][..], &["inspect", "--json"][..]] {
+        let doc = s.json(command, &[], &limits());
+        let app = &doc["connections"][0]["app"];
+        assert_eq!(app["protocol"], "http/1.1", "{app}");
+        let ts = app["transactions"].as_array().unwrap();
+        assert_eq!(ts.len(), 1000);
+        assert_eq!(app["transactions_omitted"], s.units - 1000);
+        let last = ts[999]["request"]["target"].as_str().unwrap();
+        assert!(last.len() < 300, "{}", last.len());
+        assert_eq!(ts[999]["response"]["status"], 200);
+    }
+}
+
 #[test]
 fn hpack_hostile() {
     let Some(s) = Stress::generate("hpack-hostile") else {

@@ -180,7 +180,7 @@ pub struct Http1 {
     pub problems: Vec<String>,
     pub problems_omitted: u64,
     /// Header bytes the kept messages hold.
-    header_bytes: usize,
+    header_bytes: HeadBytes,
     /// Where the bodies go, if anywhere.
     bodies: Option<Bodies>,
 }
@@ -194,7 +194,7 @@ impl Default for Http1 {
             transactions_omitted: 0,
             problems: Vec::new(),
             problems_omitted: 0,
-            header_bytes: 0,
+            header_bytes: HeadBytes::default(),
             bodies: None,
         }
     }
@@ -202,6 +202,70 @@ impl Default for Http1 {
 
 /// Problems kept per connection.
 pub const MAX_PROBLEMS: usize = 16;
+
+/// What a kept header costs beyond its name and value: its list entry.
+const HEADER_OVERHEAD: usize = 48;
+/// A head's text (target, reason, scheme, authority, method) kept past the connection's
+/// budget of head bytes is cut to this many bytes.
+pub const CUT_TEXT: usize = 256;
+
+/// A connection's kept message heads, as charged by [`charge_head`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct HeadBytes {
+    /// Within the budget of [`MAX_KEPT_HEADER_BYTES`]: text fields and headers with
+    /// their list entries.
+    pub charged: usize,
+    /// Past it: the text fields, cut to [`CUT_TEXT`] (the transaction cap bounds them).
+    pub cut: usize,
+}
+
+/// Charges a message's head to the connection's `budget` of kept head bytes (its text
+/// fields, its headers with their list entries). Past [`MAX_KEPT_HEADER_BYTES`] the
+/// headers go, but those named in `keep` (HTTP/1's framing), and each text field is cut
+/// to [`CUT_TEXT`] bytes, counted apart.
+pub fn charge_head(msg: &mut Message, budget: &mut HeadBytes, keep: &[&str]) {
+    let text = |m: &Message| {
+        [&m.method, &m.target, &m.reason, &m.scheme, &m.authority]
+            .iter()
+            .map(|f| f.as_ref().map_or(0, String::len))
+            .sum::<usize>()
+    };
+    let headers = |m: &Message| {
+        m.headers
+            .iter()
+            .map(|(n, v)| n.len() + v.len() + HEADER_OVERHEAD)
+            .sum::<usize>()
+    };
+    let cost = text(msg) + headers(msg);
+    if budget.charged + cost <= MAX_KEPT_HEADER_BYTES {
+        budget.charged += cost;
+        return;
+    }
+    let before = msg.headers.len();
+    msg.headers
+        .retain(|(n, _)| keep.iter().any(|k| n.eq_ignore_ascii_case(k)));
+    msg.headers_omitted += (before - msg.headers.len()) as u64;
+    for field in [
+        &mut msg.method,
+        &mut msg.target,
+        &mut msg.reason,
+        &mut msg.scheme,
+        &mut msg.authority,
+    ] {
+        if let Some(s) = field.as_mut().filter(|s| s.len() > CUT_TEXT) {
+            let mut end = CUT_TEXT;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            s.truncate(end);
+            s.push('…');
+            // Truncating keeps the allocation: give the rest back.
+            s.shrink_to_fit();
+        }
+    }
+    budget.charged += headers(msg);
+    budget.cut += text(msg);
+}
 
 /// Adds a problem in words to a decoder's list, or counts it past [`MAX_PROBLEMS`]
 /// (every HTTP decoder keeps its problems this way).
@@ -346,20 +410,12 @@ impl Http1 {
 
     /// A head is whole: how its body is framed (RFC 9112 §6.3).
     fn start_body(&mut self, side: Side, mut msg: Message) -> State {
-        let bytes: usize = msg.headers.iter().map(|(n, v)| n.len() + v.len()).sum();
-        if self.header_bytes + bytes > MAX_KEPT_HEADER_BYTES {
-            // Framing needs two of them: read before they go.
-            let framing = ["content-length", "transfer-encoding"];
-            msg.headers_omitted = msg.headers.len() as u64;
-            msg.headers
-                .retain(|(n, _)| framing.iter().any(|f| n.eq_ignore_ascii_case(f)));
-            msg.headers_omitted -= msg.headers.len() as u64;
-        }
-        self.header_bytes += msg
-            .headers
-            .iter()
-            .map(|(n, v)| n.len() + v.len())
-            .sum::<usize>();
+        // Framing needs two headers: they stay whatever the budget.
+        charge_head(
+            &mut msg,
+            &mut self.header_bytes,
+            &["content-length", "transfer-encoding"],
+        );
         let chunked = msg
             .header("transfer-encoding")
             .is_some_and(last_coding_is_chunked);
@@ -568,26 +624,16 @@ impl Http1 {
                 _ => 0,
             })
             .sum();
-        dirs + transactions_held(&self.transactions)
+        dirs + transactions_held(&self.transactions, self.header_bytes)
             + self.problems.iter().map(String::len).sum::<usize>()
     }
 }
 
-/// Bytes a transaction list holds (for the memory budget).
-pub fn transactions_held(list: &[Transaction]) -> usize {
-    list.len() * (std::mem::size_of::<Transaction>() - 2 * std::mem::size_of::<Message>())
-        + list
-            .iter()
-            .flat_map(|t| [&t.request, &t.response])
-            .flatten()
-            .map(|m| {
-                std::mem::size_of::<Message>()
-                    + m.headers
-                        .iter()
-                        .map(|(n, v)| n.len() + v.len() + 48)
-                        .sum::<usize>()
-            })
-            .sum::<usize>()
+/// Bytes a transaction list holds (for the memory budget), from what [`charge_head`]
+/// charged its heads: counted as they were kept, not walked each time
+/// the run asks (it asks per packet).
+pub fn transactions_held(list: &[Transaction], heads: HeadBytes) -> usize {
+    std::mem::size_of_val(list) + heads.charged + heads.cut
 }
 
 fn side_index(side: Side) -> usize {
@@ -866,12 +912,33 @@ mod tests {
         assert_eq!(h.transactions.len(), MAX_TRANSACTIONS);
         assert_eq!(h.transactions_omitted, 50);
         assert!(
-            h.header_bytes <= MAX_KEPT_HEADER_BYTES,
+            h.header_bytes.charged <= MAX_KEPT_HEADER_BYTES,
             "{}",
-            h.header_bytes
+            h.header_bytes.charged
         );
         let last = h.transactions.last().unwrap().request.as_ref().unwrap();
         assert_eq!((last.headers.len(), last.headers_omitted), (0, 1));
+        assert!(h.held_bytes() < 2 * MAX_KEPT_HEADER_BYTES + 1024 * MAX_TRANSACTIONS);
+    }
+
+    /// Heads whose targets are huge: past the connection's head budget the targets are
+    /// cut, so what is kept stays bounded whatever the requests hold, and counted.
+    #[test]
+    fn long_targets_are_cut_past_the_head_budget() {
+        let mut h = Http1::default();
+        let head = format!("GET /{} HTTP/1.1\r\n\r\n", "t".repeat(60_000));
+        for _ in 0..(MAX_TRANSACTIONS + 50) {
+            h.data(Side::Client, 0, head.as_bytes());
+        }
+        let targets: Vec<usize> = h
+            .transactions
+            .iter()
+            .map(|t| t.request.as_ref().unwrap().target.as_ref().unwrap().len())
+            .collect();
+        assert_eq!(targets[0], 60_001, "within the budget: whole");
+        assert!(targets[MAX_TRANSACTIONS - 1] <= CUT_TEXT + '…'.len_utf8());
+        let kept: usize = targets.iter().sum();
+        assert!(h.held_bytes() >= kept, "{} < {kept}", h.held_bytes());
         assert!(h.held_bytes() < 2 * MAX_KEPT_HEADER_BYTES + 1024 * MAX_TRANSACTIONS);
     }
 

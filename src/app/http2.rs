@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use sha2::Sha256;
 
 use super::hpack;
-use super::http1::{push_problem, Bodies, Transaction};
+use super::http1::{push_problem, Bodies, HeadBytes, Transaction};
 use crate::report::model::Side;
 
 /// What a client sends first (RFC 9113 §3.4).
@@ -159,7 +159,7 @@ pub struct Http2 {
     pub goaway: [Option<GoAway>; 2],
     pub problems: Vec<String>,
     pub problems_omitted: u64,
-    header_bytes: usize,
+    header_bytes: HeadBytes,
     /// Where the bodies go, if anywhere (`export`).
     bodies: Option<Bodies>,
 }
@@ -196,7 +196,7 @@ impl Default for Http2 {
             goaway: [None; 2],
             problems: Vec::new(),
             problems_omitted: 0,
-            header_bytes: 0,
+            header_bytes: HeadBytes::default(),
             bodies: None,
         }
     }
@@ -590,7 +590,7 @@ impl Http2 {
             })
             .sum();
         dirs + self.streams.capacity() * (std::mem::size_of::<Stream>() + 8)
-            + super::http1::transactions_held(&self.transactions)
+            + super::http1::transactions_held(&self.transactions, self.header_bytes)
             + self.problems.iter().map(String::len).sum::<usize>()
     }
 }

@@ -8,7 +8,7 @@ use super::{Block, Head, Http2, Stream};
 use crate::app::hpack::HeaderList;
 use crate::app::http1::BodyAt;
 use crate::app::http1::{
-    Message, Reset, Transaction, MAX_HEADERS, MAX_KEPT_HEADER_BYTES, MAX_TRANSACTIONS,
+    charge_head, HeadBytes, Message, Reset, Transaction, MAX_HEADERS, MAX_TRANSACTIONS,
 };
 use crate::report::model::Side;
 
@@ -254,12 +254,12 @@ fn status_of(list: &HeaderList) -> Option<u16> {
 }
 
 /// A message from a decoded field list (HTTP/2's and HTTP/3's): pseudo-headers as its
-/// fields, the rest as headers within the per-message cap and the connection's
-/// `header_bytes` budget.
+/// fields, the rest as headers (at most [`MAX_HEADERS`]), its head charged to the
+/// connection's `header_bytes` budget.
 pub(in crate::app) fn message_from_fields(
     ts: i64,
     list: HeaderList,
-    header_bytes: &mut usize,
+    header_bytes: &mut HeadBytes,
 ) -> Message {
     let mut m = Message {
         ts,
@@ -278,16 +278,10 @@ pub(in crate::app) fn message_from_fields(
                     .ok()
                     .and_then(|s| s.parse().ok())
             }
-            _ => {
-                let n = name.len() + value.len();
-                if m.headers.len() >= MAX_HEADERS || *header_bytes + n > MAX_KEPT_HEADER_BYTES {
-                    m.headers_omitted += 1;
-                } else {
-                    *header_bytes += n;
-                    m.headers.push((text(&name), value));
-                }
-            }
+            _ if m.headers.len() >= MAX_HEADERS => m.headers_omitted += 1,
+            _ => m.headers.push((text(&name), value)),
         }
     }
+    charge_head(&mut m, header_bytes, &[]);
     m
 }

@@ -18,7 +18,10 @@ use std::collections::HashMap;
 use sha2::{Digest, Sha256};
 
 use super::hpack::HeaderList;
-use super::http1::{push_problem, Bodies, BodyAt, Message, Reset, Transaction, MAX_TRANSACTIONS};
+use super::http1::{
+    push_problem, transactions_held, Bodies, BodyAt, HeadBytes, Message, Reset, Transaction,
+    MAX_TRANSACTIONS,
+};
 use super::http2::message_from_fields;
 use super::qpack::{self, Section};
 use crate::quic::varint::encoded_len;
@@ -135,7 +138,9 @@ pub struct Http3 {
     tx_of: HashMap<u64, usize>,
     pub transactions: Vec<Transaction>,
     pub transactions_omitted: u64,
-    header_bytes: usize,
+    header_bytes: HeadBytes,
+    /// Frame payload bytes the halves hold (field sections and control frames being read).
+    frame_bytes: usize,
     /// Frames seen per side, by [`FRAME_KINDS`] and one more for the rest.
     pub frames: [[u64; 8]; 2],
     pub settings: [Vec<(u64, u64)>; 2],
@@ -284,6 +289,7 @@ impl Http3 {
                         }
                     } else if ty != SKIPPED {
                         payload.extend_from_slice(piece);
+                        self.frame_bytes += n;
                     }
                     half.frame = Some((ty, left - n as u64, payload));
                     if left == n as u64 {
@@ -308,6 +314,7 @@ impl Http3 {
         let Some((ty, _, payload)) = half.frame.take() else {
             return;
         };
+        self.frame_bytes = self.frame_bytes.saturating_sub(payload.len());
         match (ty, role) {
             (HEADERS, Role::Request) => self.field_section(side, stream_id, ts, payload),
             (SETTINGS, Role::Control) => self.settings_frame(side, &payload),
@@ -494,6 +501,7 @@ impl Http3 {
         let Some(half) = self.halves.remove(&(stream_id, index(side))) else {
             return;
         };
+        self.frame_bytes = self.frame_bytes.saturating_sub(frame_len(&half));
         if let Kind::Frames(Role::Control) = half.kind {
             self.problem(format!("{}'s control stream closed", who(side)));
         }
@@ -513,6 +521,7 @@ impl Http3 {
             return;
         };
         let was = std::mem::replace(&mut half.kind, Kind::Ignored);
+        self.frame_bytes = self.frame_bytes.saturating_sub(frame_len(half));
         half.frame = None;
         // A body cut here ends here, incomplete.
         let cut = std::mem::replace(&mut half.body_open, false).then(|| half.body.clone());
@@ -552,6 +561,7 @@ impl Http3 {
         for (stream_id, i) in open {
             let side = if i == 0 { Side::Client } else { Side::Server };
             if let Some(half) = self.halves.remove(&(stream_id, i)) {
+                self.frame_bytes = self.frame_bytes.saturating_sub(frame_len(&half));
                 let sha = half.body.clone().finalize().into();
                 if let Some(m) = self.message(stream_id, side) {
                     m.body_sha256 = sha;
@@ -570,24 +580,25 @@ impl Http3 {
         self.blocked_bytes = 0;
     }
 
-    /// Bytes held (for the memory budget).
+    /// Bytes held (for the memory budget): counted as they are kept, not walked (the
+    /// run asks per datagram).
     pub fn held_bytes(&self) -> usize {
-        let halves: usize = self
-            .halves
-            .values()
-            .map(|h| 160 + h.head.capacity() + h.frame.as_ref().map_or(0, |f| f.2.capacity()))
-            .sum();
-        halves
+        self.halves.len() * (std::mem::size_of::<Half>() + 64)
+            + self.frame_bytes
             + self
                 .qpack
                 .iter()
                 .map(qpack::Decoder::held_bytes)
                 .sum::<usize>()
             + self.blocked_bytes
-            + self.header_bytes
-            + self.transactions.len() * std::mem::size_of::<Transaction>()
+            + transactions_held(&self.transactions, self.header_bytes)
             + self.problems.iter().map(String::len).sum::<usize>()
     }
+}
+
+/// Payload bytes a half holds for the frame it is reading.
+fn frame_len(half: &Half) -> usize {
+    half.frame.as_ref().map_or(0, |f| f.2.len())
 }
 
 /// The message `side` sent in `t`.
