@@ -1,0 +1,4 @@
+//! The commands whose runners are more than a dispatch: each in its file.
+
+pub mod export;
+pub mod follow;
