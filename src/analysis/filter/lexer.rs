@@ -84,10 +84,11 @@ fn punctuation(c: char) -> bool {
 
 /// The tokens of `text`, ending with [`Tok::End`] at the column after the last character.
 pub(super) fn tokens(text: &str) -> Result<Vec<Token>, FilterError> {
-    if text.len() > MAX_LENGTH {
+    // Counted before anything is collected: the column points past the limit.
+    if text.chars().nth(MAX_LENGTH).is_some() {
         return Err(FilterError::at(
             MAX_LENGTH + 1,
-            format!("the expression is longer than {MAX_LENGTH} bytes"),
+            format!("the expression is longer than {MAX_LENGTH} characters"),
         ));
     }
     let chars: Vec<char> = text.chars().collect();

@@ -338,3 +338,72 @@ fn an_absent_field_fails_every_test_but_not_equal() {
     assert!(!matches("port != 443"));
     assert!(matches("port != 80"));
 }
+
+/// Pieces expressions are made of, so that random ones reach deep into the parser.
+const PIECES: &[&str] = &[
+    "sni",
+    "ip",
+    "port",
+    "bytes",
+    "status",
+    "version",
+    "alpn",
+    "ja3",
+    "in",
+    "and",
+    "not",
+    "==",
+    "!=",
+    "<",
+    ">=",
+    "~",
+    "&&",
+    "||",
+    "!",
+    "(",
+    ")",
+    "{",
+    "}",
+    ",",
+    "\"",
+    "\\",
+    "10.0.0.0/8",
+    "::1",
+    "443",
+    "1K",
+    "decrypted",
+    "quic",
+    "\"a(\"",
+    "é",
+    " ",
+    "=",
+    "&",
+];
+
+proptest::proptest! {
+    /// Any text: an expression or an error whose column is inside it (or just past its
+    /// end), never a panic; what parses matches a connection without a panic either.
+    #[test]
+    fn any_text(text in "\\PC{0,80}") {
+        check(&text);
+    }
+
+    #[test]
+    fn any_pieces(pieces in proptest::collection::vec(0..PIECES.len(), 0..40)) {
+        let text: Vec<&str> = pieces.iter().map(|&i| PIECES[i]).collect();
+        check(&text.join(" "));
+        check(&text.concat());
+    }
+}
+
+fn check(text: &str) {
+    match Filter::parse(text) {
+        Ok(f) => {
+            f.matches(&connection());
+        }
+        Err(e) => assert!(
+            (1..=text.chars().count() + 1).contains(&e.column),
+            "{text:?}: {e}"
+        ),
+    }
+}
