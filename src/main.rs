@@ -279,8 +279,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let mut selection = Selection::new(common)?;
             let mut options = options(common, Messages::None);
-            // With a filter, each matching connection's own lines go out when it is
-            // final (its fields are known then), instead of each secret as it is found.
+            // A connection's own lines are in its report with show_secrets.
             options.show_secrets |= selection.filter.is_some();
             // Refused before the run: an existing file (unless --force), a link, an input.
             let target = match output {
@@ -302,11 +301,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 let mut o = sink.lock().unwrap_or_else(PoisonError::into_inner);
                 let _ = writeln!(o, "{line}");
             };
-            let mut per_connection = None;
-            match selection.filter {
-                Some(_) => per_connection = Some(write),
-                None => secrets.set_keylog_sink(Box::new(write)),
-            }
+            // Without a filter each secret goes out as the run finds it; with one, the
+            // lines of each matching connection go out when it is final.
+            let per_connection = match selection.filter {
+                Some(_) => Some(write),
+                None => {
+                    secrets.set_keylog_sink(Box::new(write));
+                    None
+                }
+            };
             analyze_streaming(captures, &options, secrets, None, &mut |c| {
                 if selection.admits(&c) {
                     if let Some(write) = per_connection.as_ref() {
