@@ -181,8 +181,14 @@ fn options(common: &Common, messages: Messages) -> Options {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
-        Command::Summary(l) => list(l, |out| Box::new(SummaryTable::new(out))),
-        Command::Requests(l) => list(l, |out| Box::new(RequestsTable::new(out))),
+        Command::Summary(l) => {
+            let style = l.layout.style();
+            list(l, |out| Box::new(SummaryTable::new(out, style)))
+        }
+        Command::Requests(l) => {
+            let style = l.layout.style();
+            list(l, |out| Box::new(RequestsTable::new(out, style)))
+        }
         Command::Inspect {
             view,
             common,
@@ -346,6 +352,7 @@ fn list(
         view,
         common,
         captures,
+        ..
     } = listing;
     let mut selection = Selection::new(common)?;
     let options = options(common, Messages::None);

@@ -5,23 +5,35 @@
 use std::io::{self, Write};
 
 use super::app::{MessageReport, TransactionReport};
+use super::fit::{Column, Cut};
 use super::model::{CaptureReport, ConnectionReport};
-use super::table::{cell, endpoint, server_cell, write_footer, Pages};
+use super::table::{cell, column, endpoint, server_cell, write_footer, Pages, TableStyle};
 
 /// Writes the requests of the connections as they come.
 pub struct RequestsTable<W: Write> {
     pages: Pages<W>,
 }
 
-const HEADER: &[&str] = &[
-    "conn", "client", "server", "proto", "time", "method", "host", "target", "status", "type",
-    "bytes", "note",
+/// At 80 columns: the connection, method, host, target, status and bytes.
+const COLUMNS: &[Column] = &[
+    column("conn", 0, 4, 8, Cut::End),
+    column("client", 4, 12, 47, Cut::Middle),
+    column("server", 3, 12, 54, Cut::Middle),
+    column("proto", 2, 5, 10, Cut::End),
+    column("time", 4, 8, 16, Cut::End),
+    column("method", 1, 6, 8, Cut::End),
+    column("host", 1, 10, 24, Cut::Middle),
+    column("target", 1, 12, 32, Cut::Middle),
+    column("status", 1, 6, 6, Cut::End),
+    column("type", 3, 10, 24, Cut::End),
+    column("bytes", 2, 5, 12, Cut::End),
+    column("note", 3, 10, 40, Cut::End),
 ];
 
 impl<W: Write> RequestsTable<W> {
-    pub fn new(out: W) -> Self {
+    pub fn new(out: W, style: TableStyle) -> Self {
         RequestsTable {
-            pages: Pages::new(out, HEADER),
+            pages: Pages::new(out, COLUMNS, style, |_, _| None),
         }
     }
 
@@ -40,7 +52,7 @@ impl<W: Write> RequestsTable<W> {
             "{} HTTP requests and responses",
             self.pages.written
         )?;
-        write_footer(&mut self.pages.out, capture)?;
+        write_footer(&mut self.pages.out, capture, self.pages.style.width)?;
         self.pages.out.flush()?;
         Ok(self.pages.out)
     }
