@@ -85,6 +85,23 @@ pub enum Command {
         #[arg(required = true)]
         captures: Vec<PathBuf>,
     },
+    /// The handshake drawn as a ladder between client and server, an arrow per message
+    /// with its essential fields (x, y, z, the suite, the certificate), where each
+    /// direction turns encrypted, data totals and times; mermaid and svg for documents.
+    Ladder {
+        #[command(flatten)]
+        common: Common,
+        /// The connections: `3`, a list with ranges `3,5-9`, or `all`; mermaid and svg
+        /// draw exactly one.
+        #[arg(long = "conn", value_name = "IDS", default_value = "all")]
+        conn: ConnSet,
+        /// text: for the terminal (fits its width); mermaid: a sequenceDiagram; svg: a
+        /// self-contained image.
+        #[arg(long, value_enum, default_value_t = LadderKind::Text)]
+        format: LadderKind,
+        #[arg(required = true)]
+        captures: Vec<PathBuf>,
+    },
     /// The recovered master secrets as an NSS key log (CLIENT_RANDOM lines) for Wireshark.
     Keylog {
         #[command(flatten)]
@@ -106,6 +123,14 @@ pub enum Command {
     },
     /// The manual page (roff) on standard output (`tlsscope man | man -l -`).
     Man,
+}
+
+/// What `ladder` draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LadderKind {
+    Text,
+    Mermaid,
+    Svg,
 }
 
 /// The shells `completions` writes for.

@@ -258,6 +258,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             commands::export::export_bodies(common, conn, options, captures)
         }
+        Command::Ladder {
+            common,
+            conn,
+            format,
+            captures,
+        } => commands::ladder::draw_ladders(common, conn, *format, captures),
         Command::Completions { shell } => {
             let mut out = stdout()?;
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -20,19 +20,7 @@ fn expected_path(sample: &str) -> std::path::PathBuf {
 /// else the key log OpenSSL wrote.
 fn decrypting_args(sample: &str) -> Vec<String> {
     let mut args = vec!["inspect".to_string(), "--json".to_string()];
-    let truth_path = root().join(
-        sample
-            .replace(".pcapng", ".truth.json")
-            .replace(".pcap", ".truth.json"),
-    );
-    if let Ok(text) = std::fs::read_to_string(truth_path) {
-        let t: Value = serde_json::from_str(&text).unwrap();
-        if let Some(k) = t["rsa_key"].as_str() {
-            args.extend(["-k".to_string(), format!("samples/{k}")]);
-        } else if let Some(k) = t["keylog"].as_str() {
-            args.extend(["--keylog".to_string(), format!("samples/{k}")]);
-        }
-    }
+    args.extend(common::key_args(sample));
     args.push(sample.to_string());
     args
 }

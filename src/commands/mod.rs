@@ -3,3 +3,4 @@
 pub mod export;
 pub mod filter;
 pub mod follow;
+pub mod ladder;

@@ -18,6 +18,7 @@ pub mod follow;
 pub mod http3;
 pub mod json;
 pub mod jsonl;
+pub mod ladder;
 pub mod model;
 pub mod quic;
 pub mod requests;

@@ -56,3 +56,24 @@ pub fn corpus() -> Option<PathBuf> {
         }
     }
 }
+
+/// The sample's own key material as arguments: its RSA key when it has one, else the
+/// key log its TLS library wrote (from its truth file); none without a truth file.
+pub fn key_args(sample: &str) -> Vec<String> {
+    let truth_path = root().join(
+        sample
+            .replace(".pcapng", ".truth.json")
+            .replace(".pcap", ".truth.json"),
+    );
+    let Ok(text) = std::fs::read_to_string(truth_path) else {
+        return Vec::new();
+    };
+    let t: serde_json::Value = serde_json::from_str(&text).unwrap();
+    if let Some(k) = t["rsa_key"].as_str() {
+        vec!["-k".to_string(), format!("samples/{k}")]
+    } else if let Some(k) = t["keylog"].as_str() {
+        vec!["--keylog".to_string(), format!("samples/{k}")]
+    } else {
+        Vec::new()
+    }
+}
