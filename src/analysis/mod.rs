@@ -167,8 +167,9 @@ pub fn analyze_streaming(
     };
     let (tx, rx) = sync_channel::<Batch>(CHANNEL_BATCHES);
 
+    let file_names = readers.iter().map(|(n, _)| Arc::from(n.as_str())).collect();
     let reader = std::thread::spawn(move || transport.run(readers, tx));
-    let mut run = Run::new(options, secrets, tap, emit, evictions);
+    let mut run = Run::new(options, secrets, tap, emit, evictions, file_names);
     for batch in rx {
         if !options.stop.load(Ordering::Relaxed) {
             run.batch(&batch);
@@ -205,6 +206,9 @@ struct Run<'o, 'e> {
     transport_share: usize,
     /// QUIC connection IDs, and the flows joined to connections by them (migration).
     quic_paths: QuicPaths,
+    /// The inputs' names, and the index of the one being read.
+    file_names: Vec<Arc<str>>,
+    file: usize,
 }
 
 /// An open connection: the adapter that cuts its bytes into records, its session, and
@@ -227,6 +231,7 @@ impl<'o, 'e> Run<'o, 'e> {
         tap: Option<Tap>,
         emit: &'e mut dyn FnMut(ConnectionReport),
         evict_requests: Arc<Evictions>,
+        file_names: Vec<Arc<str>>,
     ) -> Self {
         let secrets_prefetch = secrets.prefetch.is_some();
         let settings = SessionSettings {
@@ -260,12 +265,20 @@ impl<'o, 'e> Run<'o, 'e> {
                 },
             evict_requests,
             quic_paths: QuicPaths::default(),
+            file_names,
+            file: 0,
         }
     }
 
     /// A connection ended: its report goes out once every lower id has (or when too
     /// many, or too much, wait).
-    fn finished(&mut self, id: u64, report: Option<ConnectionReport>) {
+    fn finished(&mut self, id: u64, mut report: Option<ConnectionReport>) {
+        if let Some(r) = &mut report {
+            r.frames.file = self.file;
+            if self.file_names.len() > 1 {
+                r.frames.file_name = self.file_names.get(self.file).cloned();
+            }
+        }
         self.tls_connections += u64::from(report.is_some());
         self.waiting_bytes += report.as_ref().map_or(0, |r| r.charge.bytes());
         self.finished.insert(id, report);
@@ -301,6 +314,7 @@ impl<'o, 'e> Run<'o, 'e> {
                     range,
                     unit,
                     timestamp_ns,
+                    frame,
                 } => {
                     let bytes = batch.bytes(range);
                     let input = match unit {
@@ -308,7 +322,7 @@ impl<'o, 'e> Run<'o, 'e> {
                         DataUnit::QuicDatagram => Input::Quic(bytes),
                         DataUnit::DtlsDatagram => Input::Dtls(bytes),
                     };
-                    self.stream(*id, *endpoints, *direction, input, *timestamp_ns)
+                    self.stream(*id, *endpoints, *direction, input, (*timestamp_ns, *frame))
                 }
                 Event::Gap {
                     id,
@@ -316,13 +330,15 @@ impl<'o, 'e> Run<'o, 'e> {
                     direction,
                     gap,
                     timestamp_ns,
+                    frame,
                 } => self.stream(
                     *id,
                     *endpoints,
                     *direction,
                     Input::Chunk(Chunk::Gap(*gap)),
-                    *timestamp_ns,
+                    (*timestamp_ns, *frame),
                 ),
+                Event::File(file) => self.file = *file,
                 Event::Closed(summary) => {
                     // A migrated QUIC connection ends with the last of its paths.
                     let (id, changed) = match self.quic_paths.ended(summary) {
@@ -366,7 +382,7 @@ impl<'o, 'e> Run<'o, 'e> {
         endpoints: [Endpoint; 2],
         direction: Direction,
         input: Input<'_>,
-        ts: i64,
+        (ts, frame): (i64, u64),
     ) {
         let (id, direction) = match self.quic_path(id, endpoints, direction, &input) {
             // A path of a connection that was ended early: nothing to add to.
@@ -398,6 +414,7 @@ impl<'o, 'e> Run<'o, 'e> {
         };
         self.secrets.set_endpoints(endpoints);
         let c = &mut *open.c;
+        c.session.at_frame(frame);
         c.feed
             .feed(&mut c.session, direction, input, ts, &mut self.secrets);
         let fresh = c.feed.take_fresh_cids();

@@ -41,6 +41,8 @@ pub(super) enum Event {
         range: Range<usize>,
         unit: DataUnit,
         timestamp_ns: i64,
+        /// The frame that delivered the bytes, in the file being read.
+        frame: u64,
     },
     Gap {
         id: ConnectionId,
@@ -48,7 +50,11 @@ pub(super) enum Event {
         direction: Direction,
         gap: Gap,
         timestamp_ns: i64,
+        frame: u64,
     },
+    /// The next file starts (its index among the inputs): the connections closed from
+    /// here on were read from it.
+    File(usize),
     /// Boxed: it is large, and every event of a batch is as large as the largest kind.
     Closed(Box<FlowSummary>),
     /// A pcapng Decryption Secrets Block (its bytes in `range`), and where it came from.
@@ -180,6 +186,7 @@ impl Sink<'_> {
                 direction,
                 chunk,
                 timestamp_ns,
+                frame,
             } => {
                 self.scan(id, direction, &chunk);
                 match chunk {
@@ -192,6 +199,7 @@ impl Sink<'_> {
                             range,
                             unit: DataUnit::Stream,
                             timestamp_ns,
+                            frame,
                         });
                     }
                     Chunk::Gap(gap) => self.push(Event::Gap {
@@ -200,6 +208,7 @@ impl Sink<'_> {
                         direction,
                         gap,
                         timestamp_ns,
+                        frame,
                     }),
                 }
             }
@@ -227,6 +236,7 @@ impl Sink<'_> {
                 carried,
                 payload,
                 timestamp_ns,
+                frame,
             } => {
                 let range = self.stash(payload);
                 self.push(Event::Data {
@@ -239,6 +249,7 @@ impl Sink<'_> {
                         Carried::Dtls => DataUnit::DtlsDatagram,
                     },
                     timestamp_ns,
+                    frame,
                 });
             }
             UdpEvent::Closed(summary) => self.push(Event::Closed(Box::new(summary))),
@@ -294,7 +305,8 @@ impl Transport {
         let total: u64 = readers.iter().map(|(_, r)| r.progress().1).sum();
         self.progress.start(total);
         let mut done_before = 0;
-        for (name, mut reader) in readers {
+        for (file, (name, mut reader)) in readers.into_iter().enumerate() {
+            sink.push(Event::File(file));
             let (read, size) = reader.progress();
             let mut flows = FlowTable::with_limits(self.limits);
             flows.set_next_id(next_id);
@@ -307,6 +319,7 @@ impl Transport {
             let summary = reader.for_each(|ev| match ev {
                 _ if self.stop.load(std::sync::atomic::Ordering::Relaxed) => {}
                 CaptureEvent::Packet(p) => {
+                    let frame = p.index + 1;
                     let evicted = self.evictions.take();
                     if !evicted.is_empty() {
                         flows.close_ids(&evicted, &mut |ev| sink.tcp(ev));
@@ -320,11 +333,12 @@ impl Transport {
                     match strip_link_layer(p.link_type, p.data) {
                         Ok(payload) => net.decode_all(payload, &mut |t| match t {
                             Transported::Tcp(seg) => {
-                                flows.process(seg, p.timestamp_ns, &mut |ev| sink.tcp(ev))
+                                flows.process(seg, p.timestamp_ns, frame, &mut |ev| sink.tcp(ev))
                             }
                             Transported::Udp(d) => udp.process(
                                 d,
                                 p.timestamp_ns,
+                                frame,
                                 &mut || flows.allocate_id(),
                                 &mut |ev| sink.udp(ev),
                             ),
@@ -370,7 +384,7 @@ impl Transport {
             for w in &summary.warnings {
                 report.warnings.push(format!("{name}: {w}"));
             }
-            report.skipped_packets += summary.unknown_interface_packets;
+            report.skipped_packets += summary.unknown_interface_packets + summary.obsolete_packets;
             report.files.push(FileReport {
                 file: name,
                 format: Some(reader.format()),

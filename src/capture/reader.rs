@@ -54,7 +54,8 @@ pub enum CaptureError {
 /// One captured frame.
 #[derive(Debug, Clone, Copy)]
 pub struct Packet<'a> {
-    /// 0-based index in the file (counting packets only), like tshark's frame number - 1.
+    /// 0-based index in the file, counting every packet record (pcapng: every packet
+    /// block, those skipped too): tshark's `frame.number` - 1.
     pub index: u64,
     /// Nanoseconds since the Unix epoch.
     pub timestamp_ns: i64,
@@ -90,6 +91,9 @@ pub struct ReadSummary {
     /// Packets whose original length is smaller than their captured length (their
     /// captured bytes are used).
     pub short_origlen_packets: u64,
+    /// pcapng Packet Blocks (the obsolete type 2): counted, so that the frame numbers
+    /// after them stay tshark's, but not read.
+    pub obsolete_packets: u64,
     /// gzip: bytes after the compressed stream that were ignored.
     pub trailing_bytes: u64,
     /// All of the above in words, without the file name (for `capture.warnings`).
@@ -178,6 +182,12 @@ impl ReadSummary {
                 "{} named an interface the file does not describe ({}): skipped",
                 plural(self.unknown_interface_packets, "packet"),
                 list.join(", ")
+            ));
+        }
+        if self.obsolete_packets > 0 {
+            self.warnings.push(format!(
+                "{} in obsolete pcapng Packet Blocks (type 2) skipped: rewrite the file with editcap to read them",
+                plural(self.obsolete_packets, "packet")
             ));
         }
         if self.short_origlen_packets > 0 {
@@ -474,6 +484,12 @@ fn ng_block(
                 data,
                 original_len: spb.origlen.max(data.len() as u32),
             }));
+        }
+        // The obsolete Packet Block is a frame to tshark: counted, so that the numbers
+        // of the packets after it stay the same.
+        Block::Unknown(b) if b.block_type == 2 => {
+            summary.count(0, 0);
+            summary.obsolete_packets += 1;
         }
         Block::DecryptionSecrets(dsb)
             if dsb.secrets_type == pcap_parser::pcapng::SecretsType::TlsKeyLog =>
@@ -814,6 +830,30 @@ mod tests {
             s.warnings,
             ["3 packets named an interface the file does not describe (interface 3: 2 packets, interface 7: 1 packet): skipped"]
         );
+    }
+
+    #[test]
+    fn obsolete_packet_blocks_keep_the_frame_numbers() {
+        let frame = [0xaa; 60];
+        let opb = block(2, &[0; 20]);
+        let mut r = CaptureReader::from_reader(
+            Box::new(std::io::Cursor::new(pcapng(&[
+                epb(0, &frame, 60),
+                opb,
+                epb(0, &frame, 60),
+            ]))),
+            "t",
+        )
+        .unwrap();
+        let mut seen = Vec::new();
+        let s = r.for_each(|ev| {
+            if let CaptureEvent::Packet(p) = ev {
+                seen.push(p.index);
+            }
+        });
+        assert_eq!(seen, [0, 2]);
+        assert_eq!((s.packets, s.obsolete_packets), (3, 1));
+        assert!(s.warnings[0].contains("obsolete"), "{:?}", s.warnings);
     }
 
     #[test]

@@ -469,7 +469,7 @@ impl<W: Write> InspectView<W> {
 
 fn inspect_connection(c: &ConnectionReport) -> String {
     let mut out = format!(
-        "Connection {}: {} → {}  {}  {}  [{}]\n",
+        "Connection {}: {} → {}  {}  {}  [{}]  {}\n",
         c.id,
         endpoint(&c.client.ip, c.client.port),
         server_cell(c),
@@ -478,7 +478,8 @@ fn inspect_connection(c: &ConnectionReport) -> String {
             .as_ref()
             .map(|s| s.name.as_str())
             .unwrap_or("-"),
-        state_text(c)
+        state_text(c),
+        frames_text(c)
     );
     let mut facts = new_table();
     let mut fact = |k: &str, v: String| {
@@ -552,7 +553,7 @@ fn inspect_connection(c: &ConnectionReport) -> String {
     }
     out.push_str(&format!("{facts}\n"));
     let mut t = new_table();
-    t.set_header(vec!["#", "time", "dir", "message", "details"]);
+    t.set_header(vec!["#", "frame", "time", "dir", "message", "details"]);
     // What HTTP said goes between the records that carried it, by time.
     let mut http = http_rows(c).into_iter().peekable();
     for (i, m) in c.messages.iter().enumerate() {
@@ -566,6 +567,7 @@ fn inspect_connection(c: &ConnectionReport) -> String {
         };
         t.add_row(vec![
             i.to_string(),
+            m.frame.to_string(),
             m_time(m),
             arrow.into(),
             m.body.type_name().to_string(),
@@ -584,6 +586,21 @@ fn inspect_connection(c: &ConnectionReport) -> String {
     }
     out.push('\n');
     out
+}
+
+/// Where the connection is in the capture, as Wireshark numbers its frames:
+/// `frames 4–19`, with the file's name when the run read several.
+fn frames_text(c: &ConnectionReport) -> String {
+    let f = &c.frames;
+    let span = if f.first == f.last {
+        format!("frame {}", f.first)
+    } else {
+        format!("frames {}–{}", f.first, f.last)
+    };
+    match &f.file_name {
+        Some(name) => format!("{span} of {}", cell(name)),
+        None => span,
+    }
 }
 
 /// The HTTP requests and responses of a connection as message-flow rows, by time: each
@@ -631,6 +648,7 @@ fn http_rows(c: &ConnectionReport) -> Vec<(String, Vec<String>)> {
 
 fn http_row(time: &str, dir: &str, what: &str, details: &str) -> Vec<String> {
     vec![
+        String::new(),
         String::new(),
         time.get(11..).unwrap_or(time).to_string(),
         dir.to_string(),
