@@ -2,7 +2,9 @@
 //!
 //! Exit codes: 0 analysed (damage is in the report), 1 the output could not be written
 //! (a full disk, a closed descriptor), 2 bad usage or unreadable input. A reader that
-//! goes away (`| head`) is not a failure: the output stops quietly, exit 0.
+//! goes away (`| head`) is not a failure: the output stops quietly, exit 0. Ctrl-C
+//! (SIGINT) or SIGTERM ends the run cleanly, with what was read reported (exit 0); a
+//! second one exits at once (130, 143: 128 + the signal).
 
 mod cli;
 mod commands;
@@ -11,6 +13,7 @@ mod output;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use clap::Parser;
@@ -163,7 +166,29 @@ fn options(common: &Common, messages: Messages) -> Options {
         show_secrets: common.show_secrets,
         decode_app: !common.no_http,
         stop: defaults.stop,
+        interrupt: interrupt_flag(),
     }
+}
+
+/// The flag Ctrl-C (SIGINT) and SIGTERM set, for the run to end cleanly: set up on
+/// first use. A second signal, with the flag already set, exits at once.
+fn interrupt_flag() -> Arc<AtomicBool> {
+    static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            // In this order: the second signal finds the flag set by the first and exits.
+            let exit = 128 + signal;
+            let registered =
+                signal_hook::flag::register_conditional_shutdown(signal, exit, flag.clone())
+                    .and_then(|_| signal_hook::flag::register(signal, flag.clone()));
+            if let Err(e) = registered {
+                say(&format!("Ctrl-C will end the run at once: {e}"));
+            }
+        }
+        flag
+    })
+    .clone()
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {

@@ -68,6 +68,9 @@ pub struct Options {
     /// Set by the caller when the output is no longer wanted (a closed pipe): the run
     /// ends as soon as it can, without analysing the rest.
     pub stop: Arc<AtomicBool>,
+    /// Set on Ctrl-C (SIGINT, SIGTERM): reading stops at the next packet, and the
+    /// connections still open end as at the end of the capture, reported as usual.
+    pub interrupt: Arc<AtomicBool>,
 }
 
 /// Which connections keep their record-layer messages.
@@ -94,6 +97,7 @@ impl Default for Options {
             show_secrets: false,
             decode_app: true,
             stop: Arc::new(AtomicBool::new(false)),
+            interrupt: Arc::new(AtomicBool::new(false)),
         }
     }
 }
@@ -163,6 +167,7 @@ pub fn analyze_streaming(
         prefetch,
         progress: Progress::new(options.progress),
         stop: options.stop.clone(),
+        interrupt: options.interrupt.clone(),
         evictions: evictions.clone(),
     };
     let (tx, rx) = sync_channel::<Batch>(CHANNEL_BATCHES);
@@ -518,6 +523,7 @@ impl<'o, 'e> Run<'o, 'e> {
             files: t.files,
             warnings: t.warnings,
             skipped_packets: t.skipped_packets,
+            interrupted: t.interrupted,
             ..Default::default()
         };
         if let Some(first) = c.files.first() {

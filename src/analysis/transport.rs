@@ -102,6 +102,8 @@ pub(super) struct TransportReport {
     pub flows: FlowStats,
     /// UDP flows: seen, QUIC, other, cut.
     pub udp: UdpStats,
+    /// Reading stopped early (Ctrl-C).
+    pub interrupted: bool,
 }
 
 /// Settings of the transport stage.
@@ -112,6 +114,9 @@ pub(super) struct Transport {
     /// Set when nobody wants the output any more (a closed pipe): the files are still
     /// read to their end, but nothing more is analysed.
     pub stop: Arc<std::sync::atomic::AtomicBool>,
+    /// Set on Ctrl-C: reading stops at the next block, and the connections still open
+    /// end as at the end of the capture.
+    pub interrupt: Arc<std::sync::atomic::AtomicBool>,
     /// Connections the session stage ended early (its memory budget): closed here too,
     /// so that their TCP state is given back.
     pub evictions: Arc<Evictions>,
@@ -303,6 +308,7 @@ impl Transport {
         };
         let mut next_id = 0;
         let total: u64 = readers.iter().map(|(_, r)| r.progress().1).sum();
+        let files = readers.len();
         self.progress.start(total);
         let mut done_before = 0;
         for (file, (name, mut reader)) in readers.into_iter().enumerate() {
@@ -316,7 +322,7 @@ impl Transport {
             });
             let dsb_source: Arc<str> = Arc::from(format!("{name} (secrets block)"));
             let mut packets_since_tick = 0u32;
-            let summary = reader.for_each(|ev| match ev {
+            let summary = reader.for_each_until(&self.interrupt, |ev| match ev {
                 _ if self.stop.load(std::sync::atomic::Ordering::Relaxed) => {}
                 CaptureEvent::Packet(p) => {
                     let frame = p.index + 1;
@@ -385,6 +391,14 @@ impl Transport {
                 report.warnings.push(format!("{name}: {w}"));
             }
             report.skipped_packets += summary.unknown_interface_packets + summary.obsolete_packets;
+            if summary.interrupted {
+                report.interrupted = true;
+                report.warnings.push(format!(
+                    "{name}: interrupted after {} packets: the connections open then are reported as the capture left them{}",
+                    summary.packets,
+                    if file + 1 < files { "; the files after it were not read" } else { "" }
+                ));
+            }
             report.files.push(FileReport {
                 file: name,
                 format: Some(reader.format()),
@@ -393,6 +407,9 @@ impl Transport {
                 truncated: summary.truncated,
                 corrupt: summary.corrupt,
             });
+            if summary.interrupted {
+                break;
+            }
         }
         sink.flush();
         self.progress.finish();

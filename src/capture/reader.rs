@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use pcap_parser::pcapng::Block;
@@ -91,6 +91,8 @@ pub struct ReadSummary {
     /// Packets whose original length is smaller than their captured length (their
     /// captured bytes are used).
     pub short_origlen_packets: u64,
+    /// Reading stopped before the end (`for_each_until`'s flag was set).
+    pub interrupted: bool,
     /// pcapng Packet Blocks (the obsolete type 2): counted, so that the frame numbers
     /// after them stay tshark's, but not read.
     pub obsolete_packets: u64,
@@ -349,7 +351,17 @@ impl CaptureReader {
 
     /// Reads the whole file, handing every event to `visit`. Damage does not stop the
     /// caller's analysis: it is returned in the summary.
-    pub fn for_each(&mut self, mut visit: impl FnMut(CaptureEvent<'_>)) -> ReadSummary {
+    pub fn for_each(&mut self, visit: impl FnMut(CaptureEvent<'_>)) -> ReadSummary {
+        self.for_each_until(&AtomicBool::new(false), visit)
+    }
+
+    /// [`Self::for_each`], ending early once `stop` is set (Ctrl-C): the blocks already
+    /// read into the buffer are handed on, nothing more is read; the summary counts them.
+    pub fn for_each_until(
+        &mut self,
+        stop: &AtomicBool,
+        mut visit: impl FnMut(CaptureEvent<'_>),
+    ) -> ReadSummary {
         let mut summary = ReadSummary::default();
         let CaptureReader {
             inner,
@@ -396,6 +408,13 @@ impl CaptureReader {
                     inner.consume(offset);
                 }
                 Err(PcapError::Eof) => break,
+                // What was read before the flag was set is analysed; nothing more is read.
+                Err(PcapError::Incomplete(_) | PcapError::BufferTooSmall)
+                    if stop.load(Ordering::Relaxed) =>
+                {
+                    summary.interrupted = true;
+                    break;
+                }
                 Err(PcapError::Incomplete(_)) => {
                     if inner.refill().is_err() {
                         summary.corrupt = Some("read error".into());

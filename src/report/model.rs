@@ -58,6 +58,10 @@ pub struct CaptureReport {
     pub skipped_packets: u64,
     /// The RSA keys loaded, and whether each matched a server certificate in the capture.
     pub keys: Vec<KeyReport>,
+    /// Reading stopped early (Ctrl-C, SIGTERM): what was read is reported; left out
+    /// when the run read everything.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
     pub warnings: Vec<String>,
 }
 
