@@ -35,7 +35,7 @@ pub enum Command {
         /// Only this connection (the id shown by `summary`).
         #[arg(long = "conn", value_name = "ID")]
         conn: Option<u64>,
-        #[arg(required = true)]
+        #[arg(required_unless_present = "interface")]
         captures: Vec<PathBuf>,
     },
     /// The decrypted application data of connections, like tshark's follow TLS stream;
@@ -58,7 +58,7 @@ pub enum Command {
         /// raw: the exact bytes; ascii: printable text with direction markers; hex: a dump.
         #[arg(long, value_enum, default_value_t = FollowFormat::Ascii)]
         format: FollowFormat,
-        #[arg(required = true)]
+        #[arg(required_unless_present = "interface")]
         captures: Vec<PathBuf>,
     },
     /// Every HTTP body of the decrypted connections to a file of its own, like
@@ -80,7 +80,7 @@ pub enum Command {
         /// file is cut and the index says so.
         #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DECODED)]
         max_decoded: u64,
-        #[arg(required = true)]
+        #[arg(required_unless_present = "interface")]
         captures: Vec<PathBuf>,
     },
     /// The recovered master secrets as an NSS key log (CLIENT_RANDOM lines) for Wireshark.
@@ -93,7 +93,7 @@ pub enum Command {
         /// Replace the `-o` file if it exists (never a symbolic link, never an input).
         #[arg(long, requires = "output")]
         force: bool,
-        #[arg(required = true)]
+        #[arg(required_unless_present = "interface")]
         captures: Vec<PathBuf>,
     },
     /// A shell completion script on standard output
@@ -104,6 +104,20 @@ pub enum Command {
     },
     /// The manual page (roff) on standard output (`tlsscope man | man -l -`).
     Man,
+}
+
+impl Command {
+    /// The options of a command that reads captures.
+    pub fn common(&self) -> Option<&Common> {
+        match self {
+            Command::Summary(l) | Command::Requests(l) => Some(&l.common),
+            Command::Inspect { common, .. }
+            | Command::Follow { common, .. }
+            | Command::Export { common, .. }
+            | Command::Keylog { common, .. } => Some(common),
+            Command::Completions { .. } | Command::Man => None,
+        }
+    }
 }
 
 /// The shells `completions` writes for.
@@ -135,8 +149,8 @@ pub struct Listing {
     pub view: View,
     #[command(flatten)]
     pub common: Common,
-    /// Capture files (pcap or pcapng, optionally gzip-compressed).
-    #[arg(required = true)]
+    /// Capture files (pcap or pcapng, optionally gzip-compressed), `-` for standard input.
+    #[arg(required_unless_present = "interface")]
     pub captures: Vec<PathBuf>,
 }
 
@@ -171,6 +185,20 @@ pub enum OutputFormat {
 
 #[derive(Debug, Args)]
 pub struct Common {
+    /// Capture live from this network interface (libpcap) instead of reading capture
+    /// files; Ctrl-C ends it, with the connections still open reported. Needs root, or
+    /// the CAP_NET_RAW and CAP_NET_ADMIN capabilities.
+    #[arg(
+        short = 'i',
+        long = "interface",
+        value_name = "IFACE",
+        conflicts_with = "captures"
+    )]
+    pub interface: Option<String>,
+    /// With -i: a capture filter in libpcap's syntax, as tcpdump and tshark -f take it
+    /// (`tcp port 443 or udp port 443`).
+    #[arg(short = 'f', long = "capture-filter", value_name = "FILTER")]
+    pub capture_filter: Option<String>,
     /// Server RSA private key (file or folder); repeatable. Used for decryption.
     #[arg(short = 'k', long = "key", value_name = "KEY")]
     pub keys: Vec<PathBuf>,

@@ -17,7 +17,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use clap::Parser;
-use tlsscope::analysis::{analyze_streaming, Messages, Options};
+use tlsscope::analysis::{analyze_streaming, LiveInput, Messages, Options};
 use tlsscope::crypto::keylog::KeyLog;
 use tlsscope::crypto::keys::load_keys;
 use tlsscope::crypto::secrets::Secrets;
@@ -167,6 +167,11 @@ fn options(common: &Common, messages: Messages) -> Options {
         decode_app: !common.no_http,
         stop: defaults.stop,
         interrupt: interrupt_flag(),
+        live: common.interface.as_ref().map(|interface| LiveInput {
+            interface: interface.clone(),
+            filter: common.capture_filter.clone(),
+            announce: !common.quiet,
+        }),
     }
 }
 
@@ -192,6 +197,14 @@ fn interrupt_flag() -> Arc<AtomicBool> {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
+    if let Some(c) = cli.command.common() {
+        if c.capture_filter.is_some() && c.interface.is_none() {
+            return Err(Failure::Usage(
+                "-f/--capture-filter filters a live capture: it needs -i IFACE (see tlsscope --help)"
+                    .into(),
+            ));
+        }
+    }
     match &cli.command {
         Command::Summary(l) => list(l, |out| Box::new(SummaryTable::new(out))),
         Command::Requests(l) => list(l, |out| Box::new(RequestsTable::new(out))),

@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
-use crate::capture::{CaptureReader, LinkType};
+use crate::capture::{CaptureReader, LinkType, Source};
 use crate::crypto::keys::PreMasterPrefetch;
 use crate::crypto::secrets::Secrets;
 use crate::flow::Direction;
@@ -68,9 +68,20 @@ pub struct Options {
     /// Set by the caller when the output is no longer wanted (a closed pipe): the run
     /// ends as soon as it can, without analysing the rest.
     pub stop: Arc<AtomicBool>,
+    /// Capture live from this interface instead of reading the files (`-i`).
+    pub live: Option<LiveInput>,
     /// Set on Ctrl-C (SIGINT, SIGTERM): reading stops at the next packet, and the
     /// connections still open end as at the end of the capture, reported as usual.
     pub interrupt: Arc<AtomicBool>,
+}
+
+/// A live capture: the interface, and a capture filter in libpcap's syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveInput {
+    pub interface: String,
+    pub filter: Option<String>,
+    /// Say on stderr when the capture has started (not with `--quiet`).
+    pub announce: bool,
 }
 
 /// Which connections keep their record-layer messages.
@@ -98,6 +109,7 @@ impl Default for Options {
             decode_app: true,
             stop: Arc::new(AtomicBool::new(false)),
             interrupt: Arc::new(AtomicBool::new(false)),
+            live: None,
         }
     }
 }
@@ -130,7 +142,7 @@ const CHANNEL_BATCHES: usize = 4;
 /// the oldest go out ahead of a connection that stays open (memory stays bounded).
 const REORDER_WINDOW: usize = 1024;
 
-/// Analyses the captures in order, as one run: connection ids continue across files,
+/// Analyses the captures in order (or the live capture `options.live`), as one run: connection ids continue across files,
 /// and sessions of one file may resume in another. An unreadable file stops the run
 /// before anything is read. Each connection's report goes to `emit` as soon as it is
 /// final (in id order, unless more than [`REORDER_WINDOW`] finished connections, or
@@ -144,10 +156,32 @@ pub fn analyze_streaming(
     tap: Option<Tap>,
     emit: &mut dyn FnMut(ConnectionReport),
 ) -> Result<Analysis, CaptureError> {
-    let readers = paths
-        .iter()
-        .map(|p| Ok((p.display().to_string(), CaptureReader::open(p)?)))
-        .collect::<Result<Vec<_>, CaptureError>>()?;
+    let readers = match &options.live {
+        Some(live) => {
+            let source = Source::live(&live.interface, live.filter.as_deref())?;
+            if live.announce {
+                // As tshark says it: from here on packets are seen.
+                eprintln!(
+                    "tlsscope: capturing on {}{}; Ctrl-C ends the capture",
+                    crate::report::text::terminal_safe(&live.interface),
+                    live.filter
+                        .as_deref()
+                        .map(|f| format!(" ({})", crate::report::text::terminal_safe(f)))
+                        .unwrap_or_default()
+                );
+            }
+            vec![(live.interface.clone(), source)]
+        }
+        None => paths
+            .iter()
+            .map(|p| {
+                Ok((
+                    p.display().to_string(),
+                    Source::File(CaptureReader::open(p)?),
+                ))
+            })
+            .collect::<Result<Vec<_>, CaptureError>>()?,
+    };
     // Prefetching decrypts a ClientKeyExchange with its server certificate's key only,
     // the one operation the session stage would do: worth it for any number of keys.
     let prefetch = (options.rsa_threads > 0 && secrets.has_keys()).then(|| {

@@ -14,7 +14,7 @@ use std::ops::Range;
 use std::sync::mpsc::SyncSender;
 use std::sync::Arc;
 
-use crate::capture::{strip_link_layer, CaptureEvent, CaptureReader, LinkError};
+use crate::capture::{strip_link_layer, CaptureEvent, LinkError, Source};
 use crate::crypto::keys::PreMasterPrefetch;
 use crate::net::{Endpoint, NetDecoder, NetStats, Transported};
 use crate::report::model::FileReport;
@@ -292,11 +292,7 @@ impl Sink<'_> {
 
 impl Transport {
     /// Reads every file in order, sending batches on `tx`.
-    pub fn run(
-        self,
-        readers: Vec<(String, CaptureReader)>,
-        tx: SyncSender<Batch>,
-    ) -> TransportReport {
+    pub fn run(self, readers: Vec<(String, Source)>, tx: SyncSender<Batch>) -> TransportReport {
         let mut report = TransportReport::default();
         let mut net = NetDecoder::new();
         let mut sink = Sink {
@@ -391,6 +387,7 @@ impl Transport {
                 report.warnings.push(format!("{name}: {w}"));
             }
             report.skipped_packets += summary.unknown_interface_packets + summary.obsolete_packets;
+            // (A live capture ends with Ctrl-C: that is no cut in it, and not said.)
             if summary.interrupted {
                 report.interrupted = true;
                 report.warnings.push(format!(

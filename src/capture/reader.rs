@@ -25,6 +25,8 @@ const MAX_BUFFER_SIZE: usize = 64 << 20;
 pub enum CaptureFormat {
     Pcap,
     Pcapng,
+    /// Packets captured live from an interface (`-i`).
+    Live,
 }
 
 /// Why a capture could not be read at all.
@@ -49,6 +51,10 @@ pub enum CaptureError {
     /// A gzip file so damaged that no capture file header comes out of it.
     #[error("{path}: not a pcap or pcapng capture ({why})")]
     GzipNotACapture { path: String, why: String },
+    /// Live capture (`-i`) could not start: no such interface, no privileges, a bad
+    /// filter, or a build without the `live` feature.
+    #[error("-i {interface}: {why}")]
+    Live { interface: String, why: String },
 }
 
 /// One captured frame.
@@ -63,6 +69,26 @@ pub struct Packet<'a> {
     /// The captured bytes (possibly fewer than `original_len` when the snapshot length cut it).
     pub data: &'a [u8],
     pub original_len: u32,
+}
+
+impl<'a> Packet<'a> {
+    /// A packet of `data`, whose original length is `original_len` (taken as at least
+    /// the captured length).
+    pub fn new(
+        index: u64,
+        timestamp_ns: i64,
+        link_type: LinkType,
+        data: &'a [u8],
+        original_len: u32,
+    ) -> Self {
+        Packet {
+            index,
+            timestamp_ns,
+            link_type,
+            data,
+            original_len: original_len.max(data.len() as u32),
+        }
+    }
 }
 
 /// What the reader finds in the file, in file order.
@@ -109,7 +135,7 @@ const UNKNOWN_INTERFACES_LISTED: usize = 8;
 
 impl ReadSummary {
     /// A packet was read: its index in the file.
-    fn count(&mut self, captured: usize, origlen: u32) -> u64 {
+    pub(super) fn count(&mut self, captured: usize, origlen: u32) -> u64 {
         self.packets += 1;
         self.bytes += captured as u64;
         if (origlen as usize) < captured {
@@ -392,13 +418,14 @@ impl CaptureReader {
                             let frac = b.ts_usec as i64 * (1_000_000_000 / iface.resolution as i64);
                             let data = &b.data[..b.data.len().min(b.caplen as usize)];
                             let index = summary.count(data.len(), b.origlen);
-                            visit(CaptureEvent::Packet(Packet {
+                            let ts = b.ts_sec as i64 * 1_000_000_000 + frac;
+                            visit(CaptureEvent::Packet(Packet::new(
                                 index,
-                                timestamp_ns: b.ts_sec as i64 * 1_000_000_000 + frac,
-                                link_type: iface.link_type,
+                                ts,
+                                iface.link_type,
                                 data,
-                                original_len: b.origlen.max(data.len() as u32),
-                            }));
+                                b.origlen,
+                            )));
                         }
                         PcapBlockOwned::NG(block) => {
                             *format = CaptureFormat::Pcapng;
@@ -477,15 +504,16 @@ fn ng_block(
                 .saturating_add(iface.offset);
             let frac =
                 (ticks % iface.resolution) as u128 * 1_000_000_000 / iface.resolution as u128;
-            visit(CaptureEvent::Packet(Packet {
+            let ts = secs
+                .saturating_mul(1_000_000_000)
+                .saturating_add(frac as i64);
+            visit(CaptureEvent::Packet(Packet::new(
                 index,
-                timestamp_ns: secs
-                    .saturating_mul(1_000_000_000)
-                    .saturating_add(frac as i64),
-                link_type: iface.link_type,
+                ts,
+                iface.link_type,
                 data,
-                original_len: epb.origlen.max(data.len() as u32),
-            }));
+                epb.origlen,
+            )));
         }
         Block::SimplePacket(spb) => {
             let data = &spb.data[..spb.data.len().min(spb.origlen as usize)];
@@ -496,13 +524,13 @@ fn ng_block(
                 summary.unknown_interface(0);
                 return;
             };
-            visit(CaptureEvent::Packet(Packet {
+            visit(CaptureEvent::Packet(Packet::new(
                 index,
-                timestamp_ns: 0,
-                link_type: iface.link_type,
+                0,
+                iface.link_type,
                 data,
-                original_len: spb.origlen.max(data.len() as u32),
-            }));
+                spb.origlen,
+            )));
         }
         // The obsolete Packet Block is a frame to tshark: counted, so that the numbers
         // of the packets after it stay the same.
