@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use tlsscope::analysis::select::ConnSet;
 use tlsscope::report::export::DEFAULT_MAX_DECODED;
+use tlsscope::report::time::Zone;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -164,9 +165,22 @@ pub struct View {
     /// The same as `--format json`.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Table times in UTC (default: local time, as tshark shows them; the JSON is
+    /// always UTC).
+    #[arg(long)]
+    pub utc: bool,
 }
 
 impl View {
+    /// The clock the tables show.
+    pub fn zone(&self) -> Zone {
+        if self.utc {
+            Zone::Utc
+        } else {
+            Zone::Local
+        }
+    }
+
     pub fn format(&self) -> OutputFormat {
         if self.json {
             OutputFormat::Json

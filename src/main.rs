@@ -207,7 +207,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
     match &cli.command {
         Command::Summary(l) => list(l, |out| Box::new(SummaryTable::new(out))),
-        Command::Requests(l) => list(l, |out| Box::new(RequestsTable::new(out))),
+        Command::Requests(l) => {
+            let zone = l.view.zone();
+            list(l, |out| Box::new(RequestsTable::new(out).in_zone(zone)))
+        }
         Command::Inspect {
             view,
             common,
@@ -219,7 +222,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let secrets = secrets(common)?;
             let out = stdout()?.stop_on_close(options.stop.clone());
             let mut sink: Box<dyn ReportSink<Output>> = match view.format() {
-                OutputFormat::Table => Box::new(InspectView::new(out)),
+                OutputFormat::Table => Box::new(InspectView::new(out).in_zone(view.zone())),
                 OutputFormat::Json => Box::new(JsonStream::new(out)),
                 OutputFormat::Jsonl => Box::new(JsonlStream::new(out)),
             };

@@ -7,10 +7,12 @@ use std::io::{self, Write};
 use super::app::{MessageReport, TransactionReport};
 use super::model::{CaptureReport, ConnectionReport};
 use super::table::{cell, endpoint, server_cell, write_footer, Pages};
+use super::time::{dated_time, Zone};
 
 /// Writes the requests of the connections as they come.
 pub struct RequestsTable<W: Write> {
     pages: Pages<W>,
+    zone: Zone,
 }
 
 const HEADER: &[&str] = &[
@@ -22,13 +24,20 @@ impl<W: Write> RequestsTable<W> {
     pub fn new(out: W) -> Self {
         RequestsTable {
             pages: Pages::new(out, HEADER),
+            zone: Zone::default(),
         }
+    }
+
+    /// Times in this zone (local time unless said).
+    pub fn in_zone(mut self, zone: Zone) -> Self {
+        self.zone = zone;
+        self
     }
 
     pub fn connection(&mut self, c: &ConnectionReport) -> io::Result<()> {
         let Some(app) = &c.app else { return Ok(()) };
         for t in &app.transactions {
-            self.pages.push(row(c, app.protocol, t))?;
+            self.pages.push(row(c, app.protocol, t, self.zone))?;
         }
         Ok(())
     }
@@ -53,7 +62,7 @@ fn header<'a>(m: Option<&'a MessageReport>, name: &str) -> Option<&'a str> {
         .map(|[_, v]| v.as_str())
 }
 
-fn row(c: &ConnectionReport, protocol: &str, t: &TransactionReport) -> Vec<String> {
+fn row(c: &ConnectionReport, protocol: &str, t: &TransactionReport, zone: Zone) -> Vec<String> {
     let (req, resp) = (t.request.as_ref(), t.response.as_ref());
     let dash = || "-".to_string();
     let host = header(req, "host")
@@ -89,7 +98,9 @@ fn row(c: &ConnectionReport, protocol: &str, t: &TransactionReport) -> Vec<Strin
             Some(id) => format!("{protocol} #{id}"),
             None => protocol.to_string(),
         },
-        req.or(resp).map(|m| m.time.clone()).unwrap_or_else(dash),
+        req.or(resp)
+            .map(|m| dated_time(m.time_ns, zone))
+            .unwrap_or_else(dash),
         req.and_then(|m| m.method.as_deref())
             .map(cell)
             .unwrap_or_else(dash),
