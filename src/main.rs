@@ -17,6 +17,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use clap::Parser;
+use tlsscope::analysis::select::ConnSet;
 use tlsscope::analysis::{analyze_streaming, LiveInput, Messages, Options};
 use tlsscope::crypto::keylog::KeyLog;
 use tlsscope::crypto::keys::load_keys;
@@ -29,6 +30,7 @@ use tlsscope::report::table::{InspectView, SummaryTable};
 use tlsscope::report::ReportSink;
 
 use cli::{Cli, Command, Common, Listing, OutputFormat, Shell};
+use commands::filter::Selection;
 use output::{create_private, say, Output};
 use tlsscope::files::PrivateFile;
 
@@ -104,6 +106,17 @@ fn main() -> ExitCode {
 /// What was wrong with them is said on stderr and makes the run end with
 /// [`EXIT_INPUT_UNUSED`] after its report: the analysis itself goes on without them.
 fn secrets(common: &Common) -> Result<Secrets, String> {
+    load_secrets(common, true)
+}
+
+/// [`secrets`], saying what was wrong only when `tell` (a second run over the same
+/// captures says nothing new).
+fn load_secrets(common: &Common, tell: bool) -> Result<Secrets, String> {
+    let say = |why: &str| {
+        if tell {
+            say(why);
+        }
+    };
     let unused = |why: String| {
         say(&why);
         INPUT_UNUSED.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -217,6 +230,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             conn,
             captures,
         } => {
+            let mut selection = Selection::new(common)?;
             let messages = conn.map_or(Messages::All, Messages::Only);
             let options = options(common, messages);
             let secrets = secrets(common)?;
@@ -230,13 +244,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let analysis = analyze_streaming(captures, &options, secrets, None, &mut |c| {
                 if conn.is_none_or(|id| c.id == id) {
                     found = true;
-                    let _ = sink.connection(&c);
+                    if selection.admits(&c) {
+                        let _ = sink.connection(&c);
+                    }
                 }
             })
             .map_err(|e| e.to_string())?;
             if let (Some(id), false) = (conn, found) {
                 return Err(Failure::Usage(format!("no TLS connection with id {id}")));
             }
+            if let (Some(id), Some(_)) = (conn, selection.nothing_matched()) {
+                return Err(Failure::Usage(format!(
+                    "connection {id} does not match --filter '{}'",
+                    common.filter.as_deref().unwrap_or_default()
+                )));
+            }
+            selection.note_nothing_matched();
             finish(sink.end(&analysis.report.capture).ok())
         }
         Command::Follow {
@@ -247,7 +270,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             format,
             captures,
         } => commands::follow::follow_connections(
-            common, conn, *stream, *direction, *format, captures,
+            common,
+            conn.as_ref().unwrap_or(&ConnSet::All),
+            *stream,
+            *direction,
+            *format,
+            captures,
         ),
         Command::Export {
             common,
@@ -290,7 +318,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             force,
             captures,
         } => {
-            let options = options(common, Messages::None);
+            let mut selection = Selection::new(common)?;
+            let mut options = options(common, Messages::None);
+            // A connection's own lines are in its report with show_secrets.
+            options.show_secrets |= selection.filter.is_some();
             // Refused before the run: an existing file (unless --force), a link, an input.
             let target = match output {
                 Some(path) => Some(PrivateFile::check(path, *force, &inputs(common, captures))?),
@@ -306,20 +337,37 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let sink = out.clone();
             let lines = Arc::new(std::sync::atomic::AtomicU64::new(0));
             let counted = lines.clone();
-            secrets.set_keylog_sink(Box::new(move |line| {
+            let write = move |line: &str| {
                 counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let mut o = sink.lock().unwrap_or_else(PoisonError::into_inner);
                 let _ = writeln!(o, "{line}");
-            }));
-            let mut tls = 0u64;
-            analyze_streaming(captures, &options, secrets, None, &mut |_| tls += 1)
-                .map_err(|e| e.to_string())?;
-            if lines.load(std::sync::atomic::Ordering::Relaxed) == 0 {
+            };
+            // Without a filter each secret goes out as the run finds it; with one, the
+            // lines of each matching connection go out when it is final.
+            let per_connection = match selection.filter {
+                Some(_) => Some(write),
+                None => {
+                    secrets.set_keylog_sink(Box::new(write));
+                    None
+                }
+            };
+            analyze_streaming(captures, &options, secrets, None, &mut |c| {
+                if selection.admits(&c) {
+                    if let Some(write) = per_connection.as_ref() {
+                        c.decryption.secrets.iter().for_each(|l| write(l));
+                    }
+                }
+            })
+            .map_err(|e| e.to_string())?;
+            selection.note_nothing_matched();
+            if lines.load(std::sync::atomic::Ordering::Relaxed) == 0 && selection.matched > 0 {
                 say(&format!(
-                    "keylog: no secret recovered from {tls} TLS connections (give the \
-                     server's key with -k, or a key log with --keylog)"
+                    "keylog: no secret recovered from {} TLS connections (give the \
+                     server's key with -k, or a key log with --keylog)",
+                    selection.matched
                 ));
             }
+            drop(per_connection);
             let out = Arc::try_unwrap(out)
                 .map_err(|_| Failure::Usage("internal: key log output still shared".into()))?
                 .into_inner()
@@ -340,6 +388,7 @@ fn list(
         common,
         captures,
     } = listing;
+    let mut selection = Selection::new(common)?;
     let options = options(common, Messages::None);
     let secrets = secrets(common)?;
     let out = stdout()?.stop_on_close(options.stop.clone());
@@ -349,11 +398,14 @@ fn list(
         OutputFormat::Jsonl => Box::new(JsonlStream::new(out)),
     };
     let analysis = analyze_streaming(captures, &options, secrets, None, &mut |mut c| {
-        // A list leaves out the per-message detail.
-        c.messages.clear();
-        let _ = sink.connection(&c);
+        if selection.admits(&c) {
+            // A list leaves out the per-message detail.
+            c.messages.clear();
+            let _ = sink.connection(&c);
+        }
     })
     .map_err(|e| e.to_string())?;
+    selection.note_nothing_matched();
     finish(sink.end(&analysis.report.capture).ok())
 }
 

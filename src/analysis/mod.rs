@@ -12,6 +12,7 @@
 //! connections hold in the session stage is counted against one budget
 //! (`--max-memory`); past it the least recently active are ended early in both stages.
 
+pub mod filter;
 mod paths;
 mod progress;
 pub mod select;

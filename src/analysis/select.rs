@@ -3,23 +3,46 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// A set of connection ids, as the user wrote it.
+/// A set of connection ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnSet {
     All,
-    /// Inclusive ranges, in the order given (a single id is a range of one).
+    /// Inclusive ranges, sorted, apart (a single id is a range of one). Build it with
+    /// [`ConnSet::from_ranges`], which keeps it so.
     Ranges(Vec<(u64, u64)>),
 }
 
-/// Items a list may have: a command line is short, and this keeps `contains` cheap.
+/// Items a list may have: a command line is short.
 const MAX_ITEMS: usize = 1024;
 
 impl ConnSet {
     pub fn contains(&self, id: u64) -> bool {
         match self {
             ConnSet::All => true,
-            ConnSet::Ranges(r) => r.iter().any(|&(a, b)| (a..=b).contains(&id)),
+            ConnSet::Ranges(r) => {
+                // The first range that does not end before `id`.
+                let at = r.partition_point(|&(_, b)| b < id);
+                r.get(at).is_some_and(|&(a, _)| a <= id)
+            }
         }
+    }
+
+    /// The set of these inclusive ranges, in any order, overlapping or not.
+    pub fn from_ranges(mut ranges: Vec<(u64, u64)>) -> ConnSet {
+        ranges.sort_unstable();
+        let mut merged: Vec<(u64, u64)> = Vec::with_capacity(ranges.len());
+        for (a, b) in ranges {
+            match merged.last_mut() {
+                Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        ConnSet::Ranges(merged)
+    }
+
+    /// The set of these ids (`--filter`'s matches: many, mostly in runs).
+    pub fn from_ids(ids: impl IntoIterator<Item = u64>) -> ConnSet {
+        ConnSet::from_ranges(ids.into_iter().map(|id| (id, id)).collect())
     }
 
     /// The one id, when the set is exactly one connection.
@@ -59,7 +82,7 @@ impl FromStr for ConnSet {
             }
             ranges.push(range);
         }
-        Ok(ConnSet::Ranges(ranges))
+        Ok(ConnSet::from_ranges(ranges))
     }
 }
 
@@ -95,6 +118,19 @@ mod tests {
         assert_eq!(s.single(), None);
         assert_eq!("7".parse::<ConnSet>().unwrap().single(), Some(7));
         assert!("ALL".parse::<ConnSet>().unwrap().contains(u64::MAX));
+        // Kept sorted and merged, so that `contains` can search.
+        let s: ConnSet = "9, 3-5, 4-7, 0".parse().unwrap();
+        assert_eq!(s.to_string(), "0,3-7,9");
+        assert!(!s.contains(1) && !s.contains(8) && s.contains(6) && s.contains(9));
+    }
+
+    #[test]
+    fn sets_of_ids() {
+        let s = ConnSet::from_ids([7, 1, 2, 3, 9, 8, u64::MAX]);
+        assert_eq!(s.to_string(), format!("1-3,7-9,{}", u64::MAX));
+        assert_eq!(ConnSet::from_ids([4]).single(), Some(4));
+        assert_eq!(ConnSet::from_ids([]).single(), None);
+        assert!(!ConnSet::from_ids([]).contains(0));
     }
 
     #[test]

@@ -11,8 +11,7 @@
 //! hashed as they pass, never held; the transaction list and each header list are capped
 //! and the rest counted.
 
-use sha2::{Digest, Sha256};
-
+use super::body_hash::{BodyDigest, BodyHash};
 use crate::report::model::Side;
 
 /// A message head (request or status line and headers) longer than this is not HTTP
@@ -48,7 +47,7 @@ pub struct Message {
     /// decoding, with the SHA-256 of the latter.
     pub body_wire_bytes: u64,
     pub body_bytes: u64,
-    pub body_sha256: [u8; 32],
+    pub body_sha256: BodyDigest,
     /// The body's end was seen (its length, the last chunk, or the close).
     pub complete: bool,
 }
@@ -118,7 +117,7 @@ enum Chunked {
 #[derive(Debug)]
 enum State {
     Head(Vec<u8>),
-    Body(Body, Box<Message>, Box<Sha256>),
+    Body(Body, Box<Message>, Box<BodyHash>),
     /// After a 101 or a CONNECT's 2xx: not HTTP any more.
     Tunnel,
     /// Lost: a gap, or bytes that are not HTTP; nothing more is parsed this way.
@@ -445,7 +444,7 @@ impl Http1 {
                 let head = method.as_deref() == Some("HEAD");
                 let connect = method.as_deref() == Some("CONNECT") && (200..300).contains(&status);
                 if status == 101 || connect {
-                    self.finish_message(side, msg, Sha256::new(), true);
+                    self.finish_message(side, msg, BodyHash::new(), true);
                     // The client waits for this answer before it speaks the new
                     // protocol (RFC 9110 §7.8, §9.3.6): its bytes from here are not HTTP.
                     self.dirs[side_index(Side::Client)] = State::Tunnel;
@@ -470,7 +469,7 @@ impl Http1 {
         };
         match body {
             None => {
-                self.finish_message(side, msg, Sha256::new(), true);
+                self.finish_message(side, msg, BodyHash::new(), true);
                 State::Head(Vec::new())
             }
             Some(b) => {
@@ -495,7 +494,7 @@ impl Http1 {
                     bodies.sink.start(side, at, &msg, request);
                     bodies.open[side_index(side)] = true;
                 }
-                State::Body(b, Box::new(msg), Box::new(Sha256::new()))
+                State::Body(b, Box::new(msg), Box::new(BodyHash::new()))
             }
         }
     }
@@ -506,7 +505,7 @@ impl Http1 {
         side: Side,
         body: Body,
         mut msg: Box<Message>,
-        mut hash: Box<Sha256>,
+        mut hash: Box<BodyHash>,
         bytes: &[u8],
     ) -> (State, usize) {
         let sink = &mut self.bodies;
@@ -569,8 +568,8 @@ impl Http1 {
 
     /// A message is over: a request's body is filled in, a response is paired with the
     /// oldest unanswered request (an interim 1xx answers none).
-    fn finish_message(&mut self, side: Side, mut msg: Message, hash: Sha256, complete: bool) {
-        msg.body_sha256 = hash.finalize().into();
+    fn finish_message(&mut self, side: Side, mut msg: Message, hash: BodyHash, complete: bool) {
+        msg.body_sha256 = hash.finish();
         msg.complete = complete;
         if let Some(bodies) = &mut self.bodies {
             if std::mem::take(&mut bodies.open[side_index(side)]) {
@@ -787,6 +786,7 @@ fn chunked(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::{Digest, Sha256};
 
     fn run(parts: &[(Side, &[u8])]) -> Http1 {
         let mut h = Http1::default();
@@ -823,7 +823,7 @@ mod tests {
         assert_eq!(t.request.as_ref().unwrap().target.as_deref(), Some("/a"));
         let r = t.response.as_ref().unwrap();
         assert_eq!((r.status, r.body_bytes, r.complete), (Some(200), 5, true));
-        assert_eq!(r.body_sha256, sha(b"hello"));
+        assert_eq!(r.body_sha256.value(), sha(b"hello"));
         // HEAD: the response's Content-Length frames no body.
         let r = h.transactions[1].response.as_ref().unwrap();
         assert_eq!((r.body_bytes, r.complete), (0, true));
@@ -841,11 +841,11 @@ mod tests {
         assert!(h.problems.is_empty(), "{:?}", h.problems);
         assert_eq!(h.transactions.len(), 1);
         let req = h.transactions[0].request.as_ref().unwrap();
-        assert_eq!((req.body_bytes, req.body_sha256), (3, sha(b"abc")));
+        assert_eq!((req.body_bytes, req.body_sha256.value()), (3, sha(b"abc")));
         let r = h.transactions[0].response.as_ref().unwrap();
         assert_eq!(r.status, Some(200));
         assert_eq!(
-            (r.body_bytes, r.body_sha256, r.complete),
+            (r.body_bytes, r.body_sha256.value(), r.complete),
             (9, sha(b"Wikipedia"), true)
         );
         assert!(r.body_wire_bytes > 9);

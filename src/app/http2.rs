@@ -16,8 +16,7 @@
 
 use std::collections::HashMap;
 
-use sha2::Sha256;
-
+use super::body_hash::BodyHash;
 use super::hpack;
 use super::http1::{push_problem, Bodies, HeadBytes, Transaction};
 use crate::report::model::Side;
@@ -127,7 +126,7 @@ struct Stream {
     ended: [bool; 2],
     /// The server's final (non-1xx) response head was seen.
     answered: bool,
-    hash: [Sha256; 2],
+    hash: [BodyHash; 2],
     /// Each side's body was handed to the body sink's `start`.
     body_open: [bool; 2],
 }

@@ -9,6 +9,7 @@
 //! ```
 //! HTTP/3 (`http3/`, with `qpack/`) reads a QUIC connection's streams, chosen by ALPN.
 
+pub mod body_hash;
 pub mod hpack;
 pub mod http1;
 pub mod http2;

@@ -11,6 +11,7 @@ use tlsscope::report::follow;
 use tlsscope::report::model::DecryptionStatus;
 
 use crate::cli::Common;
+use crate::commands::filter::chosen;
 use crate::output::say;
 use crate::{options, secrets, Failure};
 
@@ -21,10 +22,12 @@ pub fn export_bodies(
     export: ExportOptions,
     captures: &[PathBuf],
 ) -> Result<(), Failure> {
-    let options = options(common, Messages::None);
-    let secrets = secrets(common)?;
     // Refused before the run: DIR not a directory, an index that exists without --force.
     let exporter = Rc::new(RefCell::new(Exporter::create(export)?));
+    let (conns, chosen) = chosen(common, conns, captures)?;
+    let conns = &conns;
+    let options = options(common, Messages::None);
+    let secrets = secrets(common)?;
     let shared = exporter.clone();
     let tap = Tap {
         conns: conns.clone(),
@@ -61,12 +64,12 @@ pub fn export_bodies(
     ));
     if matched == 0 {
         return Err(Failure::Usage(format!(
-            "no TLS connection matches --conn {conns}"
+            "no TLS connection matches {chosen}"
         )));
     }
     if ex.written == 0 && ex.not_written == 0 && decrypted == 0 {
         return Err(Failure::Usage(format!(
-            "none of the {matched} connections --conn {conns} selects was decrypted: \
+            "none of the {matched} connections {chosen} selects was decrypted: \
              give the server's key (-k) or a key log (--keylog)"
         )));
     }

@@ -12,6 +12,7 @@ use tlsscope::report::model::{DecryptionStatus, Side};
 use tlsscope::session::AppDecoder;
 
 use crate::cli::{Common, FollowDirection, FollowFormat};
+use crate::commands::filter::chosen;
 use crate::output::{say, Output};
 use crate::{finish, options, secrets, stdout, Failure, NOTES_SHOWN};
 
@@ -24,10 +25,12 @@ pub fn follow_connections(
     format: FollowFormat,
     captures: &[PathBuf],
 ) -> Result<(), Failure> {
+    let (conns, chosen) = chosen(common, conns, captures)?;
+    let conns = &conns;
     let single = conns.single();
     if single.is_none() && format == FollowFormat::Raw {
         return Err(Failure::Usage(format!(
-            "--conn {conns} with --format raw would interleave the connections' bytes: \
+            "{chosen} with --format raw would interleave the connections' bytes: \
              use --format ascii or hex, or one connection"
         )));
     }
@@ -79,7 +82,7 @@ pub fn follow_connections(
     if matched == 0 {
         return Err(Failure::Usage(match single {
             Some(id) => format!("no TLS connection with id {id}"),
-            None => format!("no TLS connection matches --conn {conns}"),
+            None => format!("no TLS connection matches {chosen}"),
         }));
     }
     // Nothing to show at all is an error; some connections missing is a note.
@@ -87,7 +90,7 @@ pub fn follow_connections(
         return Err(Failure::Usage(match single {
             Some(_) => format!("connection {id} was not decrypted ({why})"),
             None => format!(
-                "none of the {matched} connections --conn {conns} selects was decrypted \
+                "none of the {matched} connections {chosen} selects was decrypted \
                  (connection {id}: {why})"
             ),
         }));

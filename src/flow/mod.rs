@@ -23,6 +23,19 @@ pub enum Transport {
     Dtls,
 }
 
+impl Transport {
+    pub const ALL: [Transport; 3] = [Transport::Tcp, Transport::Quic, Transport::Dtls];
+
+    /// The name the report gives it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::Tcp => "tcp",
+            Transport::Quic => "quic",
+            Transport::Dtls => "dtls",
+        }
+    }
+}
+
 /// Stable connection number: the order in which connections were first seen.
 pub type ConnectionId = u64;
 

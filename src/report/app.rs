@@ -227,7 +227,7 @@ pub(super) fn transactions(
         body: BodyReport {
             wire_bytes: m.body_wire_bytes,
             bytes: m.body_bytes,
-            sha256: m.body_sha256,
+            sha256: m.body_sha256.value(),
             complete: m.complete,
         },
     };

@@ -413,6 +413,17 @@ pub enum DecryptionStatus {
 }
 
 impl DecryptionStatus {
+    /// Every status, in the order the README lists them.
+    pub const ALL: [DecryptionStatus; 7] = [
+        DecryptionStatus::Decrypted,
+        DecryptionStatus::NoKey,
+        DecryptionStatus::NotRsa,
+        DecryptionStatus::KeyMismatch,
+        DecryptionStatus::UnsupportedCipher,
+        DecryptionStatus::Incomplete,
+        DecryptionStatus::NotTls,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             DecryptionStatus::Decrypted => "decrypted",
@@ -641,6 +652,21 @@ pub struct ConnectionReport {
     /// dropped).
     #[serde(skip)]
     pub charge: crate::session::Charge,
+}
+
+impl ConnectionReport {
+    /// The bytes each way, [client → server, server → client], as `summary` shows them:
+    /// TCP payload, or UDP payload for QUIC and DTLS.
+    pub fn transport_bytes(&self) -> [u64; 2] {
+        match (&self.tcp, &self.quic) {
+            (Some(t), _) => [t.client_bytes, t.server_bytes],
+            (None, Some(q)) => [q.bytes.client, q.bytes.server],
+            (None, None) => self
+                .dtls
+                .as_ref()
+                .map_or([0, 0], |d| [d.bytes.client, d.bytes.server]),
+        }
+    }
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -213,8 +213,8 @@ fn summary_row(c: &ConnectionReport) -> Vec<String> {
             .as_ref()
             .map(|s| s.name.clone())
             .unwrap_or_else(|| "-".into()),
-        transport_bytes(c)[0].to_string(),
-        transport_bytes(c)[1].to_string(),
+        c.transport_bytes()[0].to_string(),
+        c.transport_bytes()[1].to_string(),
         state_text(c),
         c.decryption.status.to_string(),
         c.decryption
@@ -244,19 +244,6 @@ pub(super) fn server_cell(c: &ConnectionReport) -> String {
         Transport::Tcp => e,
         Transport::Quic => format!("{e} (QUIC)"),
         Transport::Dtls => format!("{e} (DTLS)"),
-    }
-}
-
-/// Bytes each way at transport level, [client, server]: TCP stream bytes, or UDP
-/// payload bytes of the QUIC or DTLS datagrams.
-fn transport_bytes(c: &ConnectionReport) -> [u64; 2] {
-    match (&c.tcp, &c.quic) {
-        (Some(t), _) => [t.client_bytes, t.server_bytes],
-        (None, Some(q)) => [q.bytes.client, q.bytes.server],
-        (None, None) => c
-            .dtls
-            .as_ref()
-            .map_or([0, 0], |d| [d.bytes.client, d.bytes.server]),
     }
 }
 

@@ -5,6 +5,7 @@
 use sha2::{Digest, Sha256};
 
 use super::{Block, Head, Http2, Stream};
+use crate::app::body_hash::BodyHash;
 use crate::app::hpack::HeaderList;
 use crate::app::http1::BodyAt;
 use crate::app::http1::{
@@ -79,7 +80,7 @@ impl Http2 {
             let request = request.map(|mut m| {
                 m.complete = complete;
                 if complete {
-                    m.body_sha256 = Sha256::digest(b"").into();
+                    m.body_sha256 = <[u8; 32]>::from(Sha256::digest(b"")).into();
                 }
                 m
             });
@@ -98,7 +99,7 @@ impl Http2 {
             tx,
             ended,
             answered: false,
-            hash: [Sha256::new(), Sha256::new()],
+            hash: [BodyHash::new(), BodyHash::new()],
             body_open: [false; 2],
         };
         self.streams.insert(id, stream);
@@ -193,7 +194,7 @@ impl Http2 {
             return;
         }
         st.ended[i] = true;
-        let digest: [u8; 32] = std::mem::take(&mut st.hash[i]).finalize().into();
+        let digest = std::mem::take(&mut st.hash[i]).finish();
         let (tx, both, open) = (st.tx, st.ended == [true, true], st.body_open[i]);
         if let Some(m) = self.side_message(side, tx) {
             m.complete = true;
@@ -237,7 +238,7 @@ impl Http2 {
         for (i, side, hash) in [(0, Side::Client, h0), (1, Side::Server, h1)] {
             if !st.ended[i] {
                 if let Some(m) = self.side_message(side, st.tx) {
-                    m.body_sha256 = hash.finalize().into();
+                    m.body_sha256 = hash.finish();
                 }
                 self.body_end(side, id, st.tx, st.body_open[i]);
             }

@@ -4,7 +4,7 @@
 use super::*;
 use crate::app::http1::MAX_PROBLEMS;
 use crate::app::http1::{Reset, MAX_TRANSACTIONS};
-use sha2::Digest;
+use sha2::{Digest, Sha256};
 
 fn frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
     let len = payload.len() as u32;
@@ -71,8 +71,8 @@ fn client_start() -> Vec<u8> {
     b
 }
 
-fn sha(b: &[u8]) -> [u8; 32] {
-    Sha256::digest(b).into()
+fn sha(b: &[u8]) -> crate::app::body_hash::BodyDigest {
+    <[u8; 32]>::from(Sha256::digest(b)).into()
 }
 
 /// Feeds every piece one byte at a time as well as whole: both must agree.
@@ -128,7 +128,10 @@ fn get_with_padded_data_and_priority() {
     let r = t.response.as_ref().unwrap();
     assert_eq!(r.status, Some(200));
     assert_eq!((r.body_bytes, r.body_wire_bytes), (11, 6 + 8));
-    assert_eq!((r.body_sha256, r.complete), (sha(b"hello world"), true));
+    assert_eq!(
+        (r.body_sha256.clone(), r.complete),
+        (sha(b"hello world"), true)
+    );
     assert_eq!(h.frames[0][usize::from(SETTINGS)], 1);
     assert_eq!(h.frames[0][usize::from(WINDOW_UPDATE)], 1);
     assert_eq!(h.frames[0][usize::from(UNKNOWN)], 1);
@@ -165,7 +168,7 @@ fn post_continuation_and_dynamic_table() {
     assert_eq!(q.method.as_deref(), Some("POST"));
     assert_eq!(q.header("x-big").map(<[u8]>::len), Some(20_000));
     assert_eq!(
-        (q.body_bytes, q.body_sha256, q.complete),
+        (q.body_bytes, q.body_sha256.clone(), q.complete),
         (3, sha(b"abc"), true)
     );
     let q2 = h.transactions[1].request.as_ref().unwrap();

@@ -15,8 +15,7 @@
 
 use std::collections::HashMap;
 
-use sha2::{Digest, Sha256};
-
+use super::body_hash::BodyHash;
 use super::hpack::HeaderList;
 use super::http1::{
     push_problem, transactions_held, Bodies, BodyAt, HeadBytes, Message, Reset, Transaction,
@@ -97,7 +96,7 @@ struct Half {
     head: Vec<u8>,
     /// The frame being read: its type, the bytes left, and its payload when kept.
     frame: Option<(u64, u64, Vec<u8>)>,
-    body: Sha256,
+    body: BodyHash,
     /// Its body was handed to the body sink's `start`.
     body_open: bool,
 }
@@ -108,7 +107,7 @@ impl Half {
             kind,
             head: Vec::new(),
             frame: None,
-            body: Sha256::new(),
+            body: BodyHash::new(),
             body_open: false,
         }
     }
@@ -506,7 +505,7 @@ impl Http3 {
             self.problem(format!("{}'s control stream closed", who(side)));
         }
         let complete = reset.is_none() && half.frame.is_none();
-        let sha = half.body.clone().finalize().into();
+        let sha = half.body.finish();
         if let Some(m) = self.message(stream_id, side) {
             m.body_sha256 = sha;
             m.complete = complete;
@@ -524,10 +523,11 @@ impl Http3 {
         self.frame_bytes = self.frame_bytes.saturating_sub(frame_len(half));
         half.frame = None;
         // A body cut here ends here, incomplete.
-        let cut = std::mem::replace(&mut half.body_open, false).then(|| half.body.clone());
+        let cut =
+            std::mem::replace(&mut half.body_open, false).then(|| std::mem::take(&mut half.body));
         if let Some(body) = cut {
             if let Some(m) = self.message(stream_id, side) {
-                m.body_sha256 = body.finalize().into();
+                m.body_sha256 = body.finish();
                 m.complete = false;
             }
             self.body_end(stream_id, side, true);
@@ -562,7 +562,7 @@ impl Http3 {
             let side = if i == 0 { Side::Client } else { Side::Server };
             if let Some(half) = self.halves.remove(&(stream_id, i)) {
                 self.frame_bytes = self.frame_bytes.saturating_sub(frame_len(&half));
-                let sha = half.body.clone().finalize().into();
+                let sha = half.body.finish();
                 if let Some(m) = self.message(stream_id, side) {
                     m.body_sha256 = sha;
                 }

@@ -1,4 +1,5 @@
 use super::*;
+use sha2::{Digest, Sha256};
 
 /// A frame: type, length, payload (one-byte varints: payloads under 64 bytes).
 fn frame(ty: u8, payload: &[u8]) -> Vec<u8> {
@@ -63,7 +64,7 @@ fn a_request_stream_is_a_transaction_in_pieces_of_any_size() {
         let r = t.response.as_ref().unwrap();
         assert_eq!((r.status, r.body_bytes, r.complete), (Some(200), 11, true));
         assert_eq!(
-            r.body_sha256,
+            r.body_sha256.value(),
             <[u8; 32]>::from(Sha256::digest(b"hello world"))
         );
         assert_eq!(h.settings[0], vec![(1, 100)]);

@@ -6,13 +6,9 @@
 
 use rsa::traits::PublicKeyParts;
 use rsa::Pkcs1v15Encrypt;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use super::{FastKey, ServerKey};
-
-/// Decryptions done by this process, and how many go the start-up-cheap way first.
-static DECRYPTIONS: AtomicUsize = AtomicUsize::new(0);
-const SLOW_PATH_FIRST: usize = 16;
 
 /// Leading zero bytes a sender may have stripped from a ciphertext.
 ///
@@ -84,19 +80,18 @@ pub fn decrypt_pre_master(key: &ServerKey, encrypted: &[u8]) -> Result<Vec<u8>, 
     };
     #[cfg(test)]
     OPERATIONS.with(|n| n.set(n.get() + 1));
-    // AWS-LC (about 2.8× faster) once a capture has shown it holds many handshakes: its
-    // random generator, which RSA blinding needs, seeds itself from CPU jitter for about
-    // 50 ms on first use, more than a few decryptions cost. The rsa crate for the first
-    // ones, for the keys AWS-LC refused, and again when AWS-LC fails on a key it has not
-    // shown it decrypts with, so that its stricter checks never cost a session. Once it
-    // has (a success, or the self-test on its first failure), its failures are the
-    // ciphertext's: trying again with the rsa crate would cost five times as much for the
-    // same answer, on every wrong key and every corrupt or hostile ClientKeyExchange.
-    let warm = DECRYPTIONS.fetch_add(1, Ordering::Relaxed) >= SLOW_PATH_FIRST;
+    // AWS-LC (about 2.8× faster) first; the rsa crate for the keys AWS-LC refused, and
+    // again when AWS-LC fails on a key it has not shown it decrypts with, so that its
+    // stricter checks never cost a session. Once it has (a success, or the self-test on
+    // its first failure), its failures are the ciphertext's: trying again with the rsa
+    // crate would cost five times as much for the same answer, on every wrong key and
+    // every corrupt or hostile ClientKeyExchange. (AWS-LC's random generator, which RSA
+    // blinding needs, is built without its CPU-jitter source, which cost 50 ms of CPU
+    // on first use: see .cargo/config.toml.)
     let fast = key
         .fast
         .as_ref()
-        .filter(|f| warm && f.state.load(Ordering::Relaxed) != FAST_BROKEN);
+        .filter(|f| f.state.load(Ordering::Relaxed) != FAST_BROKEN);
     let secret = match fast.map(|f| (f, fast_decrypt(f, ciphertext, k))) {
         Some((f, Some(s))) => {
             f.state.store(FAST_PROVEN, Ordering::Relaxed);
@@ -342,10 +337,6 @@ mod tests {
         let key = load_one("rsa2048-pkcs1.pem", None);
         let fast = key.fast.clone().expect("AWS-LC takes 2048-bit keys");
         assert!(fast_proven(&key, &fast));
-        // Past the first decryptions of the run (the rsa crate's), whatever other tests do.
-        for _ in 0..SLOW_PATH_FIRST {
-            let _ = decrypt_pre_master(&key, &[1; 256]);
-        }
         let before = rsa_crate();
         for i in 0..10u8 {
             assert_eq!(

@@ -298,7 +298,7 @@ impl BodySink for ConnectionBodies {
         let e = &mut open.entry;
         e.wire_bytes = msg.body_wire_bytes;
         e.bytes = msg.body_bytes;
-        e.sha256 = hex::encode(msg.body_sha256);
+        e.sha256 = hex::encode(msg.body_sha256.value());
         e.complete = msg.complete;
         let mut ex = self.exporter.borrow_mut();
         ex.close_object(open);
