@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use tlsscope::analysis::filter;
 use tlsscope::analysis::select::ConnSet;
 use tlsscope::report::export::DEFAULT_MAX_DECODED;
+use tlsscope::report::table::{ColorChoice, TableStyle};
 use tlsscope::report::time::Zone;
 
 #[derive(Debug, Parser)]
@@ -150,10 +151,44 @@ pub struct Listing {
     #[command(flatten)]
     pub view: View,
     #[command(flatten)]
+    pub layout: Layout,
+    #[command(flatten)]
     pub common: Common,
     /// Capture files (pcap or pcapng, optionally gzip-compressed), `-` for standard input.
     #[arg(required_unless_present = "interface")]
     pub captures: Vec<PathBuf>,
+}
+
+/// How a table of rows fits the screen.
+#[derive(Debug, Args)]
+pub struct Layout {
+    /// Every column, nothing cut. Without it the table fits the terminal's width (when
+    /// piped: COLUMNS, else 120): the least important columns are left out (the line
+    /// under the table names them) and long values are cut with `…`.
+    #[arg(long)]
+    pub wide: bool,
+    /// Colour the status cells (green decrypted, red failed, yellow damaged). auto: on
+    /// a terminal, unless NO_COLOR is set or TERM=dumb.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Layout {
+    pub fn style(&self) -> TableStyle {
+        let choice = match self.color {
+            Color::Auto => ColorChoice::Auto,
+            Color::Always => ColorChoice::Always,
+            Color::Never => ColorChoice::Never,
+        };
+        TableStyle::for_stdout(self.wide, choice)
+    }
 }
 
 /// How `summary` and `inspect` write their report.

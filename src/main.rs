@@ -219,10 +219,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
     }
     match &cli.command {
-        Command::Summary(l) => list(l, |out| Box::new(SummaryTable::new(out))),
+        Command::Summary(l) => {
+            let style = l.layout.style();
+            list(l, |out| Box::new(SummaryTable::new(out, style)))
+        }
         Command::Requests(l) => {
-            let zone = l.view.zone();
-            list(l, |out| Box::new(RequestsTable::new(out).in_zone(zone)))
+            let style = l.layout.style();
+            list(l, |out| Box::new(RequestsTable::new(out, style)))
         }
         Command::Inspect {
             view,
@@ -387,6 +390,7 @@ fn list(
         view,
         common,
         captures,
+        ..
     } = listing;
     let mut selection = Selection::new(common)?;
     let options = options(common, Messages::None);

@@ -226,7 +226,13 @@ pub fn net_tcp(data: &[u8]) {
     let _ = secrets.unused_keys().len();
 
     done.sort_by_key(|r| r.id);
-    let mut summary = tlsscope::report::table::SummaryTable::new(std::io::sink());
+    let mut summary = tlsscope::report::table::SummaryTable::new(
+        std::io::sink(),
+        tlsscope::report::table::TableStyle {
+            width: Some(80),
+            color: true,
+        },
+    );
     let mut inspect = tlsscope::report::table::InspectView::new(std::io::sink());
     for c in &done {
         let _ = summary.connection(c);
@@ -1004,7 +1010,13 @@ fn end_datagram_connection(
         capture: CaptureReport::default(),
         connections: vec![conn],
     };
-    let mut summary = tlsscope::report::table::SummaryTable::new(std::io::sink());
+    let mut summary = tlsscope::report::table::SummaryTable::new(
+        std::io::sink(),
+        tlsscope::report::table::TableStyle {
+            width: Some(80),
+            color: true,
+        },
+    );
     let mut inspect = tlsscope::report::table::InspectView::new(std::io::sink());
     for c in &report.connections {
         let _ = summary.connection(c);

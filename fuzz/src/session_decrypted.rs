@@ -1056,7 +1056,13 @@ pub fn session_decrypted_report(data: &[u8]) -> Option<String> {
     let report = c.session.finish(&summary)?;
     // The inspect view costs a third of a run: only with the follow sink (net_tcp
     // renders every report anyway).
-    let mut table = tlsscope::report::table::SummaryTable::new(std::io::sink());
+    let mut table = tlsscope::report::table::SummaryTable::new(
+        std::io::sink(),
+        tlsscope::report::table::TableStyle {
+            width: Some(80),
+            color: true,
+        },
+    );
     let mut inspect =
         (config & 0x40 != 0).then(|| tlsscope::report::table::InspectView::new(std::io::sink()));
     let _ = table.connection(&report);

@@ -36,6 +36,17 @@ impl Transport {
     }
 }
 
+/// The flow's Community ID v1 (seed 0, base64: `1:…`), the hash Zeek, Suricata and
+/// Wireshark give the same flow, either way round, to join their logs with ours.
+pub fn community_id(a: Endpoint, b: Endpoint, transport: Transport) -> Option<String> {
+    let proto = match transport {
+        Transport::Tcp => 6,
+        Transport::Quic | Transport::Dtls => 17,
+    };
+    community_id::calculate_community_id(0, a.ip, b.ip, Some(a.port), Some(b.port), proto, false)
+        .ok()
+}
+
 /// Stable connection number: the order in which connections were first seen.
 pub type ConnectionId = u64;
 

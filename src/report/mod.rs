@@ -13,6 +13,7 @@
 pub mod app;
 pub mod dtls;
 pub mod export;
+pub mod fit;
 pub mod follow;
 pub mod http3;
 pub mod json;

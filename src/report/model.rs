@@ -625,6 +625,9 @@ pub struct ConnectionReport {
     pub alerts_omitted: u64,
     /// `tcp`, `quic` or `dtls`.
     pub transport: crate::flow::Transport,
+    /// Community ID v1 of the flow (seed 0): the same hash Zeek, Suricata and
+    /// Wireshark give it.
+    pub community_id: Option<String>,
     /// QUIC connections only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quic: Option<super::quic::QuicReport>,

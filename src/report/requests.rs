@@ -5,39 +5,42 @@
 use std::io::{self, Write};
 
 use super::app::{MessageReport, TransactionReport};
+use super::fit::{Column, Cut};
 use super::model::{CaptureReport, ConnectionReport};
-use super::table::{cell, endpoint, server_cell, write_footer, Pages};
-use super::time::{dated_time, Zone};
+use super::table::{cell, column, endpoint, server_cell, write_footer, Pages, TableStyle};
 
 /// Writes the requests of the connections as they come.
 pub struct RequestsTable<W: Write> {
     pages: Pages<W>,
-    zone: Zone,
 }
 
-const HEADER: &[&str] = &[
-    "conn", "client", "server", "proto", "time", "method", "host", "target", "status", "type",
-    "bytes", "note",
+/// At 80 columns: the connection, method, host, target, status and bytes.
+const COLUMNS: &[Column] = &[
+    column("conn", 0, 4, 8, Cut::End),
+    column("client", 4, 12, 47, Cut::Middle),
+    column("server", 3, 12, 54, Cut::Middle),
+    column("proto", 2, 5, 10, Cut::End),
+    column("time", 4, 8, 16, Cut::End),
+    column("method", 1, 6, 8, Cut::End),
+    column("host", 1, 10, 24, Cut::Middle),
+    column("target", 1, 12, 32, Cut::Middle),
+    column("status", 1, 6, 6, Cut::End),
+    column("type", 3, 10, 24, Cut::End),
+    column("bytes", 2, 5, 12, Cut::End),
+    column("note", 3, 10, 40, Cut::End),
 ];
 
 impl<W: Write> RequestsTable<W> {
-    pub fn new(out: W) -> Self {
+    pub fn new(out: W, style: TableStyle) -> Self {
         RequestsTable {
-            pages: Pages::new(out, HEADER),
-            zone: Zone::default(),
+            pages: Pages::new(out, COLUMNS, style, |_, _| None),
         }
-    }
-
-    /// Times in this zone (local time unless said).
-    pub fn in_zone(mut self, zone: Zone) -> Self {
-        self.zone = zone;
-        self
     }
 
     pub fn connection(&mut self, c: &ConnectionReport) -> io::Result<()> {
         let Some(app) = &c.app else { return Ok(()) };
         for t in &app.transactions {
-            self.pages.push(row(c, app.protocol, t, self.zone))?;
+            self.pages.push(row(c, app.protocol, t))?;
         }
         Ok(())
     }
@@ -49,7 +52,7 @@ impl<W: Write> RequestsTable<W> {
             "{} HTTP requests and responses",
             self.pages.written
         )?;
-        write_footer(&mut self.pages.out, capture)?;
+        write_footer(&mut self.pages.out, capture, self.pages.style.width)?;
         self.pages.out.flush()?;
         Ok(self.pages.out)
     }
@@ -62,7 +65,7 @@ fn header<'a>(m: Option<&'a MessageReport>, name: &str) -> Option<&'a str> {
         .map(|[_, v]| v.as_str())
 }
 
-fn row(c: &ConnectionReport, protocol: &str, t: &TransactionReport, zone: Zone) -> Vec<String> {
+fn row(c: &ConnectionReport, protocol: &str, t: &TransactionReport) -> Vec<String> {
     let (req, resp) = (t.request.as_ref(), t.response.as_ref());
     let dash = || "-".to_string();
     let host = header(req, "host")
@@ -98,9 +101,7 @@ fn row(c: &ConnectionReport, protocol: &str, t: &TransactionReport, zone: Zone) 
             Some(id) => format!("{protocol} #{id}"),
             None => protocol.to_string(),
         },
-        req.or(resp)
-            .map(|m| dated_time(m.time_ns, zone))
-            .unwrap_or_else(dash),
+        req.or(resp).map(|m| m.time.clone()).unwrap_or_else(dash),
         req.and_then(|m| m.method.as_deref())
             .map(cell)
             .unwrap_or_else(dash),

@@ -10,9 +10,10 @@ use std::fmt::Display;
 use std::io::{self, Write};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{ContentArrangement, Table};
+use comfy_table::{Cell, Color, ContentArrangement, Table};
 
 use super::app::MessageReport;
+use super::fit::{cut, fit, wrap, Column, Cut};
 use super::model::{CaptureReport, ConnectionReport, MessageBody, MessageEntry, Side};
 use super::quic::{frame_name, HalfReport, QuicReport, Sides, SpaceCounts};
 use super::text::{bytes_as_text, terminal_safe};
@@ -28,8 +29,12 @@ use crate::tls::registry::Registered;
 /// Rows per `summary` table page: a page is drawn (column widths fitted) and written
 /// once this many connections are in; then the next page starts.
 pub const PAGE_ROWS: usize = 1000;
-/// Width used when stdout is not a terminal and `COLUMNS` is unset.
-const DEFAULT_WIDTH: u16 = 160;
+/// Width of the row tables (`summary`, `requests`) when stdout is not a terminal and
+/// `COLUMNS` is unset.
+const DEFAULT_WIDTH: u16 = 120;
+/// The same for `inspect`, whose detail cells wrap (their lines are kept per
+/// connection, so a narrower table holds more of them).
+const INSPECT_DEFAULT_WIDTH: u16 = 160;
 /// Items of a list (cipher suites, extensions, SANs) shown in a table cell.
 const LIST_ITEMS: usize = 24;
 /// Characters of one table cell; the rest is elided (the JSON has everything).
@@ -39,13 +44,17 @@ pub(super) fn new_table() -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(terminal_width());
+        .set_width(terminal_width_or(INSPECT_DEFAULT_WIDTH));
     t
 }
 
 /// `COLUMNS` wins; then the terminal's width; else a fixed width, so that a table
 /// written to a file or a pipe is laid out in bounded time.
 fn terminal_width() -> u16 {
+    terminal_width_or(DEFAULT_WIDTH)
+}
+
+fn terminal_width_or(piped: u16) -> u16 {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
@@ -58,7 +67,7 @@ fn terminal_width() -> u16 {
                 None
             }
         })
-        .unwrap_or(DEFAULT_WIDTH)
+        .unwrap_or(piped)
 }
 
 /// Input-derived text for a cell: terminal-safe, and cut to a readable length.
@@ -108,29 +117,122 @@ fn capture_line(c: &CaptureReport) -> String {
     line
 }
 
-pub(super) fn write_footer(out: &mut impl Write, c: &CaptureReport) -> io::Result<()> {
-    writeln!(out, "{}", capture_line(c))?;
+/// The capture's totals and warnings, each wrapped to `width` (`None`: unwrapped).
+pub(super) fn write_footer(
+    out: &mut impl Write,
+    c: &CaptureReport,
+    width: Option<usize>,
+) -> io::Result<()> {
+    write_wrapped(out, &capture_line(c), width)?;
     for w in &c.warnings {
-        writeln!(out, "warning: {}", terminal_safe(w))?;
+        write_wrapped(out, &format!("warning: {}", terminal_safe(w)), width)?;
     }
     Ok(())
 }
 
+pub(super) fn write_wrapped(
+    out: &mut impl Write,
+    text: &str,
+    width: Option<usize>,
+) -> io::Result<()> {
+    match width {
+        Some(w) => {
+            for line in wrap(text, w) {
+                writeln!(out, "{line}")?;
+            }
+            Ok(())
+        }
+        None => writeln!(out, "{text}"),
+    }
+}
+
+/// Whether to colour the tables: `--color auto|always|never`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set (<https://no-color.org>) or `TERM=dumb`.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// How the row tables (`summary`, `requests`) are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableStyle {
+    /// The width rows are fitted to; `None` (`--wide`): every column, nothing cut.
+    pub width: Option<usize>,
+    pub color: bool,
+}
+
+impl TableStyle {
+    /// The style for standard output: its width (see [`terminal_width`]) unless `wide`.
+    pub fn for_stdout(wide: bool, color: ColorChoice) -> Self {
+        use std::io::IsTerminal;
+        TableStyle {
+            width: (!wide).then(|| usize::from(terminal_width())),
+            color: color.wanted(
+                io::stdout().is_terminal(),
+                std::env::var_os("NO_COLOR").as_deref(),
+                std::env::var_os("TERM").as_deref(),
+            ),
+        }
+    }
+}
+
+impl ColorChoice {
+    /// Whether to colour, given whether the output is a terminal and the environment's
+    /// `NO_COLOR` and `TERM`. An explicit `--color always` wins over `NO_COLOR`, as
+    /// no-color.org asks.
+    pub fn wanted(
+        self,
+        terminal: bool,
+        no_color: Option<&std::ffi::OsStr>,
+        term: Option<&std::ffi::OsStr>,
+    ) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                terminal
+                    && no_color.is_none_or(|v| v.is_empty())
+                    && term.is_none_or(|t| t != "dumb")
+            }
+        }
+    }
+}
+
+impl Default for TableStyle {
+    fn default() -> Self {
+        TableStyle {
+            width: Some(usize::from(DEFAULT_WIDTH)),
+            color: false,
+        }
+    }
+}
+
+/// The colour of a cell, from its column's index and its whole (uncut) text.
+pub(super) type Paint = fn(usize, &str) -> Option<Color>;
+
 /// Rows written under one header, a page (one table) at a time, so a long list
 /// needs neither all its rows in memory nor one table as wide as its widest cell.
+/// Each page is fitted to the style's width (see [`super::fit`]).
 pub(super) struct Pages<W: Write> {
     pub(super) out: W,
-    header: &'static [&'static str],
+    columns: &'static [Column],
+    pub(super) style: TableStyle,
+    paint: Paint,
     rows: Vec<Vec<String>>,
     /// Rows written in all.
     pub(super) written: u64,
 }
 
 impl<W: Write> Pages<W> {
-    pub(super) fn new(out: W, header: &'static [&'static str]) -> Self {
+    pub(super) fn new(out: W, columns: &'static [Column], style: TableStyle, paint: Paint) -> Self {
         Pages {
             out,
-            header,
+            columns,
+            style,
+            paint,
             rows: Vec::new(),
             written: 0,
         }
@@ -145,13 +247,41 @@ impl<W: Write> Pages<W> {
     }
 
     fn page(&mut self) -> io::Result<()> {
-        let mut t = new_table();
-        t.set_header(self.header.to_vec());
+        let kept = match self.style.width {
+            Some(w) => fit(self.columns, &self.rows, w),
+            None => (0..self.columns.len()).map(|i| (i, usize::MAX)).collect(),
+        };
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Disabled);
+        if self.style.color {
+            // Asked for (`--color always`, or auto on a terminal without NO_COLOR):
+            // crossterm would still drop it when NO_COLOR is set.
+            crossterm::style::force_color_output(true);
+            t.enforce_styling();
+        }
+        t.set_header(kept.iter().map(|&(i, _)| self.columns[i].header));
         self.written += self.rows.len() as u64;
         for row in self.rows.drain(..) {
-            t.add_row(row);
+            t.add_row(kept.iter().map(|&(i, w)| {
+                let text = row.get(i).map_or("", String::as_str);
+                let c = Cell::new(cut(text, w, self.columns[i].cut));
+                match (self.style.color, (self.paint)(i, text)) {
+                    (true, Some(color)) => c.fg(color),
+                    _ => c,
+                }
+            }));
         }
-        writeln!(self.out, "{t}")
+        writeln!(self.out, "{t}")?;
+        if kept.len() < self.columns.len() {
+            let left: Vec<&str> = (0..self.columns.len())
+                .filter(|i| !kept.iter().any(|k| k.0 == *i))
+                .map(|i| self.columns[i].header)
+                .collect();
+            let line = format!("(left out to fit: {}; --wide shows them)", left.join(", "));
+            write_wrapped(&mut self.out, &line, self.style.width)?;
+        }
+        Ok(())
     }
 
     /// The last page (the header alone when there were no rows at all).
@@ -168,24 +298,58 @@ pub struct SummaryTable<W: Write> {
     pages: Pages<W>,
 }
 
-const SUMMARY_HEADER: &[&str] = &[
-    "id",
-    "client",
-    "server",
-    "SNI",
-    "version",
-    "cipher suite",
-    "C→S",
-    "S→C",
-    "state",
-    "decryption",
-    "key source",
+/// `summary`'s columns, most important first: id; server, SNI, decryption; state;
+/// client, version; cipher suite; bytes; key source.
+const SUMMARY_COLUMNS: &[Column] = &[
+    column("id", 0, 2, 8, Cut::End),
+    column("client", 3, 12, 47, Cut::Middle),
+    column("server", 1, 12, 54, Cut::Middle),
+    column("SNI", 1, 10, 32, Cut::Middle),
+    column("version", 3, 7, 9, Cut::End),
+    column("cipher suite", 4, 14, 40, Cut::End),
+    column("C→S", 5, 5, 12, Cut::End),
+    column("S→C", 5, 5, 12, Cut::End),
+    column("state", 2, 11, 24, Cut::End),
+    column("decryption", 1, 9, 18, Cut::End),
+    column("key source", 6, 10, 32, Cut::Middle),
 ];
 
+pub(super) const fn column(
+    header: &'static str,
+    priority: u8,
+    min: usize,
+    max: usize,
+    cut: Cut,
+) -> Column {
+    Column {
+        header,
+        priority,
+        min,
+        max,
+        cut,
+    }
+}
+
+/// Green for decrypted, red for failed, yellow for damaged.
+fn summary_paint(column: usize, text: &str) -> Option<Color> {
+    match SUMMARY_COLUMNS.get(column)?.header {
+        "decryption" => match text {
+            "decrypted" => Some(Color::Green),
+            "key_mismatch" | "unsupported_cipher" => Some(Color::Red),
+            "incomplete" => Some(Color::Yellow),
+            _ => None,
+        },
+        "state" if text.starts_with("failed") => Some(Color::Red),
+        "state" if text.starts_with("incomplete") || text.contains(", ") => Some(Color::Yellow),
+        "state" if text.starts_with("established") => Some(Color::Green),
+        _ => None,
+    }
+}
+
 impl<W: Write> SummaryTable<W> {
-    pub fn new(out: W) -> Self {
+    pub fn new(out: W, style: TableStyle) -> Self {
         SummaryTable {
-            pages: Pages::new(out, SUMMARY_HEADER),
+            pages: Pages::new(out, SUMMARY_COLUMNS, style, summary_paint),
         }
     }
 
@@ -196,7 +360,7 @@ impl<W: Write> SummaryTable<W> {
     /// The last page, then the capture's totals and warnings.
     pub fn end(mut self, capture: &CaptureReport) -> io::Result<W> {
         self.pages.end()?;
-        write_footer(&mut self.pages.out, capture)?;
+        write_footer(&mut self.pages.out, capture, self.pages.style.width)?;
         self.pages.out.flush()?;
         Ok(self.pages.out)
     }
@@ -459,7 +623,8 @@ impl<W: Write> InspectView<W> {
 
     pub fn end(mut self, capture: &CaptureReport) -> io::Result<W> {
         writeln!(self.out)?;
-        write_footer(&mut self.out, capture)?;
+        let width = terminal_width_or(INSPECT_DEFAULT_WIDTH);
+        write_footer(&mut self.out, capture, Some(usize::from(width)))?;
         self.out.flush()?;
         Ok(self.out)
     }
@@ -991,6 +1156,22 @@ fn list(items: impl Iterator<Item = String>, len: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_on_a_terminal_unless_no_color_or_dumb() {
+        use std::ffi::OsStr;
+        let auto = ColorChoice::Auto;
+        assert!(auto.wanted(true, None, Some(OsStr::new("xterm"))));
+        assert!(!auto.wanted(false, None, None), "not when piped");
+        assert!(!auto.wanted(true, Some(OsStr::new("1")), None));
+        assert!(
+            auto.wanted(true, Some(OsStr::new("")), None),
+            "an empty NO_COLOR is unset"
+        );
+        assert!(!auto.wanted(true, None, Some(OsStr::new("dumb"))));
+        assert!(ColorChoice::Always.wanted(false, Some(OsStr::new("1")), None));
+        assert!(!ColorChoice::Never.wanted(true, None, None));
+    }
 
     #[test]
     fn cells_are_cut_and_escaped() {

@@ -339,6 +339,11 @@ impl Session {
             alerts: lists.alerts,
             alerts_omitted: lists.alerts_omitted,
             transport: self.transport,
+            community_id: crate::flow::community_id(
+                self.endpoints[c],
+                self.endpoints[s],
+                self.transport,
+            ),
             quic: None,
             dtls: None,
             tcp: (self.transport == FlowTransport::Tcp).then(|| TcpReport {

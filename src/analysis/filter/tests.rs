@@ -249,6 +249,7 @@ fn connection() -> ConnectionReport {
         alerts: Vec::new(),
         alerts_omitted: 0,
         transport: Transport::Tcp,
+        community_id: None,
         quic: None,
         dtls: None,
         tcp: Some(TcpReport {
