@@ -8,6 +8,7 @@ use tlsscope::analysis::filter;
 use tlsscope::analysis::select::ConnSet;
 use tlsscope::report::export::DEFAULT_MAX_DECODED;
 use tlsscope::report::table::{ColorChoice, TableStyle};
+use tlsscope::report::time::Zone;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,7 +38,7 @@ pub enum Command {
         /// Only this connection (the id shown by `summary`).
         #[arg(long = "conn", value_name = "ID")]
         conn: Option<u64>,
-        #[arg(required = true)]
+        #[arg(required_unless_present = "interface")]
         captures: Vec<PathBuf>,
     },
     /// The decrypted application data of connections, like tshark's follow TLS stream;
@@ -60,7 +61,7 @@ pub enum Command {
         /// raw: the exact bytes; ascii: printable text with direction markers; hex: a dump.
         #[arg(long, value_enum, default_value_t = FollowFormat::Ascii)]
         format: FollowFormat,
-        #[arg(required = true)]
+        #[arg(required_unless_present = "interface")]
         captures: Vec<PathBuf>,
     },
     /// Every HTTP body of the decrypted connections to a file of its own, like
@@ -82,7 +83,7 @@ pub enum Command {
         /// file is cut and the index says so.
         #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_DECODED)]
         max_decoded: u64,
-        #[arg(required = true)]
+        #[arg(required_unless_present = "interface")]
         captures: Vec<PathBuf>,
     },
     /// The handshake drawn as a ladder between client and server, an arrow per message
@@ -99,7 +100,7 @@ pub enum Command {
         /// self-contained image.
         #[arg(long, value_enum, default_value_t = LadderKind::Text)]
         format: LadderKind,
-        #[arg(required = true)]
+        #[arg(required_unless_present = "interface")]
         captures: Vec<PathBuf>,
     },
     /// The recovered master secrets as an NSS key log (CLIENT_RANDOM lines) for Wireshark.
@@ -112,7 +113,7 @@ pub enum Command {
         /// Replace the `-o` file if it exists (never a symbolic link, never an input).
         #[arg(long, requires = "output")]
         force: bool,
-        #[arg(required = true)]
+        #[arg(required_unless_present = "interface")]
         captures: Vec<PathBuf>,
     },
     /// A shell completion script on standard output
@@ -131,6 +132,21 @@ pub enum LadderKind {
     Text,
     Mermaid,
     Svg,
+}
+
+impl Command {
+    /// The options of a command that reads captures.
+    pub fn common(&self) -> Option<&Common> {
+        match self {
+            Command::Summary(l) | Command::Requests(l) => Some(&l.common),
+            Command::Inspect { common, .. }
+            | Command::Follow { common, .. }
+            | Command::Export { common, .. }
+            | Command::Ladder { common, .. }
+            | Command::Keylog { common, .. } => Some(common),
+            Command::Completions { .. } | Command::Man => None,
+        }
+    }
 }
 
 /// The shells `completions` writes for.
@@ -164,8 +180,8 @@ pub struct Listing {
     pub layout: Layout,
     #[command(flatten)]
     pub common: Common,
-    /// Capture files (pcap or pcapng, optionally gzip-compressed).
-    #[arg(required = true)]
+    /// Capture files (pcap or pcapng, optionally gzip-compressed), `-` for standard input.
+    #[arg(required_unless_present = "interface")]
     pub captures: Vec<PathBuf>,
 }
 
@@ -211,9 +227,22 @@ pub struct View {
     /// The same as `--format json`.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Table times in UTC (default: local time, as tshark shows them; the JSON is
+    /// always UTC).
+    #[arg(long)]
+    pub utc: bool,
 }
 
 impl View {
+    /// The clock the tables show.
+    pub fn zone(&self) -> Zone {
+        if self.utc {
+            Zone::Utc
+        } else {
+            Zone::Local
+        }
+    }
+
     pub fn format(&self) -> OutputFormat {
         if self.json {
             OutputFormat::Json
@@ -232,6 +261,20 @@ pub enum OutputFormat {
 
 #[derive(Debug, Args)]
 pub struct Common {
+    /// Capture live from this network interface (libpcap) instead of reading capture
+    /// files; Ctrl-C ends it, with the connections still open reported. Needs root, or
+    /// the CAP_NET_RAW and CAP_NET_ADMIN capabilities.
+    #[arg(
+        short = 'i',
+        long = "interface",
+        value_name = "IFACE",
+        conflicts_with = "captures"
+    )]
+    pub interface: Option<String>,
+    /// With -i: a capture filter in libpcap's syntax, as tcpdump and tshark -f take it
+    /// (`tcp port 443 or udp port 443`).
+    #[arg(short = 'f', long = "capture-filter", value_name = "FILTER")]
+    pub capture_filter: Option<String>,
     /// Only the connections this expression matches, e.g. 'sni ~ "example" && status !=
     /// decrypted' (--help lists the fields; the README has the grammar).
     #[arg(long, value_name = "EXPR", long_help = filter::help())]

@@ -2,7 +2,9 @@
 //!
 //! Exit codes: 0 analysed (damage is in the report), 1 the output could not be written
 //! (a full disk, a closed descriptor), 2 bad usage or unreadable input. A reader that
-//! goes away (`| head`) is not a failure: the output stops quietly, exit 0.
+//! goes away (`| head`) is not a failure: the output stops quietly, exit 0. Ctrl-C
+//! (SIGINT) or SIGTERM ends the run cleanly, with what was read reported (exit 0); a
+//! second one exits at once (130, 143: 128 + the signal).
 
 mod cli;
 mod commands;
@@ -11,11 +13,12 @@ mod output;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use clap::Parser;
 use tlsscope::analysis::select::ConnSet;
-use tlsscope::analysis::{analyze_streaming, Messages, Options};
+use tlsscope::analysis::{analyze_streaming, LiveInput, Messages, Options};
 use tlsscope::crypto::keylog::KeyLog;
 use tlsscope::crypto::keys::load_keys;
 use tlsscope::crypto::secrets::Secrets;
@@ -176,10 +179,45 @@ fn options(common: &Common, messages: Messages) -> Options {
         show_secrets: common.show_secrets,
         decode_app: !common.no_http,
         stop: defaults.stop,
+        interrupt: interrupt_flag(),
+        live: common.interface.as_ref().map(|interface| LiveInput {
+            interface: interface.clone(),
+            filter: common.capture_filter.clone(),
+            announce: !common.quiet,
+        }),
     }
 }
 
+/// The flag Ctrl-C (SIGINT) and SIGTERM set, for the run to end cleanly: set up on
+/// first use. A second signal, with the flag already set, exits at once.
+fn interrupt_flag() -> Arc<AtomicBool> {
+    static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            // In this order: the second signal finds the flag set by the first and exits.
+            let exit = 128 + signal;
+            let registered =
+                signal_hook::flag::register_conditional_shutdown(signal, exit, flag.clone())
+                    .and_then(|_| signal_hook::flag::register(signal, flag.clone()));
+            if let Err(e) = registered {
+                say(&format!("Ctrl-C will end the run at once: {e}"));
+            }
+        }
+        flag
+    })
+    .clone()
+}
+
 fn run(cli: Cli) -> Result<(), Failure> {
+    if let Some(c) = cli.command.common() {
+        if c.capture_filter.is_some() && c.interface.is_none() {
+            return Err(Failure::Usage(
+                "-f/--capture-filter filters a live capture: it needs -i IFACE (see tlsscope --help)"
+                    .into(),
+            ));
+        }
+    }
     match &cli.command {
         Command::Summary(l) => {
             let style = l.layout.style();
@@ -201,7 +239,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let secrets = secrets(common)?;
             let out = stdout()?.stop_on_close(options.stop.clone());
             let mut sink: Box<dyn ReportSink<Output>> = match view.format() {
-                OutputFormat::Table => Box::new(InspectView::new(out)),
+                OutputFormat::Table => Box::new(InspectView::new(out).in_zone(view.zone())),
                 OutputFormat::Json => Box::new(JsonStream::new(out)),
                 OutputFormat::Jsonl => Box::new(JsonlStream::new(out)),
             };

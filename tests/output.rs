@@ -310,3 +310,59 @@ fn completions_and_man_page() {
         Some(2)
     );
 }
+
+/// The sample with its packets from the `from`-th on a day later.
+fn a_day_later(from: usize) -> Vec<u8> {
+    let mut bytes = std::fs::read(root().join(SAMPLE)).unwrap();
+    let mut at = 24;
+    let mut i = 0;
+    while at + 16 <= bytes.len() {
+        let caplen = u32::from_le_bytes(bytes[at + 8..at + 12].try_into().unwrap()) as usize;
+        if i >= from {
+            let secs = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) + 86_400;
+            bytes[at..at + 4].copy_from_slice(&secs.to_le_bytes());
+        }
+        at += 16 + caplen;
+        i += 1;
+    }
+    bytes
+}
+
+/// Table times are the local time unless `--utc`; the header line has the connection's
+/// date, and its rows carry the date too when it runs over more than one day.
+#[test]
+fn table_times_carry_the_date_when_a_connection_spans_days() {
+    let inspect = |args: &[&str]| {
+        let out = bin().args(args).env("TZ", "UTC").output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one_day = inspect(&["inspect", "--utc", SAMPLE]);
+    assert!(
+        one_day.contains("frames 1–19  2026-11-27 12:11:22.624522Z"),
+        "{one_day}"
+    );
+    assert!(one_day.contains("┆ 12:11:22.628618Z ┆"), "{one_day}");
+    assert!(!one_day.contains("┆ 2026-11-27 12:11:22"), "{one_day}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let two_days = dir.path().join("two-days.pcap");
+    std::fs::write(&two_days, a_day_later(12)).unwrap();
+    let text = inspect(&["inspect", "--utc", two_days.to_str().unwrap()]);
+    assert!(text.contains("┆ 2026-11-27 12:11:22.628618Z ┆"), "{text}");
+    assert!(text.contains("┆ 2026-11-28 12:11:22"), "{text}");
+
+    // Local time: TZ's offset, and the header line says which.
+    let out = bin()
+        .args(["inspect", SAMPLE])
+        // A POSIX TZ (5:30 east of UTC): no tzdata needed.
+        .env("TZ", "IST-5:30")
+        .output()
+        .unwrap();
+    let local = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        local.contains("2026-11-27 17:41:22.624522 +05:30"),
+        "{local}"
+    );
+    assert!(local.contains("┆ 17:41:22.628618 ┆"), "{local}");
+}

@@ -159,6 +159,7 @@ pub fn net_tcp(data: &[u8]) {
             direction,
             chunk,
             timestamp_ns,
+            ..
         } => {
             let scanner = scanners.entry(id).or_default();
             if !scanner.is_done() {
@@ -211,7 +212,7 @@ pub fn net_tcp(data: &[u8]) {
         index += 1;
         match strip_link_layer(link, frame) {
             Ok(payload) => net.decode(payload, &mut |seg| {
-                flows.process(seg, ts, &mut |ev| handle(ev, &mut secrets))
+                flows.process(seg, ts, index as u64, &mut |ev| handle(ev, &mut secrets))
             }),
             Err(LinkError::UnsupportedLinkType | LinkError::Truncated | LinkError::NotIp) => {}
         }
@@ -994,6 +995,8 @@ fn end_datagram_connection(
         opener: Some(Direction::Forward),
         first_seen_ns: 0,
         last_seen_ns: ts,
+        first_frame: 1,
+        last_frame: 1,
         stats: Default::default(),
         gaps: [Vec::new(), Vec::new()],
         snaplen_cut: false,

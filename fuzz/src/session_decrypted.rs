@@ -1044,6 +1044,8 @@ pub fn session_decrypted_report(data: &[u8]) -> Option<String> {
         opener: Some(Direction::Forward),
         first_seen_ns: 1_700_000_000_000_000_000,
         last_seen_ns: c.ts,
+        first_frame: 1,
+        last_frame: 1,
         stats: Default::default(),
         gaps: Default::default(),
         snaplen_cut: false,

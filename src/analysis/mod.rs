@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
-use crate::capture::{CaptureReader, LinkType};
+use crate::capture::{CaptureReader, LinkType, Source};
 use crate::crypto::keys::PreMasterPrefetch;
 use crate::crypto::secrets::Secrets;
 use crate::flow::Direction;
@@ -69,6 +69,20 @@ pub struct Options {
     /// Set by the caller when the output is no longer wanted (a closed pipe): the run
     /// ends as soon as it can, without analysing the rest.
     pub stop: Arc<AtomicBool>,
+    /// Capture live from this interface instead of reading the files (`-i`).
+    pub live: Option<LiveInput>,
+    /// Set on Ctrl-C (SIGINT, SIGTERM): reading stops at the next packet, and the
+    /// connections still open end as at the end of the capture, reported as usual.
+    pub interrupt: Arc<AtomicBool>,
+}
+
+/// A live capture: the interface, and a capture filter in libpcap's syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveInput {
+    pub interface: String,
+    pub filter: Option<String>,
+    /// Say on stderr when the capture has started (not with `--quiet`).
+    pub announce: bool,
 }
 
 /// Which connections keep their record-layer messages.
@@ -95,6 +109,8 @@ impl Default for Options {
             show_secrets: false,
             decode_app: true,
             stop: Arc::new(AtomicBool::new(false)),
+            interrupt: Arc::new(AtomicBool::new(false)),
+            live: None,
         }
     }
 }
@@ -127,7 +143,7 @@ const CHANNEL_BATCHES: usize = 4;
 /// the oldest go out ahead of a connection that stays open (memory stays bounded).
 const REORDER_WINDOW: usize = 1024;
 
-/// Analyses the captures in order, as one run: connection ids continue across files,
+/// Analyses the captures in order (or the live capture `options.live`), as one run: connection ids continue across files,
 /// and sessions of one file may resume in another. An unreadable file stops the run
 /// before anything is read. Each connection's report goes to `emit` as soon as it is
 /// final (in id order, unless more than [`REORDER_WINDOW`] finished connections, or
@@ -141,10 +157,32 @@ pub fn analyze_streaming(
     tap: Option<Tap>,
     emit: &mut dyn FnMut(ConnectionReport),
 ) -> Result<Analysis, CaptureError> {
-    let readers = paths
-        .iter()
-        .map(|p| Ok((p.display().to_string(), CaptureReader::open(p)?)))
-        .collect::<Result<Vec<_>, CaptureError>>()?;
+    let readers = match &options.live {
+        Some(live) => {
+            let source = Source::live(&live.interface, live.filter.as_deref())?;
+            if live.announce {
+                // As tshark says it: from here on packets are seen.
+                eprintln!(
+                    "tlsscope: capturing on {}{}; Ctrl-C ends the capture",
+                    crate::report::text::terminal_safe(&live.interface),
+                    live.filter
+                        .as_deref()
+                        .map(|f| format!(" ({})", crate::report::text::terminal_safe(f)))
+                        .unwrap_or_default()
+                );
+            }
+            vec![(live.interface.clone(), source)]
+        }
+        None => paths
+            .iter()
+            .map(|p| {
+                Ok((
+                    p.display().to_string(),
+                    Source::File(CaptureReader::open(p)?),
+                ))
+            })
+            .collect::<Result<Vec<_>, CaptureError>>()?,
+    };
     // Prefetching decrypts a ClientKeyExchange with its server certificate's key only,
     // the one operation the session stage would do: worth it for any number of keys.
     let prefetch = (options.rsa_threads > 0 && secrets.has_keys()).then(|| {
@@ -164,12 +202,14 @@ pub fn analyze_streaming(
         prefetch,
         progress: Progress::new(options.progress),
         stop: options.stop.clone(),
+        interrupt: options.interrupt.clone(),
         evictions: evictions.clone(),
     };
     let (tx, rx) = sync_channel::<Batch>(CHANNEL_BATCHES);
 
+    let file_names = readers.iter().map(|(n, _)| Arc::from(n.as_str())).collect();
     let reader = std::thread::spawn(move || transport.run(readers, tx));
-    let mut run = Run::new(options, secrets, tap, emit, evictions);
+    let mut run = Run::new(options, secrets, tap, emit, evictions, file_names);
     for batch in rx {
         if !options.stop.load(Ordering::Relaxed) {
             run.batch(&batch);
@@ -206,6 +246,9 @@ struct Run<'o, 'e> {
     transport_share: usize,
     /// QUIC connection IDs, and the flows joined to connections by them (migration).
     quic_paths: QuicPaths,
+    /// The inputs' names, and the index of the one being read.
+    file_names: Vec<Arc<str>>,
+    file: usize,
 }
 
 /// An open connection: the adapter that cuts its bytes into records, its session, and
@@ -228,6 +271,7 @@ impl<'o, 'e> Run<'o, 'e> {
         tap: Option<Tap>,
         emit: &'e mut dyn FnMut(ConnectionReport),
         evict_requests: Arc<Evictions>,
+        file_names: Vec<Arc<str>>,
     ) -> Self {
         let secrets_prefetch = secrets.prefetch.is_some();
         let settings = SessionSettings {
@@ -261,12 +305,20 @@ impl<'o, 'e> Run<'o, 'e> {
                 },
             evict_requests,
             quic_paths: QuicPaths::default(),
+            file_names,
+            file: 0,
         }
     }
 
     /// A connection ended: its report goes out once every lower id has (or when too
     /// many, or too much, wait).
-    fn finished(&mut self, id: u64, report: Option<ConnectionReport>) {
+    fn finished(&mut self, id: u64, mut report: Option<ConnectionReport>) {
+        if let Some(r) = &mut report {
+            r.frames.file = self.file;
+            if self.file_names.len() > 1 {
+                r.frames.file_name = self.file_names.get(self.file).cloned();
+            }
+        }
         self.tls_connections += u64::from(report.is_some());
         self.waiting_bytes += report.as_ref().map_or(0, |r| r.charge.bytes());
         self.finished.insert(id, report);
@@ -302,6 +354,7 @@ impl<'o, 'e> Run<'o, 'e> {
                     range,
                     unit,
                     timestamp_ns,
+                    frame,
                 } => {
                     let bytes = batch.bytes(range);
                     let input = match unit {
@@ -309,7 +362,7 @@ impl<'o, 'e> Run<'o, 'e> {
                         DataUnit::QuicDatagram => Input::Quic(bytes),
                         DataUnit::DtlsDatagram => Input::Dtls(bytes),
                     };
-                    self.stream(*id, *endpoints, *direction, input, *timestamp_ns)
+                    self.stream(*id, *endpoints, *direction, input, (*timestamp_ns, *frame))
                 }
                 Event::Gap {
                     id,
@@ -317,13 +370,15 @@ impl<'o, 'e> Run<'o, 'e> {
                     direction,
                     gap,
                     timestamp_ns,
+                    frame,
                 } => self.stream(
                     *id,
                     *endpoints,
                     *direction,
                     Input::Chunk(Chunk::Gap(*gap)),
-                    *timestamp_ns,
+                    (*timestamp_ns, *frame),
                 ),
+                Event::File(file) => self.file = *file,
                 Event::Closed(summary) => {
                     // A migrated QUIC connection ends with the last of its paths.
                     let (id, changed) = match self.quic_paths.ended(summary) {
@@ -367,7 +422,7 @@ impl<'o, 'e> Run<'o, 'e> {
         endpoints: [Endpoint; 2],
         direction: Direction,
         input: Input<'_>,
-        ts: i64,
+        (ts, frame): (i64, u64),
     ) {
         let (id, direction) = match self.quic_path(id, endpoints, direction, &input) {
             // A path of a connection that was ended early: nothing to add to.
@@ -399,6 +454,7 @@ impl<'o, 'e> Run<'o, 'e> {
         };
         self.secrets.set_endpoints(endpoints);
         let c = &mut *open.c;
+        c.session.at_frame(frame);
         c.feed
             .feed(&mut c.session, direction, input, ts, &mut self.secrets);
         let fresh = c.feed.take_fresh_cids();
@@ -502,6 +558,7 @@ impl<'o, 'e> Run<'o, 'e> {
             files: t.files,
             warnings: t.warnings,
             skipped_packets: t.skipped_packets,
+            interrupted: t.interrupted,
             ..Default::default()
         };
         if let Some(first) = c.files.first() {

@@ -45,8 +45,9 @@ struct Joined {
     open_paths: u32,
     /// Its own flow's end, when that came before the last path's.
     own_end: Option<Box<FlowSummary>>,
-    /// The latest activity of the paths that ended.
+    /// The latest activity of the paths that ended, and their last frame.
     last_seen_ns: i64,
+    last_frame: u64,
 }
 
 /// What the run knows of QUIC connection IDs and paths.
@@ -118,6 +119,7 @@ impl QuicPaths {
             };
             j.open_paths = j.open_paths.saturating_sub(1);
             j.last_seen_ns = j.last_seen_ns.max(summary.last_seen_ns);
+            j.last_frame = j.last_frame.max(summary.last_frame);
             if j.open_paths > 0 || j.own_end.is_none() {
                 return Ended::Path(alias.connection, None);
             }
@@ -127,6 +129,7 @@ impl QuicPaths {
                 .expect("looked up above");
             let mut own = *j.own_end.expect("checked above");
             own.last_seen_ns = own.last_seen_ns.max(j.last_seen_ns);
+            own.last_frame = own.last_frame.max(j.last_frame);
             // Still active at the capture's end if the last path was.
             own.open_at_end |= summary.open_at_end;
             return Ended::Path(alias.connection, Some(Box::new(own)));
@@ -140,6 +143,7 @@ impl QuicPaths {
                 let j = self.joined.remove(&summary.id).expect("looked up above");
                 let mut own = summary.clone();
                 own.last_seen_ns = own.last_seen_ns.max(j.last_seen_ns);
+                own.last_frame = own.last_frame.max(j.last_frame);
                 Ended::Own(Some(Box::new(own)))
             }
             None => Ended::Own(None),
@@ -203,6 +207,8 @@ mod tests {
             opener: Some(Direction::Forward),
             first_seen_ns: 0,
             last_seen_ns: last,
+            first_frame: 1,
+            last_frame: 1,
             stats: Default::default(),
             gaps: [Vec::new(), Vec::new()],
             snaplen_cut: false,

@@ -14,7 +14,7 @@ use std::ops::Range;
 use std::sync::mpsc::SyncSender;
 use std::sync::Arc;
 
-use crate::capture::{strip_link_layer, CaptureEvent, CaptureReader, LinkError};
+use crate::capture::{strip_link_layer, CaptureEvent, LinkError, Source};
 use crate::crypto::keys::PreMasterPrefetch;
 use crate::net::{Endpoint, NetDecoder, NetStats, Transported};
 use crate::report::model::FileReport;
@@ -41,6 +41,8 @@ pub(super) enum Event {
         range: Range<usize>,
         unit: DataUnit,
         timestamp_ns: i64,
+        /// The frame that delivered the bytes, in the file being read.
+        frame: u64,
     },
     Gap {
         id: ConnectionId,
@@ -48,7 +50,11 @@ pub(super) enum Event {
         direction: Direction,
         gap: Gap,
         timestamp_ns: i64,
+        frame: u64,
     },
+    /// The next file starts (its index among the inputs): the connections closed from
+    /// here on were read from it.
+    File(usize),
     /// Boxed: it is large, and every event of a batch is as large as the largest kind.
     Closed(Box<FlowSummary>),
     /// A pcapng Decryption Secrets Block (its bytes in `range`), and where it came from.
@@ -96,6 +102,8 @@ pub(super) struct TransportReport {
     pub flows: FlowStats,
     /// UDP flows: seen, QUIC, other, cut.
     pub udp: UdpStats,
+    /// Reading stopped early (Ctrl-C).
+    pub interrupted: bool,
 }
 
 /// Settings of the transport stage.
@@ -106,6 +114,9 @@ pub(super) struct Transport {
     /// Set when nobody wants the output any more (a closed pipe): the files are still
     /// read to their end, but nothing more is analysed.
     pub stop: Arc<std::sync::atomic::AtomicBool>,
+    /// Set on Ctrl-C: reading stops at the next block, and the connections still open
+    /// end as at the end of the capture.
+    pub interrupt: Arc<std::sync::atomic::AtomicBool>,
     /// Connections the session stage ended early (its memory budget): closed here too,
     /// so that their TCP state is given back.
     pub evictions: Arc<Evictions>,
@@ -180,6 +191,7 @@ impl Sink<'_> {
                 direction,
                 chunk,
                 timestamp_ns,
+                frame,
             } => {
                 self.scan(id, direction, &chunk);
                 match chunk {
@@ -192,6 +204,7 @@ impl Sink<'_> {
                             range,
                             unit: DataUnit::Stream,
                             timestamp_ns,
+                            frame,
                         });
                     }
                     Chunk::Gap(gap) => self.push(Event::Gap {
@@ -200,6 +213,7 @@ impl Sink<'_> {
                         direction,
                         gap,
                         timestamp_ns,
+                        frame,
                     }),
                 }
             }
@@ -227,6 +241,7 @@ impl Sink<'_> {
                 carried,
                 payload,
                 timestamp_ns,
+                frame,
             } => {
                 let range = self.stash(payload);
                 self.push(Event::Data {
@@ -239,6 +254,7 @@ impl Sink<'_> {
                         Carried::Dtls => DataUnit::DtlsDatagram,
                     },
                     timestamp_ns,
+                    frame,
                 });
             }
             UdpEvent::Closed(summary) => self.push(Event::Closed(Box::new(summary))),
@@ -276,11 +292,7 @@ impl Sink<'_> {
 
 impl Transport {
     /// Reads every file in order, sending batches on `tx`.
-    pub fn run(
-        self,
-        readers: Vec<(String, CaptureReader)>,
-        tx: SyncSender<Batch>,
-    ) -> TransportReport {
+    pub fn run(self, readers: Vec<(String, Source)>, tx: SyncSender<Batch>) -> TransportReport {
         let mut report = TransportReport::default();
         let mut net = NetDecoder::new();
         let mut sink = Sink {
@@ -292,9 +304,11 @@ impl Transport {
         };
         let mut next_id = 0;
         let total: u64 = readers.iter().map(|(_, r)| r.progress().1).sum();
+        let files = readers.len();
         self.progress.start(total);
         let mut done_before = 0;
-        for (name, mut reader) in readers {
+        for (file, (name, mut reader)) in readers.into_iter().enumerate() {
+            sink.push(Event::File(file));
             let (read, size) = reader.progress();
             let mut flows = FlowTable::with_limits(self.limits);
             flows.set_next_id(next_id);
@@ -304,9 +318,10 @@ impl Transport {
             });
             let dsb_source: Arc<str> = Arc::from(format!("{name} (secrets block)"));
             let mut packets_since_tick = 0u32;
-            let summary = reader.for_each(|ev| match ev {
+            let summary = reader.for_each_until(&self.interrupt, |ev| match ev {
                 _ if self.stop.load(std::sync::atomic::Ordering::Relaxed) => {}
                 CaptureEvent::Packet(p) => {
+                    let frame = p.index + 1;
                     let evicted = self.evictions.take();
                     if !evicted.is_empty() {
                         flows.close_ids(&evicted, &mut |ev| sink.tcp(ev));
@@ -320,11 +335,12 @@ impl Transport {
                     match strip_link_layer(p.link_type, p.data) {
                         Ok(payload) => net.decode_all(payload, &mut |t| match t {
                             Transported::Tcp(seg) => {
-                                flows.process(seg, p.timestamp_ns, &mut |ev| sink.tcp(ev))
+                                flows.process(seg, p.timestamp_ns, frame, &mut |ev| sink.tcp(ev))
                             }
                             Transported::Udp(d) => udp.process(
                                 d,
                                 p.timestamp_ns,
+                                frame,
                                 &mut || flows.allocate_id(),
                                 &mut |ev| sink.udp(ev),
                             ),
@@ -370,7 +386,16 @@ impl Transport {
             for w in &summary.warnings {
                 report.warnings.push(format!("{name}: {w}"));
             }
-            report.skipped_packets += summary.unknown_interface_packets;
+            report.skipped_packets += summary.unknown_interface_packets + summary.obsolete_packets;
+            // (A live capture ends with Ctrl-C: that is no cut in it, and not said.)
+            if summary.interrupted {
+                report.interrupted = true;
+                report.warnings.push(format!(
+                    "{name}: interrupted after {} packets: the connections open then are reported as the capture left them{}",
+                    summary.packets,
+                    if file + 1 < files { "; the files after it were not read" } else { "" }
+                ));
+            }
             report.files.push(FileReport {
                 file: name,
                 format: Some(reader.format()),
@@ -379,6 +404,9 @@ impl Transport {
                 truncated: summary.truncated,
                 corrupt: summary.corrupt,
             });
+            if summary.interrupted {
+                break;
+            }
         }
         sink.flush();
         self.progress.finish();

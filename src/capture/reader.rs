@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use pcap_parser::pcapng::Block;
@@ -25,6 +25,8 @@ const MAX_BUFFER_SIZE: usize = 64 << 20;
 pub enum CaptureFormat {
     Pcap,
     Pcapng,
+    /// Packets captured live from an interface (`-i`).
+    Live,
 }
 
 /// Why a capture could not be read at all.
@@ -49,12 +51,17 @@ pub enum CaptureError {
     /// A gzip file so damaged that no capture file header comes out of it.
     #[error("{path}: not a pcap or pcapng capture ({why})")]
     GzipNotACapture { path: String, why: String },
+    /// Live capture (`-i`) could not start: no such interface, no privileges, a bad
+    /// filter, or a build without the `live` feature.
+    #[error("-i {interface}: {why}")]
+    Live { interface: String, why: String },
 }
 
 /// One captured frame.
 #[derive(Debug, Clone, Copy)]
 pub struct Packet<'a> {
-    /// 0-based index in the file (counting packets only), like tshark's frame number - 1.
+    /// 0-based index in the file, counting every packet record (pcapng: every packet
+    /// block, those skipped too): tshark's `frame.number` - 1.
     pub index: u64,
     /// Nanoseconds since the Unix epoch.
     pub timestamp_ns: i64,
@@ -62,6 +69,26 @@ pub struct Packet<'a> {
     /// The captured bytes (possibly fewer than `original_len` when the snapshot length cut it).
     pub data: &'a [u8],
     pub original_len: u32,
+}
+
+impl<'a> Packet<'a> {
+    /// A packet of `data`, whose original length is `original_len` (taken as at least
+    /// the captured length).
+    pub fn new(
+        index: u64,
+        timestamp_ns: i64,
+        link_type: LinkType,
+        data: &'a [u8],
+        original_len: u32,
+    ) -> Self {
+        Packet {
+            index,
+            timestamp_ns,
+            link_type,
+            data,
+            original_len: original_len.max(data.len() as u32),
+        }
+    }
 }
 
 /// What the reader finds in the file, in file order.
@@ -90,6 +117,11 @@ pub struct ReadSummary {
     /// Packets whose original length is smaller than their captured length (their
     /// captured bytes are used).
     pub short_origlen_packets: u64,
+    /// Reading stopped before the end (`for_each_until`'s flag was set).
+    pub interrupted: bool,
+    /// pcapng Packet Blocks (the obsolete type 2): counted, so that the frame numbers
+    /// after them stay tshark's, but not read.
+    pub obsolete_packets: u64,
     /// gzip: bytes after the compressed stream that were ignored.
     pub trailing_bytes: u64,
     /// All of the above in words, without the file name (for `capture.warnings`).
@@ -103,7 +135,7 @@ const UNKNOWN_INTERFACES_LISTED: usize = 8;
 
 impl ReadSummary {
     /// A packet was read: its index in the file.
-    fn count(&mut self, captured: usize, origlen: u32) -> u64 {
+    pub(super) fn count(&mut self, captured: usize, origlen: u32) -> u64 {
         self.packets += 1;
         self.bytes += captured as u64;
         if (origlen as usize) < captured {
@@ -178,6 +210,12 @@ impl ReadSummary {
                 "{} named an interface the file does not describe ({}): skipped",
                 plural(self.unknown_interface_packets, "packet"),
                 list.join(", ")
+            ));
+        }
+        if self.obsolete_packets > 0 {
+            self.warnings.push(format!(
+                "{} in obsolete pcapng Packet Blocks (type 2) skipped: rewrite the file with editcap to read them",
+                plural(self.obsolete_packets, "packet")
             ));
         }
         if self.short_origlen_packets > 0 {
@@ -339,7 +377,17 @@ impl CaptureReader {
 
     /// Reads the whole file, handing every event to `visit`. Damage does not stop the
     /// caller's analysis: it is returned in the summary.
-    pub fn for_each(&mut self, mut visit: impl FnMut(CaptureEvent<'_>)) -> ReadSummary {
+    pub fn for_each(&mut self, visit: impl FnMut(CaptureEvent<'_>)) -> ReadSummary {
+        self.for_each_until(&AtomicBool::new(false), visit)
+    }
+
+    /// [`Self::for_each`], ending early once `stop` is set (Ctrl-C): the blocks already
+    /// read into the buffer are handed on, nothing more is read; the summary counts them.
+    pub fn for_each_until(
+        &mut self,
+        stop: &AtomicBool,
+        mut visit: impl FnMut(CaptureEvent<'_>),
+    ) -> ReadSummary {
         let mut summary = ReadSummary::default();
         let CaptureReader {
             inner,
@@ -370,13 +418,14 @@ impl CaptureReader {
                             let frac = b.ts_usec as i64 * (1_000_000_000 / iface.resolution as i64);
                             let data = &b.data[..b.data.len().min(b.caplen as usize)];
                             let index = summary.count(data.len(), b.origlen);
-                            visit(CaptureEvent::Packet(Packet {
+                            let ts = b.ts_sec as i64 * 1_000_000_000 + frac;
+                            visit(CaptureEvent::Packet(Packet::new(
                                 index,
-                                timestamp_ns: b.ts_sec as i64 * 1_000_000_000 + frac,
-                                link_type: iface.link_type,
+                                ts,
+                                iface.link_type,
                                 data,
-                                original_len: b.origlen.max(data.len() as u32),
-                            }));
+                                b.origlen,
+                            )));
                         }
                         PcapBlockOwned::NG(block) => {
                             *format = CaptureFormat::Pcapng;
@@ -386,6 +435,13 @@ impl CaptureReader {
                     inner.consume(offset);
                 }
                 Err(PcapError::Eof) => break,
+                // What was read before the flag was set is analysed; nothing more is read.
+                Err(PcapError::Incomplete(_) | PcapError::BufferTooSmall)
+                    if stop.load(Ordering::Relaxed) =>
+                {
+                    summary.interrupted = true;
+                    break;
+                }
                 Err(PcapError::Incomplete(_)) => {
                     if inner.refill().is_err() {
                         summary.corrupt = Some("read error".into());
@@ -448,15 +504,16 @@ fn ng_block(
                 .saturating_add(iface.offset);
             let frac =
                 (ticks % iface.resolution) as u128 * 1_000_000_000 / iface.resolution as u128;
-            visit(CaptureEvent::Packet(Packet {
+            let ts = secs
+                .saturating_mul(1_000_000_000)
+                .saturating_add(frac as i64);
+            visit(CaptureEvent::Packet(Packet::new(
                 index,
-                timestamp_ns: secs
-                    .saturating_mul(1_000_000_000)
-                    .saturating_add(frac as i64),
-                link_type: iface.link_type,
+                ts,
+                iface.link_type,
                 data,
-                original_len: epb.origlen.max(data.len() as u32),
-            }));
+                epb.origlen,
+            )));
         }
         Block::SimplePacket(spb) => {
             let data = &spb.data[..spb.data.len().min(spb.origlen as usize)];
@@ -467,13 +524,19 @@ fn ng_block(
                 summary.unknown_interface(0);
                 return;
             };
-            visit(CaptureEvent::Packet(Packet {
+            visit(CaptureEvent::Packet(Packet::new(
                 index,
-                timestamp_ns: 0,
-                link_type: iface.link_type,
+                0,
+                iface.link_type,
                 data,
-                original_len: spb.origlen.max(data.len() as u32),
-            }));
+                spb.origlen,
+            )));
+        }
+        // The obsolete Packet Block is a frame to tshark: counted, so that the numbers
+        // of the packets after it stay the same.
+        Block::Unknown(b) if b.block_type == 2 => {
+            summary.count(0, 0);
+            summary.obsolete_packets += 1;
         }
         Block::DecryptionSecrets(dsb)
             if dsb.secrets_type == pcap_parser::pcapng::SecretsType::TlsKeyLog =>
@@ -814,6 +877,30 @@ mod tests {
             s.warnings,
             ["3 packets named an interface the file does not describe (interface 3: 2 packets, interface 7: 1 packet): skipped"]
         );
+    }
+
+    #[test]
+    fn obsolete_packet_blocks_keep_the_frame_numbers() {
+        let frame = [0xaa; 60];
+        let opb = block(2, &[0; 20]);
+        let mut r = CaptureReader::from_reader(
+            Box::new(std::io::Cursor::new(pcapng(&[
+                epb(0, &frame, 60),
+                opb,
+                epb(0, &frame, 60),
+            ]))),
+            "t",
+        )
+        .unwrap();
+        let mut seen = Vec::new();
+        let s = r.for_each(|ev| {
+            if let CaptureEvent::Packet(p) = ev {
+                seen.push(p.index);
+            }
+        });
+        assert_eq!(seen, [0, 2]);
+        assert_eq!((s.packets, s.obsolete_packets), (3, 1));
+        assert!(s.warnings[0].contains("obsolete"), "{:?}", s.warnings);
     }
 
     #[test]

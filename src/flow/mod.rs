@@ -114,6 +114,10 @@ pub struct FlowSummary {
     pub opener: Option<Direction>,
     pub first_seen_ns: i64,
     pub last_seen_ns: i64,
+    /// Frame numbers of the flow's first and last packet in their capture file: 1-based,
+    /// counting every packet of the file, as tshark's `frame.number` does.
+    pub first_frame: u64,
+    pub last_frame: u64,
     pub stats: [DirectionStats; 2],
     /// The gaps listed (the first ones of each direction; `stats` counts them all).
     pub gaps: [Vec<Gap>; 2],

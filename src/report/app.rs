@@ -89,6 +89,9 @@ pub struct GoAwayReport {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct MessageReport {
     pub time: String,
+    /// `time` in nanoseconds since the epoch, for the tables.
+    #[serde(skip)]
+    pub time_ns: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -198,6 +201,7 @@ pub(super) fn transactions(
 ) -> Vec<TransactionReport> {
     let message = |m: &Message| MessageReport {
         time: rfc3339(m.ts),
+        time_ns: m.ts,
         method: m.method.clone(),
         target: m.target.clone(),
         status: m.status,

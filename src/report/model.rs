@@ -58,6 +58,10 @@ pub struct CaptureReport {
     pub skipped_packets: u64,
     /// The RSA keys loaded, and whether each matched a server certificate in the capture.
     pub keys: Vec<KeyReport>,
+    /// Reading stopped early (Ctrl-C, SIGTERM): what was read is reported; left out
+    /// when the run read everything.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
     pub warnings: Vec<String>,
 }
 
@@ -320,8 +324,25 @@ pub struct MessageEntry {
     pub side: Side,
     #[serde(rename = "time", serialize_with = "ser_time")]
     pub timestamp_ns: i64,
+    /// The frame (tshark's `frame.number` in the connection's file) whose data completed
+    /// the message: its record's last byte arrived in it. A run of application data
+    /// records names the frame of its first record.
+    pub frame: u64,
     #[serde(flatten)]
     pub body: MessageBody,
+}
+
+/// Where a connection is in the capture: the file it was read from (its index in
+/// `capture.files`) and the frame numbers of its first and last packet there, as
+/// tshark's `frame.number` counts them (1-based, every packet of the file).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FrameSpan {
+    pub file: usize,
+    pub first: u64,
+    pub last: u64,
+    /// The file's name, for the tables, when the run read several.
+    #[serde(skip)]
+    pub file_name: Option<std::sync::Arc<str>>,
 }
 
 fn ser_time<S: serde::Serializer>(ns: &i64, s: S) -> Result<S::Ok, S::Error> {
@@ -563,6 +584,7 @@ pub struct ConnectionReport {
     pub first_seen_ns: i64,
     #[serde(rename = "last_seen", serialize_with = "ser_time")]
     pub last_seen_ns: i64,
+    pub frames: FrameSpan,
     pub version: Option<String>,
     pub cipher_suite: Option<SuiteReport>,
     pub sni: Option<String>,

@@ -17,6 +17,7 @@ use super::fit::{cut, fit, wrap, Column, Cut};
 use super::model::{CaptureReport, ConnectionReport, MessageBody, MessageEntry, Side};
 use super::quic::{frame_name, HalfReport, QuicReport, Sides, SpaceCounts};
 use super::text::{bytes_as_text, terminal_safe};
+use super::time::{dated_time, table_time, Zone};
 use super::wire;
 use crate::flow::Transport;
 use crate::quic::frame::FrameKind;
@@ -599,15 +600,25 @@ fn state_text(c: &ConnectionReport) -> String {
 /// The `inspect` view: per connection its facts, then every message it kept.
 pub struct InspectView<W: Write> {
     out: W,
+    zone: Zone,
 }
 
 impl<W: Write> InspectView<W> {
     pub fn new(out: W) -> Self {
-        InspectView { out }
+        InspectView {
+            out,
+            zone: Zone::default(),
+        }
+    }
+
+    /// Times in this zone (local time unless said).
+    pub fn in_zone(mut self, zone: Zone) -> Self {
+        self.zone = zone;
+        self
     }
 
     pub fn connection(&mut self, c: &ConnectionReport) -> io::Result<()> {
-        write!(self.out, "{}", inspect_connection(c))
+        write!(self.out, "{}", inspect_connection(c, self.zone))
     }
 
     pub fn end(mut self, capture: &CaptureReport) -> io::Result<W> {
@@ -619,9 +630,9 @@ impl<W: Write> InspectView<W> {
     }
 }
 
-fn inspect_connection(c: &ConnectionReport) -> String {
+fn inspect_connection(c: &ConnectionReport, zone: Zone) -> String {
     let mut out = format!(
-        "Connection {}: {} → {}  {}  {}  [{}]\n",
+        "Connection {}: {} → {}  {}  {}  [{}]  {}  {}\n",
         c.id,
         endpoint(&c.client.ip, c.client.port),
         server_cell(c),
@@ -630,7 +641,9 @@ fn inspect_connection(c: &ConnectionReport) -> String {
             .as_ref()
             .map(|s| s.name.as_str())
             .unwrap_or("-"),
-        state_text(c)
+        state_text(c),
+        frames_text(c),
+        dated_time(c.first_seen_ns, zone)
     );
     let mut facts = new_table();
     let mut fact = |k: &str, v: String| {
@@ -704,12 +717,15 @@ fn inspect_connection(c: &ConnectionReport) -> String {
     }
     out.push_str(&format!("{facts}\n"));
     let mut t = new_table();
-    t.set_header(vec!["#", "time", "dir", "message", "details"]);
+    t.set_header(vec!["#", "frame", "time", "dir", "message", "details"]);
+    // The rows carry the date when the connection runs over more than one day (the
+    // header line has its first).
+    let with_date = zone.day(c.first_seen_ns) != zone.day(c.last_seen_ns);
+    let time = |ns: i64| table_time(ns, zone, with_date);
     // What HTTP said goes between the records that carried it, by time.
-    let mut http = http_rows(c).into_iter().peekable();
+    let mut http = http_rows(c, &time).into_iter().peekable();
     for (i, m) in c.messages.iter().enumerate() {
-        let at = super::time::rfc3339(m.timestamp_ns);
-        while let Some(row) = http.next_if(|(time, _)| *time < at) {
+        while let Some(row) = http.next_if(|(ns, _)| *ns < m.timestamp_ns) {
             t.add_row(row.1);
         }
         let arrow = match m.side {
@@ -718,7 +734,8 @@ fn inspect_connection(c: &ConnectionReport) -> String {
         };
         t.add_row(vec![
             i.to_string(),
-            m_time(m),
+            m.frame.to_string(),
+            time(m.timestamp_ns),
             arrow.into(),
             m.body.type_name().to_string(),
             details(m),
@@ -738,9 +755,24 @@ fn inspect_connection(c: &ConnectionReport) -> String {
     out
 }
 
+/// Where the connection is in the capture, as Wireshark numbers its frames:
+/// `frames 4–19`, with the file's name when the run read several.
+fn frames_text(c: &ConnectionReport) -> String {
+    let f = &c.frames;
+    let span = if f.first == f.last {
+        format!("frame {}", f.first)
+    } else {
+        format!("frames {}–{}", f.first, f.last)
+    };
+    match &f.file_name {
+        Some(name) => format!("{span} of {}", cell(name)),
+        None => span,
+    }
+}
+
 /// The HTTP requests and responses of a connection as message-flow rows, by time: each
-/// with its full time (to merge by), and the row.
-fn http_rows(c: &ConnectionReport) -> Vec<(String, Vec<String>)> {
+/// with its time (to merge by), and the row.
+fn http_rows(c: &ConnectionReport, time: &dyn Fn(i64) -> String) -> Vec<(i64, Vec<String>)> {
     let Some(app) = &c.app else {
         return Vec::new();
     };
@@ -764,36 +796,32 @@ fn http_rows(c: &ConnectionReport) -> Vec<(String, Vec<String>)> {
                 body(q)
             );
             rows.push((
-                q.time.clone(),
-                http_row(&q.time, "C→S", "HTTP request", &what),
+                q.time_ns,
+                http_row(&time(q.time_ns), "C→S", "HTTP request", &what),
             ));
         }
         if let Some(r) = &t.response {
             let status = r.status.map_or("-".to_string(), |s| s.to_string());
             let what = format!("{status}{}{stream}", body(r));
             rows.push((
-                r.time.clone(),
-                http_row(&r.time, "S→C", "HTTP response", &what),
+                r.time_ns,
+                http_row(&time(r.time_ns), "S→C", "HTTP response", &what),
             ));
         }
     }
-    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows.sort_by_key(|r| r.0);
     rows
 }
 
 fn http_row(time: &str, dir: &str, what: &str, details: &str) -> Vec<String> {
     vec![
         String::new(),
-        time.get(11..).unwrap_or(time).to_string(),
+        String::new(),
+        time.to_string(),
         dir.to_string(),
         what.to_string(),
         cell(details),
     ]
-}
-
-fn m_time(m: &MessageEntry) -> String {
-    let full = super::time::rfc3339(m.timestamp_ns);
-    full.get(11..).unwrap_or(&full).to_string()
 }
 
 /// A few readable lines for a message; everything else is in the JSON.

@@ -1,4 +1,92 @@
-//! RFC 3339 timestamps without a date-time dependency.
+//! RFC 3339 timestamps without a date-time dependency (the JSON's, always UTC), and the
+//! tables' times, in UTC or local time (`--utc`), with the date when it is needed.
+
+/// Which clock the tables show.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Zone {
+    /// The machine's local time (its TZ), as tshark and Wireshark show times.
+    #[default]
+    Local,
+    Utc,
+}
+
+impl Zone {
+    /// Seconds east of UTC at the instant `ns` (daylight saving included).
+    fn offset_secs(self, ns: i64) -> i64 {
+        match self {
+            Zone::Utc => 0,
+            Zone::Local => local_offset(ns.div_euclid(1_000_000_000)),
+        }
+    }
+
+    /// The day (since the epoch) the instant falls on in this zone.
+    pub fn day(self, ns: i64) -> i64 {
+        (ns.div_euclid(1_000_000_000) + self.offset_secs(ns)).div_euclid(86_400)
+    }
+}
+
+#[cfg(unix)]
+fn local_offset(secs: i64) -> i64 {
+    // time_t is 32 bits on some targets.
+    #[allow(irrefutable_let_patterns)]
+    let Ok(t) = libc::time_t::try_from(secs) else {
+        return 0;
+    };
+    // SAFETY: localtime_r only writes the tm it is given; both live for the call.
+    unsafe {
+        let mut tm: libc::tm = std::mem::zeroed();
+        if libc::localtime_r(&t, &mut tm).is_null() {
+            return 0;
+        }
+        tm.tm_gmtoff as i64
+    }
+}
+
+#[cfg(not(unix))]
+fn local_offset(_secs: i64) -> i64 {
+    0
+}
+
+/// A table's time: `12:11:22.628618` (UTC with a `Z`), with the date in front
+/// (`2026-11-27 12:11:22.628618Z`) when `with_date`.
+pub fn table_time(ns: i64, zone: Zone, with_date: bool) -> String {
+    let (date, time) = civil(ns, zone);
+    let z = if zone == Zone::Utc { "Z" } else { "" };
+    if with_date {
+        format!("{date} {time}{z}")
+    } else {
+        format!("{time}{z}")
+    }
+}
+
+/// A full time with the date and the zone: `2026-11-27 12:11:22.628618Z`, or in local
+/// time `2026-11-27 13:11:22.628618 +01:00`.
+pub fn dated_time(ns: i64, zone: Zone) -> String {
+    let (date, time) = civil(ns, zone);
+    match zone {
+        Zone::Utc => format!("{date} {time}Z"),
+        Zone::Local => {
+            let off = zone.offset_secs(ns);
+            let sign = if off < 0 { '-' } else { '+' };
+            let off = off.abs();
+            format!("{date} {time} {sign}{:02}:{:02}", off / 3600, off / 60 % 60)
+        }
+    }
+}
+
+/// The date and the time of day (to the microsecond, or the nanosecond when it has
+/// them) of `ns` in `zone`.
+fn civil(ns: i64, zone: Zone) -> (String, String) {
+    let shifted = ns.saturating_add(zone.offset_secs(ns).saturating_mul(1_000_000_000));
+    let full = rfc3339(shifted);
+    // `YYYY-MM-DDTHH:MM:SS.fracZ`
+    let date = full.get(..10).unwrap_or_default().to_string();
+    let time = full
+        .get(11..full.len().saturating_sub(1))
+        .unwrap_or_default()
+        .to_string();
+    (date, time)
+}
 
 /// Formats nanoseconds since the Unix epoch as `2024-01-02T03:04:05.123456789Z`
 /// (fraction trimmed to microseconds when the nanoseconds are zero).
@@ -38,6 +126,37 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_times_in_utc() {
+        let ns = 1_700_000_000_123_456_000;
+        assert_eq!(table_time(ns, Zone::Utc, false), "22:13:20.123456Z");
+        assert_eq!(
+            table_time(ns, Zone::Utc, true),
+            "2023-11-14 22:13:20.123456Z"
+        );
+        assert_eq!(dated_time(ns, Zone::Utc), "2023-11-14 22:13:20.123456Z");
+        assert_eq!(Zone::Utc.day(ns), 19_675);
+        assert_eq!(Zone::Utc.day(ns + 2 * 3600 * 1_000_000_000), 19_676);
+    }
+
+    #[test]
+    fn local_times_carry_their_offset() {
+        let ns = 1_700_000_000_123_456_000;
+        let off = Zone::Local.offset_secs(ns);
+        let local = dated_time(ns, Zone::Local);
+        // Whatever TZ the tests run in, the offset shown is the one applied.
+        let shown = &local[local.len() - 6..];
+        let sign = if off < 0 { '-' } else { '+' };
+        assert_eq!(
+            shown,
+            format!("{sign}{:02}:{:02}", off.abs() / 3600, off.abs() / 60 % 60)
+        );
+        assert_eq!(
+            &local[..26],
+            dated_time(ns + off * 1_000_000_000, Zone::Utc)[..26].to_string()
+        );
+    }
 
     #[test]
     fn known_instants() {

@@ -353,6 +353,7 @@ mod tests {
             direction: Direction::Forward,
             side: Side::Client,
             timestamp_ns: 0,
+            frame: 1,
             body,
         }
     }

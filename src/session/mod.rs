@@ -106,6 +106,9 @@ pub struct Session {
     /// Capture times of the first and last data fed (for a report made early).
     first_ns: i64,
     last_ns: i64,
+    /// Frame numbers of the first and last input fed (for a report made early).
+    first_frame: u64,
+    last_frame: u64,
     /// The handshake crypto; `None` when the run has no key material at all (nothing
     /// could open the connection, so no transcript is kept).
     crypto: Option<Box<SessionCrypto>>,
@@ -231,6 +234,8 @@ impl Session {
             saw_tls: false,
             first_ns: i64::MAX,
             last_ns: i64::MIN,
+            first_frame: 0,
+            last_frame: 0,
             crypto: settings.decrypt.then(Box::default),
             early: None,
             levels: None,
@@ -272,6 +277,16 @@ impl Session {
     pub fn touch(&mut self, ts: i64) {
         self.first_ns = self.first_ns.min(ts);
         self.last_ns = self.last_ns.max(ts);
+    }
+
+    /// What is fed next came in frame `frame` of its file: the messages it completes
+    /// carry that number.
+    pub fn at_frame(&mut self, frame: u64) {
+        if self.first_frame == 0 {
+            self.first_frame = frame;
+        }
+        self.last_frame = frame;
+        self.sinks.report.frame = frame;
     }
 
     /// The bytes are TLS (a record header opened the stream), whatever follows.
@@ -456,6 +471,8 @@ impl Session {
             opener: None,
             first_seen_ns: self.first_ns.min(self.last_ns),
             last_seen_ns: self.last_ns,
+            first_frame: self.first_frame,
+            last_frame: self.last_frame,
             stats: [stats(0), stats(1)],
             gaps: [Vec::new(), Vec::new()],
             snaplen_cut: false,

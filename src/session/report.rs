@@ -10,7 +10,7 @@ use crate::flow::FlowSummary;
 use crate::flow::{Direction, Transport as FlowTransport};
 use crate::report::model::{
     AppData, AppDataRun, ConnectionReport, ConnectionState as State, DecryptionReport,
-    DecryptionStatus as Status, EarlyDataReport, EndpointReport, GapReport, MessageBody,
+    DecryptionStatus as Status, EarlyDataReport, EndpointReport, FrameSpan, GapReport, MessageBody,
     MessageEntry, PerSide, Side, SuiteReport, TcpReport,
 };
 use crate::report::text::{bytes_as_text, protocol_text, protocols_hex, protocols_text};
@@ -24,12 +24,15 @@ use crate::tls::registry::{ExtensionType, ProtocolVersion};
 #[derive(Debug)]
 pub struct ReportBuilder {
     log: EventLog,
+    /// The frame the input being fed came in: the messages it completes carry it.
+    pub(super) frame: u64,
 }
 
 impl ReportBuilder {
     pub fn new(retention: Retention, budget: &Arc<MemoryBudget>) -> Self {
         ReportBuilder {
             log: EventLog::new(retention, budget),
+            frame: 0,
         }
     }
 
@@ -43,6 +46,7 @@ impl ReportBuilder {
             direction,
             side: Side::Client, // fixed up in `finish` once the roles are known
             timestamp_ns: ts,
+            frame: self.frame,
             body,
         });
     }
@@ -297,6 +301,11 @@ impl Session {
             server: EndpointReport::from(self.endpoints[s]),
             first_seen_ns: tcp.first_seen_ns,
             last_seen_ns: tcp.last_seen_ns,
+            frames: FrameSpan {
+                first: tcp.first_frame,
+                last: tcp.last_frame,
+                ..FrameSpan::default()
+            },
             version,
             cipher_suite: suite.map(|id| SuiteReport {
                 id: id.0,

@@ -19,6 +19,8 @@ pub fn summary(server_port: u16) -> FlowSummary {
         opener: Some(Direction::Forward),
         first_seen_ns: 0,
         last_seen_ns: 0,
+        first_frame: 1,
+        last_frame: 1,
         stats: Default::default(),
         gaps: [Vec::new(), Vec::new()],
         snaplen_cut: false,

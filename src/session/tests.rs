@@ -104,6 +104,8 @@ impl Run {
             opener: Some(C),
             first_seen_ns: 0,
             last_seen_ns: self.ts,
+            first_frame: 1,
+            last_frame: 1,
             stats: [stats.clone(), stats],
             gaps: [Vec::new(), Vec::new()],
             snaplen_cut: false,

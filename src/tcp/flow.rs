@@ -17,6 +17,9 @@ pub enum TcpEvent<'a> {
         direction: Direction,
         chunk: Chunk<'a>,
         timestamp_ns: i64,
+        /// The frame that delivered the bytes (the one that completed them, when it
+        /// filled a hole).
+        frame: u64,
     },
     /// The connection ended; no more events carry its id.
     Closed(FlowSummary),
@@ -29,8 +32,14 @@ struct Connection {
     isn: [Option<u32>; 2],
     opener: Option<Direction>,
     fin: [bool; 2],
+    /// The acknowledgement number that acknowledges each side's FIN, once it was sent,
+    /// and whether the other side sent it.
+    fin_ack: [Option<u32>; 2],
+    fin_acked: [bool; 2],
     first_seen_ns: i64,
     last_seen_ns: i64,
+    first_frame: u64,
+    last_frame: u64,
     snaplen_cut: bool,
 }
 
@@ -48,10 +57,13 @@ impl Connection {
             opener: self.opener,
             first_seen_ns: self.first_seen_ns,
             last_seen_ns: self.last_seen_ns,
+            first_frame: self.first_frame,
+            last_frame: self.last_frame,
             stats: [a.stats, b.stats],
             gaps,
             snaplen_cut: self.snaplen_cut,
-            open_at_end,
+            // Both FINs seen is a close, even when the last ACK never came.
+            open_at_end: open_at_end && self.fin != [true, true],
             evicted,
         }
     }
@@ -146,11 +158,12 @@ impl FlowTable {
         self.next_id
     }
 
-    /// Feeds one segment.
+    /// Feeds one segment, of the packet at `timestamp_ns` numbered `frame` in its file.
     pub fn process(
         &mut self,
         seg: &TcpSegment<'_>,
         timestamp_ns: i64,
+        frame: u64,
         out: &mut impl FnMut(TcpEvent<'_>),
     ) {
         let key = if seg.src <= seg.dst {
@@ -193,14 +206,19 @@ impl FlowTable {
                     isn: [None, None],
                     opener: None,
                     fin: [false; 2],
+                    fin_ack: [None; 2],
+                    fin_acked: [false; 2],
                     first_seen_ns: timestamp_ns,
                     last_seen_ns: timestamp_ns,
+                    first_frame: frame,
+                    last_frame: frame,
                     snaplen_cut: false,
                 }),
             );
         }
         let conn = self.open.get_mut(&key).expect("inserted");
         conn.last_seen_ns = conn.last_seen_ns.max(timestamp_ns);
+        conn.last_frame = frame;
         let d = if seg.src == conn.endpoints[0] {
             Direction::Forward
         } else {
@@ -232,6 +250,7 @@ impl FlowTable {
                 direction: d,
                 chunk,
                 timestamp_ns,
+                frame,
             })
         };
         conn.dirs[i].insert(data_seq, seg.payload, seg.missing, &mut emit);
@@ -242,8 +261,16 @@ impl FlowTable {
         self.buffered = self.buffered + conn.pending() - before;
         if seg.flags.fin {
             conn.fin[i] = true;
+            let len = seg.payload.len() as u32 + seg.missing + u32::from(seg.flags.syn);
+            conn.fin_ack[i] = Some(seg.seq.wrapping_add(len).wrapping_add(1));
         }
-        if seg.flags.rst || conn.fin == [true, true] {
+        let o = d.other().index();
+        if seg.ack.is_some() && seg.ack == conn.fin_ack[o] {
+            conn.fin_acked[o] = true;
+        }
+        // The connection ends with the ACK of the second FIN (its last packet, as tshark
+        // counts the stream), or with a reset.
+        if seg.flags.rst || conn.fin_acked == [true, true] {
             let conn = self.open.remove(&key).expect("present");
             self.buffered -= conn.pending();
             Self::close(conn, false, false, out);
@@ -278,6 +305,7 @@ impl FlowTable {
         let id = conn.id;
         let endpoints = conn.endpoints;
         let ts = conn.last_seen_ns;
+        let frame = conn.last_frame;
         for i in 0..2 {
             let direction = Direction::from_index(i);
             conn.dirs[i].finish(&mut |chunk| {
@@ -287,6 +315,7 @@ impl FlowTable {
                     direction,
                     chunk,
                     timestamp_ns: ts,
+                    frame,
                 })
             });
         }
@@ -352,7 +381,7 @@ mod tests {
         });
         let mut closed = Vec::new();
         for port in 1000..1010u16 {
-            t.process(&seg(port, 1, b"x"), port as i64, &mut |ev| {
+            t.process(&seg(port, 1, b"x"), port as i64, 1, &mut |ev| {
                 if let TcpEvent::Closed(s) = ev {
                     closed.push((s.id, s.evicted));
                 }
@@ -371,9 +400,9 @@ mod tests {
         });
         let mut gaps = 0;
         for port in 2000..2005u16 {
-            t.process(&seg(port, 1, b"a"), 0, &mut |_| {});
+            t.process(&seg(port, 1, b"a"), 0, 1, &mut |_| {});
             // A hole of 100 bytes, then 400 bytes waiting behind it.
-            t.process(&seg(port, 102, &[0; 400]), 0, &mut |ev| {
+            t.process(&seg(port, 102, &[0; 400]), 0, 2, &mut |ev| {
                 if let TcpEvent::Stream {
                     chunk: Chunk::Gap(_),
                     ..

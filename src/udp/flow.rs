@@ -20,6 +20,8 @@ pub enum UdpEvent<'a> {
         carried: Carried,
         payload: &'a [u8],
         timestamp_ns: i64,
+        /// The datagram's frame number in its file.
+        frame: u64,
     },
     /// The flow ended; no more events carry its id.
     Closed(FlowSummary),
@@ -80,6 +82,8 @@ struct Flow {
     stats: [DirectionStats; 2],
     first_seen_ns: i64,
     last_seen_ns: i64,
+    first_frame: u64,
+    last_frame: u64,
     snaplen_cut: bool,
     /// A QUIC flow (from a long header): its server, `endpoints[1]`, is counted in
     /// [`UdpFlowTable::quic_servers`] while the flow is open.
@@ -95,6 +99,8 @@ impl Flow {
             opener: Some(Direction::Forward),
             first_seen_ns: self.first_seen_ns,
             last_seen_ns: self.last_seen_ns,
+            first_frame: self.first_frame,
+            last_frame: self.last_frame,
             stats: self.stats,
             gaps: [Vec::new(), Vec::new()],
             snaplen_cut: self.snaplen_cut,
@@ -151,12 +157,13 @@ impl UdpFlowTable {
         self.open.len()
     }
 
-    /// Adds one datagram captured at `ts`. A flow that turns out to carry a known
+    /// Adds one datagram captured at `ts`, numbered `frame` in its file. A flow that turns out to carry a known
     /// protocol takes its id from `next_id` then (the id space is shared with TCP).
     pub fn process(
         &mut self,
         d: &UdpDatagram<'_>,
         ts: i64,
+        frame: u64,
         next_id: &mut impl FnMut() -> ConnectionId,
         out: &mut impl FnMut(UdpEvent<'_>),
     ) {
@@ -184,6 +191,8 @@ impl UdpFlowTable {
                     stats: Default::default(),
                     first_seen_ns: ts,
                     last_seen_ns: ts,
+                    first_frame: frame,
+                    last_frame: frame,
                     snaplen_cut: false,
                     quic_server: false,
                 },
@@ -194,6 +203,7 @@ impl UdpFlowTable {
         };
         f.last_seen_ns = f.last_seen_ns.max(ts);
         f.first_seen_ns = f.first_seen_ns.min(ts);
+        f.last_frame = frame;
         f.snaplen_cut |= d.missing > 0;
         if let Kind::Unknown(tried) = f.kind {
             let carried = classify(d.payload);
@@ -243,6 +253,7 @@ impl UdpFlowTable {
                 carried,
                 payload: d.payload,
                 timestamp_ns: ts,
+                frame,
             });
         }
     }
@@ -389,6 +400,7 @@ mod tests {
             self.table.process(
                 &d,
                 ts_s * 1_000_000_000,
+                0,
                 &mut || {
                     *next += 1;
                     *next - 1

@@ -220,6 +220,7 @@ fn connection() -> ConnectionReport {
         },
         first_seen_ns: 0,
         last_seen_ns: 0,
+        frames: Default::default(),
         version: Some("TLS 1.3".into()),
         cipher_suite: Some(SuiteReport {
             id: 0x1301,
