@@ -18,12 +18,14 @@
 //!  BodyDigest::value ◄── waits, if ever, for the promise
 //! ```
 //! The queue is bounded ([`QUEUE_JOBS`] × [`CHUNK`] bytes at most), so a slow hasher
-//! slows the run instead of growing memory; the states held are the bodies in flight,
-//! each a few hundred bytes, and a body dropped unfinished takes its state with it.
+//! slows the run instead of growing memory. At most [`MAX_AWAY`] bodies are away at
+//! once, each gathering up to a [`CHUNK`] and holding a state on the hasher; the rest
+//! hash inline (counted by [`kept_inline`]): a capture of many large bodies open
+//! together cannot make either grow. A body dropped unfinished takes its state with it.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 
@@ -36,6 +38,38 @@ pub const OFFLOAD_AFTER: u64 = 64 * 1024;
 const CHUNK: usize = 64 * 1024;
 /// Messages the queue holds before a sender waits (at most 1 MiB of body bytes).
 const QUEUE_JOBS: usize = 16;
+/// Bodies hashed away at once (each holds a gathering buffer of up to [`CHUNK`]):
+/// 2 MiB in all. A bulk run has a few large bodies in flight; more only queue.
+pub const MAX_AWAY: usize = 32;
+
+/// Bodies away now, and those that stayed inline because [`MAX_AWAY`] were.
+static AWAY: AtomicUsize = AtomicUsize::new(0);
+static KEPT_INLINE: AtomicU64 = AtomicU64::new(0);
+
+/// Bodies past [`OFFLOAD_AFTER`] hashed inline because [`MAX_AWAY`] were away.
+pub fn kept_inline() -> u64 {
+    KEPT_INLINE.load(Ordering::Relaxed)
+}
+
+/// One of the [`MAX_AWAY`] places, given back when dropped (however the body ends).
+struct AwaySlot(&'static AtomicUsize);
+
+impl AwaySlot {
+    fn claim(counter: &'static AtomicUsize) -> Option<AwaySlot> {
+        counter
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < MAX_AWAY).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| AwaySlot(counter))
+    }
+}
+
+impl Drop for AwaySlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
 
 enum Job {
     Start(u64, Box<Sha256>),
@@ -111,7 +145,7 @@ fn give_back(mut buffer: Vec<u8>) {
 enum Place {
     Here(Box<Sha256>),
     /// On the hasher thread, under this id; the bytes not sent yet (under [`CHUNK`]).
-    Away(u64, Vec<u8>),
+    Away(u64, Vec<u8>, AwaySlot),
     /// The hasher went away mid-body (it does not, short of a bug): no digest.
     Lost,
 }
@@ -148,7 +182,7 @@ impl BodyHash {
     }
 
     pub fn update(&mut self, bytes: &[u8]) {
-        self.update_with(bytes, OFFLOAD_AFTER, hasher());
+        self.update_with(bytes, OFFLOAD_AFTER, hasher(), &AWAY);
     }
 
     /// The digest of everything given (the SHA-256 of nothing when nothing was), now or
@@ -157,7 +191,7 @@ impl BodyHash {
         let mut this = std::mem::ManuallyDrop::new(self);
         match std::mem::replace(&mut this.place, Place::Lost) {
             Place::Here(h) => BodyDigest::Ready(h.finalize().into()),
-            Place::Away(id, rest) => {
+            Place::Away(id, rest, _slot) => {
                 let slot = Arc::new(Slot::default());
                 let promise = Promise(slot.clone());
                 // Unsent, the promise drops with its job and gives all zeros.
@@ -172,16 +206,30 @@ impl BodyHash {
         }
     }
 
-    fn update_with(&mut self, bytes: &[u8], offload_after: u64, queue: Option<&SyncSender<Job>>) {
+    fn update_with(
+        &mut self,
+        bytes: &[u8],
+        offload_after: u64,
+        queue: Option<&SyncSender<Job>>,
+        away: &'static AtomicUsize,
+    ) {
+        let was = self.bytes;
         self.bytes += bytes.len() as u64;
         if let (Place::Here(_), Some(q)) = (&self.place, queue) {
             if self.bytes > offload_after {
-                self.move_to(q);
+                match AwaySlot::claim(away) {
+                    Some(slot) => self.move_to(q, slot),
+                    // Counted once, as the body passes the mark.
+                    None if was <= offload_after => {
+                        KEPT_INLINE.fetch_add(1, Ordering::Relaxed);
+                    }
+                    None => {}
+                }
             }
         }
         match &mut self.place {
             Place::Here(h) => h.update(bytes),
-            Place::Away(id, gathered) => {
+            Place::Away(id, gathered, _) => {
                 let mut rest = bytes;
                 while !rest.is_empty() {
                     let n = rest.len().min(CHUNK - gathered.len());
@@ -201,12 +249,12 @@ impl BodyHash {
         }
     }
 
-    fn move_to(&mut self, queue: &SyncSender<Job>) {
+    fn move_to(&mut self, queue: &SyncSender<Job>, slot: AwaySlot) {
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         if let Place::Here(h) = std::mem::replace(&mut self.place, Place::Lost) {
             if queue.send(Job::Start(id, h)).is_ok() {
-                self.place = Place::Away(id, chunk_buffer());
+                self.place = Place::Away(id, chunk_buffer(), slot);
             }
         }
     }
@@ -214,7 +262,7 @@ impl BodyHash {
 
 impl Drop for BodyHash {
     fn drop(&mut self) {
-        if let (Place::Away(id, _), Some(q)) = (&self.place, hasher()) {
+        if let (Place::Away(id, ..), Some(q)) = (&self.place, hasher()) {
             let _ = q.send(Job::Drop(*id));
         }
     }
@@ -352,13 +400,45 @@ mod tests {
 
     #[test]
     fn without_a_hasher_everything_stays_inline() {
+        static NONE_AWAY: AtomicUsize = AtomicUsize::new(0);
         let mut h = BodyHash::new();
-        h.update_with(&[1; 10], 4, None);
-        h.update_with(&[2; 10], 4, None);
+        h.update_with(&[1; 10], 4, None, &NONE_AWAY);
+        h.update_with(&[2; 10], 4, None, &NONE_AWAY);
         assert!(matches!(h.place, Place::Here(_)));
         let mut want = vec![1; 10];
         want.extend([2; 10]);
         assert_eq!(h.finish().value(), sha(&want));
+    }
+
+    /// However many large bodies are open together, at most MAX_AWAY are away (each
+    /// holding a gathering buffer); the others hash inline, counted, and agree.
+    #[test]
+    fn bodies_away_at_once_are_capped() {
+        static AWAY_HERE: AtomicUsize = AtomicUsize::new(0);
+        let Some(q) = hasher() else { return };
+        let body = vec![7u8; 100_000];
+        let before = kept_inline();
+        let mut hashes: Vec<BodyHash> = (0..MAX_AWAY + 5).map(|_| BodyHash::new()).collect();
+        for h in &mut hashes {
+            h.update_with(&body, OFFLOAD_AFTER, Some(q), &AWAY_HERE);
+            h.update_with(&body, OFFLOAD_AFTER, Some(q), &AWAY_HERE);
+        }
+        let away = hashes
+            .iter()
+            .filter(|h| matches!(h.place, Place::Away(..)))
+            .count();
+        assert_eq!(away, MAX_AWAY);
+        assert_eq!(AWAY_HERE.load(Ordering::Relaxed), MAX_AWAY);
+        assert!(kept_inline() >= before + 5, "each inline body counted once");
+        let want = sha(&[body.clone(), body].concat());
+        for h in hashes {
+            assert_eq!(h.finish().value(), want);
+        }
+        assert_eq!(
+            AWAY_HERE.load(Ordering::Relaxed),
+            0,
+            "every slot given back"
+        );
     }
 
     #[test]
