@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use tlsscope::analysis::select::ConnSet;
 use tlsscope::analysis::{analyze_streaming, Messages};
 use tlsscope::report::ladder::{LadderFormat, LadderView};
+use tlsscope::report::table::output_width;
 
 use crate::cli::{Common, LadderKind};
 use crate::commands::filter::Selection;
@@ -18,7 +19,10 @@ pub fn draw_ladders(
 ) -> Result<(), Failure> {
     let single = conns.single();
     let format = match kind {
-        LadderKind::Text => LadderFormat::Text { width: width() },
+        // A ladder reads best narrow: the terminal's width up to 100, else 80.
+        LadderKind::Text => LadderFormat::Text {
+            width: usize::from(output_width(80, 100)),
+        },
         LadderKind::Mermaid => LadderFormat::Mermaid,
         LadderKind::Svg => LadderFormat::Svg,
     };
@@ -48,22 +52,4 @@ pub fn draw_ladders(
         }));
     }
     finish(view.end(&analysis.report.capture).ok())
-}
-
-/// A ladder reads best narrow: COLUMNS when set, else the terminal's width up to 100,
-/// else (written to a file or a pipe) 80.
-fn width() -> usize {
-    use std::io::IsTerminal;
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .filter(|&w: &usize| w >= 20)
-        .or_else(|| {
-            std::io::stdout()
-                .is_terminal()
-                .then(|| comfy_table::Table::new().width())
-                .flatten()
-                .map(|w| usize::from(w).min(100))
-        })
-        .unwrap_or(80)
 }

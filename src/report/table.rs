@@ -48,24 +48,29 @@ pub(super) fn new_table() -> Table {
     t
 }
 
-/// `COLUMNS` wins; then the terminal's width; else a fixed width, so that a table
-/// written to a file or a pipe is laid out in bounded time.
 fn terminal_width() -> u16 {
-    terminal_width_or(DEFAULT_WIDTH)
+    output_width(DEFAULT_WIDTH, u16::MAX)
 }
 
 fn terminal_width_or(piped: u16) -> u16 {
+    output_width(piped, u16::MAX)
+}
+
+/// The width to draw standard output's views at: `COLUMNS` wins; then the terminal's
+/// width, up to `most`; else (a file or a pipe) `piped`, so that what is written there
+/// is laid out in bounded time.
+pub fn output_width(piped: u16, most: u16) -> u16 {
+    use std::io::IsTerminal;
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
         .filter(|&w: &u16| w >= 20)
         .or_else(|| {
-            use std::io::IsTerminal;
-            if io::stdout().is_terminal() {
-                comfy_table::Table::new().width()
-            } else {
-                None
-            }
+            io::stdout()
+                .is_terminal()
+                .then(|| comfy_table::Table::new().width())
+                .flatten()
+                .map(|w| w.min(most))
         })
         .unwrap_or(piped)
 }
@@ -197,15 +202,6 @@ impl ColorChoice {
                     && no_color.is_none_or(|v| v.is_empty())
                     && term.is_none_or(|t| t != "dumb")
             }
-        }
-    }
-}
-
-impl Default for TableStyle {
-    fn default() -> Self {
-        TableStyle {
-            width: Some(usize::from(DEFAULT_WIDTH)),
-            color: false,
         }
     }
 }

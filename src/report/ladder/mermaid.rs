@@ -29,12 +29,7 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-pub fn draw(
-    out: &mut impl Write,
-    c: &ConnectionReport,
-    steps: &[Step],
-    _first: bool,
-) -> io::Result<()> {
+pub fn draw(out: &mut impl Write, c: &ConnectionReport, steps: &[Step]) -> io::Result<()> {
     writeln!(out, "sequenceDiagram")?;
     writeln!(out, "    %% {}", escape(&title(c)))?;
     writeln!(

@@ -258,7 +258,7 @@ impl<W: Write> LadderView<W> {
                 }
                 text::draw(&mut self.out, c, &steps, width)?
             }
-            LadderFormat::Mermaid => mermaid::draw(&mut self.out, c, &steps, self.drawn == 0)?,
+            LadderFormat::Mermaid => mermaid::draw(&mut self.out, c, &steps)?,
             LadderFormat::Svg => svg::draw(&mut self.out, c, &steps)?,
         }
         self.drawn += 1;
