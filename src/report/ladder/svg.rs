@@ -31,6 +31,7 @@ pub fn escape(s: &str) -> String {
             '\'' => out.push_str("&apos;"),
             // Not allowed in XML 1.0 at all: shown as a replacement character.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
+            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
@@ -131,5 +132,6 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
         );
         assert_eq!(escape("a\u{1b}b"), "a\u{fffd}b");
+        assert_eq!(escape("a\u{ffff}b"), "a\u{fffd}b");
     }
 }
