@@ -9,8 +9,7 @@ use std::process::Command;
 
 #[test]
 fn community_ids_agree_with_tshark() {
-    if Command::new("tshark").arg("--version").output().is_err() {
-        eprintln!("note: tshark not found: skipping");
+    if common::tshark_missing() {
         return;
     }
     let mut compared = 0;

@@ -128,8 +128,7 @@ fn every_decrypted_sample_connection_has_its_transactions() {
 /// connection).
 #[test]
 fn transactions_agree_with_tshark() {
-    if Command::new("tshark").arg("--version").output().is_err() {
-        eprintln!("note: tshark not found: skipping");
+    if common::tshark_missing() {
         return;
     }
     let mut compared = 0;
@@ -445,8 +444,7 @@ fn h2_scenarios_are_in_the_frames() {
 /// row), and the streams they are on.
 #[test]
 fn h2_requests_agree_with_tshark() {
-    if Command::new("tshark").arg("--version").output().is_err() {
-        eprintln!("note: tshark not found: skipping");
+    if common::tshark_missing() {
         return;
     }
     let mut compared = 0;
@@ -567,8 +565,7 @@ fn h3_sample_matches_its_truth() {
 /// frames, those after the first of a stream's packets.)
 #[test]
 fn h3_frames_agree_with_tshark() {
-    if Command::new("tshark").arg("--version").output().is_err() {
-        eprintln!("note: tshark not found: skipping");
+    if common::tshark_missing() {
         return;
     }
     let out = Command::new("tshark")

@@ -23,6 +23,24 @@ fn ladder(sample: &str, extra: &[&str]) -> std::process::Output {
         .expect("run tlsscope")
 }
 
+/// The ladder's text, which must have been drawn.
+fn drawn(sample: &str, extra: &[&str]) -> String {
+    let out = ladder(sample, extra);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A text ladder's arrows.
+fn arrows(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.contains('►') || l.contains('◄'))
+        .collect()
+}
+
 fn golden(sample: &str) -> std::path::PathBuf {
     let stem = std::path::Path::new(sample)
         .file_stem()
@@ -85,11 +103,8 @@ fn arrows_follow_the_message_sequence() {
         ]
         .concat(),
     );
-    let text = String::from_utf8(ladder(sample, &["--conn", "0"]).stdout).unwrap();
-    let arrows: Vec<&str> = text
-        .lines()
-        .filter(|l| l.contains('►') || l.contains('◄'))
-        .collect();
+    let text = drawn(sample, &["--conn", "0"]);
+    let arrows = arrows(&text);
     let messages = doc["connections"][0]["messages"].as_array().unwrap();
     assert_eq!(arrows.len(), messages.len(), "{text}");
     let hellos = arrows.iter().filter(|a| a.contains("ClientHello")).count();
@@ -102,13 +117,7 @@ fn arrows_follow_the_message_sequence() {
 #[test]
 fn svg_is_one_self_contained_document() {
     let sample = "samples/tls13-hrr.pcap";
-    let out = ladder(sample, &["--format", "svg", "--conn", "0"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = drawn(sample, &["--format", "svg", "--conn", "0"]);
     let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "svg");
@@ -120,12 +129,7 @@ fn svg_is_one_self_contained_document() {
         .descendants()
         .filter(|n| n.attribute("class") == Some("arrow"))
         .count();
-    let plain = String::from_utf8(ladder(sample, &[]).stdout).unwrap();
-    let want = plain
-        .lines()
-        .filter(|l| l.contains('►') || l.contains('◄'))
-        .count();
-    assert_eq!(arrows, want);
+    assert_eq!(arrows, self::arrows(&drawn(sample, &[])).len());
     for n in doc.descendants() {
         assert!(!matches!(
             n.tag_name().name(),
@@ -146,13 +150,7 @@ fn svg_is_one_self_contained_document() {
 #[test]
 fn mermaid_keeps_to_the_sequence_diagram_grammar() {
     let sample = "samples/tls12-rsa-resume-ticket.pcap";
-    let out = ladder(sample, &["--format", "mermaid", "--conn", "1"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = drawn(sample, &["--format", "mermaid", "--conn", "1"]);
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("sequenceDiagram"));
     let mut arrows = 0;

@@ -231,8 +231,7 @@ const TSHARK_AGREES: &[&str] = &[
 #[test]
 fn streams_agree_with_tshark() {
     use sha2::{Digest, Sha256};
-    if Command::new("tshark").arg("--version").output().is_err() {
-        eprintln!("note: tshark not found: skipping");
+    if common::tshark_missing() {
         return;
     }
     let mut checked = 0;

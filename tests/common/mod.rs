@@ -77,3 +77,13 @@ pub fn key_args(sample: &str) -> Vec<String> {
         Vec::new()
     }
 }
+
+/// True (after a note on stderr) when tshark is not installed: tests that compare with
+/// it return then, visibly.
+pub fn tshark_missing() -> bool {
+    let missing = Command::new("tshark").arg("--version").output().is_err();
+    if missing {
+        eprintln!("note: tshark not found: skipping");
+    }
+    missing
+}
