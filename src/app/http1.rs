@@ -117,7 +117,7 @@ enum Chunked {
 #[derive(Debug)]
 enum State {
     Head(Vec<u8>),
-    Body(Body, Box<Message>, Box<BodyHash>),
+    Body(Body, Box<Message>, BodyHash),
     /// After a 101 or a CONNECT's 2xx: not HTTP any more.
     Tunnel,
     /// Lost: a gap, or bytes that are not HTTP; nothing more is parsed this way.
@@ -330,7 +330,7 @@ impl Http1 {
                     "{} body incomplete: {len} bytes lost in a gap",
                     what(side)
                 ));
-                self.finish_message(side, *msg, *hash, false);
+                self.finish_message(side, *msg, hash, false);
             }
             State::Head(buf) if !buf.is_empty() => {
                 self.problem(format!("{} head cut by a gap of {len} bytes", what(side)));
@@ -353,7 +353,7 @@ impl Http1 {
                         what(side)
                     ));
                 }
-                self.finish_message(side, *msg, *hash, complete);
+                self.finish_message(side, *msg, hash, complete);
             }
         }
     }
@@ -494,7 +494,7 @@ impl Http1 {
                     bodies.sink.start(side, at, &msg, request);
                     bodies.open[side_index(side)] = true;
                 }
-                State::Body(b, Box::new(msg), Box::new(BodyHash::new()))
+                State::Body(b, Box::new(msg), BodyHash::new())
             }
         }
     }
@@ -505,7 +505,7 @@ impl Http1 {
         side: Side,
         body: Body,
         mut msg: Box<Message>,
-        mut hash: Box<BodyHash>,
+        mut hash: BodyHash,
         bytes: &[u8],
     ) -> (State, usize) {
         let sink = &mut self.bodies;
@@ -528,7 +528,7 @@ impl Http1 {
                 msg.body_bytes += n as u64;
                 take(&bytes[..n]);
                 if left == n as u64 {
-                    self.finish_message(side, *msg, *hash, true);
+                    self.finish_message(side, *msg, hash, true);
                     (State::Head(Vec::new()), n)
                 } else {
                     (State::Body(Body::Length(left - n as u64), msg, hash), n)
@@ -540,11 +540,11 @@ impl Http1 {
                 match next {
                     Err(why) => {
                         self.problem(format!("{} chunked body: {why}", what(side)));
-                        self.finish_message(side, *msg, *hash, false);
+                        self.finish_message(side, *msg, hash, false);
                         (State::Lost, bytes.len())
                     }
                     Ok(_) if done => {
-                        self.finish_message(side, *msg, *hash, true);
+                        self.finish_message(side, *msg, hash, true);
                         (State::Head(Vec::new()), used)
                     }
                     Ok(c) => (State::Body(Body::Chunked(c), msg, hash), used),

@@ -262,9 +262,9 @@ impl<W: Write> Pages<W> {
             t.add_row(kept.iter().map(|&(i, w)| {
                 let text = row.get(i).map_or("", String::as_str);
                 let c = Cell::new(cut(text, w, self.columns[i].cut));
-                match (self.style.color, (self.paint)(i, text)) {
-                    (true, Some(color)) => c.fg(color),
-                    _ => c,
+                match self.style.color.then(|| (self.paint)(i, text)).flatten() {
+                    Some(color) => c.fg(color),
+                    None => c,
                 }
             }));
         }
