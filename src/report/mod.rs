@@ -26,6 +26,7 @@ pub mod table;
 pub mod text;
 pub mod time;
 pub mod wire;
+pub mod words;
 
 pub use model::Report;
 

@@ -604,6 +604,9 @@ pub struct ConnectionReport {
     pub server_random: Option<String>,
     pub session_id: Option<String>,
     pub resumed: bool,
+    /// Handshakes after the first (TLS ≤ 1.2 renegotiation), seen in the clear, decrypted,
+    /// or as the client's encrypted handshake record after its Finished.
+    pub renegotiations: u32,
     pub extended_master_secret: bool,
     pub encrypt_then_mac: bool,
     /// The client offered a session ticket (Some(true): a non-empty one, to resume).
@@ -612,6 +615,7 @@ pub struct ConnectionReport {
     pub ja3_hash: Option<String>,
     pub ja4: Option<String>,
     pub ja3s: Option<String>,
+    pub ja3s_hash: Option<String>,
     #[serde(serialize_with = "super::wire::ser_chain")]
     pub certificates: Vec<CertificateEntry>,
     #[serde(serialize_with = "super::wire::ser_chain")]

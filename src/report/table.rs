@@ -6,7 +6,6 @@
 //! Everything taken from the capture or from files (names, subjects, ALPN, warnings) is
 //! shown through [`terminal_safe`]: no byte of the input reaches the terminal raw.
 
-use std::fmt::Display;
 use std::io::{self, Write};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -14,17 +13,14 @@ use comfy_table::{Cell, Color, ContentArrangement, Table};
 
 use super::app::MessageReport;
 use super::fit::{cut, fit, wrap, Column, Cut};
-use super::model::{CaptureReport, ConnectionReport, MessageBody, MessageEntry, Side};
+use super::model::{CaptureReport, ConnectionReport, MessageBody, Side};
 use super::quic::{frame_name, HalfReport, QuicReport, Sides, SpaceCounts};
 use super::text::{bytes_as_text, terminal_safe};
 use super::time::{dated_time, table_time, Zone};
-use super::wire;
+use super::words::{self, Verified};
 use crate::flow::Transport;
 use crate::quic::frame::FrameKind;
-use crate::tls::extensions::Extension;
-use crate::tls::handshake::{CertificateEntry, HandshakeMessage};
-use crate::tls::hello::{ClientHello, ServerHello};
-use crate::tls::registry::Registered;
+use crate::tls::handshake::HandshakeMessage;
 
 /// Rows per `summary` table page: a page is drawn (column widths fitted) and written
 /// once this many connections are in; then the next page starts.
@@ -35,8 +31,6 @@ const DEFAULT_WIDTH: u16 = 120;
 /// The same for `inspect`, whose detail cells wrap (their lines are kept per
 /// connection, so a narrower table holds more of them).
 const INSPECT_DEFAULT_WIDTH: u16 = 160;
-/// Items of a list (cipher suites, extensions, SANs) shown in a table cell.
-const LIST_ITEMS: usize = 24;
 /// Characters of one table cell; the rest is elided (the JSON has everything).
 const CELL_CHARS: usize = 2000;
 
@@ -579,6 +573,11 @@ fn state_text(c: &ConnectionReport) -> String {
     if c.resumed {
         s.push_str(" (resumed)");
     }
+    match c.renegotiations {
+        0 => {}
+        1 => s.push_str(" (1 renegotiation)"),
+        n => s.push_str(&format!(" ({n} renegotiations)")),
+    }
     if let Some(tcp) = &c.tcp {
         if tcp.gap_count > 0 {
             s.push_str(&format!(
@@ -614,7 +613,7 @@ impl<W: Write> InspectView<W> {
     }
 
     pub fn connection(&mut self, c: &ConnectionReport) -> io::Result<()> {
-        write!(self.out, "{}", inspect_connection(c, self.zone))
+        write_connection(&mut self.out, c, self.zone)
     }
 
     pub fn end(mut self, capture: &CaptureReport) -> io::Result<W> {
@@ -626,7 +625,12 @@ impl<W: Write> InspectView<W> {
     }
 }
 
-fn inspect_connection(c: &ConnectionReport, zone: Zone) -> String {
+/// Detail lines in one drawn message table: a connection with more draws several
+/// tables (each fitted to its rows), so the table in memory stays small whatever the
+/// connection holds (10,000 hellos of 40 extension lines each, say).
+const INSPECT_PAGE_LINES: usize = 2000;
+
+fn write_connection<W: Write>(w: &mut W, c: &ConnectionReport, zone: Zone) -> io::Result<()> {
     let mut out = format!(
         "Connection {}: {} → {}  {}  {}  [{}]  {}  {}\n",
         c.id,
@@ -671,9 +675,12 @@ fn inspect_connection(c: &ConnectionReport, zone: Zone) -> String {
         .collect::<Vec<_>>()
         .join(", "),
     );
-    fact("JA3", c.ja3_hash.clone().unwrap_or_default());
+    fact("JA3", fingerprint_text(&c.ja3_hash, &c.ja3));
     fact("JA4", c.ja4.clone().unwrap_or_default());
-    fact("JA3S", c.ja3s.clone().unwrap_or_default());
+    fact("JA3S", fingerprint_text(&c.ja3s_hash, &c.ja3s));
+    if c.renegotiations > 0 {
+        fact("renegotiations", c.renegotiations.to_string());
+    }
     if let Some(q) = &c.quic {
         for (k, v) in quic_facts(q) {
             fact(k, v);
@@ -690,6 +697,18 @@ fn inspect_connection(c: &ConnectionReport, zone: Zone) -> String {
     );
     if let Some(source) = &c.decryption.key_source {
         fact("key source", cell(&source.describe()));
+    }
+    if has_finished(c) {
+        let d = &c.decryption;
+        let word = |v: bool| if v { "verified" } else { "not verified" };
+        fact(
+            "Finished",
+            format!(
+                "client {}, server {}",
+                word(d.client_finished_verified),
+                word(d.server_finished_verified)
+            ),
+        );
     }
     for line in &c.decryption.secrets {
         fact("secret", line.clone());
@@ -712,43 +731,100 @@ fn inspect_connection(c: &ConnectionReport, zone: Zone) -> String {
         fact("warning", format!("… {} more", c.warnings_omitted));
     }
     out.push_str(&format!("{facts}\n"));
-    let mut t = new_table();
-    t.set_header(vec!["#", "frame", "time", "dir", "message", "details"]);
+    w.write_all(out.as_bytes())?;
+    let mut page = MessagePage::default();
     // The rows carry the date when the connection runs over more than one day (the
     // header line has its first).
     let with_date = zone.day(c.first_seen_ns) != zone.day(c.last_seen_ns);
     let time = |ns: i64| table_time(ns, zone, with_date);
     // What HTTP said goes between the records that carried it, by time.
     let mut http = http_rows(c, &time).into_iter().peekable();
+    let verified = Verified {
+        client: c.decryption.client_finished_verified,
+        server: c.decryption.server_finished_verified,
+    };
     for (i, m) in c.messages.iter().enumerate() {
         while let Some(row) = http.next_if(|(ns, _)| *ns < m.timestamp_ns) {
-            t.add_row(row.1);
+            page.add(w, row.1)?;
         }
         let arrow = match m.side {
             Side::Client => "C→S",
             Side::Server => "S→C",
         };
-        t.add_row(vec![
+        let row = vec![
             i.to_string(),
             m.frame.to_string(),
             time(m.timestamp_ns),
             arrow.into(),
             m.body.type_name().to_string(),
-            details(m),
-        ]);
+            words::details(m, verified),
+        ];
+        page.add(w, row)?;
     }
     for (_, row) in http {
-        t.add_row(row);
+        page.add(w, row)?;
     }
-    out.push_str(&format!("{t}\n"));
+    page.flush(w)?;
     if c.messages_omitted > 0 {
-        out.push_str(&format!(
-            "… {} more messages not kept (--max-messages, --max-memory)\n",
+        writeln!(
+            w,
+            "… {} more messages not kept (--max-messages, --max-memory)",
             c.messages_omitted
-        ));
+        )?;
     }
-    out.push('\n');
-    out
+    writeln!(w)
+}
+
+/// The message table being filled: drawn and written once it holds
+/// [`INSPECT_PAGE_LINES`] lines.
+#[derive(Default)]
+struct MessagePage {
+    table: Option<Table>,
+    lines: usize,
+}
+
+impl MessagePage {
+    fn add<W: Write>(&mut self, w: &mut W, row: Vec<String>) -> io::Result<()> {
+        let lines = row.iter().map(|c| c.lines().count()).max().unwrap_or(1);
+        if self.lines + lines > INSPECT_PAGE_LINES {
+            self.flush(w)?;
+        }
+        self.lines += lines;
+        self.table
+            .get_or_insert_with(|| {
+                let mut t = new_table();
+                t.set_header(vec!["#", "frame", "time", "dir", "message", "details"]);
+                t
+            })
+            .add_row(row);
+        Ok(())
+    }
+
+    fn flush<W: Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.lines = 0;
+        match self.table.take() {
+            Some(t) => writeln!(w, "{t}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `hash (full string)`, as JA3 tools print a fingerprint and the string it hashes.
+fn fingerprint_text(hash: &Option<String>, full: &Option<String>) -> String {
+    match (hash, full) {
+        (Some(h), Some(f)) => format!("{h} ({f})"),
+        (Some(h), None) => h.clone(),
+        _ => String::new(),
+    }
+}
+
+/// The connection reached a Finished (in the clear, decrypted or encrypted).
+fn has_finished(c: &ConnectionReport) -> bool {
+    c.messages.iter().any(|m| match &m.body {
+        MessageBody::Handshake(h) => matches!(h.as_ref(), HandshakeMessage::Finished { .. }),
+        MessageBody::EncryptedFinished { .. } => true,
+        _ => false,
+    })
 }
 
 /// Where the connection is in the capture, as Wireshark numbers its frames:
@@ -820,335 +896,6 @@ fn http_row(time: &str, dir: &str, what: &str, details: &str) -> Vec<String> {
     ]
 }
 
-/// A few readable lines for a message; everything else is in the JSON.
-fn details(m: &MessageEntry) -> String {
-    match &m.body {
-        MessageBody::Handshake(h) => match h.as_ref() {
-            HandshakeMessage::ClientHello(ch) => client_hello_lines(ch),
-            HandshakeMessage::ServerHello(sh) => server_hello_lines(sh),
-            HandshakeMessage::Certificate { certificates, .. } => certificate_lines(certificates),
-            HandshakeMessage::ClientKeyExchange {
-                exchange,
-                encrypted_pre_master_secret: Some(z),
-                ..
-            } => format!(
-                "{}: encrypted pre-master secret z ({} bytes) = {}…",
-                wire::exchange_name(*exchange),
-                z.len(),
-                hex::encode(&z[..z.len().min(16)])
-            ),
-            other => message_pairs(other).text(),
-        },
-        other => body_pairs(other).text(),
-    }
-}
-
-fn client_hello_lines(ch: &ClientHello) -> String {
-    let mut lines = vec![
-        format!("version {}", ch.legacy_version.label()),
-        format!("random x = {}", hex::encode(ch.random)),
-        format!("session id {}", or_none(&hex::encode(&ch.session_id))),
-        format!(
-            "{} cipher suites: {}",
-            ch.cipher_suites.len(),
-            first_names(&ch.cipher_suites, 4)
-        ),
-        format!("compression: {}", first_names(&ch.compression_methods, 4)),
-    ];
-    if let Some(sni) = ch.sni_bytes() {
-        lines.push(format!("SNI {}", cell(&bytes_as_text(sni))));
-    }
-    lines.push(format!(
-        "extensions: {}",
-        cell(&extension_names(&ch.extensions))
-    ));
-    lines.join("\n")
-}
-
-fn server_hello_lines(sh: &ServerHello) -> String {
-    let mut lines = vec![
-        format!("version {}", sh.selected_version.label()),
-        format!("random y = {}", hex::encode(sh.random)),
-        format!("session id {}", or_none(&hex::encode(&sh.session_id))),
-        format!("cipher suite {}", sh.cipher_suite.label()),
-        format!("compression {}", sh.compression_method.label()),
-        format!("extensions: {}", cell(&extension_names(&sh.extensions))),
-    ];
-    if sh.hello_retry_request {
-        lines.insert(0, "HelloRetryRequest".into());
-    }
-    lines.join("\n")
-}
-
-fn certificate_lines(certificates: &[CertificateEntry]) -> String {
-    let mut lines: Vec<String> = certificates
-        .iter()
-        .take(LIST_ITEMS)
-        .enumerate()
-        .map(|(i, c)| match c {
-            CertificateEntry::Parsed(c) => cell(&format!(
-                "[{i}] {} (issuer {}), {} {} bits, valid {} .. {}{}",
-                c.subject,
-                c.issuer,
-                c.public_key.algorithm,
-                c.public_key.bits.map(|b| b.to_string()).unwrap_or_default(),
-                c.not_before,
-                c.not_after,
-                if c.san.is_empty() {
-                    String::new()
-                } else {
-                    format!(", SAN {}", list(c.san.iter().cloned(), c.san.len()))
-                }
-            )),
-            CertificateEntry::Unparsed { length, error } => {
-                cell(&format!("[{i}] {length} bytes: {error}"))
-            }
-        })
-        .collect();
-    if certificates.len() > LIST_ITEMS {
-        lines.push(format!("… (+{})", certificates.len() - LIST_ITEMS));
-    }
-    lines.join("\n")
-}
-
-/// A message's fields as `key=value` pairs (the keys of its JSON, in alphabetical
-/// order; registry values by name, lists of them in brackets).
-fn message_pairs(msg: &HandshakeMessage) -> Pairs {
-    use HandshakeMessage as H;
-    let mut p = Pairs::default();
-    match msg {
-        H::ClientHello(_) | H::ServerHello(_) | H::Certificate { .. } => {} // their own lines
-        H::HelloRequest {} | H::EndOfEarlyData {} | H::ServerHelloDone {} => {}
-        H::NewSessionTicket {
-            lifetime_hint,
-            age_add,
-            ticket_length,
-            extensions,
-            extensions_omitted,
-            ticket: _,
-        } => {
-            p.opt("age_add", *age_add);
-            if !extensions.is_empty() {
-                p.add("extensions", bracketed(&extension_names(extensions)));
-            }
-            p.count("extensions_omitted", *extensions_omitted)
-                .add("lifetime_hint", lifetime_hint)
-                .add("ticket_length", ticket_length);
-        }
-        H::EncryptedExtensions {
-            extensions,
-            extensions_omitted,
-        } => {
-            p.add("extensions", bracketed(&extension_names(extensions)))
-                .count("extensions_omitted", *extensions_omitted);
-        }
-        H::ServerKeyExchange {
-            length,
-            named_group,
-            dh_prime_bits,
-            public_key_length,
-            signature_algorithm,
-        } => {
-            p.opt("dh_prime_bits", *dh_prime_bits)
-                .add("length", length)
-                .opt("named_group", named_group.map(|g| g.label()))
-                .opt("public_key_length", *public_key_length)
-                .opt(
-                    "signature_algorithm",
-                    signature_algorithm.map(|s| s.label()),
-                );
-        }
-        H::CertificateRequest {
-            certificate_types,
-            certificate_types_omitted,
-            signature_algorithms,
-            signature_algorithms_omitted,
-            certificate_authorities,
-        } => {
-            p.add("certificate_authorities", certificate_authorities)
-                .add("certificate_types", bracketed(&names(certificate_types)))
-                .count("certificate_types_omitted", *certificate_types_omitted)
-                .add(
-                    "signature_algorithms",
-                    bracketed(&names(signature_algorithms)),
-                )
-                .count(
-                    "signature_algorithms_omitted",
-                    *signature_algorithms_omitted,
-                );
-        }
-        H::CertificateVerify {
-            signature_algorithm,
-            signature_length,
-        } => {
-            p.opt(
-                "signature_algorithm",
-                signature_algorithm.map(|s| s.label()),
-            )
-            .add("signature_length", signature_length);
-        }
-        H::ClientKeyExchange {
-            exchange,
-            length,
-            encrypted_pre_master_secret,
-            public_key_length,
-        } => {
-            let z = encrypted_pre_master_secret.as_ref().map(hex::encode);
-            p.opt("encrypted_pre_master_secret", z)
-                .add("exchange", wire::exchange_name(*exchange))
-                .add("length", length)
-                .opt("public_key_length", *public_key_length);
-        }
-        H::Finished { verify_data } => {
-            p.opt("verify_data", verify_data.as_ref().map(hex::encode));
-        }
-        H::CertificateStatus {
-            status_type,
-            length,
-        } => {
-            p.add("length", length)
-                .add("status_type", status_type.label());
-        }
-        H::KeyUpdate { update_requested } => {
-            p.add("update_requested", update_requested);
-        }
-        H::HelloVerifyRequest {
-            server_version,
-            cookie,
-        } => {
-            p.add("cookie", hex::encode(cookie))
-                .add("server_version", server_version.label());
-        }
-        H::Unknown { msg_type, length } => {
-            p.add("length", length)
-                .add("msg_type", msg_type.0)
-                .add("name", msg_type.title_label());
-        }
-    }
-    p
-}
-
-/// The fields of the entries that are not handshake messages, likewise.
-fn body_pairs(body: &MessageBody) -> Pairs {
-    let mut p = Pairs::default();
-    match body {
-        MessageBody::Handshake(_) => {} // [`message_pairs`]
-        MessageBody::ChangeCipherSpec {} => {}
-        MessageBody::ApplicationData(run) | MessageBody::EarlyData(run) => {
-            p.add("bytes", run.bytes)
-                .opt("decrypted_bytes", run.decrypted_bytes)
-                .add("records", run.records);
-        }
-        MessageBody::Alert(a) => {
-            p.opt("code", a.code.map(|c| c.0))
-                .opt("description", a.description())
-                .opt("level", a.level_name());
-        }
-        MessageBody::EncryptedFinished { length, note } => {
-            p.add("encrypted", true)
-                .add("length", length)
-                .add("note", note);
-        }
-        MessageBody::EncryptedHandshake { length } | MessageBody::EncryptedAlert { length } => {
-            p.add("encrypted", true).add("length", length);
-        }
-        MessageBody::Heartbeat { length } => {
-            p.add("length", length);
-        }
-        MessageBody::Malformed {
-            msg_type,
-            name,
-            length,
-            error,
-        } => {
-            p.add("error", error)
-                .add("length", length)
-                .add("msg_type", msg_type.0)
-                .add("name", name);
-        }
-    }
-    p
-}
-
-/// `key=value` pairs for a table cell.
-#[derive(Default)]
-struct Pairs(Vec<String>);
-
-impl Pairs {
-    fn add(&mut self, key: &str, value: impl Display) -> &mut Self {
-        self.0.push(format!("{key}={value}"));
-        self
-    }
-
-    /// A field the message may lack.
-    fn opt(&mut self, key: &str, value: Option<impl Display>) -> &mut Self {
-        if let Some(v) = value {
-            self.add(key, v);
-        }
-        self
-    }
-
-    /// A count of list items not kept, when there are any.
-    fn count(&mut self, key: &str, n: usize) -> &mut Self {
-        if n > 0 {
-            self.add(key, n);
-        }
-        self
-    }
-
-    fn text(&self) -> String {
-        cell(&self.0.join(" "))
-    }
-}
-
-fn or_none(s: &str) -> &str {
-    if s.is_empty() {
-        "(empty)"
-    } else {
-        s
-    }
-}
-
-fn first_names<T: Registered>(list: &[T], n: usize) -> String {
-    let mut s = list
-        .iter()
-        .take(n)
-        .map(|x| x.label())
-        .collect::<Vec<_>>()
-        .join(", ");
-    if list.len() > n {
-        s.push_str(&format!(", … (+{})", list.len() - n));
-    }
-    s
-}
-
-/// The first [`LIST_ITEMS`] names of registry values, joined; a count of the rest.
-fn names<T: Registered>(list: &[T]) -> String {
-    joined(list.iter().map(|v| v.label().into_owned()), list.len())
-}
-
-fn extension_names(list: &[Extension]) -> String {
-    joined(list.iter().map(|e| e.id.label().into_owned()), list.len())
-}
-
-fn bracketed(s: &str) -> String {
-    format!("[{s}]")
-}
-
-/// The first [`LIST_ITEMS`] of `len` items, joined; a count of the rest.
-fn joined(items: impl Iterator<Item = String>, len: usize) -> String {
-    let mut s = items.take(LIST_ITEMS).collect::<Vec<_>>().join(", ");
-    if len > LIST_ITEMS {
-        s.push_str(&format!(", … (+{})", len - LIST_ITEMS));
-    }
-    s
-}
-
-/// [`joined`], as a cell.
-fn list(items: impl Iterator<Item = String>, len: usize) -> String {
-    cell(&joined(items, len))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1176,93 +923,5 @@ mod tests {
         assert!(c.starts_with(&"a".repeat(CELL_CHARS)));
         assert!(c.ends_with("(10 more bytes)"), "{c}");
         assert_eq!(cell("x\u{1b}[2J"), "x\\x1b[2J");
-    }
-
-    #[test]
-    fn messages_show_their_fields_by_name() {
-        use crate::report::model::{AlertEntry, AppDataRun};
-        use crate::tls::handshake::KeyExchangeHint;
-        use crate::tls::registry::{
-            AlertDescription, AlertLevel, CertificateStatusType, ClientCertificateType,
-            HandshakeType, NamedGroup, SignatureScheme,
-        };
-        let ske = HandshakeMessage::ServerKeyExchange {
-            length: 142,
-            named_group: Some(NamedGroup::X25519),
-            dh_prime_bits: None,
-            public_key_length: Some(32),
-            signature_algorithm: Some(SignatureScheme(0x0a0b)),
-        };
-        assert_eq!(
-            message_pairs(&ske).text(),
-            "length=142 named_group=x25519 public_key_length=32 \
-             signature_algorithm=unknown (0x0a0b)"
-        );
-        let req = HandshakeMessage::CertificateRequest {
-            certificate_types: vec![ClientCertificateType::RSA_SIGN, ClientCertificateType(99)],
-            certificate_types_omitted: 0,
-            signature_algorithms: vec![SignatureScheme::ED25519],
-            signature_algorithms_omitted: 7,
-            certificate_authorities: 2,
-        };
-        assert_eq!(
-            message_pairs(&req).text(),
-            "certificate_authorities=2 certificate_types=[rsa_sign, unknown (99)] \
-             signature_algorithms=[ed25519] signature_algorithms_omitted=7"
-        );
-        let cke = HandshakeMessage::ClientKeyExchange {
-            exchange: KeyExchangeHint::Ecdhe,
-            length: 33,
-            encrypted_pre_master_secret: None,
-            public_key_length: Some(32),
-        };
-        assert_eq!(
-            message_pairs(&cke).text(),
-            "exchange=ecdh length=33 public_key_length=32"
-        );
-        let status = HandshakeMessage::CertificateStatus {
-            status_type: CertificateStatusType::OCSP,
-            length: 5,
-        };
-        assert_eq!(message_pairs(&status).text(), "length=5 status_type=ocsp");
-        let unknown = HandshakeMessage::Unknown {
-            msg_type: HandshakeType(7),
-            length: 3,
-        };
-        assert_eq!(
-            message_pairs(&unknown).text(),
-            "length=3 msg_type=7 name=Unknown(7)"
-        );
-        let fin = HandshakeMessage::Finished {
-            verify_data: Some(vec![0xab; 2]),
-        };
-        assert_eq!(message_pairs(&fin).text(), "verify_data=abab");
-
-        let alert = AlertEntry::clear(crate::flow::Direction::Forward, 0, 2, 40);
-        assert_eq!(
-            body_pairs(&MessageBody::Alert(alert)).text(),
-            "code=40 description=handshake_failure level=fatal"
-        );
-        assert_eq!(alert.level, Some(AlertLevel::FATAL));
-        assert_eq!(alert.code, Some(AlertDescription::HANDSHAKE_FAILURE));
-        let run = AppDataRun {
-            records: 2,
-            bytes: 90,
-            decrypted_bytes: Some(58),
-        };
-        assert_eq!(
-            body_pairs(&MessageBody::ApplicationData(run)).text(),
-            "bytes=90 decrypted_bytes=58 records=2"
-        );
-        assert_eq!(
-            body_pairs(&MessageBody::EncryptedAlert { length: 3 }).text(),
-            "encrypted=true length=3"
-        );
-    }
-
-    #[test]
-    fn lists_show_the_first_items_and_count_the_rest() {
-        let s = list((0..100).map(|i| i.to_string()), 100);
-        assert!(s.ends_with(&format!(", … (+{})", 100 - LIST_ITEMS)), "{s}");
     }
 }

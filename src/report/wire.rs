@@ -176,13 +176,19 @@ fn message_fields<M: SerializeMap>(m: &mut M, msg: &HandshakeMessage) -> Result<
             named_group,
             dh_prime_bits,
             public_key_length,
+            public_key,
             signature_algorithm,
+            signature_length,
         } => {
             m.serialize_entry("length", length)?;
             m.some("named_group", named_group.map(Coded))?;
             m.some("dh_prime_bits", dh_prime_bits.as_ref())?;
             m.some("public_key_length", public_key_length.as_ref())?;
+            if let Some(n) = public_key_length {
+                m.serialize_entry("public_key", &opaque_hex(public_key, *n))?;
+            }
             m.some("signature_algorithm", signature_algorithm.map(Coded))?;
+            m.some("signature_length", signature_length.as_ref())?;
         }
         H::CertificateRequest {
             certificate_types,
@@ -190,6 +196,7 @@ fn message_fields<M: SerializeMap>(m: &mut M, msg: &HandshakeMessage) -> Result<
             signature_algorithms,
             signature_algorithms_omitted,
             certificate_authorities,
+            certificate_authority_names,
         } => {
             m.serialize_entry("certificate_types", &Codes(certificate_types))?;
             m.count("certificate_types_omitted", *certificate_types_omitted)?;
@@ -199,6 +206,9 @@ fn message_fields<M: SerializeMap>(m: &mut M, msg: &HandshakeMessage) -> Result<
                 *signature_algorithms_omitted,
             )?;
             m.serialize_entry("certificate_authorities", certificate_authorities)?;
+            if !certificate_authority_names.is_empty() {
+                m.serialize_entry("certificate_authority_names", certificate_authority_names)?;
+            }
         }
         H::CertificateVerify {
             signature_algorithm,
@@ -429,6 +439,11 @@ impl Serialize for Body<'_> {
             D::RenegotiationInfo {
                 renegotiated_connection,
             } => m.serialize_entry("renegotiated_connection", &Hex(renegotiated_connection))?,
+            D::MaxEarlyData {
+                max_early_data_size,
+            } => m.serialize_entry("max_early_data_size", max_early_data_size)?,
+            D::RecordSizeLimit { limit } => m.serialize_entry("limit", limit)?,
+            D::MaxFragmentLength { code } => m.serialize_entry("code", code)?,
             D::Flag {} => {}
             D::Opaque { data } => m.serialize_entry("data", &opaque_hex(data, self.0.length))?,
         }
@@ -892,7 +907,9 @@ mod tests {
                 "length",
                 "named_group",
                 "public_key_length",
-                "signature_algorithm"
+                "public_key",
+                "signature_algorithm",
+                "signature_length"
             ]
         );
         let j = message(HandshakeType::SERVER_KEY_EXCHANGE, &ske, ecdhe);
@@ -900,6 +917,7 @@ mod tests {
             j,
             json!({"type": "ServerKeyExchange", "length": 104,
                 "named_group": {"id": 29, "name": "x25519"}, "public_key_length": 32,
+                "public_key": "01".repeat(32), "signature_length": 64,
                 "signature_algorithm": {"id": 2052, "name": "rsa_pss_rsae_sha256"}})
         );
         let j = message(HandshakeType::CERTIFICATE_STATUS, &[1, 0, 0, 1, 9], tls12());

@@ -126,6 +126,10 @@ impl Session {
         ts: i64,
         secrets: &mut Secrets,
     ) {
+        if matches!(msg, HandshakeMessage::ClientHello(_)) && self.hello_answered {
+            self.hello_answered = false;
+            self.renegotiations = self.renegotiations.saturating_add(1);
+        }
         match &msg {
             HandshakeMessage::ClientHello(_) if self.client_hello_dir.is_none() => {
                 self.client_hello_dir = Some(direction);
@@ -141,6 +145,7 @@ impl Session {
             }
             HandshakeMessage::ServerHello(sh) => {
                 let retry = sh.hello_retry_request;
+                self.hello_answered |= !retry;
                 if self
                     .server_hello
                     .as_ref()

@@ -102,6 +102,12 @@ pub struct Session {
     chains: Option<Box<Chains>>,
     /// Server sent Certificate / ServerKeyExchange / ServerHelloDone (a full handshake).
     server_full_handshake: bool,
+    /// A ServerHello (not a HelloRetryRequest) answered the last ClientHello: the next
+    /// ClientHello is a renegotiation, not a retry (HRR, DTLS's HelloVerifyRequest).
+    hello_answered: bool,
+    /// Handshakes after the first on this connection (TLS ≤ 1.2 renegotiation); a
+    /// count that stops at its maximum (the session stays within 512 bytes).
+    renegotiations: u16,
     saw_tls: bool,
     /// Capture times of the first and last data fed (for a report made early).
     first_ns: i64,
@@ -231,6 +237,8 @@ impl Session {
             server_hello: None,
             chains: None,
             server_full_handshake: false,
+            hello_answered: false,
+            renegotiations: 0,
             saw_tls: false,
             first_ns: i64::MAX,
             last_ns: i64::MIN,

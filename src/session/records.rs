@@ -244,7 +244,13 @@ impl Session {
         match rec.content_type {
             ContentType::HANDSHAKE => {
                 self.dirs[i].encrypted_handshakes += 1;
-                let finished = self.dirs[i].encrypted_handshakes == 1 && !self.is_tls13();
+                let n = self.dirs[i].encrypted_handshakes;
+                let finished = n == 1 && !self.is_tls13();
+                // TLS ≤ 1.2: the client's next encrypted handshake record after its
+                // Finished opens a renegotiation (its ClientHello, under the old keys).
+                if n == 2 && !self.is_tls13() && self.side_of(dir) == Side::Client {
+                    self.renegotiations = self.renegotiations.saturating_add(1);
+                }
                 self.sinks.emit(&Event::ProtectedHandshake {
                     dir,
                     ts,

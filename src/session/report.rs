@@ -224,7 +224,10 @@ impl Session {
             }
             None => (None, None, None),
         };
-        let ja3s = sh.map(|sh| fingerprint::ja3s_of(sh).full);
+        let (ja3s, ja3s_hash) = sh
+            .map(|sh| fingerprint::ja3s_of(sh))
+            .map(|j| (j.full, j.hash))
+            .unzip();
 
         let mut gaps = Vec::new();
         for (d, list) in tcp.gaps.iter().enumerate() {
@@ -322,6 +325,7 @@ impl Session {
             server_random: sh.map(|s| hex::encode(s.random)),
             session_id: sh.map(|s| hex::encode(&s.session_id)),
             resumed,
+            renegotiations: self.renegotiations.into(),
             extended_master_secret: both(ExtensionType::EXTENDED_MASTER_SECRET),
             encrypt_then_mac: both(ExtensionType::ENCRYPT_THEN_MAC)
                 && suite_info.is_some_and(|s| !s.is_aead() && s.block_len > 0),
@@ -332,6 +336,7 @@ impl Session {
             ja3_hash,
             ja4,
             ja3s,
+            ja3s_hash,
             certificates: chains.server,
             client_certificates: chains.client,
             messages: lists.messages,

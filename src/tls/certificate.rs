@@ -452,6 +452,13 @@ fn ip_address(b: &[u8]) -> String {
     }
 }
 
+/// A DistinguishedName (DER), as x509-parser prints it and as `subject` is shown;
+/// `None` when it does not decode.
+pub fn distinguished_name(der: &[u8]) -> Option<String> {
+    let (_, name) = x509_parser::x509::X509Name::from_der(der).ok()?;
+    Some(cut_text(name.to_string(), MAX_NAME_LEN))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,6 +86,18 @@ pub enum ExtensionData {
     RenegotiationInfo {
         renegotiated_connection: Vec<u8>,
     },
+    /// In a NewSessionTicket (RFC 8446 §4.2.10); empty elsewhere, so a [`Flag`](Self::Flag).
+    MaxEarlyData {
+        max_early_data_size: u32,
+    },
+    /// RFC 8449: the largest record the sender will take.
+    RecordSizeLimit {
+        limit: u16,
+    },
+    /// RFC 6066 §4: 2^(8+code) bytes, codes 1–4.
+    MaxFragmentLength {
+        code: u8,
+    },
     Flag {},
     /// A body not decoded (or that did not decode): its first [`MAX_OPAQUE`] bytes.
     Opaque {
@@ -314,6 +326,11 @@ fn parse_one(id: ExtensionType, body: &[u8], kind: HelloKind) -> DecodeResult<Ex
         ExtensionType::RENEGOTIATION_INFO => ExtensionData::RenegotiationInfo {
             renegotiated_connection: r.vec8()?.to_vec(),
         },
+        ExtensionType::EARLY_DATA if body.len() == 4 => ExtensionData::MaxEarlyData {
+            max_early_data_size: r.u32()?,
+        },
+        ExtensionType::RECORD_SIZE_LIMIT => ExtensionData::RecordSizeLimit { limit: r.u16()? },
+        ExtensionType::MAX_FRAGMENT_LENGTH => ExtensionData::MaxFragmentLength { code: r.u8()? },
         _ if body.is_empty() => ExtensionData::Flag {},
         _ => opaque(body),
     })

@@ -4,9 +4,11 @@
 //!  Handshake: msg_type(1) length(3) body[length]     — may span records, or share one
 //! ```
 
-use super::certificate::{summarize, CertificateSummary};
+use super::certificate::{distinguished_name, summarize, CertificateSummary};
 use super::codec::{capped, DecodeError, DecodeResult, Reader, MAX_CHAIN_ITEMS, MAX_LIST_ITEMS};
-use super::extensions::{parse_extensions, Extension, ExtensionBlock, ExtensionData, HelloKind};
+use super::extensions::{
+    parse_extensions, raw_extension, Extension, ExtensionBlock, ExtensionData, HelloKind,
+};
 use super::hello::{ClientHello, ServerHello};
 use super::registry::{
     CertificateStatusType, ClientCertificateType, ExtensionType, HandshakeType, NamedGroup,
@@ -16,6 +18,13 @@ use super::registry::{
 /// Handshake messages longer than this are treated as corrupt (a certificate chain of
 /// a few dozen certificates fits easily).
 pub const MAX_HANDSHAKE_LEN: usize = 1 << 20;
+
+/// Bytes of a ServerKeyExchange's public key that are kept (an ECDHE point or an
+/// ML-KEM hybrid share fits; a large DH value is cut, its length stays exact).
+pub const MAX_KEY_SHOWN: usize = 1024;
+/// CA names of a CertificateRequest that are decoded (servers may list hundreds);
+/// the rest are counted.
+pub const MAX_CA_NAMES: usize = 32;
 
 /// One whole handshake message, as bytes.
 #[derive(Debug, Clone, Copy)]
@@ -160,7 +169,10 @@ pub enum HandshakeMessage {
         named_group: Option<NamedGroup>,
         dh_prime_bits: Option<usize>,
         public_key_length: Option<usize>,
+        /// The server's ephemeral public key: its first [`MAX_KEY_SHOWN`] bytes.
+        public_key: Vec<u8>,
         signature_algorithm: Option<SignatureScheme>,
+        signature_length: Option<usize>,
     },
     CertificateRequest {
         certificate_types: Vec<ClientCertificateType>,
@@ -168,6 +180,8 @@ pub enum HandshakeMessage {
         signature_algorithms: Vec<SignatureScheme>,
         signature_algorithms_omitted: usize,
         certificate_authorities: usize,
+        /// The first [`MAX_CA_NAMES`] of them, as x509-parser prints a name.
+        certificate_authority_names: Vec<String>,
     },
     ServerHelloDone {},
     CertificateVerify {
@@ -320,8 +334,8 @@ impl HandshakeMessage {
             HandshakeType::CERTIFICATE_REQUEST => {
                 if ctx.tls13() {
                     r.field("certificate_request_context").vec8()?;
-                    let block =
-                        parse_extensions(r.field("extensions").vec16()?, HelloKind::Encrypted)?;
+                    let raw_block = r.field("extensions").vec16()?;
+                    let block = parse_extensions(raw_block, HelloKind::Encrypted)?;
                     let (signature_algorithms, signature_algorithms_omitted) = block
                         .list
                         .iter()
@@ -335,12 +349,23 @@ impl HandshakeMessage {
                             _ => None,
                         })
                         .unwrap_or_default();
+                    // RFC 8446 §4.2.4: the same list as TLS 1.2's, in an extension.
+                    let (certificate_authorities, certificate_authority_names) =
+                        raw_extension(raw_block, ExtensionType::CERTIFICATE_AUTHORITIES)
+                            .map(|body| {
+                                Reader::new(body, "certificate_authorities")
+                                    .sub16("authorities")
+                                    .and_then(|mut list| ca_names(&mut list))
+                            })
+                            .transpose()?
+                            .unwrap_or_default();
                     HandshakeMessage::CertificateRequest {
                         certificate_types: Vec::new(),
                         certificate_types_omitted: 0,
                         signature_algorithms,
                         signature_algorithms_omitted,
-                        certificate_authorities: 0,
+                        certificate_authorities,
+                        certificate_authority_names,
                     }
                 } else {
                     let types = r.field("certificate_types").vec8()?;
@@ -351,11 +376,7 @@ impl HandshakeMessage {
                         (Vec::new(), 0)
                     };
                     let mut cas = r.sub16("certificate_authorities")?;
-                    let mut count = 0;
-                    while !cas.is_empty() {
-                        cas.field("DistinguishedName").vec16()?;
-                        count += 1;
-                    }
+                    let (count, certificate_authority_names) = ca_names(&mut cas)?;
                     let (certificate_types, certificate_types_omitted) = capped(
                         types.iter().map(|&t| ClientCertificateType(t)),
                         MAX_LIST_ITEMS,
@@ -366,6 +387,7 @@ impl HandshakeMessage {
                         signature_algorithms: sigs.into_iter().map(SignatureScheme).collect(),
                         signature_algorithms_omitted,
                         certificate_authorities: count,
+                        certificate_authority_names,
                     }
                 }
             }
@@ -407,19 +429,38 @@ impl HandshakeMessage {
     }
 }
 
+/// A list of DistinguishedNames (RFC 5246 §7.4.4): how many, and the first
+/// [`MAX_CA_NAMES`] as text (a name that does not decode shows its length).
+fn ca_names(list: &mut Reader<'_>) -> DecodeResult<(usize, Vec<String>)> {
+    let mut count = 0;
+    let mut names = Vec::new();
+    while !list.is_empty() {
+        let der = list.field("DistinguishedName").vec16()?;
+        count += 1;
+        if names.len() < MAX_CA_NAMES {
+            names.push(distinguished_name(der).unwrap_or_else(|| format!("({} bytes)", der.len())));
+        }
+    }
+    Ok((count, names))
+}
+
 fn server_key_exchange(body: &[u8], ctx: &ParseContext) -> HandshakeMessage {
     let mut msg = HandshakeMessage::ServerKeyExchange {
         length: body.len(),
         named_group: None,
         dh_prime_bits: None,
         public_key_length: None,
+        public_key: Vec::new(),
         signature_algorithm: None,
+        signature_length: None,
     };
     let HandshakeMessage::ServerKeyExchange {
         named_group,
         dh_prime_bits,
         public_key_length,
+        public_key,
         signature_algorithm,
+        signature_length,
         ..
     } = &mut msg
     else {
@@ -433,19 +474,26 @@ fn server_key_exchange(body: &[u8], ctx: &ParseContext) -> HandshakeMessage {
                     return Ok(()); // explicit curves: not worth decoding
                 }
                 *named_group = Some(NamedGroup(r.u16()?));
-                *public_key_length = Some(r.vec8()?.len());
+                let key = r.vec8()?;
+                *public_key_length = Some(key.len());
+                *public_key = key[..key.len().min(MAX_KEY_SHOWN)].to_vec();
             }
             KeyExchangeHint::Dhe => {
                 let p = r.vec16()?;
                 let skip = p.iter().take_while(|&&b| b == 0).count();
                 *dh_prime_bits = Some(p[skip..].len() * 8);
                 r.vec16()?;
-                *public_key_length = Some(r.vec16()?.len());
+                let key = r.vec16()?;
+                *public_key_length = Some(key.len());
+                *public_key = key[..key.len().min(MAX_KEY_SHOWN)].to_vec();
             }
             _ => return Ok(()),
         }
         if ctx.has_sig_scheme() && r.remaining() >= 4 {
             *signature_algorithm = Some(SignatureScheme(r.u16()?));
+        }
+        if r.remaining() >= 2 {
+            *signature_length = Some(r.vec16()?.len());
         }
         Ok(())
     })();
@@ -584,10 +632,12 @@ mod tests {
             signature_algorithms,
             signature_algorithms_omitted,
             certificate_authorities,
+            certificate_authority_names,
         } = parse(H::CERTIFICATE_REQUEST, &body, 0x0303)
         else {
             panic!()
         };
+        assert_eq!(certificate_authority_names, ["(2 bytes)"], "not a DN");
         assert_eq!(signature_algorithms.len(), MAX_LIST_ITEMS);
         assert_eq!(signature_algorithms_omitted, 2000 - MAX_LIST_ITEMS);
         assert_eq!(
@@ -598,6 +648,28 @@ mod tests {
             ]
         );
         assert_eq!((certificate_types_omitted, certificate_authorities), (0, 1));
+    }
+
+    #[test]
+    fn certificate_request_ca_names_in_tls12_and_tls13() {
+        // Name ::= SEQUENCE { SET { SEQUENCE { id-at-commonName, UTF8String "Root" } } }
+        let dn: &[u8] = b"\x30\x0f\x31\x0d\x30\x0b\x06\x03\x55\x04\x03\x0c\x04Root";
+        let cas = len_prefixed(2, &[len_prefixed(2, dn), len_prefixed(2, dn)].concat());
+        let tls12 = [len_prefixed(1, &[1]), len_prefixed(2, &[4, 1]), cas.clone()].concat();
+        let names = |msg| match msg {
+            HandshakeMessage::CertificateRequest {
+                certificate_authorities,
+                certificate_authority_names,
+                ..
+            } => (certificate_authorities, certificate_authority_names),
+            other => panic!("{other:?}"),
+        };
+        let want = (2, vec!["CN=Root".to_string(), "CN=Root".to_string()]);
+        assert_eq!(names(parse(H::CERTIFICATE_REQUEST, &tls12, 0x0303)), want);
+        // TLS 1.3: context, then the certificate_authorities extension (47).
+        let ext = [&47u16.to_be_bytes()[..], &len_prefixed(2, &cas)].concat();
+        let tls13 = [len_prefixed(1, &[]), len_prefixed(2, &ext)].concat();
+        assert_eq!(names(parse(H::CERTIFICATE_REQUEST, &tls13, 0x0304)), want);
     }
 
     #[test]
