@@ -103,16 +103,25 @@ pub enum Command {
         #[arg(required_unless_present = "interface")]
         captures: Vec<PathBuf>,
     },
+    /// One self-contained HTML file: the summary table (sortable, filterable) and per
+    /// connection its facts, ladder, certificates and HTTP; opens offline in a browser.
+    Report {
+        #[command(flatten)]
+        common: Common,
+        /// The connections: `3`, a list with ranges `3,5-9`, or `all`.
+        #[arg(long = "conn", value_name = "IDS", default_value = "all")]
+        conn: ConnSet,
+        #[command(flatten)]
+        output: OutputFile,
+        #[arg(required_unless_present = "interface")]
+        captures: Vec<PathBuf>,
+    },
     /// The recovered master secrets as an NSS key log (CLIENT_RANDOM lines) for Wireshark.
     Keylog {
         #[command(flatten)]
         common: Common,
-        /// Write to this file instead of standard output: created new, with mode 0600.
-        #[arg(short = 'o', long = "output", value_name = "FILE")]
-        output: Option<PathBuf>,
-        /// Replace the `-o` file if it exists (never a symbolic link, never an input).
-        #[arg(long, requires = "output")]
-        force: bool,
+        #[command(flatten)]
+        output: OutputFile,
         #[arg(required_unless_present = "interface")]
         captures: Vec<PathBuf>,
     },
@@ -124,6 +133,17 @@ pub enum Command {
     },
     /// The manual page (roff) on standard output (`tlsscope man | man -l -`).
     Man,
+}
+
+/// `-o FILE [--force]`: where a command that writes one document puts it.
+#[derive(Debug, Args)]
+pub struct OutputFile {
+    /// Write to this file instead of standard output: created new, with mode 0600.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub path: Option<PathBuf>,
+    /// Replace the `-o` file if it exists (never a symbolic link, never an input).
+    #[arg(long, requires = "path")]
+    pub force: bool,
 }
 
 /// What `ladder` draws.
@@ -143,6 +163,7 @@ impl Command {
             | Command::Follow { common, .. }
             | Command::Export { common, .. }
             | Command::Ladder { common, .. }
+            | Command::Report { common, .. }
             | Command::Keylog { common, .. } => Some(common),
             Command::Completions { .. } | Command::Man => None,
         }

@@ -29,7 +29,7 @@ use tlsscope::report::requests::RequestsTable;
 use tlsscope::report::table::{InspectView, SummaryTable};
 use tlsscope::report::ReportSink;
 
-use cli::{Cli, Command, Common, Listing, OutputFormat, Shell};
+use cli::{Cli, Command, Common, Listing, OutputFile, OutputFormat, Shell};
 use commands::filter::Selection;
 use output::{create_private, say, Output};
 use tlsscope::files::PrivateFile;
@@ -321,10 +321,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 .map_err(|e| Failure::Output(format!("writing the manual page: {e}")))?;
             finish(Some(out))
         }
+        Command::Report {
+            common,
+            conn,
+            output,
+            captures,
+        } => {
+            let target = private_target(output, common, captures)?;
+            commands::report::write_report(common, conn, target, captures)
+        }
         Command::Keylog {
             common,
             output,
-            force,
             captures,
         } => {
             let mut selection = Selection::new(common)?;
@@ -332,10 +340,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             // A connection's own lines are in its report with show_secrets.
             options.show_secrets |= selection.filter.is_some();
             // Refused before the run: an existing file (unless --force), a link, an input.
-            let target = match output {
-                Some(path) => Some(PrivateFile::check(path, *force, &inputs(common, captures))?),
-                None => None,
-            };
+            let target = private_target(output, common, captures)?;
             let mut secrets = secrets(common)?;
             let out = match target {
                 Some(t) => create_private(t).map_err(Failure::Usage)?,
@@ -430,6 +435,23 @@ fn inputs(common: &Common, captures: &[PathBuf]) -> Vec<PathBuf> {
         .chain(&common.keylogs)
         .cloned()
         .collect()
+}
+
+/// The `-o` file, checked before the run: refused when it exists (unless --force), is a
+/// link, or is one of the inputs.
+fn private_target(
+    output: &OutputFile,
+    common: &Common,
+    captures: &[PathBuf],
+) -> Result<Option<PrivateFile>, Failure> {
+    match &output.path {
+        Some(path) => Ok(Some(PrivateFile::check(
+            path,
+            output.force,
+            &inputs(common, captures),
+        )?)),
+        None => Ok(None),
+    }
 }
 
 /// Flushes the output and turns a failed write into the run's failure.

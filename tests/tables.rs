@@ -8,31 +8,12 @@ use std::process::Command;
 
 use tlsscope::report::fit::width;
 
-/// Every key log beside the samples, as `--keylog` arguments, and the RSA keys.
-fn key_args() -> Vec<String> {
-    let mut args = vec!["-k".to_string(), "samples/keys".to_string()];
-    for dir in ["samples", "samples/udp", "samples/http"] {
-        let mut logs: Vec<String> = std::fs::read_dir(common::root().join(dir))
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".keylog"))
-            .map(|n| format!("{dir}/{n}"))
-            .collect();
-        logs.sort();
-        for l in logs {
-            args.extend(["--keylog".to_string(), l]);
-        }
-    }
-    args
-}
-
 /// `tlsscope ARGS… every sample` with the environment given; stdout.
 fn table(args: &[&str], env: &[(&str, &str)]) -> String {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tlsscope"));
     cmd.args(args)
         .arg("-q")
-        .args(key_args())
+        .args(common::all_key_args())
         .args(common::samples())
         .current_dir(common::root())
         .env_remove("COLUMNS")

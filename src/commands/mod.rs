@@ -4,3 +4,4 @@ pub mod export;
 pub mod filter;
 pub mod follow;
 pub mod ladder;
+pub mod report;

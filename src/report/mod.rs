@@ -15,6 +15,7 @@ pub mod dtls;
 pub mod export;
 pub mod fit;
 pub mod follow;
+pub mod html;
 pub mod http3;
 pub mod json;
 pub mod jsonl;

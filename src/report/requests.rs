@@ -15,7 +15,7 @@ pub struct RequestsTable<W: Write> {
 }
 
 /// At 80 columns: the connection, method, host, target, status and bytes.
-const COLUMNS: &[Column] = &[
+pub(super) const COLUMNS: &[Column] = &[
     column("conn", 0, 4, 8, Cut::End),
     column("client", 4, 12, 47, Cut::Middle),
     column("server", 3, 12, 54, Cut::Middle),
@@ -65,7 +65,7 @@ fn header<'a>(m: Option<&'a MessageReport>, name: &str) -> Option<&'a str> {
         .map(|[_, v]| v.as_str())
 }
 
-fn row(c: &ConnectionReport, protocol: &str, t: &TransactionReport) -> Vec<String> {
+pub(super) fn row(c: &ConnectionReport, protocol: &str, t: &TransactionReport) -> Vec<String> {
     let (req, resp) = (t.request.as_ref(), t.response.as_ref());
     let dash = || "-".to_string();
     let host = header(req, "host")

@@ -78,7 +78,7 @@ pub(super) fn cell(s: &str) -> String {
     }
 }
 
-fn capture_line(c: &CaptureReport) -> String {
+pub(super) fn capture_line(c: &CaptureReport) -> String {
     let mut line = format!(
         "{} ({}): {} packets, {} bytes, {} TCP connections, {} with TLS",
         c.files
@@ -290,7 +290,7 @@ pub struct SummaryTable<W: Write> {
 
 /// `summary`'s columns, most important first: id; server, SNI, decryption; state;
 /// client, version; cipher suite; bytes; key source.
-const SUMMARY_COLUMNS: &[Column] = &[
+pub(super) const SUMMARY_COLUMNS: &[Column] = &[
     column("id", 0, 2, 8, Cut::End),
     column("client", 3, 12, 47, Cut::Middle),
     column("server", 1, 12, 54, Cut::Middle),
@@ -356,7 +356,7 @@ impl<W: Write> SummaryTable<W> {
     }
 }
 
-fn summary_row(c: &ConnectionReport) -> Vec<String> {
+pub(super) fn summary_row(c: &ConnectionReport) -> Vec<String> {
     vec![
         c.id.to_string(),
         endpoint(&c.client.ip, c.client.port),
@@ -625,30 +625,13 @@ impl<W: Write> InspectView<W> {
     }
 }
 
-/// Detail lines in one drawn message table: a connection with more draws several
-/// tables (each fitted to its rows), so the table in memory stays small whatever the
-/// connection holds (10,000 hellos of 40 extension lines each, say).
-const INSPECT_PAGE_LINES: usize = 2000;
-
-fn write_connection<W: Write>(w: &mut W, c: &ConnectionReport, zone: Zone) -> io::Result<()> {
-    let mut out = format!(
-        "Connection {}: {} → {}  {}  {}  [{}]  {}  {}\n",
-        c.id,
-        endpoint(&c.client.ip, c.client.port),
-        server_cell(c),
-        c.version.as_deref().unwrap_or("-"),
-        c.cipher_suite
-            .as_ref()
-            .map(|s| s.name.as_str())
-            .unwrap_or("-"),
-        state_text(c),
-        frames_text(c),
-        dated_time(c.first_seen_ns, zone)
-    );
-    let mut facts = new_table();
-    let mut fact = |k: &str, v: String| {
+/// A connection's facts, named, in the order `inspect` (and the HTML report) show
+/// them; the empty ones are left out. Values are terminal-safe.
+pub(super) fn connection_facts(c: &ConnectionReport) -> Vec<(&'static str, String)> {
+    let mut facts = Vec::new();
+    let mut fact = |k: &'static str, v: String| {
         if !v.is_empty() {
-            facts.add_row(vec![k.to_string(), v]);
+            facts.push((k, v));
         }
     };
     fact("SNI", cell(c.sni.as_deref().unwrap_or_default()));
@@ -729,6 +712,33 @@ fn write_connection<W: Write>(w: &mut W, c: &ConnectionReport, zone: Zone) -> io
     }
     if c.warnings_omitted > 0 {
         fact("warning", format!("… {} more", c.warnings_omitted));
+    }
+    facts
+}
+
+/// Detail lines in one drawn message table: a connection with more draws several
+/// tables (each fitted to its rows), so the table in memory stays small whatever the
+/// connection holds (10,000 hellos of 40 extension lines each, say).
+const INSPECT_PAGE_LINES: usize = 2000;
+
+fn write_connection<W: Write>(w: &mut W, c: &ConnectionReport, zone: Zone) -> io::Result<()> {
+    let mut out = format!(
+        "Connection {}: {} → {}  {}  {}  [{}]  {}  {}\n",
+        c.id,
+        endpoint(&c.client.ip, c.client.port),
+        server_cell(c),
+        c.version.as_deref().unwrap_or("-"),
+        c.cipher_suite
+            .as_ref()
+            .map(|s| s.name.as_str())
+            .unwrap_or("-"),
+        state_text(c),
+        frames_text(c),
+        dated_time(c.first_seen_ns, zone)
+    );
+    let mut facts = new_table();
+    for (k, v) in connection_facts(c) {
+        facts.add_row(vec![k.to_string(), v]);
     }
     out.push_str(&format!("{facts}\n"));
     w.write_all(out.as_bytes())?;

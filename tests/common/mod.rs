@@ -87,3 +87,23 @@ pub fn tshark_missing() -> bool {
     }
     missing
 }
+
+/// Every RSA key and every key log beside the samples, as arguments (a run over all the
+/// samples at once).
+pub fn all_key_args() -> Vec<String> {
+    let mut args = vec!["-k".to_string(), "samples/keys".to_string()];
+    for dir in ["samples", "samples/udp", "samples/http"] {
+        let mut logs: Vec<String> = std::fs::read_dir(root().join(dir))
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".keylog"))
+            .map(|n| format!("{dir}/{n}"))
+            .collect();
+        logs.sort();
+        for l in logs {
+            args.extend(["--keylog".to_string(), l]);
+        }
+    }
+    args
+}

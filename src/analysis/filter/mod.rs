@@ -28,7 +28,7 @@ mod eval;
 mod lexer;
 mod parser;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::fmt;
 

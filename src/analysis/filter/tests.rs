@@ -203,8 +203,9 @@ fn every_field_is_in_the_help() {
     }
 }
 
-/// A TLS 1.3 connection from 10.1.2.3:50000 to [2001:db8::1]:443, decrypted with a key log.
-fn connection() -> ConnectionReport {
+/// A TLS 1.3 connection from 10.1.2.3:50000 to [2001:db8::1]:443, decrypted with a key log
+/// (other modules' tests use it too).
+pub(crate) fn connection() -> ConnectionReport {
     let mut decryption = DecryptionReport::without_keys(None, true, false, (true, true), 4);
     decryption.status = DecryptionStatus::Decrypted;
     decryption.key_source = Some(KeySource::KeyLog("/tmp/keys.log".into()));

@@ -39,6 +39,17 @@ pub fn escape(s: &str) -> String {
 }
 
 pub fn draw(out: &mut impl Write, c: &ConnectionReport, steps: &[Step]) -> io::Result<()> {
+    draw_with_marker(out, c, steps, "head")
+}
+
+/// [`draw`], the arrowhead under the id `marker`: an HTML page holding many ladders
+/// gives each its own (ids are unique in a document).
+pub fn draw_with_marker(
+    out: &mut impl Write,
+    c: &ConnectionReport,
+    steps: &[Step],
+    marker: &str,
+) -> io::Result<()> {
     let height = TOP + ROW * (steps.len() + 1) + 30;
     writeln!(
         out,
@@ -47,7 +58,7 @@ pub fn draw(out: &mut impl Write, c: &ConnectionReport, steps: &[Step]) -> io::R
     writeln!(out, "<title>{}</title>", escape(&title(c)))?;
     writeln!(
         out,
-        r##"<defs><marker id="head" markerWidth="10" markerHeight="8" refX="10" refY="4" orient="auto"><path d="M0,0 L10,4 L0,8 z" fill="#222"/></marker></defs>"##
+        r##"<defs><marker id="{marker}" markerWidth="10" markerHeight="8" refX="10" refY="4" orient="auto"><path d="M0,0 L10,4 L0,8 z" fill="#222"/></marker></defs>"##
     )?;
     writeln!(
         out,
@@ -84,7 +95,7 @@ pub fn draw(out: &mut impl Write, c: &ConnectionReport, steps: &[Step]) -> io::R
                 )?;
                 writeln!(
                     out,
-                    r##"<line class="arrow" x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="#222" marker-end="url(#head)"/>"##
+                    r##"<line class="arrow" x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="#222" marker-end="url(#{marker})"/>"##
                 )?;
                 writeln!(
                     out,
