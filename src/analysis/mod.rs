@@ -13,6 +13,7 @@
 //! (`--max-memory`); past it the least recently active are ended early in both stages.
 
 pub mod filter;
+mod key_notes;
 mod paths;
 mod progress;
 pub mod select;
@@ -236,6 +237,8 @@ struct Run<'o, 'e> {
     waiting_bytes: usize,
     next_out: u64,
     tls_connections: u64,
+    /// The connections the keys given did not open, for the capture's warnings.
+    key_notes: key_notes::KeyNotes,
     /// Connections whose session was ended early: their later chunks are ignored.
     evicted: HashSet<u64>,
     evictions: u64,
@@ -295,6 +298,7 @@ impl<'o, 'e> Run<'o, 'e> {
             waiting_bytes: 0,
             next_out: 0,
             tls_connections: 0,
+            key_notes: Default::default(),
             evicted: HashSet::new(),
             evictions: 0,
             transport_share: TCP_CONNECTION_BYTES
@@ -339,6 +343,7 @@ impl<'o, 'e> Run<'o, 'e> {
             self.next_out = self.next_out.max(id + 1);
             if let Some(r) = report {
                 self.waiting_bytes -= r.charge.bytes();
+                self.key_notes.note(&r);
                 (self.emit)(r);
             }
         }
@@ -551,6 +556,7 @@ impl<'o, 'e> Run<'o, 'e> {
         while let Some((_, report)) = self.finished.pop_first() {
             if let Some(r) = report {
                 self.waiting_bytes -= r.charge.bytes();
+                self.key_notes.note(&r);
                 (self.emit)(r);
             }
         }
@@ -622,6 +628,7 @@ impl<'o, 'e> Run<'o, 'e> {
         c.tls_connections = self.tls_connections;
         c.warnings.extend(self.secrets.keylog.warnings());
         c.warnings.extend(self.secrets.rsa_warnings());
+        c.warnings.extend(self.key_notes.warnings());
         let unused: Vec<String> = self
             .secrets
             .unused_keys()

@@ -122,6 +122,23 @@ impl Secrets {
         Some(self.endpoints?[client?.other().index()])
     }
 
+    /// The RSA key files given, for a reason that says which were tried: the first
+    /// four, and a count of the rest.
+    pub fn key_names(&self) -> String {
+        const SHOWN: usize = 4;
+        let mut names: Vec<&str> = self
+            .keys
+            .iter()
+            .take(SHOWN)
+            .map(|k| k.source.as_str())
+            .collect();
+        let more = format!("{} more", self.keys.len().saturating_sub(SHOWN));
+        if self.keys.len() > SHOWN {
+            names.push(&more);
+        }
+        names.join(", ")
+    }
+
     /// The RSA-encrypted pre-master secret of a ClientKeyExchange, and the index of the
     /// key that opened it. The rules (README, "With the server's RSA key"):
     ///

@@ -26,6 +26,7 @@ pub mod requests;
 pub mod table;
 pub mod text;
 pub mod time;
+pub mod verdict;
 pub mod wire;
 pub mod words;
 

@@ -1,6 +1,7 @@
 //! The report: what `--json` prints (the contract tooling depends on), and what the
 //! tables are drawn from.
 
+use super::verdict::Verdict;
 use serde::Serialize;
 
 use crate::crypto::secrets::KeySource;
@@ -370,6 +371,8 @@ impl MessageBody {
 #[derive(Debug, Clone, Serialize)]
 pub struct DecryptionReport {
     pub status: DecryptionStatus,
+    /// Why, as a code finer than `status` (README: Verdicts).
+    pub verdict: Verdict,
     pub reason: String,
     pub client_finished_verified: bool,
     pub server_finished_verified: bool,
@@ -514,38 +517,55 @@ impl DecryptionReport {
         hellos: (bool, bool),
         records: u64,
     ) -> Self {
-        let (status, reason) = match suite {
+        use DecryptionStatus as S;
+        let (status, verdict, reason) = match suite {
             None if incomplete => (
-                DecryptionStatus::Incomplete,
+                S::Incomplete,
+                Verdict::HandshakeSegmentLost,
                 "the handshake was cut before the ServerHello".to_string(),
             ),
-            None if records == 0 => (DecryptionStatus::NotTls, "no TLS record parsed".to_string()),
+            None if records == 0 => (
+                S::NotTls,
+                Verdict::NotTls,
+                "no TLS record parsed".to_string(),
+            ),
             None if !hellos.0 && !hellos.1 => (
-                DecryptionStatus::Incomplete,
+                S::Incomplete,
+                Verdict::HandshakeNotCaptured,
                 "no handshake in the capture: it began before the capture did".to_string(),
             ),
             None => (
-                DecryptionStatus::Incomplete,
+                S::Incomplete,
+                Verdict::NoServerHello,
                 "no ServerHello in the capture: the cipher suite is unknown".to_string(),
             ),
             Some(_) if tls13 => (
-                DecryptionStatus::NotRsa,
+                S::NotRsa,
+                Verdict::ForwardSecret,
                 "TLS 1.3 has no RSA key exchange: a key log is needed".to_string(),
             ),
+            Some(s) if matches!(s.key_exchange, KeyExchange::Psk) => (
+                S::NoKey,
+                Verdict::PskNeeded,
+                "PSK key exchange: the pre-shared key is needed (--psk)".to_string(),
+            ),
             Some(s) if !matches!(s.key_exchange, KeyExchange::Rsa | KeyExchange::RsaExport) => (
-                DecryptionStatus::NotRsa,
+                S::NotRsa,
+                Verdict::ForwardSecret,
                 format!(
                     "key exchange is {:?}, not RSA: a key log is needed",
                     s.key_exchange
                 ),
             ),
             Some(_) => (
-                DecryptionStatus::NoKey,
+                S::NoKey,
+                Verdict::NoRsaKey,
                 "no RSA private key was given".to_string(),
             ),
         };
         DecryptionReport {
             status,
+            verdict,
             reason,
             client_finished_verified: false,
             server_finished_verified: false,

@@ -678,6 +678,8 @@ pub(super) fn connection_facts(c: &ConnectionReport) -> Vec<(&'static str, Strin
         "decryption",
         cell(&format!("{}: {}", c.decryption.status, c.decryption.reason)),
     );
+    let v = c.decryption.verdict;
+    fact("verdict", format!("{v}: {}", v.words()));
     if let Some(source) = &c.decryption.key_source {
         fact("key source", cell(&source.describe()));
     }

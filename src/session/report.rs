@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::events::{Event, SessionSink};
 use super::log::{EventLog, MemoryBudget, Retention};
-use super::{FinishedCheck, Obstacle, Session};
+use super::{FinishedCheck, Session};
 use crate::flow::FlowSummary;
 use crate::flow::{Direction, Transport as FlowTransport};
 use crate::report::model::{
@@ -14,6 +14,7 @@ use crate::report::model::{
     MessageEntry, PerSide, Side, SuiteReport, TcpReport,
 };
 use crate::report::text::{bytes_as_text, protocol_text, protocols_hex, protocols_text};
+use crate::report::verdict::Verdict;
 use crate::tls::cipher_suite;
 use crate::tls::extensions::ExtensionData;
 use crate::tls::fingerprint::{self, HelloFields, Transport};
@@ -444,38 +445,44 @@ impl Session {
         let failures = cd.failed_records() + sd.failed_records();
         let finished_failed = cd.finished == Some(FinishedCheck::Failed)
             || sd.finished == Some(FinishedCheck::Failed);
-        let (status, reason) = if decrypted > 0 && !finished_failed {
+        let (status, verdict, reason) = if decrypted > 0 && !finished_failed {
             let mut why = format!("{decrypted} records decrypted");
             if failures > 0 {
                 why.push_str(&format!(", {failures} failed their MAC/tag/padding check"));
             }
             if incomplete {
                 why.push_str("; gaps in the capture cut some records");
-                (Status::Incomplete, why)
+                (Status::Incomplete, Verdict::DecryptedWithGaps, why)
             } else {
-                (Status::Decrypted, why)
+                (Status::Decrypted, Verdict::Decrypted, why)
             }
         } else if crypto.is_some_and(|c| c.secret_known()) && (finished_failed || failures > 0) {
             (
                 Status::KeyMismatch,
+                Verdict::KeyMismatch,
                 "the master secret does not verify: wrong key or corrupt records".to_string(),
             )
         } else if let Some(o) = crypto.and_then(|c| c.obstacle.as_ref()) {
-            match o {
-                Obstacle::NoKey(w) => (Status::NoKey, w.clone()),
-                Obstacle::NotRsa(w) => (Status::NotRsa, w.clone()),
-                Obstacle::KeyMismatch(w) => (Status::KeyMismatch, w.clone()),
-                Obstacle::Unsupported(w) => (Status::UnsupportedCipher, w.clone()),
-            }
+            (o.status, o.verdict, o.reason.clone())
         } else if self.resumed_without_secret() && r.status == Status::NoKey {
             (
                 Status::NoKey,
+                Verdict::ResumedWithoutFullHandshake,
                 "resumed session whose full handshake is not in the capture".to_string(),
             )
+        } else if incomplete && crypto.is_some() && hellos.0 && hellos.1 {
+            // Keys were given and nothing stood in their way: the handshake lost what
+            // they needed (the ClientKeyExchange, or the key log's client random).
+            (
+                Status::Incomplete,
+                Verdict::HandshakeSegmentLost,
+                "a segment lost inside the handshake: the keys could not be settled".to_string(),
+            )
         } else {
-            (r.status, r.reason.clone())
+            (r.status, r.verdict, r.reason.clone())
         };
         r.status = status;
+        r.verdict = verdict;
         r.reason = reason;
         r
     }

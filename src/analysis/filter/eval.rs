@@ -7,6 +7,7 @@ use super::parser::{Expr, Net, Test, Value};
 use super::Field;
 use crate::flow::Transport;
 use crate::report::model::{ConnectionReport, DecryptionStatus, EndpointReport};
+use crate::report::verdict::Verdict;
 
 impl Expr {
     pub(super) fn matches(&self, c: &ConnectionReport) -> bool {
@@ -29,6 +30,7 @@ enum Got<'a> {
     Number(u64),
     Addr(IpAddr),
     Status(DecryptionStatus),
+    Verdict(Verdict),
     Transport(Transport),
 }
 
@@ -66,6 +68,7 @@ fn values(field: Field, c: &ConnectionReport) -> Vec<Got<'_>> {
             })
             .collect(),
         Field::Status => vec![Got::Status(c.decryption.status)],
+        Field::Verdict => vec![Got::Verdict(c.decryption.verdict)],
         Field::KeySource => c
             .decryption
             .key_source
@@ -106,6 +109,7 @@ impl Got<'_> {
             (Got::Number(got), Value::Number(want)) => got == want,
             (Got::Addr(got), Value::Net(net)) => net.contains(*got),
             (Got::Status(got), Value::Status(want)) => got == want,
+            (Got::Verdict(got), Value::Verdict(want)) => got == want,
             (Got::Transport(got), Value::Transport(want)) => got == want,
             _ => false,
         }
@@ -117,6 +121,7 @@ impl Got<'_> {
             Got::Text(t) => Some(t),
             Got::Version(v) => Some(v),
             Got::Status(s) => Some(s.as_str()),
+            Got::Verdict(v) => Some(v.as_str()),
             Got::Transport(t) => Some(t.as_str()),
             Got::Number(_) | Got::Addr(_) => None,
         }

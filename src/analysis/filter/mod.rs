@@ -119,6 +119,7 @@ pub enum Field {
     Version,
     Cipher,
     Status,
+    Verdict,
     KeySource,
     State,
     Transport,
@@ -223,6 +224,13 @@ pub const FIELDS: &[FieldInfo] = &[
         Kind::Choice,
         "decryption: decrypted, no_key, not_rsa, key_mismatch, unsupported_cipher, \
          incomplete, not_tls",
+    ),
+    info(
+        Field::Verdict,
+        "verdict",
+        Kind::Choice,
+        "why (not) decrypted: decrypted, no_key_for_certificate, forward_secret, \
+         keylog_no_line, handshake_not_captured … (README: Verdicts)",
     ),
     info(
         Field::KeySource,

@@ -12,6 +12,7 @@ use super::lexer::{Op, Tok, Token};
 use super::{eval, Field, FilterError, Kind, FIELDS, MAX_DEPTH, REGEX_SIZE_LIMIT};
 use crate::flow::Transport;
 use crate::report::model::DecryptionStatus;
+use crate::report::verdict::Verdict;
 
 #[derive(Debug, Clone)]
 pub(super) enum Expr {
@@ -42,6 +43,7 @@ pub(super) enum Value {
     Number(u64),
     Net(Net),
     Status(DecryptionStatus),
+    Verdict(Verdict),
     Transport(Transport),
 }
 
@@ -321,6 +323,9 @@ fn typed(field: Field, text: &str, column: usize) -> Result<Value, FilterError> 
         (Kind::Choice, Field::Status) => {
             choice(field, text, column, &DecryptionStatus::ALL, |s| s.as_str()).map(Value::Status)
         }
+        (Kind::Choice, Field::Verdict) => {
+            choice(field, text, column, &Verdict::ALL, |v| v.as_str()).map(Value::Verdict)
+        }
         (Kind::Choice, _) => {
             choice(field, text, column, &Transport::ALL, |t| t.as_str()).map(Value::Transport)
         }
@@ -487,6 +492,7 @@ impl fmt::Display for Value {
             Value::Number(n) => write!(f, "{n}"),
             Value::Net(n) => write!(f, "{}/{}", n.addr, n.prefix),
             Value::Status(s) => f.write_str(s.as_str()),
+            Value::Verdict(v) => f.write_str(v.as_str()),
             Value::Transport(t) => f.write_str(t.as_str()),
         }
     }

@@ -22,6 +22,8 @@ use crate::crypto::record::{RecordDecryptor, RecordKeys};
 pub use crate::crypto::secrets::KeySource;
 use crate::crypto::secrets::{RsaAccount, RsaFailure, Secrets};
 use crate::flow::Direction;
+use crate::report::model::DecryptionStatus;
+use crate::report::verdict::Verdict;
 use crate::tls::cipher_suite::{self, CipherSuite, KeyExchange};
 use crate::tls::codec::Reader;
 use crate::tls::handshake::{CertificateEntry, HandshakeMessage};
@@ -44,13 +46,54 @@ pub enum KeyChange {
     Update,
 }
 
-/// Why a connection could not be opened (the last reason wins).
+/// Why a connection could not be opened (the last reason wins): the status, the
+/// verdict, and the particulars in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Obstacle {
-    NoKey(String),
-    NotRsa(String),
-    KeyMismatch(String),
-    Unsupported(String),
+pub struct Obstacle {
+    pub status: DecryptionStatus,
+    pub verdict: Verdict,
+    pub reason: String,
+}
+
+impl Obstacle {
+    pub fn new(status: DecryptionStatus, verdict: Verdict, reason: impl Into<String>) -> Self {
+        Obstacle {
+            status,
+            verdict,
+            reason: reason.into(),
+        }
+    }
+
+    /// The cipher suite (or what the handshake asks of it) is not supported.
+    pub fn unsupported(reason: impl Into<String>) -> Self {
+        Self::new(
+            DecryptionStatus::UnsupportedCipher,
+            Verdict::UnsupportedCipher,
+            reason,
+        )
+    }
+
+    /// No key log line for a forward-secret session: `keylog_no_line` when a key log
+    /// was given, else `forward_secret`.
+    pub fn needs_keylog(status: DecryptionStatus, secrets: &Secrets, client_random: &[u8]) -> Self {
+        if secrets.keylog.is_empty() {
+            Self::new(
+                status,
+                Verdict::ForwardSecret,
+                "forward-secret key exchange: a key log with this session's secrets is needed \
+                 (--keylog); an RSA key cannot help",
+            )
+        } else {
+            Self::new(
+                status,
+                Verdict::KeylogNoLine,
+                format!(
+                    "the key log has no line for client random {}",
+                    hex::encode(client_random)
+                ),
+            )
+        }
+    }
 }
 
 /// Outcome of checking a Finished message.
@@ -305,9 +348,8 @@ impl SessionCrypto {
                 let Some(kind) = self.prf_kind() else { return };
                 let master = if self.ems {
                     let Some(hash) = self.transcript.digest(TranscriptHash::for_prf(kind)) else {
-                        self.obstacle = Some(Obstacle::Unsupported(
-                            "the handshake is too long to hash for the extended master secret"
-                                .into(),
+                        self.obstacle = Some(Obstacle::unsupported(
+                            "the handshake is too long to hash for the extended master secret",
                         ));
                         return;
                     };
@@ -348,7 +390,11 @@ impl SessionCrypto {
             }
             KeyExchange::Psk => {
                 let psk = secrets.psk.as_ref().ok_or_else(|| {
-                    Obstacle::NoKey("PSK key exchange: the pre-shared key is needed (--psk)".into())
+                    Obstacle::new(
+                        DecryptionStatus::NoKey,
+                        Verdict::PskNeeded,
+                        "PSK key exchange: the pre-shared key is needed (--psk)",
+                    )
                 })?;
                 Ok((psk_pre_master(&vec![0; psk.len()], psk), KeySource::Psk))
             }
@@ -356,10 +402,12 @@ impl SessionCrypto {
                 let ciphertext = r
                     .vec16()
                     .and_then(|_identity| r.vec16())
-                    .map_err(|e| Obstacle::Unsupported(e.to_string()))?;
+                    .map_err(|e| Obstacle::unsupported(e.to_string()))?;
                 let psk = secrets.psk.clone().ok_or_else(|| {
-                    Obstacle::NoKey(
-                        "RSA-PSK key exchange: the pre-shared key is needed (--psk)".into(),
+                    Obstacle::new(
+                        DecryptionStatus::NoKey,
+                        Verdict::PskNeeded,
+                        "RSA-PSK key exchange: the pre-shared key is needed (--psk)",
                     )
                 })?;
                 let (rsa_part, source) = self.rsa_pre_master(ciphertext, secrets)?;
@@ -369,9 +417,11 @@ impl SessionCrypto {
                 };
                 Ok((psk_pre_master(&rsa_part, &psk), source))
             }
-            kx => Err(Obstacle::NotRsa(format!(
-                "key exchange is {kx:?}: a key log with this session's secrets is needed"
-            ))),
+            _ => Err(Obstacle::needs_keylog(
+                DecryptionStatus::NotRsa,
+                secrets,
+                &self.client_random,
+            )),
         }
     }
 
@@ -407,13 +457,25 @@ impl SessionCrypto {
                 if matches!(f, RsaFailure::ConnectionStopped { first: true }) {
                     self.warnings.push(f.to_string());
                 }
+                let reason = f.to_string();
                 Err(match f {
                     RsaFailure::WrongSize {
                         certificate: true, ..
                     }
                     | RsaFailure::Mismatch
-                    | RsaFailure::ConnectionStopped { .. } => Obstacle::KeyMismatch(f.to_string()),
-                    _ => Obstacle::NoKey(f.to_string()),
+                    | RsaFailure::ConnectionStopped { .. } => {
+                        Obstacle::new(DecryptionStatus::KeyMismatch, Verdict::KeyMismatch, reason)
+                    }
+                    RsaFailure::NoKeys => {
+                        Obstacle::new(DecryptionStatus::NoKey, Verdict::NoRsaKey, reason)
+                    }
+                    RsaFailure::NoCertificateKey
+                    | RsaFailure::WrongSize { .. }
+                    | RsaFailure::BlindSpent => Obstacle::new(
+                        DecryptionStatus::NoKey,
+                        Verdict::NoKeyForCertificate,
+                        format!("{reason} (keys given: {})", secrets.key_names()),
+                    ),
                 })
             }
         }
@@ -454,7 +516,7 @@ impl SessionCrypto {
                 self.pending[client.other().index()] = Some(Box::new(s));
             }
             (Err(e), _) | (_, Err(e)) => {
-                self.obstacle = Some(Obstacle::Unsupported(e.to_string()));
+                self.obstacle = Some(Obstacle::unsupported(e.to_string()));
             }
         }
     }

@@ -177,11 +177,11 @@ impl SessionCrypto {
         }
         let Some(client) = self.client else { return };
         let Some(logged) = secrets.keylog.tls13(&self.client_random) else {
-            self.obstacle = Some(Obstacle::NoKey(if !secrets.keylog.has_tls13() {
-                "TLS 1.3 needs the traffic secrets from a key log (--keylog)".into()
-            } else {
-                "the key log has no TLS 1.3 secrets for this client random".into()
-            }));
+            self.obstacle = Some(Obstacle::needs_keylog(
+                crate::report::model::DecryptionStatus::NoKey,
+                secrets,
+                &self.client_random,
+            ));
             return;
         };
         secrets.recovered_tls13(&self.client_random);
@@ -231,7 +231,7 @@ impl SessionCrypto {
         }
         self.changes.extend(changes);
         if let Some(e) = problem {
-            self.obstacle = Some(Obstacle::Unsupported(e));
+            self.obstacle = Some(Obstacle::unsupported(e));
         }
     }
 

@@ -40,6 +40,7 @@ use crate::report::quic::{
     CloseFrame, CloseReport, CryptoCounts, PathReport, QuicReport, Sides, SpaceCounts, Spaces,
     StreamReport,
 };
+use crate::report::verdict::Verdict;
 use crate::tls::cipher_suite;
 use crate::tls::registry::AlertDescription;
 
@@ -806,15 +807,20 @@ impl QuicFeed {
             if lost > 0 {
                 why.push_str(&format!("; {lost} stream bytes never arrived"));
                 d.status = DecryptionStatus::Incomplete;
+                d.verdict = Verdict::DecryptedWithGaps;
             } else {
                 d.status = DecryptionStatus::Decrypted;
+                d.verdict = Verdict::Decrypted;
             }
             d.reason = why;
         } else if failed > 0 && d.key_source.is_some() {
             d.status = DecryptionStatus::KeyMismatch;
+            d.verdict = Verdict::KeyMismatch;
             d.reason = format!("{failed} QUIC packets failed to open with the key log's secrets");
         } else if d.key_source.is_none() && d.status == DecryptionStatus::NotRsa {
             d.status = DecryptionStatus::NoKey;
+            // An RSA key cannot help QUIC: it is TLS 1.3.
+            d.verdict = Verdict::ForwardSecret;
             d.reason = "QUIC needs the TLS 1.3 traffic secrets from a key log (--keylog)".into();
         }
     }
