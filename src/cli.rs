@@ -300,6 +300,10 @@ pub struct Common {
     /// decrypted' (--help lists the fields; the README has the grammar).
     #[arg(long, value_name = "EXPR", long_help = filter::help())]
     pub filter: Option<String>,
+    /// Keep only the flows of shard i of N (`0/4`), by a symmetric flow hash: N runs
+    /// over the same files split the connections between them, each exactly once.
+    #[arg(long, value_name = "i/N", value_parser = tlsscope::flow::shard::Shard::parse)]
+    pub shard: Option<tlsscope::flow::shard::Shard>,
     /// Server RSA private key (file or folder); repeatable. Used for decryption.
     #[arg(short = 'k', long = "key", value_name = "KEY")]
     pub keys: Vec<PathBuf>,

@@ -180,6 +180,7 @@ fn options(common: &Common, messages: Messages) -> Options {
         decode_app: !common.no_http,
         stop: defaults.stop,
         interrupt: interrupt_flag(),
+        shard: common.shard,
         live: common.interface.as_ref().map(|interface| LiveInput {
             interface: interface.clone(),
             filter: common.capture_filter.clone(),

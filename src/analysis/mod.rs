@@ -75,6 +75,8 @@ pub struct Options {
     /// Set on Ctrl-C (SIGINT, SIGTERM): reading stops at the next packet, and the
     /// connections still open end as at the end of the capture, reported as usual.
     pub interrupt: Arc<AtomicBool>,
+    /// `--shard i/N`: only the flows of this shard are followed.
+    pub shard: Option<crate::flow::shard::Shard>,
 }
 
 /// A live capture: the interface, and a capture filter in libpcap's syntax.
@@ -111,6 +113,7 @@ impl Default for Options {
             decode_app: true,
             stop: Arc::new(AtomicBool::new(false)),
             interrupt: Arc::new(AtomicBool::new(false)),
+            shard: None,
             live: None,
         }
     }
@@ -205,6 +208,7 @@ pub fn analyze_streaming(
         stop: options.stop.clone(),
         interrupt: options.interrupt.clone(),
         evictions: evictions.clone(),
+        shard: options.shard,
     };
     let (tx, rx) = sync_channel::<Batch>(CHANNEL_BATCHES);
 

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use crate::capture::{strip_link_layer, CaptureEvent, LinkError, Source};
 use crate::crypto::keys::PreMasterPrefetch;
+use crate::flow::shard::Shard;
 use crate::net::{Endpoint, NetDecoder, NetStats, Transported};
 use crate::report::model::FileReport;
 use crate::tcp::{
@@ -120,6 +121,9 @@ pub(super) struct Transport {
     /// Connections the session stage ended early (its memory budget): closed here too,
     /// so that their TCP state is given back.
     pub evictions: Arc<Evictions>,
+    /// Only this shard's flows are followed (the others' packets are skipped here,
+    /// before any state is made for them).
+    pub shard: Option<Shard>,
 }
 
 /// Connection ids the session stage asks the transport stage to close.
@@ -334,6 +338,7 @@ impl Transport {
                     entry.0 += 1;
                     match strip_link_layer(p.link_type, p.data) {
                         Ok(payload) => net.decode_all(payload, &mut |t| match t {
+                            _ if !self.shard.is_none_or(|s| in_shard(s, &t)) => {}
                             Transported::Tcp(seg) => {
                                 flows.process(seg, p.timestamp_ns, frame, &mut |ev| sink.tcp(ev))
                             }
@@ -413,5 +418,13 @@ impl Transport {
         report.tcp_connections = sink.tcp_connections;
         report.network = net.stats.clone();
         report
+    }
+}
+
+/// Whether a decoded packet belongs to the run's shard.
+fn in_shard(shard: Shard, t: &Transported<'_, '_>) -> bool {
+    match t {
+        Transported::Tcp(seg) => shard.keeps(seg.src, seg.dst, 6),
+        Transported::Udp(d) => shard.keeps(d.src, d.dst, 17),
     }
 }

@@ -9,6 +9,8 @@
 //!                           └─ FlowSummary when the flow ends ───────────────► report
 //! ```
 
+pub mod shard;
+
 use crate::net::Endpoint;
 
 /// The transport a connection travelled over, as its report says.
