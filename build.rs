@@ -1,14 +1,16 @@
 //! Marks the build with what the environment offers the tests, so that those that need
 //! it show as ignored in cargo test's summary, with the reason, when it is not there:
 //! `cfg(corpus)` when the public corpus is there (`TLSSCOPE_CORPUS` names a folder),
-//! `cfg(tshark)` when tshark runs (the tests that compare with it), `cfg(live_capture)`
-//! when the `live` feature is on and the build runs as root (the live capture test on
-//! `lo`). With the `live` feature and no libpcap to link, it says what to install.
+//! `cfg(tshark)` when tshark runs (the tests that compare with it), `cfg(chromium)` when
+//! Chromium runs (the HTML report's rendering test), `cfg(live_capture)` when the `live`
+//! feature is on and the build runs as root (the live capture test on `lo`). With the
+//! `live` feature and no libpcap to link, it says what to install.
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(corpus)");
     println!("cargo::rustc-check-cfg=cfg(tshark)");
     println!("cargo::rustc-check-cfg=cfg(live_capture)");
+    println!("cargo::rustc-check-cfg=cfg(chromium)");
     println!("cargo::rerun-if-env-changed=LIBPCAP_LIBDIR");
     println!("cargo::rerun-if-env-changed=TLSSCOPE_CORPUS");
     println!("cargo::rerun-if-env-changed=PATH");
@@ -25,6 +27,16 @@ fn main() {
         .is_ok_and(|s| s.success());
     if tshark {
         println!("cargo::rustc-cfg=tshark");
+    }
+    // tests/html.rs renders the HTML report in it.
+    let chromium = std::process::Command::new("chromium")
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if chromium {
+        println!("cargo::rustc-cfg=chromium");
     }
     if std::env::var_os("CARGO_FEATURE_LIVE").is_some() {
         if !libpcap_present() {

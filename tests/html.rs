@@ -124,6 +124,7 @@ fn headless(browser: &str, profile: &Path, args: &[&str], url: &str) -> (String,
 }
 
 #[test]
+#[cfg_attr(not(chromium), ignore = "needs chromium (Debian's `chromium` package)")]
 fn chromium_renders_the_page_without_errors() {
     let Some(browser) = chromium() else { return };
     let (dir, path) = report();

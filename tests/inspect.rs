@@ -153,6 +153,7 @@ fn renegotiations_are_counted_with_and_without_keys() {
 }
 
 #[test]
+#[cfg_attr(not(corpus), ignore = "needs the public corpus: set TLSSCOPE_CORPUS")]
 fn renegotiations_in_the_corpus() {
     let Some(dir) = corpus() else { return };
     // Wireshark's tls-renegotiation.pcap: 3 full and 2 abbreviated handshakes on one
