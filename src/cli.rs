@@ -321,6 +321,21 @@ pub struct Common {
         hide_env_values = true
     )]
     pub key_password: Option<String>,
+    /// Trust the CA certificates of this PEM (or DER) file too when validating server
+    /// chains; repeatable. Mozilla's roots are trusted unless --no-mozilla-roots.
+    #[arg(long = "ca-file", value_name = "FILE")]
+    pub ca_files: Vec<PathBuf>,
+    /// Trust the CA certificates of every file in this folder (as openssl -CApath);
+    /// repeatable.
+    #[arg(long = "ca-dir", value_name = "DIR")]
+    pub ca_dirs: Vec<PathBuf>,
+    /// Trust the operating system's store too (SSL_CERT_FILE, SSL_CERT_DIR, or
+    /// /etc/ssl/certs).
+    #[arg(long)]
+    pub system_roots: bool,
+    /// Do not trust the bundled Mozilla roots: only --ca-file, --ca-dir, --system-roots.
+    #[arg(long)]
+    pub no_mozilla_roots: bool,
     /// Put each connection's secrets (master secret, TLS 1.3 traffic secrets) in the
     /// JSON and the inspect view. Off by default: secrets are printed only when asked.
     #[arg(long)]

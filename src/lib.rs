@@ -30,6 +30,7 @@ pub mod crypto;
 pub mod files;
 pub mod flow;
 pub mod net;
+pub mod pki;
 pub mod quic;
 pub mod report;
 pub mod session;

@@ -165,9 +165,26 @@ const EXIT_INPUT_UNUSED: u8 = 3;
 /// Set when key material named on the command line could not be used.
 static INPUT_UNUSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-fn options(common: &Common, messages: Messages) -> Options {
+/// The trust store the run validates server chains against: Mozilla's roots unless
+/// refused, and the CA files, folders and system store named. A file that gives no
+/// certificate is bad usage (exit 2), said before anything is read.
+fn validator(common: &Common) -> Result<Arc<tlsscope::pki::Validator>, Failure> {
+    let mut store = tlsscope::pki::TrustStore::new(!common.no_mozilla_roots);
+    for file in &common.ca_files {
+        store.add_file(file).map_err(|e| format!("--ca-file {e}"))?;
+    }
+    for dir in &common.ca_dirs {
+        store.add_dir(dir).map_err(|e| format!("--ca-dir {e}"))?;
+    }
+    if common.system_roots {
+        store.add_system()?;
+    }
+    Ok(Arc::new(tlsscope::pki::Validator::new(store)))
+}
+
+fn options(common: &Common, messages: Messages) -> Result<Options, Failure> {
     let defaults = Options::default();
-    Options {
+    Ok(Options {
         out_of_order_cap: common.max_out_of_order,
         buffered_cap: common.max_buffered,
         max_connections: common.max_connections as usize,
@@ -186,7 +203,8 @@ fn options(common: &Common, messages: Messages) -> Options {
             filter: common.capture_filter.clone(),
             announce: !common.quiet,
         }),
-    }
+        validator: Some(validator(common)?),
+    })
 }
 
 /// The flag Ctrl-C (SIGINT) and SIGTERM set, for the run to end cleanly: set up on
@@ -236,7 +254,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let mut selection = Selection::new(common)?;
             let messages = conn.map_or(Messages::All, Messages::Only);
-            let options = options(common, messages);
+            let options = options(common, messages)?;
             let secrets = secrets(common)?;
             let out = stdout()?.stop_on_close(options.stop.clone());
             let mut sink: Box<dyn ReportSink<Output>> = match view.format() {
@@ -337,7 +355,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             captures,
         } => {
             let mut selection = Selection::new(common)?;
-            let mut options = options(common, Messages::None);
+            let mut options = options(common, Messages::None)?;
             // A connection's own lines are in its report with show_secrets.
             options.show_secrets |= selection.filter.is_some();
             // Refused before the run: an existing file (unless --force), a link, an input.
@@ -405,7 +423,7 @@ fn list(
         ..
     } = listing;
     let mut selection = Selection::new(common)?;
-    let options = options(common, Messages::None);
+    let options = options(common, Messages::None)?;
     let secrets = secrets(common)?;
     let out = stdout()?.stop_on_close(options.stop.clone());
     let mut sink: Box<dyn ReportSink<Output>> = match view.format() {

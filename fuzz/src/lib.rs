@@ -134,6 +134,7 @@ pub fn net_tcp(data: &[u8]) {
     secrets.set_keylog_sink(Box::new(|line| {
         std::hint::black_box(line);
     }));
+    secrets.validator = Some(validator());
 
     // Small caps, so that the fuzzer reaches what happens past them.
     let settings = SessionSettings {
@@ -307,6 +308,7 @@ pub fn quic_datagrams(data: &[u8]) {
     } else {
         Secrets::default()
     };
+    secrets.validator = Some(validator());
     let ep = |port| Endpoint {
         ip: "192.0.2.1".parse().unwrap(),
         port,
@@ -434,6 +436,7 @@ pub fn dtls_datagrams(data: &[u8]) {
     } else {
         Secrets::default()
     };
+    secrets.validator = Some(validator());
     let ep = |port| Endpoint {
         ip: "192.0.2.1".parse().unwrap(),
         port,
@@ -1023,4 +1026,18 @@ fn end_datagram_connection(
         let _ = inspect.connection(c);
     }
     std::hint::black_box(tlsscope::report::to_json(&report));
+}
+
+/// One validator for every input: Mozilla's roots and the test root of
+/// `samples/pki`, so that hostile chains reach path building.
+pub fn validator() -> std::sync::Arc<tlsscope::pki::Validator> {
+    static VALIDATOR: std::sync::OnceLock<std::sync::Arc<tlsscope::pki::Validator>> =
+        std::sync::OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| {
+            let mut store = tlsscope::pki::TrustStore::new(true);
+            store.add_der(include_bytes!("../../samples/pki/root.der"));
+            std::sync::Arc::new(tlsscope::pki::Validator::new(store))
+        })
+        .clone()
 }

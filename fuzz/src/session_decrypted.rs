@@ -995,6 +995,7 @@ pub fn session_decrypted_report(data: &[u8]) -> Option<String> {
         ))));
     }
     let mut secrets = Secrets::new(Vec::new(), keylog().clone());
+    secrets.validator = Some(super::validator());
     secrets.set_keylog_sink(Box::new(|line| {
         std::hint::black_box(line);
     }));

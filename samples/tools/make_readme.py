@@ -148,6 +148,20 @@ named (or the key log) decrypts it; *key log* means only the key log can
 * Timestamps, ports, randoms and ciphertext differ on every regeneration;
   plaintext hashes do not.
 
+## Certificate chains (`pki/`)
+
+`pki/make-chains.sh` makes a small PKI (a root, intermediates, an untrusted root, RSA
+keys: one of 1024 bits) and one chain per validation status in `pki/chains/` (leaf
+first, as a server sends it), each with what `openssl verify -CAfile root.pem -attime
+1796083200 -verify_hostname HOST -auth_level 2 -purpose sslserver` said of it in
+`pki/cases.json` (the truth of `tests/validation.rs`). Validity dates are exact (`openssl
+ca -startdate/-enddate`), so the chains and their truth do not depend on the day they are
+made. `pki/make_capture.py` (root: tcpdump on lo) captures `cert-validation.pcap`:
+openssl s_server serving seven of them on ports 4431-4437, openssl s_client connecting
+with `-CAfile pki/root.pem -verify_hostname`; each connection's truth has the client's
+`Verify return code` (`openssl_verify`) and the status it means (`validation`). Its
+truth file names `ca_file`, which the tests pass as `--ca-file`.
+
 ## Regenerating and checking
 
 ```sh

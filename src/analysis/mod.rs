@@ -77,6 +77,8 @@ pub struct Options {
     pub interrupt: Arc<AtomicBool>,
     /// `--shard i/N`: only the flows of this shard are followed.
     pub shard: Option<crate::flow::shard::Shard>,
+    /// Validates each server chain at capture time (`None`: no validation).
+    pub validator: Option<Arc<crate::pki::Validator>>,
 }
 
 /// A live capture: the interface, and a capture filter in libpcap's syntax.
@@ -114,6 +116,7 @@ impl Default for Options {
             stop: Arc::new(AtomicBool::new(false)),
             interrupt: Arc::new(AtomicBool::new(false)),
             shard: None,
+            validator: None,
             live: None,
         }
     }
@@ -196,6 +199,7 @@ pub fn analyze_streaming(
         ))
     });
     secrets.prefetch = prefetch.clone();
+    secrets.validator = options.validator.clone();
     let evictions = Arc::new(Evictions::default());
     let transport = Transport {
         limits: FlowLimits {

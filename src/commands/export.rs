@@ -26,7 +26,7 @@ pub fn export_bodies(
     let exporter = Rc::new(RefCell::new(Exporter::create(export)?));
     let (conns, chosen) = chosen(common, conns, captures)?;
     let conns = &conns;
-    let options = options(common, Messages::None);
+    let options = options(common, Messages::None)?;
     let secrets = secrets(common)?;
     let shared = exporter.clone();
     let tap = Tap {

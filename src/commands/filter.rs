@@ -92,7 +92,7 @@ fn matching_ids(
             pipe.display()
         )));
     }
-    let options = options(common, Messages::None);
+    let options = options(common, Messages::None)?;
     // Problems with the keys are said once, by the run that writes.
     let secrets = load_secrets(common, false)?;
     let mut ids = Vec::new();

@@ -34,7 +34,7 @@ pub fn follow_connections(
              use --format ascii or hex, or one connection"
         )));
     }
-    let options = options(common, Messages::None);
+    let options = options(common, Messages::None)?;
     let secrets = secrets(common)?;
     let which = match direction {
         FollowDirection::Client => follow::Which::Client,

@@ -33,7 +33,7 @@ pub fn draw_ladders(
         ));
     }
     let mut selection = Selection::new(common)?;
-    let options = options(common, single.map_or(Messages::All, Messages::Only));
+    let options = options(common, single.map_or(Messages::All, Messages::Only))?;
     let secrets = secrets(common)?;
     let out = stdout()?.stop_on_close(options.stop.clone());
     let mut view = LadderView::new(out, format);

@@ -20,7 +20,7 @@ pub fn write_report(
 ) -> Result<(), Failure> {
     let mut selection = Selection::new(common)?;
     // The ladders need the messages.
-    let options = options(common, Messages::All);
+    let options = options(common, Messages::All)?;
     let secrets = secrets(common)?;
     let out = match target {
         Some(t) => create_private(t).map_err(Failure::Usage)?,

@@ -52,6 +52,9 @@ pub struct Secrets {
     pub psk: Option<Vec<u8>>,
     /// RSA decryptions started ahead of need on other threads, when the run uses them.
     pub prefetch: Option<std::sync::Arc<super::keys::PreMasterPrefetch>>,
+    /// Validates the server chains the sessions see, when the run does (a run-wide
+    /// service beside the keys, like `prefetch`: a trust store and its memory).
+    pub validator: Option<std::sync::Arc<crate::pki::Validator>>,
     /// Where the key log lines of the handshakes whose secrets are known go (the
     /// `keylog` command), as soon as they are known; without one, none is made.
     keylog_sink: Option<KeylogSink>,

@@ -640,6 +640,9 @@ pub struct ConnectionReport {
     pub certificates: Vec<CertificateEntry>,
     #[serde(serialize_with = "super::wire::ser_chain")]
     pub client_certificates: Vec<CertificateEntry>,
+    /// The server chain checked at capture time against the trust store, for the SNI
+    /// (`null`: no chain seen, or its certificates stayed encrypted).
+    pub certificate_validation: Option<crate::pki::CertificateValidation>,
     pub messages: Vec<MessageEntry>,
     /// Messages not kept: past `--max-messages`, or the report detail budget was spent.
     #[serde(skip_serializing_if = "is_zero")]

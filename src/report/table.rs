@@ -289,7 +289,7 @@ pub struct SummaryTable<W: Write> {
 }
 
 /// `summary`'s columns, most important first: id; server, SNI, decryption; state;
-/// client, version; cipher suite; bytes; key source.
+/// client, version; cipher suite; bytes; key source; certificate validation.
 pub(super) const SUMMARY_COLUMNS: &[Column] = &[
     column("id", 0, 2, 8, Cut::End),
     column("client", 3, 12, 47, Cut::Middle),
@@ -302,6 +302,7 @@ pub(super) const SUMMARY_COLUMNS: &[Column] = &[
     column("state", 2, 11, 24, Cut::End),
     column("decryption", 1, 9, 18, Cut::End),
     column("key source", 6, 10, 32, Cut::Middle),
+    column("certificate", 7, 11, 14, Cut::End),
 ];
 
 pub(super) const fn column(
@@ -328,6 +329,11 @@ fn summary_paint(column: usize, text: &str) -> Option<Color> {
             "key_mismatch" | "unsupported_cipher" => Some(Color::Red),
             "incomplete" => Some(Color::Yellow),
             _ => None,
+        },
+        "certificate" => match text {
+            "ok" => Some(Color::Green),
+            "-" => None,
+            _ => Some(Color::Red),
         },
         "state" if text.starts_with("failed") => Some(Color::Red),
         "state" if text.starts_with("incomplete") || text.contains(", ") => Some(Color::Yellow),
@@ -376,6 +382,10 @@ pub(super) fn summary_row(c: &ConnectionReport) -> Vec<String> {
             .as_ref()
             .map(|k| short_source(&k.describe()))
             .unwrap_or_else(|| "-".into()),
+        c.certificate_validation
+            .as_ref()
+            .map_or("-", |v| v.status.as_str())
+            .to_string(),
     ]
 }
 
@@ -682,6 +692,22 @@ pub(super) fn connection_facts(c: &ConnectionReport) -> Vec<(&'static str, Strin
     fact("verdict", format!("{v}: {}", v.words()));
     if let Some(source) = &c.decryption.key_source {
         fact("key source", cell(&source.describe()));
+    }
+    if let Some(v) = &c.certificate_validation {
+        fact(
+            "certificate",
+            cell(&format!("{}: {}", v.status.as_str(), v.reason)),
+        );
+        if !v.chain.is_empty() {
+            fact("trust chain", cell(&v.chain.join(" → ")));
+        }
+        // The status's own problem is said above.
+        for p in v.problems.iter().filter(|p| p.reason != v.reason) {
+            fact(
+                "certificate problem",
+                cell(&format!("{}: {}", p.code.as_str(), p.reason)),
+            );
+        }
     }
     if has_finished(c) {
         let d = &c.decryption;

@@ -10,7 +10,8 @@ use crate::report::model::Side;
 use crate::report::wire::Chain;
 use crate::tls::cipher_suite::{self, KeyExchange};
 use crate::tls::handshake::{
-    CertificateEntry, HandshakeFrame, HandshakeMessage, KeyExchangeHint, ParseContext,
+    certificate_ders, CertificateEntry, HandshakeFrame, HandshakeMessage, KeyExchangeHint,
+    ParseContext,
 };
 use crate::tls::registry::{ExtensionType, HandshakeType};
 
@@ -86,6 +87,9 @@ impl Session {
         self.apply_key_changes(ts);
         if let Ok(HandshakeMessage::ClientHello(_)) = &parsed {
             self.keep_client_hello(&raw[4..], false);
+        }
+        if msg_type == HandshakeType::CERTIFICATE && parsed.is_ok() {
+            self.validate_chain(direction, &raw[4..], ts, secrets);
         }
         match parsed {
             Ok(m) => self.on_message(direction, m, ts, secrets),
@@ -209,6 +213,41 @@ impl Session {
             &mut chains.client
         };
         *slot = chain.to_vec();
+    }
+}
+
+impl Session {
+    /// Validates the server's first chain at the capture time of its Certificate
+    /// message, for the name the client asked for.
+    fn validate_chain(&mut self, direction: Direction, body: &[u8], ts: i64, secrets: &Secrets) {
+        let Some(validator) = &secrets.validator else {
+            return;
+        };
+        let done = self.chains.as_ref().is_some_and(|c| c.validation.is_some());
+        if done || self.side_of(direction) != Side::Server {
+            return;
+        }
+        let ders = certificate_ders(body, self.ctx().tls13(), crate::pki::MAX_INTERMEDIATES + 1);
+        if ders.is_empty() {
+            return;
+        }
+        let sni = self
+            .client_hello
+            .as_ref()
+            .and_then(StoredHello::parse)
+            .and_then(|c| {
+                c.sni_bytes()
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
+            });
+        let validation = validator.validate(&ders, sni.as_deref(), ts);
+        if !self.sinks.report.charge(super::json_len(&validation)) {
+            self.warn(
+                direction,
+                "certificate not validated: the memory budget is spent (--max-memory)".into(),
+            );
+            return;
+        }
+        self.chains.get_or_insert_with(Box::default).validation = Some(validation);
     }
 }
 

@@ -158,6 +158,8 @@ impl Sinks {
 struct Chains {
     server: Vec<CertificateEntry>,
     client: Vec<CertificateEntry>,
+    /// The server chain's validation, when the run validates.
+    validation: Option<crate::pki::CertificateValidation>,
 }
 
 /// A ClientHello kept as bytes.

@@ -340,6 +340,7 @@ impl Session {
             ja3s_hash,
             certificates: chains.server,
             client_certificates: chains.client,
+            certificate_validation: chains.validation,
             messages: lists.messages,
             messages_omitted: lists.messages_omitted,
             alerts: lists.alerts,

@@ -291,7 +291,7 @@ const PQ_KEYS: &[(&str, &str, usize, u32)] = &[
     ("2.16.840.1.101.3.4.4.3", "ML-KEM-1024", 1568, 1024),
 ];
 
-fn signature_algorithm_name(oid: &Oid) -> String {
+pub(crate) fn signature_algorithm_name(oid: &Oid) -> String {
     let dotted = oid.to_id_string();
     if let Some((_, name)) = SIGNATURE_ALGORITHMS.iter().find(|(o, _)| *o == dotted) {
         return (*name).to_owned();
@@ -316,7 +316,7 @@ const CURVES: &[(&str, &str, u32)] = &[
     ("1.2.156.10197.1.301", "SM2", 256),
 ];
 
-fn summarize_public_key(spki: &SubjectPublicKeyInfo) -> PublicKeySummary {
+pub(crate) fn summarize_public_key(spki: &SubjectPublicKeyInfo) -> PublicKeySummary {
     let oid = spki.algorithm.algorithm.to_id_string();
     let key: &[u8] = spki.subject_public_key.as_ref();
     let mut summary = PublicKeySummary {

@@ -109,7 +109,7 @@ pub struct ParseContext {
 }
 
 impl ParseContext {
-    fn tls13(&self) -> bool {
+    pub fn tls13(&self) -> bool {
         self.version.is_some_and(ProtocolVersion::is_tls13)
     }
     fn has_sig_scheme(&self) -> bool {
@@ -134,6 +134,31 @@ pub enum KeyExchangeHint {
 pub enum CertificateEntry {
     Parsed(Box<CertificateSummary>),
     Unparsed { length: usize, error: String },
+}
+
+/// The DER of the first `max` certificates of a Certificate message's body, in the
+/// order sent (for validation, which needs the bytes the summaries do not keep); as far
+/// as the list frames.
+pub fn certificate_ders(body: &[u8], tls13: bool, max: usize) -> Vec<&[u8]> {
+    let mut r = Reader::new(body, "Certificate");
+    if tls13 && r.field("certificate_request_context").vec8().is_err() {
+        return Vec::new();
+    }
+    let Ok(list) = r.field("certificate_list").vec24() else {
+        return Vec::new();
+    };
+    let mut list = Reader::new(list, "certificate_list");
+    let mut ders = Vec::new();
+    while !list.is_empty() && ders.len() < max {
+        let Ok(der) = list.field("cert_data").vec24() else {
+            break;
+        };
+        if tls13 && list.field("extensions").vec16().is_err() {
+            break;
+        }
+        ders.push(der);
+    }
+    ders
 }
 
 /// A decoded handshake message: numbers, bytes and lengths (the report shows them).

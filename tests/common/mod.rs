@@ -69,13 +69,18 @@ pub fn key_args(sample: &str) -> Vec<String> {
         return Vec::new();
     };
     let t: serde_json::Value = serde_json::from_str(&text).unwrap();
-    if let Some(k) = t["rsa_key"].as_str() {
+    let mut args = if let Some(k) = t["rsa_key"].as_str() {
         vec!["-k".to_string(), format!("samples/{k}")]
     } else if let Some(k) = t["keylog"].as_str() {
         vec!["--keylog".to_string(), format!("samples/{k}")]
     } else {
         Vec::new()
+    };
+    // The CA its chains were made under, so that they validate as the client saw them.
+    if let Some(ca) = t["ca_file"].as_str() {
+        args.extend(["--ca-file".to_string(), format!("samples/{ca}")]);
     }
+    args
 }
 
 /// True (after a note on stderr) when tshark is not installed: tests that compare with

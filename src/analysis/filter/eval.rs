@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use super::parser::{Expr, Net, Test, Value};
 use super::Field;
 use crate::flow::Transport;
+use crate::pki::ValidationStatus;
 use crate::report::model::{ConnectionReport, DecryptionStatus, EndpointReport};
 use crate::report::verdict::Verdict;
 
@@ -31,6 +32,7 @@ enum Got<'a> {
     Addr(IpAddr),
     Status(DecryptionStatus),
     Verdict(Verdict),
+    Validation(ValidationStatus),
     Transport(Transport),
 }
 
@@ -69,6 +71,15 @@ fn values(field: Field, c: &ConnectionReport) -> Vec<Got<'_>> {
             .collect(),
         Field::Status => vec![Got::Status(c.decryption.status)],
         Field::Verdict => vec![Got::Verdict(c.decryption.verdict)],
+        Field::Certificate => c
+            .certificate_validation
+            .iter()
+            .flat_map(|v| {
+                std::iter::once(v.status)
+                    .chain(v.problems.iter().map(|p| p.code))
+                    .map(Got::Validation)
+            })
+            .collect(),
         Field::KeySource => c
             .decryption
             .key_source
@@ -110,6 +121,7 @@ impl Got<'_> {
             (Got::Addr(got), Value::Net(net)) => net.contains(*got),
             (Got::Status(got), Value::Status(want)) => got == want,
             (Got::Verdict(got), Value::Verdict(want)) => got == want,
+            (Got::Validation(got), Value::Validation(want)) => got == want,
             (Got::Transport(got), Value::Transport(want)) => got == want,
             _ => false,
         }
@@ -122,6 +134,7 @@ impl Got<'_> {
             Got::Version(v) => Some(v),
             Got::Status(s) => Some(s.as_str()),
             Got::Verdict(v) => Some(v.as_str()),
+            Got::Validation(v) => Some(v.as_str()),
             Got::Transport(t) => Some(t.as_str()),
             Got::Number(_) | Got::Addr(_) => None,
         }

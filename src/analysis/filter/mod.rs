@@ -120,6 +120,7 @@ pub enum Field {
     Cipher,
     Status,
     Verdict,
+    Certificate,
     KeySource,
     State,
     Transport,
@@ -231,6 +232,13 @@ pub const FIELDS: &[FieldInfo] = &[
         Kind::Choice,
         "why (not) decrypted: decrypted, no_key_for_certificate, forward_secret, \
          keylog_no_line, handshake_not_captured … (README: Verdicts)",
+    ),
+    info(
+        Field::Certificate,
+        "certificate",
+        Kind::Choice,
+        "server chain validation, its status or any problem: ok, expired, unknown_issuer, \
+         self_signed, name_mismatch, weak_key, chain_order … (README: Certificate validation)",
     ),
     info(
         Field::KeySource,

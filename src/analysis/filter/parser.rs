@@ -11,6 +11,7 @@ use regex::{Regex, RegexBuilder};
 use super::lexer::{Op, Tok, Token};
 use super::{eval, Field, FilterError, Kind, FIELDS, MAX_DEPTH, REGEX_SIZE_LIMIT};
 use crate::flow::Transport;
+use crate::pki::ValidationStatus;
 use crate::report::model::DecryptionStatus;
 use crate::report::verdict::Verdict;
 
@@ -44,6 +45,7 @@ pub(super) enum Value {
     Net(Net),
     Status(DecryptionStatus),
     Verdict(Verdict),
+    Validation(ValidationStatus),
     Transport(Transport),
 }
 
@@ -326,6 +328,10 @@ fn typed(field: Field, text: &str, column: usize) -> Result<Value, FilterError> 
         (Kind::Choice, Field::Verdict) => {
             choice(field, text, column, &Verdict::ALL, |v| v.as_str()).map(Value::Verdict)
         }
+        (Kind::Choice, Field::Certificate) => {
+            choice(field, text, column, &ValidationStatus::ALL, |v| v.as_str())
+                .map(Value::Validation)
+        }
         (Kind::Choice, _) => {
             choice(field, text, column, &Transport::ALL, |t| t.as_str()).map(Value::Transport)
         }
@@ -493,6 +499,7 @@ impl fmt::Display for Value {
             Value::Net(n) => write!(f, "{}/{}", n.addr, n.prefix),
             Value::Status(s) => f.write_str(s.as_str()),
             Value::Verdict(v) => f.write_str(v.as_str()),
+            Value::Validation(v) => f.write_str(v.as_str()),
             Value::Transport(t) => f.write_str(t.as_str()),
         }
     }

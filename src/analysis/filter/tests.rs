@@ -247,6 +247,7 @@ pub(crate) fn connection() -> ConnectionReport {
         ja3s_hash: None,
         certificates: Vec::new(),
         client_certificates: Vec::new(),
+        certificate_validation: None,
         messages: Vec::new(),
         messages_omitted: 0,
         alerts: Vec::new(),

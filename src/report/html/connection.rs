@@ -33,6 +33,7 @@ pub fn write<W: Write>(
         let class = match SUMMARY_COLUMNS[i].header {
             "decryption" => format!(r#" class="status {}""#, status_class(value)),
             "state" => format!(r#" class="state {}""#, state_class(value)),
+            "certificate" => format!(r#" class="status {}""#, validation_class(value)),
             _ => String::new(),
         };
         write!(o, "<td{class}>{}</td>", text(value))?;
@@ -64,6 +65,15 @@ fn status_class(status: &str) -> &'static str {
         "key_mismatch" | "unsupported_cipher" => "bad",
         "incomplete" => "damaged",
         _ => "plain",
+    }
+}
+
+/// A class for the certificate validation cell.
+fn validation_class(status: &str) -> &'static str {
+    match status {
+        "ok" => "good",
+        "-" => "plain",
+        _ => "bad",
     }
 }
 
