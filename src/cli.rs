@@ -336,6 +336,10 @@ pub struct Common {
     /// Do not trust the bundled Mozilla roots: only --ca-file, --ca-dir, --system-roots.
     #[arg(long)]
     pub no_mozilla_roots: bool,
+    /// Do not validate server certificate chains (the report's certificate_validation
+    /// is null).
+    #[arg(long, conflicts_with_all = ["ca_files", "ca_dirs", "system_roots", "no_mozilla_roots"])]
+    pub no_validate: bool,
     /// Put each connection's secrets (master secret, TLS 1.3 traffic secrets) in the
     /// JSON and the inspect view. Off by default: secrets are printed only when asked.
     #[arg(long)]

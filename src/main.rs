@@ -203,7 +203,11 @@ fn options(common: &Common, messages: Messages) -> Result<Options, Failure> {
             filter: common.capture_filter.clone(),
             announce: !common.quiet,
         }),
-        validator: Some(validator(common)?),
+        validator: if common.no_validate {
+            None
+        } else {
+            Some(validator(common)?)
+        },
     })
 }
 

@@ -286,3 +286,25 @@ fn openssl_still_says_what_cases_json_records() {
         );
     }
 }
+
+/// `--no-validate`: no chain is checked, and the CA options are refused beside it.
+#[test]
+fn no_validate_leaves_every_validation_null() {
+    let doc = common::json(&[
+        "summary",
+        "--json",
+        "--no-validate",
+        "samples/cert-validation.pcap",
+    ]);
+    for c in doc["connections"].as_array().unwrap() {
+        assert!(c["certificate_validation"].is_null(), "{c}");
+    }
+    let out = common::tlsscope(&[
+        "summary",
+        "--no-validate",
+        "--ca-file",
+        "samples/pki/root.pem",
+        "samples/cert-validation.pcap",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
