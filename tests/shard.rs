@@ -58,3 +58,71 @@ fn three_shards_hold_every_connection_once_with_the_same_report() {
         "the shards' union differs from the whole run"
     );
 }
+
+/// `summary --json` of one sample with `args`: each connection's (client port,
+/// decryption verdict).
+fn verdicts(sample: &str, args: &[&str]) -> Vec<(u64, String)> {
+    let mut all = vec!["summary", "--json"];
+    all.extend_from_slice(args);
+    all.push(sample);
+    let doc = common::json(&all);
+    doc["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["client"]["port"].as_u64().unwrap(),
+                c["decryption"]["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A session resumed in another shard than its full handshake: the first pass's key
+/// logs carry its session id (or ticket) and master secret, and a second pass over each
+/// shard with them merged opens it, as a run over everything does.
+#[test]
+fn a_second_pass_with_the_merged_key_log_opens_sessions_resumed_across_shards() {
+    let key = "samples/keys/server-rsa2048.key";
+    for sample in [
+        "samples/tls12-rsa-resume-sessionid.pcap",
+        "samples/tls12-rsa-resume-ticket.pcap",
+    ] {
+        let whole = verdicts(sample, &["-k", key]);
+        assert!(
+            whole.iter().all(|(_, v)| v == "decrypted"),
+            "{sample}: {whole:?}"
+        );
+        // A shard count that puts the two connections apart.
+        let n = (2..=64)
+            .find(|n| verdicts(sample, &["--shard", &format!("0/{n}")]).len() == 1)
+            .unwrap_or_else(|| panic!("{sample}: no shard count splits it"));
+        let shards: Vec<String> = (0..n).map(|i| format!("{i}/{n}")).collect();
+        let mut merged = String::new();
+        let mut first_pass = Vec::new();
+        for shard in &shards {
+            let out = common::tlsscope(&["keylog", "-k", key, "--shard", shard, sample]);
+            merged += &String::from_utf8(out.stdout).unwrap();
+            first_pass.extend(verdicts(sample, &["-k", key, "--shard", shard]));
+        }
+        assert!(
+            first_pass
+                .iter()
+                .any(|(_, v)| v == "resumed_without_full_handshake"),
+            "{sample}: one pass alone cannot open the resumed session: {first_pass:?}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let keylog = dir.path().join("merged.keylog");
+        std::fs::write(&keylog, &merged).unwrap();
+        let keylog = keylog.to_str().unwrap();
+        let mut second_pass = Vec::new();
+        for shard in &shards {
+            second_pass.extend(verdicts(sample, &["--keylog", keylog, "--shard", shard]));
+        }
+        second_pass.sort();
+        let mut want = whole.clone();
+        want.sort();
+        assert_eq!(second_pass, want, "{sample}: merged key log:\n{merged}");
+    }
+}

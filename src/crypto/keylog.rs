@@ -8,6 +8,11 @@
 //! | `PMS_CLIENT_RANDOM` | client random (32) | pre-master secret |
 //! | `RSA` | first 8 bytes of the encrypted pre-master | pre-master secret (48) |
 //! | `CLIENT_EARLY_TRAFFIC_SECRET` … `EARLY_EXPORTER_SECRET` | client random (32) | TLS 1.3 secret (32 or 48) |
+//! | `RSA Session-ID:<id> Master-Key:<secret>` | session id (1–32), Wireshark's form | TLS ≤ 1.2 master secret (48) |
+//! | `TICKET_SHA256` | SHA-256 of a session ticket (32), tlsscope's own | TLS ≤ 1.2 master secret (48) |
+//!
+//! The last two are what a second pass needs to open sessions resumed from a handshake
+//! that another shard or file decrypted: `keylog` writes them beside `CLIENT_RANDOM`.
 //!
 //! Key logs are read as a stream, one line of at most [`MAX_LINE`] bytes at a time, and
 //! memory holds the secrets, not the lines:
@@ -22,6 +27,7 @@
 //! last line read for a (label, id) wins: files in the order given, then secrets blocks as
 //! they come.
 
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{BuildHasher, RandomState};
@@ -127,11 +133,37 @@ const MAX_CANDIDATE_READS: usize = 64;
 const MIN_VALID_LINE: u64 = 86;
 
 /// Label kinds: `CLIENT_RANDOM`, `PMS_CLIENT_RANDOM`, `RSA`, then the TLS 1.3 labels
-/// from `TLS13_FIRST` in [`TLS13_LABELS`] order.
+/// from `TLS13_FIRST` in [`TLS13_LABELS`] order, then the resumption lines (looked up
+/// by the SHA-256 of the session id or ticket: one id length for all).
 const CLIENT_RANDOM: u8 = 0;
 const PMS_CLIENT_RANDOM: u8 = 1;
 const RSA: u8 = 2;
 const TLS13_FIRST: u8 = 3;
+const SESSION_ID: u8 = TLS13_FIRST + TLS13_LABELS.len() as u8;
+const TICKET: u8 = SESSION_ID + 1;
+
+fn is_tls13(kind: u8) -> bool {
+    (TLS13_FIRST..SESSION_ID).contains(&kind)
+}
+
+/// The key log line of a resumable session: Wireshark's form, which tshark reads too.
+pub fn session_id_line(session_id: &[u8], master: &[u8]) -> String {
+    format!(
+        "RSA Session-ID:{} Master-Key:{}",
+        hex::encode(session_id),
+        hex::encode(master)
+    )
+}
+
+/// The key log line of a session ticket (tlsscope's own label: tickets run to
+/// kilobytes, so the line names the ticket by its SHA-256).
+pub fn ticket_line(ticket: &[u8], master: &[u8]) -> String {
+    format!(
+        "TICKET_SHA256 {} {}",
+        hex::encode(Sha256::digest(ticket)),
+        hex::encode(master)
+    )
+}
 
 /// The length of the id a kind is looked up by.
 fn id_len(kind: u8) -> usize {
@@ -176,6 +208,29 @@ fn parse_line(line: &str) -> Result<Option<Line<'_>>, String> {
             line.split_whitespace().count()
         ));
     };
+    // Wireshark's session-id line: `RSA Session-ID:<hex> Master-Key:<hex>`.
+    let session = (label == "RSA")
+        .then(|| {
+            Some((
+                id.strip_prefix("Session-ID:")?,
+                secret.strip_prefix("Master-Key:")?,
+            ))
+        })
+        .flatten();
+    if let Some((session_id, master)) = session {
+        let ok = hex_len(session_id).is_some_and(|n| (1..=32).contains(&n))
+            && hex_len(master) == Some(48);
+        if !ok {
+            return Err("RSA Session-ID needs a 1- to 32-byte session id and 48 bytes".into());
+        }
+        let raw = hex::decode(session_id).map_err(|_| "RSA Session-ID: not hex".to_string())?;
+        return Ok(Some(Line {
+            kind: SESSION_ID,
+            id: Sha256::digest(raw).into(),
+            id_len: 32,
+            secret: master,
+        }));
+    }
     let not_hex = |what: &str| format!("{label}: {what} is not hex");
     let id_bytes = hex_len(id).ok_or_else(|| not_hex("first field"))?;
     let secret_bytes = hex_len(secret).ok_or_else(|| not_hex("secret"))?;
@@ -201,6 +256,10 @@ fn parse_line(line: &str) -> Result<Option<Line<'_>>, String> {
         "RSA" => {
             want(id_bytes == 8 && secret_bytes == 48, "8 + 48 bytes")?;
             RSA
+        }
+        "TICKET_SHA256" => {
+            want(id_bytes == 32 && secret_bytes == 48, "32 + 48 bytes")?;
+            TICKET
         }
         other => match TLS13_LABELS.iter().position(|&l| l == other) {
             Some(i) => {
@@ -304,7 +363,7 @@ struct IndexEntry {
     kind_offset: u64,
 }
 
-/// Offsets take the low 60 bits; the kind (at most 9, with room for `kind + 1` as a
+/// Offsets take the low 60 bits; the kind (at most 11, with room for `kind + 1` as a
 /// search bound) the high 4.
 const OFFSET_BITS: u32 = 60;
 
@@ -484,7 +543,7 @@ impl KeyLog {
                         self.ignored_indexed += 1;
                         continue;
                     }
-                    if line.kind >= TLS13_FIRST {
+                    if is_tls13(line.kind) {
                         self.tls13_lines += 1;
                     }
                     entries.push(IndexEntry {
@@ -567,7 +626,7 @@ impl KeyLog {
             let _ = hex::decode_to_slice(line.secret, &mut self.long_secrets[at..]);
             secret[..4].copy_from_slice(&(at as u32).to_le_bytes());
         }
-        if line.kind >= TLS13_FIRST {
+        if is_tls13(line.kind) {
             self.tls13_lines += 1;
         }
         let seq = self.tick();
@@ -677,6 +736,16 @@ impl KeyLog {
         self.logged(RSA, encrypted_prefix)
     }
 
+    /// `RSA Session-ID:`: the master secret of a resumable session.
+    pub fn session_master(&self, session_id: &[u8]) -> Option<Logged> {
+        self.logged(SESSION_ID, &Sha256::digest(session_id))
+    }
+
+    /// `TICKET_SHA256`: the master secret of a session ticket.
+    pub fn ticket_master(&self, ticket: &[u8]) -> Option<Logged> {
+        self.logged(TICKET, &Sha256::digest(ticket))
+    }
+
     /// The TLS 1.3 secrets for a client random, if any is logged; `source` names the
     /// key log of the last of their lines.
     pub fn tls13(&self, client_random: &[u8]) -> Option<Tls13Secrets> {
@@ -781,6 +850,28 @@ mod tests {
 
     fn cr_line(label: &str, id: &[u8], secret: &[u8]) -> String {
         format!("{label} {} {}\n", hex::encode(id), hex::encode(secret))
+    }
+
+    #[test]
+    fn session_id_and_ticket_lines_are_read_from_every_store() {
+        let ms = [7u8; 48];
+        let ticket = vec![9u8; 300];
+        let text = session_id_line(&[1, 2, 3], &ms)
+            + "\n"
+            + &ticket_line(&ticket, &ms)
+            + "\nRSA Session-ID:zz Master-Key:00\nRSA Session-ID:01 Master-Key:0102\n";
+        assert!(text.starts_with("RSA Session-ID:010203 Master-Key:0707"));
+        for k in three_ways(&text).0 {
+            assert_eq!(k.session_master(&[1, 2, 3]).unwrap().secret, ms);
+            assert!(
+                k.session_master(&[1, 2, 3, 0]).is_none(),
+                "ids are not padded"
+            );
+            assert_eq!(k.ticket_master(&ticket).unwrap().secret, ms);
+            assert!(k.ticket_master(&ticket[1..]).is_none());
+            assert!(!k.has_tls13());
+            assert_eq!(k.problems.len(), 2, "{:?}", k.problems);
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 
-use super::keylog::KeyLog;
+use super::keylog::{self, KeyLog};
 use super::keys::{PreMasterError, PreMasterResults, ServerKey};
 use crate::flow::Direction;
 use crate::net::Endpoint;
@@ -263,24 +263,53 @@ impl Secrets {
             .collect()
     }
 
+    /// A session another connection may resume by its id; its key log line goes to the
+    /// `keylog` output, for a pass over another shard or file.
     pub fn remember_session(&mut self, session_id: &[u8], master: &[u8]) {
-        if !session_id.is_empty() {
-            self.by_session_id.insert(session_id, master);
+        if session_id.is_empty() {
+            return;
+        }
+        self.by_session_id.insert(session_id, master);
+        if let Some(sink) = self.keylog_sink.as_mut() {
+            if self.recovered_seen.first_time(2, session_id) {
+                sink(&keylog::session_id_line(session_id, master));
+            }
         }
     }
 
+    /// A ticket another connection may resume with, as [`Secrets::remember_session`].
     pub fn remember_ticket(&mut self, ticket: &[u8], master: &[u8]) {
-        if !ticket.is_empty() {
-            self.by_ticket.insert(ticket, master);
+        if ticket.is_empty() {
+            return;
+        }
+        self.by_ticket.insert(ticket, master);
+        if let Some(sink) = self.keylog_sink.as_mut() {
+            if self.recovered_seen.first_time(3, ticket) {
+                sink(&keylog::ticket_line(ticket, master));
+            }
         }
     }
 
-    pub fn session(&self, session_id: &[u8]) -> Option<&Vec<u8>> {
-        self.by_session_id.get(session_id)
+    /// The master secret of a session id: seen in this run, or in a key log.
+    pub fn session(&self, session_id: &[u8]) -> Option<Vec<u8>> {
+        if session_id.is_empty() {
+            return None;
+        }
+        self.by_session_id
+            .get(session_id)
+            .cloned()
+            .or_else(|| self.keylog.session_master(session_id).map(|l| l.secret))
     }
 
-    pub fn ticket(&self, ticket: &[u8]) -> Option<&Vec<u8>> {
-        self.by_ticket.get(ticket)
+    /// The master secret of a ticket: seen in this run, or in a key log.
+    pub fn ticket(&self, ticket: &[u8]) -> Option<Vec<u8>> {
+        if ticket.is_empty() {
+            return None;
+        }
+        self.by_ticket
+            .get(ticket)
+            .cloned()
+            .or_else(|| self.keylog.ticket_master(ticket).map(|l| l.secret))
     }
 
     /// Sends the key log lines of the handshakes whose secrets become known to `sink`,

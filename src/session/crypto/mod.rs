@@ -326,12 +326,12 @@ impl SessionCrypto {
             self.master = Some(m.secret.clone());
             self.source = Some(KeySource::KeyLog(m.source.to_string()));
         } else if let Some(m) = resumed_id {
-            self.master = Some(m.clone());
+            self.master = Some(m);
             self.source = Some(KeySource::SessionId);
         } else if let Some(m) = secrets.ticket(&self.offered_ticket) {
             // A ticket resumption echoes the client's session id. Tentative: a Certificate
             // or ServerHelloDone next means the server chose a full handshake after all.
-            self.master = Some(m.clone());
+            self.master = Some(m);
             self.source = Some(KeySource::Ticket);
         }
         if self.master.is_some() {
