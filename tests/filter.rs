@@ -258,9 +258,9 @@ fn keylog_writes_the_matching_connections_lines() {
     let all = tlsscope(&["keylog", "-q", "-k", KEY, PARALLEL]);
     let all = String::from_utf8(all.stdout).unwrap();
     let count = |label: &str| all.lines().filter(|l| l.starts_with(label)).count();
-    // A master secret per connection, and the session id a later pass may resume by.
+    // A master secret per connection, and the ticket a later pass may resume by.
     assert_eq!(count("CLIENT_RANDOM "), 4, "{all}");
-    assert_eq!(count("RSA Session-ID:"), 4, "{all}");
+    assert_eq!(count("TICKET_SHA256 "), 4, "{all}");
     let some = tlsscope(&[
         "keylog",
         "-q",
