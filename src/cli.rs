@@ -133,6 +133,9 @@ pub enum Command {
     },
     /// The manual page (roff) on standard output (`tlsscope man | man -l -`).
     Man,
+    /// The JSON Schema (draft 2020-12) of the --json and --format jsonl output, on
+    /// standard output (the same as schema/report.schema.json).
+    Schema,
 }
 
 /// `-o FILE [--force]`: where a command that writes one document puts it.
@@ -165,7 +168,7 @@ impl Command {
             | Command::Ladder { common, .. }
             | Command::Report { common, .. }
             | Command::Keylog { common, .. } => Some(common),
-            Command::Completions { .. } | Command::Man => None,
+            Command::Completions { .. } | Command::Man | Command::Schema => None,
         }
     }
 }
@@ -242,12 +245,20 @@ impl Layout {
 #[derive(Debug, Args)]
 pub struct View {
     /// table: for people; json: one document; jsonl: one connection per line as it
-    /// becomes final, the capture object last (for jq, DuckDB, log shippers).
+    /// becomes final, the capture object last (for jq, DuckDB, log shippers); parquet:
+    /// tables for engines, in the folder -o DIR.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
     /// The same as `--format json`.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// With --format parquet: the folder of the tables (connections.parquet,
+    /// certificates.parquet, transactions.parquet), made if missing.
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Replace the tables of an earlier run in the -o folder.
+    #[arg(long, requires = "output")]
+    pub force: bool,
     /// Table times in UTC (default: local time, as tshark shows them; the JSON is
     /// always UTC).
     #[arg(long)]
@@ -278,6 +289,8 @@ pub enum OutputFormat {
     Table,
     Json,
     Jsonl,
+    /// Parquet tables in the folder `-o DIR` (`summary` and `requests`).
+    Parquet,
 }
 
 #[derive(Debug, Args)]

@@ -29,7 +29,7 @@ use tlsscope::report::requests::RequestsTable;
 use tlsscope::report::table::{InspectView, SummaryTable};
 use tlsscope::report::ReportSink;
 
-use cli::{Cli, Command, Common, Listing, OutputFile, OutputFormat, Shell};
+use cli::{Cli, Command, Common, Listing, OutputFile, OutputFormat, Shell, View};
 use commands::filter::Selection;
 use output::{create_private, say, Output};
 use tlsscope::files::PrivateFile;
@@ -265,6 +265,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 OutputFormat::Table => Box::new(InspectView::new(out).in_zone(view.zone())),
                 OutputFormat::Json => Box::new(JsonStream::new(out)),
                 OutputFormat::Jsonl => Box::new(JsonlStream::new(out)),
+                OutputFormat::Parquet => {
+                    return Err(Failure::Usage(
+                        "--format parquet is for summary (and requests): inspect's messages are not tables"
+                            .into(),
+                    ))
+                }
             };
             let mut found = false;
             let analysis = analyze_streaming(captures, &options, secrets, None, &mut |c| {
@@ -334,6 +340,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Shell::Fish => clap_complete::Shell::Fish,
             };
             clap_complete::generate(shell, &mut cmd, "tlsscope", &mut out);
+            finish(Some(out))
+        }
+        Command::Schema => {
+            let mut out = stdout()?;
+            let schema = tlsscope::report::schema::report_schema();
+            let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+            writeln!(out, "{text}")
+                .map_err(|e| Failure::Output(format!("standard output: {e}")))?;
             finish(Some(out))
         }
         Command::Man => {
@@ -428,12 +442,17 @@ fn list(
     } = listing;
     let mut selection = Selection::new(common)?;
     let options = options(common, Messages::None)?;
+    let parquet = parquet_files(view, common, captures)?;
     let secrets = secrets(common)?;
     let out = stdout()?.stop_on_close(options.stop.clone());
-    let mut sink: Box<dyn ReportSink<Output>> = match view.format() {
-        OutputFormat::Table => table(out),
-        OutputFormat::Json => Box::new(JsonStream::new(out)),
-        OutputFormat::Jsonl => Box::new(JsonlStream::new(out)),
+    let mut sink: Box<dyn ReportSink<Output>> = match (view.format(), parquet) {
+        (OutputFormat::Parquet, Some(files)) => Box::new(
+            tlsscope::report::parquet::ParquetDir::new(files, out)
+                .map_err(|e| Failure::Output(e.to_string()))?,
+        ),
+        (OutputFormat::Table | OutputFormat::Parquet, _) => table(out),
+        (OutputFormat::Json, _) => Box::new(JsonStream::new(out)),
+        (OutputFormat::Jsonl, _) => Box::new(JsonlStream::new(out)),
     };
     let analysis = analyze_streaming(captures, &options, secrets, None, &mut |mut c| {
         if selection.admits(&c) {
@@ -445,6 +464,39 @@ fn list(
     .map_err(|e| e.to_string())?;
     selection.note_nothing_matched();
     finish(sink.end(&analysis.report.capture).ok())
+}
+
+/// `--format parquet` needs `-o DIR`, and `-o` goes with it. The folder is made if
+/// missing and its three tables checked as `keylog -o` checks its file (new unless
+/// `--force`, never a link, never an input of the run), all before the run.
+fn parquet_files(
+    view: &View,
+    common: &Common,
+    captures: &[PathBuf],
+) -> Result<Option<[std::fs::File; 3]>, Failure> {
+    match (view.format(), &view.output) {
+        (OutputFormat::Parquet, Some(dir)) => {
+            std::fs::create_dir_all(dir).map_err(|e| format!("-o {}: {e}", dir.display()))?;
+            let inputs = inputs(common, captures);
+            let checked = tlsscope::report::parquet::FILES
+                .iter()
+                .map(|name| PrivateFile::check(&dir.join(name), view.force, &inputs))
+                .collect::<Result<Vec<_>, String>>()?;
+            let files = checked
+                .into_iter()
+                .map(|f| f.create_file())
+                .collect::<Result<Vec<_>, String>>()
+                .map_err(Failure::Output)?;
+            Ok(files.try_into().ok())
+        }
+        (OutputFormat::Parquet, None) => Err(Failure::Usage(
+            "--format parquet writes tables to a folder: give it with -o DIR".into(),
+        )),
+        (_, Some(_)) => Err(Failure::Usage(
+            "-o DIR goes with --format parquet (the other formats go to standard output)".into(),
+        )),
+        (_, None) => Ok(None),
+    }
 }
 
 /// Connections named one by one on stderr before the rest are only counted.

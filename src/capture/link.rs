@@ -11,7 +11,9 @@
 use serde::Serialize;
 
 /// A pcap/pcapng link-layer type number (LINKTYPE_*).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(transparent)]
 pub struct LinkType(pub u32);
 

@@ -20,7 +20,7 @@ const BUFFER_SIZE: usize = 1 << 20;
 const MAX_BUFFER_SIZE: usize = 64 << 20;
 
 /// The container format of a capture file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum CaptureFormat {
     Pcap,

@@ -14,7 +14,7 @@ pub mod shard;
 use crate::net::Endpoint;
 
 /// The transport a connection travelled over, as its report says.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Transport {
     #[default]
@@ -80,7 +80,7 @@ impl Direction {
 }
 
 /// A run of stream bytes that never appeared in the capture.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Gap {
     /// Stream offset of the first missing byte (0 = first data byte of the direction).
     pub offset: u64,
@@ -95,7 +95,7 @@ pub enum Chunk<'a> {
 }
 
 /// One direction's counters, for the report.
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct DirectionStats {
     pub bytes: u64,
     pub retransmitted_bytes: u64,

@@ -19,7 +19,7 @@ use etherparse::{IpNumber, LaxIpSlice, TcpHeaderSlice, UdpHeaderSlice};
 use crate::capture::NetworkPayload;
 
 /// Counters of what the network layer saw and skipped.
-#[derive(Debug, Default, Clone, serde::Serialize)]
+#[derive(Debug, Default, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct NetStats {
     pub ipv4_packets: u64,
     pub ipv6_packets: u64,

@@ -118,14 +118,14 @@ impl Serialize for ValidationStatus {
 }
 
 /// One thing wrong with a chain, in words naming the certificate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Problem {
     pub code: ValidationStatus,
     pub reason: String,
 }
 
 /// The validation of one server chain (the report's `certificate_validation`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CertificateValidation {
     /// `ok`, or the reason code a client would have refused the chain for.
     pub status: ValidationStatus,
@@ -133,6 +133,7 @@ pub struct CertificateValidation {
     pub reason: String,
     /// The capture time the chain was checked at (the Certificate message's).
     #[serde(serialize_with = "ser_time")]
+    #[schemars(with = "String")]
     pub checked_at: i64,
     /// The name checked against the leaf: the client's SNI (`null`: none was sent, and
     /// no name was checked).

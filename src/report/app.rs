@@ -19,7 +19,7 @@ const CREDENTIALS: [&str; 4] = [
 ];
 
 /// What a connection's application protocol said.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct AppReport {
     /// `http/1.1` (HTTP/1.0 and 1.1 alike), `h2` or `h3`.
     pub protocol: &'static str,
@@ -38,7 +38,7 @@ pub struct AppReport {
     pub http3: Option<super::http3::Http3Report>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct TransactionReport {
     /// HTTP/2: the stream, whether the server pushed it, the RST_STREAM that ended it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,7 +52,7 @@ pub struct TransactionReport {
 }
 
 /// An HTTP/2 error code (RFC 9113 §7) and who sent it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct ErrorReport {
     pub by: Side,
     pub error: String,
@@ -60,7 +60,7 @@ pub struct ErrorReport {
 }
 
 /// What an HTTP/2 connection's frames said beside its streams.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Http2Report {
     /// Frames each side sent, by type (the types it sent).
     pub frames: PerSide<Vec<(&'static str, u64)>>,
@@ -73,20 +73,20 @@ pub struct Http2Report {
     pub streams_omitted: u64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct PerSide<T> {
     pub client: T,
     pub server: T,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct GoAwayReport {
     pub last_stream_id: u32,
     pub error: String,
     pub code: u32,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct MessageReport {
     pub time: String,
     /// `time` in nanoseconds since the epoch, for the tables.
@@ -115,13 +115,14 @@ pub struct MessageReport {
     pub body: BodyReport,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct BodyReport {
     /// As it travelled (chunk framing included).
     pub wire_bytes: u64,
     /// After chunked decoding (content codings still on).
     pub bytes: u64,
     #[serde(serialize_with = "ser_hash")]
+    #[schemars(with = "String")]
     pub sha256: [u8; 32],
     /// Its end was seen.
     pub complete: bool,

@@ -8,7 +8,7 @@ use serde::{Serialize, Serializer};
 pub use super::quic::Sides;
 
 /// One side's handshake reassembly (RFC 6347 §4.2.2), counted.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct ReassemblyCounts {
     /// Whole handshake messages delivered, each once.
     pub messages: u64,
@@ -25,7 +25,7 @@ pub struct ReassemblyCounts {
 }
 
 /// One side's DTLS 1.3 records (unified header, RFC 9147 §4), counted.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Dtls13Counts {
     /// Records with the unified header after the ServerHello chose DTLS 1.3.
     pub records: u64,
@@ -46,7 +46,7 @@ pub struct Dtls13Counts {
     pub highest_epoch: u64,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct DtlsReport {
     /// UDP datagrams and their payload bytes.
     pub datagrams: Sides<u64>,
@@ -61,6 +61,7 @@ pub struct DtlsReport {
     #[serde(skip_serializing_if = "is_zero")]
     pub hello_retry_requests: u64,
     #[serde(serialize_with = "ser_hex")]
+    #[schemars(with = "Option<String>")]
     pub cookie: Option<Vec<u8>>,
     pub handshake: Sides<ReassemblyCounts>,
     /// ChangeCipherSpec records of an epoch already left (retransmitted flights).

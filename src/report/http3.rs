@@ -9,7 +9,7 @@ use crate::app::http1::Message;
 use crate::app::http3::{Http3, FRAME_KINDS};
 
 /// What an HTTP/3 connection's control streams said beside its requests.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Http3Report {
     /// Frames each side sent, by type (the types it sent).
     pub frames: PerSide<Vec<(&'static str, u64)>>,

@@ -12,14 +12,14 @@ use crate::tls::handshake::{CertificateEntry, HandshakeMessage};
 use crate::tls::registry::{AlertDescription, AlertLevel, HandshakeType};
 
 /// The whole document: `{"capture": {...}, "connections": [...]}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Report {
     pub capture: CaptureReport,
     pub connections: Vec<ConnectionReport>,
 }
 
 /// One input file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FileReport {
     pub file: String,
     pub format: Option<crate::capture::CaptureFormat>,
@@ -31,8 +31,10 @@ pub struct FileReport {
 }
 
 /// What was read, and the damage met on the way.
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Serialize, Default, schemars::JsonSchema)]
 pub struct CaptureReport {
+    /// The report's shape version (see `schema/report.schema.json`).
+    pub schema_version: super::schema::SchemaVersion,
     /// The first file's name and format (see `files` when several were given).
     pub file: String,
     pub format: Option<crate::capture::CaptureFormat>,
@@ -66,14 +68,14 @@ pub struct CaptureReport {
     pub warnings: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct KeyReport {
     pub source: String,
     pub bits: usize,
     pub used: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct LinkTypeReport {
     pub id: u32,
     pub name: String,
@@ -81,7 +83,7 @@ pub struct LinkTypeReport {
     pub supported: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct EndpointReport {
     pub ip: String,
     pub port: u16,
@@ -96,14 +98,14 @@ impl From<Endpoint> for EndpointReport {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SuiteReport {
     pub id: u16,
     pub name: String,
 }
 
 /// Which side of the TLS connection sent something.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     Client,
@@ -119,7 +121,7 @@ impl Side {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct GapReport {
     #[serde(rename = "direction")]
     pub side: Side,
@@ -128,7 +130,7 @@ pub struct GapReport {
     pub len: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TcpReport {
     pub client_bytes: u64,
     pub server_bytes: u64,
@@ -194,23 +196,26 @@ impl AlertEntry {
     }
 }
 
+/// An alert as the contract shows it (the schema's `AlertEntry`).
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "AlertEntry")]
+pub(super) struct AlertJson {
+    direction: Side,
+    time: String,
+    encrypted: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    level: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    level_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+}
+
 impl Serialize for AlertEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Shown {
-            direction: Side,
-            time: String,
-            encrypted: bool,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            level: Option<u8>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            level_name: Option<String>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            code: Option<u8>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            description: Option<String>,
-        }
-        Shown {
+        AlertJson {
             direction: self.side,
             time: super::time::rfc3339(self.timestamp_ns),
             encrypted: self.encrypted,
@@ -224,7 +229,7 @@ impl Serialize for AlertEntry {
 }
 
 /// Consecutive application data records of one direction, counted and sized.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AppDataRun {
     pub records: u64,
     /// Bytes on the wire (ciphertext).
@@ -336,7 +341,7 @@ pub struct MessageEntry {
 /// Where a connection is in the capture: the file it was read from (its index in
 /// `capture.files`) and the frame numbers of its first and last packet there, as
 /// tshark's `frame.number` counts them (1-based, every packet of the file).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct FrameSpan {
     pub file: usize,
     pub first: u64,
@@ -368,7 +373,7 @@ impl MessageBody {
 }
 
 /// Where decryption stands for a connection.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DecryptionReport {
     pub status: DecryptionStatus,
     /// Why, as a code finer than `status` (README: Verdicts).
@@ -380,6 +385,7 @@ pub struct DecryptionReport {
     /// TLS 1.3 secrets), `keylog_pre_master:<file>`, `psk`, `rsa_key+psk:<file>`,
     /// `resumed_session_id`, `resumed_ticket`.
     #[serde(serialize_with = "ser_key_source")]
+    #[schemars(with = "Option<String>")]
     pub key_source: Option<KeySource>,
     /// Records decrypted and authenticated, per side.
     pub records_decrypted: PerSide,
@@ -401,7 +407,7 @@ fn ser_key_source<S: serde::Serializer>(k: &Option<KeySource>, s: S) -> Result<S
 }
 
 /// Where decryption stands, as the JSON's `decryption.status` names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DecryptionStatus {
     Decrypted,
@@ -488,7 +494,7 @@ impl PartialEq<&str> for DecryptionStatus {
 }
 
 /// The client's 0-RTT early data.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EarlyDataReport {
     pub records: u64,
     /// Bytes on the wire (record fragments).
@@ -500,7 +506,7 @@ pub struct EarlyDataReport {
 }
 
 /// A count for each side.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, schemars::JsonSchema)]
 pub struct PerSide {
     pub client: u64,
     pub server: u64,
@@ -579,21 +585,21 @@ impl DecryptionReport {
 }
 
 /// Per-direction digest of decrypted application data (filled by decryption).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AppDataDigest {
     pub records: u64,
     pub bytes: u64,
     pub sha256: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AppData {
     pub client: AppDataDigest,
     pub server: AppDataDigest,
 }
 
 /// Everything about one TLS connection.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ConnectionReport {
     pub id: u64,
     pub client: EndpointReport,
@@ -601,8 +607,10 @@ pub struct ConnectionReport {
     /// Capture times of the first and last packet (nanoseconds since the Unix epoch;
     /// RFC 3339 in the JSON).
     #[serde(rename = "first_seen", serialize_with = "ser_time")]
+    #[schemars(with = "String")]
     pub first_seen_ns: i64,
     #[serde(rename = "last_seen", serialize_with = "ser_time")]
+    #[schemars(with = "String")]
     pub last_seen_ns: i64,
     pub frames: FrameSpan,
     pub version: Option<String>,
@@ -637,8 +645,10 @@ pub struct ConnectionReport {
     pub ja3s: Option<String>,
     pub ja3s_hash: Option<String>,
     #[serde(serialize_with = "super::wire::ser_chain")]
+    #[schemars(with = "Vec<super::wire::EntryJson<'static>>")]
     pub certificates: Vec<CertificateEntry>,
     #[serde(serialize_with = "super::wire::ser_chain")]
+    #[schemars(with = "Vec<super::wire::EntryJson<'static>>")]
     pub client_certificates: Vec<CertificateEntry>,
     /// The server chain checked at capture time against the trust store, for the SNI
     /// (`null`: no chain seen, or its certificates stayed encrypted).
@@ -647,6 +657,7 @@ pub struct ConnectionReport {
     /// Messages not kept: past `--max-messages`, or the report detail budget was spent.
     #[serde(skip_serializing_if = "is_zero")]
     pub messages_omitted: u64,
+    #[schemars(with = "Vec<AlertJson>")]
     pub alerts: Vec<AlertEntry>,
     #[serde(skip_serializing_if = "is_zero")]
     pub alerts_omitted: u64,
@@ -669,6 +680,7 @@ pub struct ConnectionReport {
     pub app_records: [u64; 2],
     pub app_bytes: [u64; 2],
     /// established | handshake | client_hello_only | records_only | incomplete | failed: <alert>
+    #[schemars(with = "String")]
     pub state: ConnectionState,
     pub warnings: Vec<String>,
     #[serde(skip_serializing_if = "is_zero")]

@@ -11,14 +11,14 @@ use crate::quic::streams::{HalfSummary, StreamSummary};
 use crate::quic::version::Version;
 
 /// One number, or list, per side of the connection.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Sides<T> {
     pub client: T,
     pub server: T,
 }
 
 /// What one side sent in one packet number space.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct SpaceCounts {
     pub packets: u64,
     /// Bytes of those packets as they travelled (headers and tags included).
@@ -32,7 +32,7 @@ pub struct SpaceCounts {
 }
 
 /// The three packet number spaces (RFC 9000 §12.3); 0-RTT and 1-RTT share `application`.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Spaces {
     pub initial: Sides<SpaceCounts>,
     pub handshake: Sides<SpaceCounts>,
@@ -40,7 +40,7 @@ pub struct Spaces {
 }
 
 /// One side's CRYPTO streams, all levels together.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct CryptoCounts {
     /// Handshake bytes delivered in order to TLS.
     pub bytes: u64,
@@ -51,16 +51,19 @@ pub struct CryptoCounts {
     pub lost_bytes: u64,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct QuicReport {
     /// The version of the first long header.
     #[serde(serialize_with = "ser_version")]
+    #[schemars(with = "Option<VersionJson>")]
     pub version: Option<Version>,
     /// The destination connection ID of the client's first Initial (its Initial keys').
     #[serde(serialize_with = "ser_cid")]
+    #[schemars(with = "Option<String>")]
     pub original_dcid: Option<Vec<u8>>,
     /// The source connection IDs each side's long headers carried, in order of first use.
     #[serde(serialize_with = "ser_cids")]
+    #[schemars(with = "Sides<Vec<String>>")]
     pub scids: Sides<Vec<Vec<u8>>>,
     /// Connection IDs past the list's cap, counted.
     #[serde(skip_serializing_if = "is_zero")]
@@ -78,6 +81,7 @@ pub struct QuicReport {
     pub key_updates: Sides<u64>,
     /// Connection IDs each side issued in NEW_CONNECTION_ID frames, in order.
     #[serde(serialize_with = "ser_cids")]
+    #[schemars(with = "Sides<Vec<String>>")]
     pub new_connection_ids: Sides<Vec<Vec<u8>>>,
     #[serde(skip_serializing_if = "is_zero")]
     pub new_connection_ids_omitted: u64,
@@ -88,6 +92,7 @@ pub struct QuicReport {
     /// Frames each side's opened packets carried, by kind (named where serialized;
     /// kinds never seen are left out).
     #[serde(serialize_with = "ser_frame_counts")]
+    #[schemars(with = "Sides<std::collections::BTreeMap<String, u64>>")]
     pub frames: Sides<[u64; FrameKind::COUNT]>,
     /// DATAGRAM frames (RFC 9221) each side sent.
     pub datagram_frames: Sides<u64>,
@@ -112,6 +117,7 @@ pub struct QuicReport {
     pub version_negotiation_packets: u64,
     /// The versions the server's (last) Version Negotiation packet listed.
     #[serde(serialize_with = "ser_versions", skip_serializing_if = "Vec::is_empty")]
+    #[schemars(with = "Vec<String>")]
     pub offered_versions: Vec<Version>,
     /// Datagrams with bytes that parsed as no packet (zero padding after the last is fine).
     pub malformed_datagrams: Sides<u64>,
@@ -124,14 +130,14 @@ pub struct QuicReport {
 }
 
 /// One network path of a connection.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PathReport {
     pub client: EndpointReport,
     pub server: EndpointReport,
 }
 
 /// A CONNECTION_CLOSE frame (RFC 9000 §19.19).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CloseReport {
     pub by: Side,
     #[serde(flatten)]
@@ -139,10 +145,11 @@ pub struct CloseReport {
 }
 
 /// What a CONNECTION_CLOSE said.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CloseFrame {
     /// Type 0x1d (the application's error) rather than 0x1c (a transport error).
     #[serde(serialize_with = "ser_close_kind", rename = "kind")]
+    #[schemars(with = "String")]
     pub application: bool,
     pub error_code: u64,
     /// A transport close: the type of the frame that caused it (0: none).
@@ -150,6 +157,7 @@ pub struct CloseFrame {
     pub frame_type: Option<u64>,
     /// The reason phrase (text, `\xNN` for bytes that are not UTF-8), cut at its cap.
     #[serde(serialize_with = "ser_text")]
+    #[schemars(with = "String")]
     pub reason: Vec<u8>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub reason_truncated: bool,
@@ -168,7 +176,7 @@ fn ser_text<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// One stream: who opened it, and what each side sent on it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct StreamReport {
     pub id: u64,
     /// The side whose stream id it is (RFC 9000 §2.1: bit 0).
@@ -179,10 +187,11 @@ pub struct StreamReport {
 }
 
 /// What one side sent on one stream.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct HalfReport {
     pub bytes: u64,
     #[serde(serialize_with = "ser_hash")]
+    #[schemars(with = "String")]
     pub sha256: [u8; 32],
     pub fin: bool,
     /// RESET_STREAM's application error code.
@@ -233,12 +242,16 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
+/// A QUIC version as the contract shows it: `{"id": 1, "name": "QUIC v1"}`.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "QuicVersion")]
+struct VersionJson {
+    id: u32,
+    name: String,
+}
+
 fn ser_version<S: Serializer>(v: &Option<Version>, s: S) -> Result<S::Ok, S::Error> {
-    #[derive(Serialize)]
-    struct V {
-        id: u32,
-        name: String,
-    }
+    use VersionJson as V;
     v.map(|v| V {
         id: v.0,
         name: v.to_string(),

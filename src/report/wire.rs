@@ -500,9 +500,10 @@ impl Serialize for Chain<'_> {
 }
 
 /// A certificate's summary, or `{"length", "error"}` when it did not decode.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
-enum EntryJson<'a> {
+#[schemars(rename = "CertificateEntry")]
+pub enum EntryJson<'a> {
     Parsed(CertificateJson<'a>),
     Unparsed { length: usize, error: &'a str },
 }
@@ -519,8 +520,9 @@ impl<'a> EntryJson<'a> {
     }
 }
 
-#[derive(Serialize)]
-struct CertificateJson<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "Certificate")]
+pub struct CertificateJson<'a> {
     subject: &'a str,
     issuer: &'a str,
     serial: &'a str,
@@ -554,8 +556,9 @@ impl<'a> CertificateJson<'a> {
 }
 
 /// The key's algorithm, size and curve (its RSA numbers are not shown).
-#[derive(Serialize)]
-struct PublicKeyJson<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "PublicKey")]
+pub struct PublicKeyJson<'a> {
     algorithm: &'a str,
     bits: Option<u32>,
     curve: Option<&'a str>,
