@@ -25,6 +25,8 @@ pub struct Facts {
     /// OpenSSL's name of the signature algorithm (`sha256WithRSAEncryption`).
     pub signature_algorithm: String,
     signature_oid: String,
+    /// The subject alternative names as the report shows them (the first 64).
+    pub names: Vec<String>,
 }
 
 impl Facts {
@@ -46,6 +48,7 @@ impl Facts {
                 &cert.signature_algorithm.algorithm,
             ),
             signature_oid: cert.signature_algorithm.algorithm.to_id_string(),
+            names: certificate::subject_alt_names(&cert).0,
         })
     }
 

@@ -421,9 +421,32 @@ fn name_problem(leaf: &EndEntityCert, name: &str, presented: &[Option<Facts>]) -
         }
     };
     leaf.verify_is_valid_for_subject_name(&server_name).err()?;
+    // Its names, as far as they read well in a sentence.
+    const SHOWN: usize = 8;
+    let names = presented
+        .first()
+        .and_then(Option::as_ref)
+        .map(|f| {
+            let mut shown: Vec<String> = f
+                .names
+                .iter()
+                .take(SHOWN)
+                .map(|n| crate::tls::codec::cut_text(n.clone(), 256))
+                .collect();
+            if f.names.len() > SHOWN {
+                shown.push(format!("… {} more", f.names.len() - SHOWN));
+            }
+            shown
+        })
+        .unwrap_or_default();
+    let listed = if names.is_empty() {
+        "it has no subject alternative names".to_string()
+    } else {
+        format!("its names: {}", names.join(", "))
+    };
     Some(problem(
         S::NameMismatch,
-        format!("{} is not valid for {name}", which(presented, 0)),
+        format!("{} is not valid for {name} ({listed})", which(presented, 0)),
     ))
 }
 

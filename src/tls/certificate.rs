@@ -405,7 +405,7 @@ fn ec_point_bits(point: &[u8]) -> Option<u32> {
 }
 
 /// The first [`MAX_CHAIN_ITEMS`] subject alternative names, and how many more there were.
-fn subject_alt_names(cert: &X509Certificate) -> (Vec<String>, usize) {
+pub(crate) fn subject_alt_names(cert: &X509Certificate) -> (Vec<String>, usize) {
     let names = cert
         .tbs_certificate
         .extensions()
