@@ -270,11 +270,9 @@ impl Secrets {
             return;
         }
         self.by_session_id.insert(session_id, master);
-        if let Some(sink) = self.keylog_sink.as_mut() {
-            if self.recovered_seen.first_time(2, session_id) {
-                sink(&keylog::session_id_line(session_id, master));
-            }
-        }
+        self.write_line(LINE_SESSION_ID, session_id, || {
+            keylog::session_id_line(session_id, master)
+        });
     }
 
     /// A ticket another connection may resume with, as [`Secrets::remember_session`].
@@ -283,11 +281,7 @@ impl Secrets {
             return;
         }
         self.by_ticket.insert(ticket, master);
-        if let Some(sink) = self.keylog_sink.as_mut() {
-            if self.recovered_seen.first_time(3, ticket) {
-                sink(&keylog::ticket_line(ticket, master));
-            }
-        }
+        self.write_line(LINE_TICKET, ticket, || keylog::ticket_line(ticket, master));
     }
 
     /// The master secret of a session id: seen in this run, or in a key log.
@@ -319,18 +313,25 @@ impl Secrets {
         self.keylog_sink = Some(sink);
     }
 
+    /// Sends one key log line to the `keylog` output, once per (`kind`, `id`) among the
+    /// last remembered; `line` is made only when it goes out.
+    fn write_line(&mut self, kind: u8, id: &[u8], line: impl FnOnce() -> String) {
+        if let Some(sink) = self.keylog_sink.as_mut() {
+            if self.recovered_seen.first_time(kind, id) {
+                sink(&line());
+            }
+        }
+    }
+
     /// Records a handshake's master secret for the `keylog` output.
     pub fn recovered(&mut self, client_random: &[u8], master: &[u8]) {
-        let Some(sink) = self.keylog_sink.as_mut() else {
-            return;
-        };
-        if self.recovered_seen.first_time(0, client_random) {
-            sink(&format!(
+        self.write_line(LINE_CLIENT_RANDOM, client_random, || {
+            format!(
                 "CLIENT_RANDOM {} {}",
                 hex::encode(client_random),
                 hex::encode(master)
-            ));
-        }
+            )
+        });
     }
 
     /// Records that a TLS 1.3 handshake in the capture has secrets in the key log: they
@@ -342,13 +343,19 @@ impl Secrets {
         let Some(t) = self.keylog.tls13(client_random) else {
             return;
         };
-        if self.recovered_seen.first_time(1, client_random) {
+        if self.recovered_seen.first_time(LINE_TLS13, client_random) {
             for line in t.lines(client_random) {
                 sink(&line);
             }
         }
     }
 }
+
+/// The kinds of line `keylog` writes, each once per id (`RecentlySeen`).
+const LINE_CLIENT_RANDOM: u8 = 0;
+const LINE_TLS13: u8 = 1;
+const LINE_SESSION_ID: u8 = 2;
+const LINE_TICKET: u8 = 3;
 
 /// Failed RSA private-key operations a connection may spend: renegotiations repeat the
 /// ClientKeyExchange, and a hostile connection can carry thousands of them.

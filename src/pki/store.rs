@@ -102,33 +102,26 @@ impl TrustStore {
     }
 
     /// Trusts the certificates of every file in a folder (as `openssl -CApath`, whose
-    /// hash-named links it reads once each); files without one are passed over.
+    /// hash-named links it reads once each); files without one are passed over, a
+    /// folder without any is an error (one whose certificates were all trusted already
+    /// is not).
     pub fn add_dir(&mut self, path: &Path) -> Result<usize, String> {
         let name = path.display();
         let entries = std::fs::read_dir(path).map_err(|e| format!("{name}: {e}"))?;
         let before = self.anchors.len();
+        let mut any = false;
         for entry in entries.take(MAX_CA_DIR_FILES).flatten() {
             let file = entry.path();
             if file.is_file() {
-                let _ = self.add_file(&file);
+                any |= self.add_file(&file).is_ok();
             }
         }
-        if self.anchors.len() == before && !self.covers_dir(path) {
+        if !any {
             return Err(format!(
                 "{name}: no certificate (PEM or DER) to trust in it"
             ));
         }
         Ok(self.anchors.len() - before)
-    }
-
-    /// A folder whose certificates were all trusted already is not an error.
-    fn covers_dir(&self, path: &Path) -> bool {
-        std::fs::read_dir(path).is_ok_and(|entries| {
-            entries
-                .take(MAX_CA_DIR_FILES)
-                .flatten()
-                .any(|e| TrustStore::new(false).add_file(&e.path()).is_ok())
-        })
     }
 
     /// Trusts the operating system's store (`SSL_CERT_FILE`, `SSL_CERT_DIR`, or the
