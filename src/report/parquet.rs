@@ -11,6 +11,7 @@
 
 use std::collections::HashSet;
 use std::fs::File;
+use std::hash::{BuildHasher, RandomState};
 use std::io;
 use std::sync::Arc;
 
@@ -30,14 +31,14 @@ use crate::tls::handshake::CertificateEntry;
 /// (a hostile HTTP target runs to 64 KiB: rows alone would not bound the memory).
 pub const BATCH_ROWS: usize = 8192;
 pub const BATCH_BYTES: usize = 8 << 20;
-/// Certificates remembered (32 bytes of hex each, and the set's overhead) to write each
-/// once; past them a certificate seen again is written again (the table is still right
-/// for `SELECT DISTINCT`).
-pub const MAX_CERTIFICATES_REMEMBERED: usize = 1 << 20;
+/// Certificates remembered to write each once, as a keyed 64-bit hash of their SHA-256
+/// (about 16 bytes each in the set: 4 MiB); past them a certificate seen again is
+/// written again (`SELECT DISTINCT` still holds) and counted.
+pub const MAX_CERTIFICATES_REMEMBERED: usize = 1 << 18;
 
 /// A column's type.
 #[derive(Clone, Copy)]
-enum Kind {
+pub enum Kind {
     Text,
     U64,
     U32,
@@ -48,91 +49,79 @@ enum Kind {
     TextList,
 }
 
-pub const CONNECTIONS: &[(&str, &str)] = &[
-    ("id", "u64"),
-    ("file", "u32"),
-    ("first_frame", "u64"),
-    ("last_frame", "u64"),
-    ("transport", "text"),
-    ("client_ip", "text"),
-    ("client_port", "u16"),
-    ("server_ip", "text"),
-    ("server_port", "u16"),
-    ("first_seen", "time"),
-    ("last_seen", "time"),
-    ("community_id", "text"),
-    ("sni", "text"),
-    ("alpn", "text"),
-    ("version", "text"),
-    ("cipher_suite", "text"),
-    ("cipher_suite_id", "u16"),
-    ("state", "text"),
-    ("resumed", "bool"),
-    ("decryption_status", "text"),
-    ("verdict", "text"),
-    ("key_source", "text"),
-    ("ja3_hash", "text"),
-    ("ja4", "text"),
-    ("ja3s_hash", "text"),
-    ("client_bytes", "u64"),
-    ("server_bytes", "u64"),
-    ("client_app_bytes", "u64"),
-    ("server_app_bytes", "u64"),
-    ("client_app_sha256", "text"),
-    ("server_app_sha256", "text"),
-    ("certificate_sha256", "text"),
-    ("certificate_status", "text"),
-    ("app_protocol", "text"),
-    ("transactions", "u32"),
+pub const CONNECTIONS: &[(&str, Kind)] = &[
+    ("id", Kind::U64),
+    ("file", Kind::U32),
+    ("first_frame", Kind::U64),
+    ("last_frame", Kind::U64),
+    ("transport", Kind::Text),
+    ("client_ip", Kind::Text),
+    ("client_port", Kind::U16),
+    ("server_ip", Kind::Text),
+    ("server_port", Kind::U16),
+    ("first_seen", Kind::Time),
+    ("last_seen", Kind::Time),
+    ("community_id", Kind::Text),
+    ("sni", Kind::Text),
+    ("alpn", Kind::Text),
+    ("version", Kind::Text),
+    ("cipher_suite", Kind::Text),
+    ("cipher_suite_id", Kind::U16),
+    ("state", Kind::Text),
+    ("resumed", Kind::Bool),
+    ("decryption_status", Kind::Text),
+    ("verdict", Kind::Text),
+    ("key_source", Kind::Text),
+    ("ja3_hash", Kind::Text),
+    ("ja4", Kind::Text),
+    ("ja3s_hash", Kind::Text),
+    ("client_bytes", Kind::U64),
+    ("server_bytes", Kind::U64),
+    ("client_app_bytes", Kind::U64),
+    ("server_app_bytes", Kind::U64),
+    ("client_app_sha256", Kind::Text),
+    ("server_app_sha256", Kind::Text),
+    ("certificate_sha256", Kind::Text),
+    ("certificate_status", Kind::Text),
+    ("app_protocol", Kind::Text),
+    ("transactions", Kind::U32),
 ];
 
-pub const CERTIFICATES: &[(&str, &str)] = &[
-    ("sha256", "text"),
-    ("subject", "text"),
-    ("issuer", "text"),
-    ("serial", "text"),
-    ("not_before", "text"),
-    ("not_after", "text"),
-    ("key_algorithm", "text"),
-    ("key_bits", "u32"),
-    ("curve", "text"),
-    ("signature_algorithm", "text"),
-    ("self_signed", "bool"),
-    ("san", "text_list"),
-    ("first_connection", "u64"),
-    ("client_certificate", "bool"),
+pub const CERTIFICATES: &[(&str, Kind)] = &[
+    ("sha256", Kind::Text),
+    ("subject", Kind::Text),
+    ("issuer", Kind::Text),
+    ("serial", Kind::Text),
+    ("not_before", Kind::Text),
+    ("not_after", Kind::Text),
+    ("key_algorithm", Kind::Text),
+    ("key_bits", Kind::U32),
+    ("curve", Kind::Text),
+    ("signature_algorithm", Kind::Text),
+    ("self_signed", Kind::Bool),
+    ("san", Kind::TextList),
+    ("first_connection", Kind::U64),
+    ("client_certificate", Kind::Bool),
 ];
 
-pub const TRANSACTIONS: &[(&str, &str)] = &[
-    ("connection", "u64"),
-    ("index", "u32"),
-    ("protocol", "text"),
-    ("stream_id", "u64"),
-    ("method", "text"),
-    ("scheme", "text"),
-    ("authority", "text"),
-    ("target", "text"),
-    ("status", "u16"),
-    ("request_time", "text"),
-    ("response_time", "text"),
-    ("request_body_bytes", "u64"),
-    ("request_body_sha256", "text"),
-    ("response_body_bytes", "u64"),
-    ("response_body_sha256", "text"),
-    ("response_complete", "bool"),
+pub const TRANSACTIONS: &[(&str, Kind)] = &[
+    ("connection", Kind::U64),
+    ("index", Kind::U32),
+    ("protocol", Kind::Text),
+    ("stream_id", Kind::U64),
+    ("method", Kind::Text),
+    ("scheme", Kind::Text),
+    ("authority", Kind::Text),
+    ("target", Kind::Text),
+    ("status", Kind::U16),
+    ("request_time", Kind::Text),
+    ("response_time", Kind::Text),
+    ("request_body_bytes", Kind::U64),
+    ("request_body_sha256", Kind::Text),
+    ("response_body_bytes", Kind::U64),
+    ("response_body_sha256", Kind::Text),
+    ("response_complete", Kind::Bool),
 ];
-
-fn kind(name: &str) -> Kind {
-    match name {
-        "u64" => Kind::U64,
-        "u32" => Kind::U32,
-        "u16" => Kind::U16,
-        "bool" => Kind::Bool,
-        "time" => Kind::Time,
-        "text_list" => Kind::TextList,
-        _ => Kind::Text,
-    }
-}
 
 enum Column {
     Text(StringBuilder),
@@ -214,10 +203,10 @@ struct Table {
 }
 
 impl Table {
-    fn create(file: File, name: &'static str, spec: &[(&str, &str)]) -> io::Result<Table> {
+    fn create(file: File, name: &'static str, spec: &[(&str, Kind)]) -> io::Result<Table> {
         let schema: SchemaRef = Arc::new(Schema::new(
             spec.iter()
-                .map(|(n, k)| Field::new(*n, data_type(kind(k)), true))
+                .map(|(n, k)| Field::new(*n, data_type(*k), true))
                 .collect::<Vec<_>>(),
         ));
         let writer = ArrowWriter::try_new(file, schema.clone(), None).map_err(other)?;
@@ -225,7 +214,7 @@ impl Table {
             name,
             writer,
             schema,
-            columns: spec.iter().map(|(_, k)| Column::new(kind(k))).collect(),
+            columns: spec.iter().map(|(_, k)| Column::new(*k)).collect(),
             buffered: 0,
         })
     }
@@ -311,7 +300,12 @@ pub struct ParquetDir<W> {
     connections: Table,
     certificates: Table,
     transactions: Table,
-    seen: HashSet<String>,
+    seen: HashSet<u64>,
+    /// How many `seen` may hold ([`MAX_CERTIFICATES_REMEMBERED`]; less in tests).
+    remember: usize,
+    hasher: RandomState,
+    /// Certificates written without being remembered (past the cap): some may repeat.
+    pub unremembered: u64,
     /// Given back at the end (the tables go to files; nothing to standard output).
     out: W,
 }
@@ -331,6 +325,9 @@ impl<W> ParquetDir<W> {
             certificates: Table::create(certificates, FILES[1], CERTIFICATES)?,
             transactions: Table::create(transactions, FILES[2], TRANSACTIONS)?,
             seen: HashSet::new(),
+            remember: MAX_CERTIFICATES_REMEMBERED,
+            hasher: RandomState::new(),
+            unremembered: 0,
             out,
         })
     }
@@ -345,11 +342,14 @@ impl<W> ParquetDir<W> {
             let CertificateEntry::Parsed(cert) = entry else {
                 continue;
             };
-            if self.seen.contains(&cert.sha256) {
+            let key = self.hasher.hash_one(&cert.sha256);
+            if self.seen.contains(&key) {
                 continue;
             }
-            if self.seen.len() < MAX_CERTIFICATES_REMEMBERED {
-                self.seen.insert(cert.sha256.clone());
+            if self.seen.len() < self.remember {
+                self.seen.insert(key);
+            } else {
+                self.unremembered += 1;
             }
             let k = &cert.public_key;
             self.certificates.push(&[
@@ -453,9 +453,57 @@ impl<W> ReportSink<W> for ParquetDir<W> {
 
     fn end(self: Box<Self>, _capture: &CaptureReport) -> io::Result<W> {
         let me = *self;
+        if me.unremembered > 0 {
+            eprintln!(
+                "tlsscope: parquet: {} certificates past the {MAX_CERTIFICATES_REMEMBERED} remembered were written without checking for repeats",
+                me.unremembered
+            );
+        }
         me.connections.close()?;
         me.certificates.close()?;
         me.transactions.close()?;
         Ok(me.out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tls::certificate::summarize;
+
+    fn tables() -> (ParquetDir<()>, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let files = FILES.map(|f| File::create(dir.path().join(f)).unwrap());
+        (ParquetDir::new(files, ()).unwrap(), dir)
+    }
+
+    #[test]
+    fn certificates_are_written_once_and_the_memory_of_them_is_capped() {
+        let (mut t, dir) = tables();
+        t.remember = 100;
+        let root = summarize(include_bytes!("../../samples/pki/root.der")).unwrap();
+        let mut c = crate::analysis::filter::tests::connection();
+        for i in 0..150u64 {
+            let mut cert = root.clone();
+            cert.sha256 = format!("{i:064x}");
+            c.id = i;
+            // Each sent twice: once by its own connection, once by the next.
+            let mut prev = root.clone();
+            prev.sha256 = format!("{:064x}", i.saturating_sub(1));
+            c.certificates = vec![
+                CertificateEntry::Parsed(Box::new(cert)),
+                CertificateEntry::Parsed(Box::new(prev)),
+            ];
+            t.connection(&c).unwrap();
+        }
+        assert_eq!(t.seen.len(), 100, "the memory stops at its cap");
+        // The 50 past it, and 49 of them again as the next connection's second.
+        assert_eq!(t.unremembered, 99, "and counts what went out unchecked");
+        Box::new(t).end(&CaptureReport::default()).unwrap();
+        let file = File::open(dir.path().join(FILES[1])).unwrap();
+        let rows = parquet::file::reader::SerializedFileReader::new(file).unwrap();
+        use parquet::file::reader::FileReader;
+        let written = rows.metadata().file_metadata().num_rows();
+        assert_eq!(written, 150 + 49);
     }
 }
