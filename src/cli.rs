@@ -364,7 +364,8 @@ pub struct Common {
     /// No progress bar (it only shows on a terminal, for runs longer than a second).
     #[arg(short = 'q', long)]
     pub quiet: bool,
-    /// Threads decrypting RSA pre-master secrets ahead of need (0: none; at most 256).
+    /// Session workers, and threads decrypting RSA pre-master secrets ahead of need
+    /// (at most 256; 0: one worker, RSA inline). The output is the same for any N.
     /// Default: one per core.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=256))]
     pub threads: Option<u16>,

@@ -36,5 +36,6 @@ pub mod report;
 pub mod session;
 pub mod tcp;
 pub mod tls;
+pub mod turns;
 pub mod udp;
 pub mod units;

@@ -192,6 +192,9 @@ fn options(common: &Common, messages: Messages) -> Result<Options, Failure> {
         max_messages: common.max_messages,
         memory_budget: common.max_memory,
         rsa_threads: common.threads.map_or(defaults.rsa_threads, usize::from),
+        workers: common
+            .threads
+            .map_or(defaults.workers, |n| usize::from(n).max(1)),
         progress: !common.quiet && std::io::stderr().is_terminal(),
         show_secrets: common.show_secrets,
         decode_app: !common.no_http,

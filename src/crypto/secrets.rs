@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasher, RandomState};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::keylog::{self, KeyLog};
 use super::keys::{PreMasterError, PreMasterResults, ServerKey};
@@ -40,21 +41,36 @@ impl KeySource {
     }
 }
 
-/// Everything that can open a connection, and what was opened.
+/// Everything that can open a connection, and what was opened: one handle per session
+/// worker. What never changes in a run (keys, PSK, the services) is shared as it is;
+/// the key log is each worker's own copy once a capture adds to it (a pcapng
+/// Decryption Secrets Block, which every worker reads at its place in the capture);
+/// what the connections change together is behind one lock, taken in capture order
+/// ([`crate::turns`]) when the run has several workers.
 #[derive(Default)]
 pub struct Secrets {
-    pub keys: Vec<ServerKey>,
-    key_used: Vec<bool>,
-    pub keylog: KeyLog,
-    by_session_id: ResumptionCache,
-    by_ticket: ResumptionCache,
+    pub keys: Arc<Vec<ServerKey>>,
+    pub keylog: Arc<KeyLog>,
     /// `--psk`: the pre-shared key of plain PSK and RSA-PSK suites.
     pub psk: Option<Vec<u8>>,
     /// RSA decryptions started ahead of need on other threads, when the run uses them.
-    pub prefetch: Option<std::sync::Arc<super::keys::PreMasterPrefetch>>,
+    pub prefetch: Option<Arc<super::keys::PreMasterPrefetch>>,
     /// Validates the server chains the sessions see, when the run does (a run-wide
     /// service beside the keys, like `prefetch`: a trust store and its memory).
-    pub validator: Option<std::sync::Arc<crate::pki::Validator>>,
+    pub validator: Option<Arc<crate::pki::Validator>>,
+    /// The endpoints of the connection being fed (`endpoints[d]` sends direction `d`).
+    endpoints: Option<[Endpoint; 2]>,
+    shared: Arc<Mutex<Shared>>,
+    /// This handle's worker and the event it handles, when the run has several.
+    turn: Option<Turn>,
+}
+
+/// What the run's connections change together.
+#[derive(Default)]
+struct Shared {
+    key_used: Vec<bool>,
+    by_session_id: ResumptionCache,
+    by_ticket: ResumptionCache,
     /// Where the key log lines of the handshakes whose secrets are known go (the
     /// `keylog` command), as soon as they are known; without one, none is made.
     keylog_sink: Option<KeylogSink>,
@@ -62,8 +78,13 @@ pub struct Secrets {
     recovered_seen: RecentlySeen,
     /// What the RSA keys were tried on, and what they opened.
     rsa: RsaTrials,
-    /// The endpoints of the connection being fed (`endpoints[d]` sends direction `d`).
-    endpoints: Option<[Endpoint; 2]>,
+}
+
+/// A worker's place in the run.
+struct Turn {
+    turns: Arc<crate::turns::Turns>,
+    worker: usize,
+    position: u64,
 }
 
 /// Takes the `keylog` command's output, one line (without its newline) at a time.
@@ -71,13 +92,55 @@ pub type KeylogSink = Box<dyn FnMut(&str) + Send>;
 
 impl Secrets {
     pub fn new(keys: Vec<ServerKey>, keylog: KeyLog) -> Self {
-        let key_used = vec![false; keys.len()];
+        let shared = Shared {
+            key_used: vec![false; keys.len()],
+            ..Default::default()
+        };
         Secrets {
-            keys,
-            key_used,
-            keylog,
+            keys: Arc::new(keys),
+            keylog: Arc::new(keylog),
+            shared: Arc::new(Mutex::new(shared)),
             ..Default::default()
         }
+    }
+
+    /// A handle for session worker `worker` of a run whose workers take `turns`.
+    pub fn for_worker(&self, turns: Arc<crate::turns::Turns>, worker: usize) -> Secrets {
+        Secrets {
+            keys: self.keys.clone(),
+            keylog: self.keylog.clone(),
+            psk: self.psk.clone(),
+            prefetch: self.prefetch.clone(),
+            validator: self.validator.clone(),
+            endpoints: None,
+            shared: self.shared.clone(),
+            turn: Some(Turn {
+                turns,
+                worker,
+                position: 0,
+            }),
+        }
+    }
+
+    /// The event being handled: shared state is touched only after every event before
+    /// it (a worker's handle; nothing to do for a single worker's).
+    pub fn at_position(&mut self, position: u64) {
+        if let Some(t) = &mut self.turn {
+            t.position = position;
+        }
+    }
+
+    /// Key log lines found in the capture itself (a Decryption Secrets Block).
+    pub fn add_keylog(&mut self, text: &[u8], source: &str) {
+        Arc::make_mut(&mut self.keylog).add(text, source);
+    }
+
+    /// The state the connections share, once it is this event's turn.
+    fn shared(&self) -> MutexGuard<'_, Shared> {
+        if let Some(t) = &self.turn {
+            t.turns.wait_turn(t.worker, t.position);
+        }
+        self.shared.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Some key material was given: an RSA key, a key log line or a PSK.
@@ -170,9 +233,10 @@ impl Secrets {
         }
         // Taken whatever happens next, so that no result waits in the pool for nobody.
         let prefetched = self.prefetch.as_ref().and_then(|p| p.take(ciphertext));
+        let mut shared = self.shared();
         let remembered = match certificate_modulus {
             Some(_) => None,
-            None => server.and_then(|s| self.rsa.servers.get(&s)),
+            None => server.and_then(|s| shared.rsa.servers.get(&s)),
         };
         let candidates = match certificate_modulus {
             Some(m) => {
@@ -205,20 +269,20 @@ impl Secrets {
             }
             let blind = certificate_modulus.is_none() && Some(i) != remembered;
             if blind {
-                if self.rsa.blind_left() == 0 {
-                    self.rsa.blind_refused += 1;
+                if shared.rsa.blind_left() == 0 {
+                    shared.rsa.blind_refused += 1;
                     return Err(RsaFailure::BlindSpent);
                 }
-                self.rsa.blind_attempts += 1;
+                shared.rsa.blind_attempts += 1;
             }
-            self.rsa.operations += 1;
+            shared.rsa.operations += 1;
             match self.decrypt_pre_master(i, ciphertext, prefetched.as_ref()) {
                 Ok(pms) => {
-                    self.rsa.blind_successes += u64::from(blind);
+                    shared.rsa.blind_successes += u64::from(blind);
                     if let Some(s) = server {
-                        self.rsa.servers.insert(s, i);
+                        shared.rsa.servers.insert(s, i);
                     }
-                    self.mark_used(i);
+                    shared.mark_used(i);
                     return Ok((pms, i));
                 }
                 Err(_) => account.failed += 1,
@@ -229,13 +293,14 @@ impl Secrets {
 
     /// RSA private-key operations the session stage has used (done here or prefetched).
     pub fn rsa_operations(&self) -> u64 {
-        self.rsa.operations
+        self.shared().rsa.operations
     }
 
     /// What the run's capture report says about the RSA trials: the blind allowance, when
     /// it ran out.
     pub fn rsa_warnings(&self) -> Vec<String> {
-        let t = &self.rsa;
+        let shared = self.shared();
+        let t = &shared.rsa;
         if t.blind_refused == 0 {
             return Vec::new();
         }
@@ -248,16 +313,15 @@ impl Secrets {
     /// Notes that a key belongs to a server in the capture: its modulus matched a
     /// certificate, or it opened a connection.
     pub fn mark_used(&mut self, index: usize) {
-        if let Some(u) = self.key_used.get_mut(index) {
-            *u = true;
-        }
+        self.shared().mark_used(index);
     }
 
     /// Keys that matched no certificate and opened no connection.
     pub fn unused_keys(&self) -> Vec<&ServerKey> {
+        let shared = self.shared();
         self.keys
             .iter()
-            .zip(&self.key_used)
+            .zip(&shared.key_used)
             .filter(|(_, used)| !**used)
             .map(|(k, _)| k)
             .collect()
@@ -269,8 +333,9 @@ impl Secrets {
         if session_id.is_empty() {
             return;
         }
-        self.by_session_id.insert(session_id, master);
-        self.write_line(LINE_SESSION_ID, session_id, || {
+        let mut shared = self.shared();
+        shared.by_session_id.insert(session_id, master);
+        shared.write_line(LINE_SESSION_ID, session_id, || {
             keylog::session_id_line(session_id, master)
         });
     }
@@ -280,8 +345,9 @@ impl Secrets {
         if ticket.is_empty() {
             return;
         }
-        self.by_ticket.insert(ticket, master);
-        self.write_line(LINE_TICKET, ticket, || keylog::ticket_line(ticket, master));
+        let mut shared = self.shared();
+        shared.by_ticket.insert(ticket, master);
+        shared.write_line(LINE_TICKET, ticket, || keylog::ticket_line(ticket, master));
     }
 
     /// The master secret of a session id: seen in this run, or in a key log.
@@ -289,7 +355,8 @@ impl Secrets {
         if session_id.is_empty() {
             return None;
         }
-        self.by_session_id
+        self.shared()
+            .by_session_id
             .get(session_id)
             .cloned()
             .or_else(|| self.keylog.session_master(session_id).map(|l| l.secret))
@@ -300,7 +367,8 @@ impl Secrets {
         if ticket.is_empty() {
             return None;
         }
-        self.by_ticket
+        self.shared()
+            .by_ticket
             .get(ticket)
             .cloned()
             .or_else(|| self.keylog.ticket_master(ticket).map(|l| l.secret))
@@ -310,7 +378,49 @@ impl Secrets {
     /// in that order, once per (label, client random) among the last
     /// [`RECOVERED_REMEMBERED`] (a repeat past them is harmless to Wireshark).
     pub fn set_keylog_sink(&mut self, sink: KeylogSink) {
-        self.keylog_sink = Some(sink);
+        self.shared().keylog_sink = Some(sink);
+    }
+
+    /// Records a handshake's master secret for the `keylog` output.
+    pub fn recovered(&mut self, client_random: &[u8], master: &[u8]) {
+        self.shared()
+            .write_line(LINE_CLIENT_RANDOM, client_random, || {
+                format!(
+                    "CLIENT_RANDOM {} {}",
+                    hex::encode(client_random),
+                    hex::encode(master)
+                )
+            });
+    }
+
+    /// Records that a TLS 1.3 handshake in the capture has secrets in the key log: they
+    /// go to the `keylog` output (a key log filtered to the capture).
+    pub fn recovered_tls13(&mut self, client_random: &[u8]) {
+        let mut shared = self.shared();
+        let Shared {
+            keylog_sink,
+            recovered_seen,
+            ..
+        } = &mut *shared;
+        let Some(sink) = keylog_sink.as_mut() else {
+            return;
+        };
+        let Some(t) = self.keylog.tls13(client_random) else {
+            return;
+        };
+        if recovered_seen.first_time(LINE_TLS13, client_random) {
+            for line in t.lines(client_random) {
+                sink(&line);
+            }
+        }
+    }
+}
+
+impl Shared {
+    fn mark_used(&mut self, index: usize) {
+        if let Some(u) = self.key_used.get_mut(index) {
+            *u = true;
+        }
     }
 
     /// Sends one key log line to the `keylog` output, once per (`kind`, `id`) among the
@@ -319,33 +429,6 @@ impl Secrets {
         if let Some(sink) = self.keylog_sink.as_mut() {
             if self.recovered_seen.first_time(kind, id) {
                 sink(&line());
-            }
-        }
-    }
-
-    /// Records a handshake's master secret for the `keylog` output.
-    pub fn recovered(&mut self, client_random: &[u8], master: &[u8]) {
-        self.write_line(LINE_CLIENT_RANDOM, client_random, || {
-            format!(
-                "CLIENT_RANDOM {} {}",
-                hex::encode(client_random),
-                hex::encode(master)
-            )
-        });
-    }
-
-    /// Records that a TLS 1.3 handshake in the capture has secrets in the key log: they
-    /// go to the `keylog` output (a key log filtered to the capture).
-    pub fn recovered_tls13(&mut self, client_random: &[u8]) {
-        let Some(sink) = self.keylog_sink.as_mut() else {
-            return;
-        };
-        let Some(t) = self.keylog.tls13(client_random) else {
-            return;
-        };
-        if self.recovered_seen.first_time(LINE_TLS13, client_random) {
-            for line in t.lines(client_random) {
-                sink(&line);
             }
         }
     }
@@ -814,8 +897,10 @@ mod tests {
         for i in 0..n {
             s.recovered(&i.to_be_bytes(), &[1]);
         }
-        assert_eq!(s.recovered_seen.set.len(), RECOVERED_REMEMBERED);
-        assert_eq!(s.recovered_seen.order.len(), RECOVERED_REMEMBERED);
+        let shared = s.shared();
+        assert_eq!(shared.recovered_seen.set.len(), RECOVERED_REMEMBERED);
+        assert_eq!(shared.recovered_seen.order.len(), RECOVERED_REMEMBERED);
+        drop(shared);
         // The oldest were forgotten: they would be written again; the latest not.
         s.recovered(&0u32.to_be_bytes(), &[1]);
         s.recovered(&(n - 1).to_be_bytes(), &[1]);

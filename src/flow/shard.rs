@@ -39,12 +39,14 @@ impl Shard {
 /// The symmetric flow hash: FNV-1a 64 over protocol, then the lower endpoint, then the
 /// higher (address bytes, port big-endian).
 pub fn flow_hash(a: Endpoint, b: Endpoint, protocol: u8) -> u64 {
+    // On the hot path of the session workers: no allocation.
     let key = |e: Endpoint| {
-        let mut v = match e.ip {
-            IpAddr::V4(ip) => ip.to_ipv6_mapped().octets().to_vec(),
-            IpAddr::V6(ip) => ip.octets().to_vec(),
-        };
-        v.extend_from_slice(&e.port.to_be_bytes());
+        let mut v = [0u8; 18];
+        v[..16].copy_from_slice(&match e.ip {
+            IpAddr::V4(ip) => ip.to_ipv6_mapped().octets(),
+            IpAddr::V6(ip) => ip.octets(),
+        });
+        v[16..].copy_from_slice(&e.port.to_be_bytes());
         v
     };
     let (lo, hi) = {

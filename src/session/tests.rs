@@ -586,7 +586,7 @@ mod decrypted {
             hex::encode(CR),
             "ab".repeat(32)
         );
-        secrets.keylog.add(line.as_bytes(), "k.log");
+        secrets.add_keylog(line.as_bytes(), "k.log");
         let (mut r, seen) = recorded(secrets);
         let mut ch = vec![3, 3];
         ch.extend_from_slice(&CR);

@@ -1,0 +1,265 @@
+//! Session workers: the session stage on several threads, with the output of one.
+//!
+//! ```text
+//!                      ┌─► worker 0: Stage (its connections) ─ ended, by position ─┐
+//!  transport ─► fan-out┤        ▲ shared secrets, in capture order (turns)          ├─► merge ─► Output
+//!   (batches)  (Arc)   └─► worker 1: Stage (its connections) ─ ended, by position ─┘  (caller's thread)
+//! ```
+//! Every worker sees every batch and takes the events of its connections: those whose
+//! endpoints hash to it (the symmetric hash of `--shard`, mixed so that the two do not
+//! line up), and all QUIC on worker 0, because a QUIC connection can move to a new
+//! flow that only its connection IDs tie to the old one. Each worker reports, per
+//! batch, the connections that ended with the position of the event that ended them;
+//! the merge hands them to [`Output`] in that order, so the reorder window sees what a
+//! single stage would have given it. What connections share (the resumption caches,
+//! RSA trials, the `keylog` output) is touched in capture order ([`crate::turns`]).
+//! What is not the same as one stage: the memory budget is split evenly, so under
+//! `--max-memory` pressure the connections ended early can differ.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TryRecvError};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::crypto::secrets::Secrets;
+use crate::report::model::ConnectionReport;
+use crate::session::MemoryBudget;
+use crate::turns::{FinishOnDrop, Turns};
+
+use super::order::Output;
+use super::stage::{Finished, Stage, StageTotals};
+use super::transport::{Batch, DataUnit, Event, Evictions};
+use super::{Options, CHANNEL_BATCHES};
+
+/// Which events of the run are one worker's.
+pub(super) struct Route {
+    worker: usize,
+    workers: usize,
+    turns: Arc<Turns>,
+    /// The open flows that carry QUIC (all worker 0's); bounded by the UDP flow table.
+    quic: HashSet<u64>,
+}
+
+/// The worker of a flow between these endpoints: its symmetric hash, mixed
+/// (splitmix64's finaliser) so that a `--shard` of the same hash still spreads.
+fn worker_of(endpoints: &[crate::net::Endpoint; 2], workers: usize) -> usize {
+    let mut h = crate::flow::shard::flow_hash(endpoints[0], endpoints[1], 0);
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^= h >> 31;
+    (h % workers as u64) as usize
+}
+
+impl Route {
+    fn new(worker: usize, workers: usize, turns: Arc<Turns>) -> Self {
+        Route {
+            worker,
+            workers,
+            turns,
+            quic: HashSet::new(),
+        }
+    }
+
+    /// Whether this worker handles `event` (every worker reads the file and key log
+    /// events: they change what comes after them).
+    pub fn owns(&mut self, event: &Event) -> bool {
+        let owner = match event {
+            Event::Data {
+                id,
+                endpoints,
+                unit,
+                ..
+            } => {
+                if *unit == DataUnit::QuicDatagram {
+                    self.quic.insert(*id);
+                    0
+                } else {
+                    worker_of(endpoints, self.workers)
+                }
+            }
+            Event::Gap { endpoints, .. } => worker_of(endpoints, self.workers),
+            Event::Closed(summary) => {
+                if self.quic.remove(&summary.id) {
+                    0
+                } else {
+                    worker_of(&summary.endpoints, self.workers)
+                }
+            }
+            Event::File(_) | Event::KeyLog { .. } => return true,
+        };
+        owner == self.worker
+    }
+
+    /// This worker has handled all its events before `position`.
+    pub fn reached(&self, position: u64) {
+        self.turns.reached(self.worker, position);
+    }
+}
+
+/// A connection a worker ended: (position, id, report).
+type Ended = (u64, u64, Option<ConnectionReport>);
+
+/// Sends what ended to the merge at once, before the worker's turn moves past it.
+struct Collect {
+    tx: SyncSender<Ended>,
+}
+
+impl Finished for Collect {
+    fn finished(&mut self, position: u64, id: u64, report: Option<ConnectionReport>) {
+        // The merge outlives the workers; if it is gone the run is unwinding anyway.
+        let _ = self.tx.send((position, id, report));
+    }
+}
+
+/// Ended connections a worker may have on their way to the merge, and the merge may
+/// hold per worker: the memory between the workers and the output stays this many
+/// reports, however fast the workers are and slow the output.
+const IN_FLIGHT: usize = 32;
+
+/// How long the merge waits for one worker before it looks again at how far all got
+/// (which no message announces).
+const MERGE_POLL: Duration = Duration::from_millis(1);
+
+/// Runs the session stage on `workers` threads over the batches of `rx`; the reports
+/// go to `emit` on this thread. Returns the output (to finish), the stages' totals and
+/// a handle on the run's secrets.
+pub(super) fn run<'o, 'e>(
+    options: &'o Options,
+    workers: usize,
+    secrets: Secrets,
+    evictions: Arc<Evictions>,
+    file_names: Vec<Arc<str>>,
+    rx: Receiver<Batch>,
+    emit: &'e mut dyn FnMut(ConnectionReport),
+) -> (Output<'o, 'e>, StageTotals, Secrets) {
+    let turns = Arc::new(Turns::new(workers));
+    let share = (options.memory_budget / workers).max(1);
+    std::thread::scope(|s| {
+        let mut to_workers = Vec::new();
+        let mut from_workers = Vec::new();
+        let mut handles = Vec::new();
+        for worker in 0..workers {
+            let (btx, brx) = sync_channel::<(Arc<Batch>, u64)>(CHANNEL_BATCHES);
+            let (tx, erx) = sync_channel::<Ended>(IN_FLIGHT);
+            to_workers.push(btx);
+            from_workers.push(erx);
+            let secrets = secrets.for_worker(turns.clone(), worker);
+            let (turns, evictions, file_names) =
+                (turns.clone(), evictions.clone(), file_names.clone());
+            handles.push(s.spawn(move || {
+                let _done = FinishOnDrop {
+                    turns: &turns,
+                    worker,
+                };
+                let route = Route::new(worker, workers, turns.clone());
+                let budget = MemoryBudget::new(share);
+                let out = Collect { tx };
+                let mut stage = Stage::new(
+                    options,
+                    secrets,
+                    budget,
+                    None,
+                    evictions,
+                    file_names,
+                    out,
+                    Some(route),
+                );
+                for (batch, base) in brx {
+                    stage.batch(&batch, base);
+                    turns.reached(worker, base + batch.events.len() as u64);
+                }
+                (stage.totals(), stage.secrets)
+            }));
+        }
+        let stop = &options.stop;
+        s.spawn(move || {
+            let mut base = 0u64;
+            for batch in rx {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    continue;
+                }
+                let len = batch.events.len() as u64;
+                let batch = Arc::new(batch);
+                for tx in &to_workers {
+                    if tx.send((batch.clone(), base)).is_err() {
+                        return;
+                    }
+                }
+                base += len;
+            }
+        });
+        let mut output = Output::new(options, emit);
+        merge(&turns, &from_workers, &mut output);
+        drop(from_workers);
+        let mut totals = StageTotals::default();
+        let mut first = None;
+        for h in handles {
+            match h.join() {
+                Ok((t, secrets)) => {
+                    totals.add(&t);
+                    first.get_or_insert(secrets);
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        let secrets = first.unwrap_or(secrets);
+        (output, totals, secrets)
+    })
+}
+
+/// Hands the workers' ended connections to `output` in position order: one is handed
+/// on once every other worker has finished its events before it, so nothing earlier
+/// can still come. A worker sends what ended before its turn moves on, so looking at
+/// the turns first, then at the messages, sees all that the turns promise. The merge
+/// never waits on a worker whose connections it holds: the worker furthest behind is
+/// never refused, so the run always moves on.
+fn merge(turns: &Turns, from: &[Receiver<Ended>], output: &mut Output) {
+    let workers = from.len();
+    let mut held: Vec<VecDeque<Ended>> = (0..workers).map(|_| VecDeque::new()).collect();
+    let mut closed = vec![false; workers];
+    loop {
+        let reached: Vec<u64> = (0..workers).map(|w| turns.done_before(w)).collect();
+        for w in 0..workers {
+            while !closed[w] && held[w].len() < IN_FLIGHT {
+                match from[w].try_recv() {
+                    Ok(e) => held[w].push_back(e),
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => closed[w] = true,
+                }
+            }
+        }
+        let mut handed = false;
+        loop {
+            let next = held
+                .iter()
+                .enumerate()
+                .filter_map(|(w, q)| q.front().map(|e| (e.0, w)))
+                .min();
+            let Some((position, w)) = next else { break };
+            let ready = (0..workers).all(|v| v == w || closed[v] || reached[v] >= position);
+            if !ready {
+                break;
+            }
+            if let Some((position, id, report)) = held[w].pop_front() {
+                output.finished(position, id, report);
+                handed = true;
+            }
+        }
+        if closed.iter().all(|&c| c) && held.iter().all(|q| q.is_empty()) {
+            return;
+        }
+        if !handed {
+            // Wait for a worker with nothing held: what it sends next may come first.
+            match (0..workers).find(|&w| !closed[w] && held[w].is_empty()) {
+                Some(w) => match from[w].recv_timeout(MERGE_POLL) {
+                    Ok(e) => held[w].push_back(e),
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => closed[w] = true,
+                },
+                None => std::thread::sleep(MERGE_POLL / 10),
+            }
+        }
+    }
+}
