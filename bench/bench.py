@@ -78,7 +78,8 @@ def timed(cmd: list, stdout=subprocess.DEVNULL) -> dict:
         err.seek(0)
         errtxt = err.read()
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", tv)
-    return {"secs": secs, "rss_kb": int(m.group(1)) if m else None, "rc": p.returncode,
+    cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", tv))
+    return {"secs": secs, "rss_kb": int(m.group(1)) if m else None, "rc": p.returncode, "cpu": cpu,
             "stderr_tail": "\n".join(l for l in errtxt.splitlines()
                                      if "Running as user" not in l)[-600:]}
 
@@ -183,8 +184,9 @@ def openssl_bounds() -> dict:
     m = re.search(r"^rsa\s+2048 bits\s+\S+\s+\S+\s+([\d.]+)\s+([\d.]+)", r, re.M)
     out["rsa2048_sign_per_s"] = float(m.group(1)) if m else None
     out["rsa2048_verify_per_s"] = float(m.group(2)) if m else None
-    for key, alg in (("aes128gcm_MBps", "aes-128-gcm"), ("sha256_MBps", "sha256")):
-        r = subprocess.run(["openssl", "speed", "-seconds", "2", "-evp", alg], capture_output=True,
+    for key, alg, extra in (("aes128gcm_MBps", "aes-128-gcm", []), ("sha256_MBps", "sha256", []),
+                            ("aes128cbc_dec_MBps", "aes-128-cbc", ["-decrypt"])):
+        r = subprocess.run(["openssl", "speed", "-seconds", "2", *extra, "-evp", alg], capture_output=True,
                            text=True).stdout
         val = None
         for line in r.splitlines():
@@ -242,6 +244,75 @@ def snapshot_binary(src: Path, work: Path) -> tuple:
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dst)
     return str(dst), sha
+
+
+def bound_secs(r: dict, bounds: dict, cores: int):
+    """The least time this machine's cores could take for the row's cryptography alone
+    (openssl speed, all cores): RSA-2048 once per connection, and for the bulk rows
+    every byte decrypted once and hashed once (the record MAC for CBC, the app data
+    SHA-256 tlsscope reports)."""
+    if not bounds or not cores:
+        return None
+    m = r["meta"]
+    rsa = bounds.get("rsa2048_sign_per_s")
+    conns = m.get("connections") or 0
+    secs = conns / rsa if rsa else 0.0
+    app = (m.get("app_bytes_client") or 0) + (m.get("app_bytes_server") or 0)
+    sha, gcm, cbc = bounds.get("sha256_MBps"), bounds.get("aes128gcm_MBps"), bounds.get("aes128cbc_dec_MBps")
+    if r["label"] == "bulk-gcm" and gcm and sha:
+        secs += app / 1e6 / gcm + app / 1e6 / sha
+    elif r["label"] == "bulk-cbc" and cbc and sha:
+        secs += app / 1e6 / cbc + 2 * app / 1e6 / sha
+    return secs / cores
+
+
+GOALS = [("bulk-gcm", 15.0), ("bulk-cbc", 15.0), ("handshakes", 12.0)]
+
+
+def goals(by: dict, bounds: dict, cores: int) -> list:
+    """Issue 16's goals from this run: the speed ratios, the 1 -> N worker speed-up,
+    peak RSS; each beside the machine's bound."""
+    out = ["", "## Goals (issue 16, this run)", "",
+           "| goal | measured | met | machine bound | tlsscope at % of bound |",
+           "|---|---:|---|---:|---:|"]
+    peak = 0.0
+    for label, target in GOALS:
+        r = by.get(label)
+        if not r or not r["tlsscope"]["median"] or not r["tshark"]["median"]:
+            out.append(f"| {label} >= {target:.0f}x tshark | not run | | | |")
+            continue
+        t = r["tlsscope"]["median"]
+        ratio = r["tshark"]["median"] / t
+        b = bound_secs(r, bounds, cores)
+        out.append(f"| {label} >= {target:.0f}x tshark | {ratio:.1f}x ({t:.3f} s) | "
+                   f"{'yes' if ratio >= target else 'no'} | "
+                   f"{fmt(b, '.3f', ' s')} = {fmt(r['tshark']['median'] / b if b else None, '.1f', 'x')} tshark | "
+                   f"{fmt(100 * b / t if b else None, '.0f', ' %')} |")
+    for label in ("bulk-gcm", "bulk-cbc", "handshakes"):
+        r = by.get(label)
+        if not r or not r.get("1-worker", {}).get("median") or not r["tlsscope"]["median"]:
+            continue
+        one, many = r["1-worker"], r["tlsscope"]
+        speedup = one["median"] / many["median"]
+        busy = one["cpu"] / one["median"] if one.get("cpu") else None
+        ceiling = cores / busy if busy else None
+        out.append(f"| {label}: >= 1.7x from 1 to {cores} workers | {speedup:.2f}x "
+                   f"({one['median']:.3f} -> {many['median']:.3f} s) | {'yes' if speedup >= 1.7 else 'no'} | "
+                   f"{fmt(ceiling, '.2f', 'x')} (1 worker keeps {fmt(busy, '.2f')} of {cores} cores busy) | "
+                   f"{fmt(100 * (speedup - 1) / (ceiling - 1) if ceiling and ceiling > 1 else None, '.0f', ' %')} |")
+    for r in by.values():
+        for tool in ("tlsscope", "1-worker", "no-http"):
+            if r.get(tool, {}).get("rss_mb"):
+                peak = max(peak, r[tool]["rss_mb"])
+    out.append(f"| peak RSS <= 64 MB | {peak:.1f} MB | {'yes' if peak <= 64 else 'no'} | | |")
+    out.append("")
+    out.append("Bound: the least time the machine's cores need for the cryptography alone (openssl speed "
+               "on every core: RSA-2048 once per connection; every bulk byte decrypted once and hashed "
+               "once per SHA-256 pass: the app data digest, and for CBC the record MAC). The 1 -> N row: "
+               "`--threads 1` (one session worker, one RSA thread) against the default (a worker per core); "
+               "its bound is the cores over the cores one worker's run already keeps busy (its CPU time "
+               "over its wall time), and its % is the share of that possible gain achieved.")
+    return out
 
 
 def main() -> None:
@@ -331,6 +402,11 @@ def main() -> None:
                 cmds["no-http"] = cmds["tlsscope"][:2] + ["--no-http"] + cmds["tlsscope"][2:]
                 runs["no-http"] = []
                 tools.append("no-http")
+                if stem != a.big:
+                    # One session worker (and one RSA thread): what the workers add.
+                    cmds["1-worker"] = cmds["tlsscope"][:2] + ["--threads", "1"] + cmds["tlsscope"][2:]
+                    runs["1-worker"] = []
+                    tools.append("1-worker")
             for i in range(a.runs):
                 for tool in tools:
                     if tool == "tshark" and kind in ("decrypt", "quic") and i == 0:
@@ -350,6 +426,7 @@ def main() -> None:
                 ok = [r for r in rs if r["rc"] == 0]
                 row[tool] = {
                     "median": statistics.median(r["secs"] for r in ok) if ok else None,
+                    "cpu": statistics.median(r["cpu"] for r in ok) if ok else None,
                     "rss_mb": max(r["rss_kb"] for r in ok) * 1024 / 1e6 if ok and ok[0]["rss_kb"] else None,
                     "all": [round(r["secs"], 3) for r in rs],
                     "rss_all": [r["rss_kb"] for r in rs],
@@ -374,6 +451,8 @@ def main() -> None:
                    f"(verify/s {fmt(bounds['rsa2048_verify_per_s'], '.0f')})")
         out.append(f"- AES-128-GCM (-evp, 16384-byte blocks): {fmt(bounds['aes128gcm_MBps'], '.0f')} MB/s")
         out.append(f"- SHA-256 (-evp, 16384-byte blocks): {fmt(bounds['sha256_MBps'], '.0f')} MB/s")
+        out.append(f"- AES-128-CBC decryption (-evp -decrypt, 16384-byte blocks): "
+                   f"{fmt(bounds['aes128cbc_dec_MBps'], '.0f')} MB/s")
     out.append("")
     out.append("## Results")
     out.append("")
@@ -403,6 +482,7 @@ def main() -> None:
             f"{r['label']} {r['tlsscope']['median']:.3f} s vs {r['no-http']['median']:.3f} s "
             f"({(r['tlsscope']['median'] / r['no-http']['median'] - 1) * 100:+.0f} %)" for r in costs))
     by = {r["label"]: r for r in rows}
+    out += goals(by, bounds, info["cores"])
     if "quic-bulk" in by and "bulk-gcm" in by:
         q, t = by["quic-bulk"], by["bulk-gcm"]
         if q["tlsscope"]["median"] and t["tlsscope"]["median"]:

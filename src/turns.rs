@@ -92,6 +92,15 @@ impl Turns {
         self.done_before[worker].load(Ordering::SeqCst)
     }
 
+    /// The position every worker is at or past.
+    pub fn floor(&self) -> u64 {
+        self.done_before
+            .iter()
+            .map(|d| d.load(Ordering::SeqCst))
+            .min()
+            .unwrap_or(0)
+    }
+
     /// Accesses that had to wait for another worker.
     pub fn waits(&self) -> u64 {
         self.waits.load(Ordering::Relaxed)

@@ -29,7 +29,7 @@ use crate::turns::{FinishOnDrop, Turns};
 use super::order::Output;
 use super::stage::{Finished, Stage, StageTotals};
 use super::transport::{Batch, DataUnit, Event, Evictions};
-use super::{Options, CHANNEL_BATCHES};
+use super::Options;
 
 /// Which events of the run are one worker's.
 pub(super) struct Route {
@@ -98,6 +98,11 @@ impl Route {
     }
 }
 
+/// Batches a worker may be behind the one furthest ahead (they are shared, each a few
+/// hundred KB): enough for the workers to be in different connections of a capture of
+/// long connections one after another, where a smaller reach leaves them in turn.
+const WORKER_BATCHES: usize = 16;
+
 /// A connection a worker ended: (position, id, report).
 type Ended = (u64, u64, Option<ConnectionReport>);
 
@@ -141,7 +146,7 @@ pub(super) fn run<'o, 'e>(
         let mut from_workers = Vec::new();
         let mut handles = Vec::new();
         for worker in 0..workers {
-            let (btx, brx) = sync_channel::<(Arc<Batch>, u64)>(CHANNEL_BATCHES);
+            let (btx, brx) = sync_channel::<(Arc<Batch>, u64)>(WORKER_BATCHES);
             let (tx, erx) = sync_channel::<Ended>(IN_FLIGHT);
             to_workers.push(btx);
             from_workers.push(erx);

@@ -45,8 +45,12 @@ impl KeySource {
 /// worker. What never changes in a run (keys, PSK, the services) is shared as it is;
 /// the key log is each worker's own copy once a capture adds to it (a pcapng
 /// Decryption Secrets Block, which every worker reads at its place in the capture);
-/// what the connections change together is behind one lock, taken in capture order
-/// ([`crate::turns`]) when the run has several workers.
+/// what the connections change together is behind one lock. With several workers,
+/// each thing written there carries the capture position it was written at, and is
+/// read as of the reader's position ([`Timeline`]), so most accesses need not wait; an
+/// access whose answer depends on everything before it (a resumption not found yet,
+/// the blind RSA allowance, the `keylog` output's order) waits for its turn in capture
+/// order ([`crate::turns`]).
 #[derive(Default)]
 pub struct Secrets {
     pub keys: Arc<Vec<ServerKey>>,
@@ -61,7 +65,11 @@ pub struct Secrets {
     /// The endpoints of the connection being fed (`endpoints[d]` sends direction `d`).
     endpoints: Option<[Endpoint; 2]>,
     shared: Arc<Mutex<Shared>>,
-    /// This handle's worker and the event it handles, when the run has several.
+    /// The position in the capture of the event being handled.
+    position: u64,
+    /// A `keylog` output was set: the lines go out in capture order.
+    writes_keylog: bool,
+    /// This handle's worker, when the run has several.
     turn: Option<Turn>,
 }
 
@@ -84,7 +92,6 @@ struct Shared {
 struct Turn {
     turns: Arc<crate::turns::Turns>,
     worker: usize,
-    position: u64,
 }
 
 /// Takes the `keylog` command's output, one line (without its newline) at a time.
@@ -114,19 +121,23 @@ impl Secrets {
             validator: self.validator.clone(),
             endpoints: None,
             shared: self.shared.clone(),
-            turn: Some(Turn {
-                turns,
-                worker,
-                position: 0,
-            }),
+            position: 0,
+            writes_keylog: self.writes_keylog,
+            turn: Some(Turn { turns, worker }),
         }
     }
 
-    /// The event being handled: shared state is touched only after every event before
-    /// it (a worker's handle; nothing to do for a single worker's).
+    /// The position of the event being handled: what it writes is written there, and
+    /// what it reads is read as of there.
     pub fn at_position(&mut self, position: u64) {
-        if let Some(t) = &mut self.turn {
-            t.position = position;
+        self.position = position;
+    }
+
+    /// No reader is before this position any more: every worker is at or past it.
+    fn floor(&self) -> u64 {
+        match &self.turn {
+            Some(t) => t.turns.floor(),
+            None => self.position,
         }
     }
 
@@ -135,12 +146,28 @@ impl Secrets {
         Arc::make_mut(&mut self.keylog).add(text, source);
     }
 
-    /// The state the connections share, once it is this event's turn.
-    fn shared(&self) -> MutexGuard<'_, Shared> {
+    /// The state the connections share, once it is this event's turn: every event
+    /// before it has been handled, by every worker.
+    fn shared_in_turn(&self) -> MutexGuard<'_, Shared> {
         if let Some(t) = &self.turn {
-            t.turns.wait_turn(t.worker, t.position);
+            t.turns.wait_turn(t.worker, self.position);
         }
+        self.shared_now()
+    }
+
+    /// The state the connections share, as it is now (for what is written and read by
+    /// position, or adds up the same in any order).
+    fn shared_now(&self) -> MutexGuard<'_, Shared> {
         self.shared.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// In turn when `ordered`, else now.
+    fn shared_if(&self, ordered: bool) -> MutexGuard<'_, Shared> {
+        if ordered {
+            self.shared_in_turn()
+        } else {
+            self.shared_now()
+        }
     }
 
     /// Some key material was given: an RSA key, a key log line or a PSK.
@@ -233,10 +260,12 @@ impl Secrets {
         }
         // Taken whatever happens next, so that no result waits in the pool for nobody.
         let prefetched = self.prefetch.as_ref().and_then(|p| p.take(ciphertext));
-        let mut shared = self.shared();
+        // With the server's certificate the keys tried follow from it alone; without,
+        // from what earlier connections opened and spent: those wait for their turn.
+        let ordered = certificate_modulus.is_none();
         let remembered = match certificate_modulus {
             Some(_) => None,
-            None => server.and_then(|s| shared.rsa.servers.get(&s)),
+            None => server.and_then(|s| self.shared_in_turn().rsa.servers.get(&s, self.position)),
         };
         let candidates = match certificate_modulus {
             Some(m) => {
@@ -268,19 +297,25 @@ impl Secrets {
                 return Err(RsaFailure::ConnectionStopped { first });
             }
             let blind = certificate_modulus.is_none() && Some(i) != remembered;
-            if blind {
-                if shared.rsa.blind_left() == 0 {
-                    shared.rsa.blind_refused += 1;
-                    return Err(RsaFailure::BlindSpent);
+            {
+                let mut shared = self.shared_if(ordered);
+                if blind {
+                    if shared.rsa.blind_left() == 0 {
+                        shared.rsa.blind_refused += 1;
+                        return Err(RsaFailure::BlindSpent);
+                    }
+                    shared.rsa.blind_attempts += 1;
                 }
-                shared.rsa.blind_attempts += 1;
+                shared.rsa.operations += 1;
             }
-            shared.rsa.operations += 1;
+            // Outside the lock: other workers' connections go on meanwhile.
             match self.decrypt_pre_master(i, ciphertext, prefetched.as_ref()) {
                 Ok(pms) => {
+                    let floor = self.floor();
+                    let mut shared = self.shared_if(ordered);
                     shared.rsa.blind_successes += u64::from(blind);
                     if let Some(s) = server {
-                        shared.rsa.servers.insert(s, i);
+                        shared.rsa.servers.insert(s, self.position, i, floor);
                     }
                     shared.mark_used(i);
                     return Ok((pms, i));
@@ -293,13 +328,13 @@ impl Secrets {
 
     /// RSA private-key operations the session stage has used (done here or prefetched).
     pub fn rsa_operations(&self) -> u64 {
-        self.shared().rsa.operations
+        self.shared_now().rsa.operations
     }
 
     /// What the run's capture report says about the RSA trials: the blind allowance, when
     /// it ran out.
     pub fn rsa_warnings(&self) -> Vec<String> {
-        let shared = self.shared();
+        let shared = self.shared_now();
         let t = &shared.rsa;
         if t.blind_refused == 0 {
             return Vec::new();
@@ -313,12 +348,12 @@ impl Secrets {
     /// Notes that a key belongs to a server in the capture: its modulus matched a
     /// certificate, or it opened a connection.
     pub fn mark_used(&mut self, index: usize) {
-        self.shared().mark_used(index);
+        self.shared_now().mark_used(index);
     }
 
     /// Keys that matched no certificate and opened no connection.
     pub fn unused_keys(&self) -> Vec<&ServerKey> {
-        let shared = self.shared();
+        let shared = self.shared_now();
         self.keys
             .iter()
             .zip(&shared.key_used)
@@ -333,8 +368,11 @@ impl Secrets {
         if session_id.is_empty() {
             return;
         }
-        let mut shared = self.shared();
-        shared.by_session_id.insert(session_id, master);
+        let floor = self.floor();
+        let mut shared = self.shared_if(self.writes_keylog);
+        shared
+            .by_session_id
+            .insert(session_id, self.position, master, floor);
         shared.write_line(LINE_SESSION_ID, session_id, || {
             keylog::session_id_line(session_id, master)
         });
@@ -345,8 +383,11 @@ impl Secrets {
         if ticket.is_empty() {
             return;
         }
-        let mut shared = self.shared();
-        shared.by_ticket.insert(ticket, master);
+        let floor = self.floor();
+        let mut shared = self.shared_if(self.writes_keylog);
+        shared
+            .by_ticket
+            .insert(ticket, self.position, master, floor);
         shared.write_line(LINE_TICKET, ticket, || keylog::ticket_line(ticket, master));
     }
 
@@ -355,10 +396,7 @@ impl Secrets {
         if session_id.is_empty() {
             return None;
         }
-        self.shared()
-            .by_session_id
-            .get(session_id)
-            .cloned()
+        self.resumable(|s| &s.by_session_id, session_id)
             .or_else(|| self.keylog.session_master(session_id).map(|l| l.secret))
     }
 
@@ -367,10 +405,7 @@ impl Secrets {
         if ticket.is_empty() {
             return None;
         }
-        self.shared()
-            .by_ticket
-            .get(ticket)
-            .cloned()
+        self.resumable(|s| &s.by_ticket, ticket)
             .or_else(|| self.keylog.ticket_master(ticket).map(|l| l.secret))
     }
 
@@ -378,12 +413,29 @@ impl Secrets {
     /// in that order, once per (label, client random) among the last
     /// [`RECOVERED_REMEMBERED`] (a repeat past them is harmless to Wireshark).
     pub fn set_keylog_sink(&mut self, sink: KeylogSink) {
-        self.shared().keylog_sink = Some(sink);
+        self.shared_now().keylog_sink = Some(sink);
+        self.writes_keylog = true;
+    }
+
+    /// A master secret remembered under `key` as of this event: found now, or, when
+    /// not yet, once every earlier event has been handled (another worker may be about
+    /// to remember it).
+    fn resumable(&self, cache: fn(&Shared) -> &ResumptionCache, key: &[u8]) -> Option<Vec<u8>> {
+        let found = cache(&self.shared_now()).get(key, self.position).cloned();
+        if found.is_some() || self.turn.is_none() {
+            return found;
+        }
+        cache(&self.shared_in_turn())
+            .get(key, self.position)
+            .cloned()
     }
 
     /// Records a handshake's master secret for the `keylog` output.
     pub fn recovered(&mut self, client_random: &[u8], master: &[u8]) {
-        self.shared()
+        if !self.writes_keylog {
+            return;
+        }
+        self.shared_in_turn()
             .write_line(LINE_CLIENT_RANDOM, client_random, || {
                 format!(
                     "CLIENT_RANDOM {} {}",
@@ -396,7 +448,10 @@ impl Secrets {
     /// Records that a TLS 1.3 handshake in the capture has secrets in the key log: they
     /// go to the `keylog` output (a key log filtered to the capture).
     pub fn recovered_tls13(&mut self, client_random: &[u8]) {
-        let mut shared = self.shared();
+        if !self.writes_keylog {
+            return;
+        }
+        let mut shared = self.shared_in_turn();
         let Shared {
             keylog_sink,
             recovered_seen,
@@ -509,24 +564,67 @@ impl RsaTrials {
 /// The key that last opened each server, for the last [`SERVERS_REMEMBERED`] servers.
 #[derive(Default)]
 struct ServerKeys {
-    map: HashMap<Endpoint, usize>,
+    map: HashMap<Endpoint, Timeline<usize>>,
     order: VecDeque<Endpoint>,
 }
 
 impl ServerKeys {
-    fn insert(&mut self, server: Endpoint, key: usize) {
-        if self.map.insert(server, key).is_none() {
+    fn insert(&mut self, server: Endpoint, position: u64, key: usize, floor: u64) {
+        let entry = self.map.entry(server).or_insert_with(|| {
             self.order.push_back(server);
-            if self.order.len() > SERVERS_REMEMBERED {
-                if let Some(old) = self.order.pop_front() {
-                    self.map.remove(&old);
-                }
+            Timeline::default()
+        });
+        entry.insert(position, key, floor);
+        if self.order.len() > SERVERS_REMEMBERED {
+            if let Some(old) = self.order.pop_front() {
+                self.map.remove(&old);
             }
         }
     }
 
-    fn get(&self, server: &Endpoint) -> Option<usize> {
-        self.map.get(server).copied()
+    /// The key that last opened `server`, as of `position`.
+    fn get(&self, server: &Endpoint, position: u64) -> Option<usize> {
+        self.map.get(server)?.as_of(position).copied()
+    }
+}
+
+/// Values one key took at positions in the capture, written in any order (by workers
+/// at different places), read as of a position: the last written before it.
+#[derive(Debug)]
+struct Timeline<V> {
+    /// By position; equal positions in the order written.
+    entries: Vec<(u64, V)>,
+}
+
+impl<V> Default for Timeline<V> {
+    fn default() -> Self {
+        Timeline {
+            entries: Vec::new(),
+        }
+    }
+}
+
+/// Values a [`Timeline`] keeps past the floor: the workers' reach (a few batches)
+/// holds far fewer for one key; the cap only stops a hostile capture.
+const TIMELINE_MAX: usize = 64;
+
+impl<V> Timeline<V> {
+    /// `floor`: no reader will read before it, so of the values before it only the last
+    /// still matters.
+    fn insert(&mut self, position: u64, value: V, floor: u64) {
+        let at = self.entries.partition_point(|e| e.0 <= position);
+        self.entries.insert(at, (position, value));
+        let below = self.entries.partition_point(|e| e.0 < floor);
+        let drop = below
+            .saturating_sub(1)
+            .max(self.entries.len().saturating_sub(TIMELINE_MAX));
+        self.entries.drain(..drop);
+    }
+
+    /// The last value written at or before `position` (the event's own writes count).
+    fn as_of(&self, position: u64) -> Option<&V> {
+        let n = self.entries.partition_point(|e| e.0 <= position);
+        n.checked_sub(1).map(|i| &self.entries[i].1)
     }
 }
 
@@ -564,7 +662,7 @@ impl RecentlySeen {
 /// a capture of millions of handshakes does not keep them all.
 #[derive(Default)]
 struct ResumptionCache {
-    map: HashMap<Vec<u8>, Vec<u8>>,
+    map: HashMap<Vec<u8>, Timeline<Vec<u8>>>,
     order: std::collections::VecDeque<Vec<u8>>,
 }
 
@@ -572,9 +670,15 @@ struct ResumptionCache {
 const RESUMABLE_SESSIONS: usize = 20_000;
 
 impl ResumptionCache {
-    fn insert(&mut self, key: &[u8], master: &[u8]) {
-        if self.map.insert(key.to_vec(), master.to_vec()).is_none() {
-            self.order.push_back(key.to_vec());
+    fn insert(&mut self, key: &[u8], position: u64, master: &[u8], floor: u64) {
+        match self.map.get_mut(key) {
+            Some(t) => t.insert(position, master.to_vec(), floor),
+            None => {
+                let mut t = Timeline::default();
+                t.insert(position, master.to_vec(), floor);
+                self.map.insert(key.to_vec(), t);
+                self.order.push_back(key.to_vec());
+            }
         }
         while self.order.len() > RESUMABLE_SESSIONS {
             if let Some(old) = self.order.pop_front() {
@@ -583,8 +687,9 @@ impl ResumptionCache {
         }
     }
 
-    fn get(&self, key: &[u8]) -> Option<&Vec<u8>> {
-        self.map.get(key)
+    /// The master secret remembered under `key`, as of `position`.
+    fn get(&self, key: &[u8], position: u64) -> Option<&Vec<u8>> {
+        self.map.get(key)?.as_of(position)
     }
 }
 
@@ -596,13 +701,36 @@ mod tests {
     fn resumption_cache_forgets_the_oldest() {
         let mut c = ResumptionCache::default();
         for i in 0..RESUMABLE_SESSIONS as u32 + 10 {
-            c.insert(&i.to_be_bytes(), &[1]);
+            c.insert(&i.to_be_bytes(), u64::from(i), &[1], u64::from(i));
         }
         assert_eq!(c.map.len(), RESUMABLE_SESSIONS);
-        assert!(c.get(&0u32.to_be_bytes()).is_none());
+        assert!(c.get(&0u32.to_be_bytes(), u64::MAX).is_none());
         assert!(c
-            .get(&(RESUMABLE_SESSIONS as u32 + 9).to_be_bytes())
+            .get(&(RESUMABLE_SESSIONS as u32 + 9).to_be_bytes(), u64::MAX)
             .is_some());
+    }
+
+    #[test]
+    fn a_timeline_is_read_as_of_a_position_whatever_the_order_written() {
+        let mut t = Timeline::default();
+        // Written out of order, as two workers might: 30 first, then 10 and 20.
+        t.insert(30, "c", 0);
+        t.insert(10, "a", 0);
+        t.insert(20, "b", 0);
+        assert_eq!(t.as_of(5), None);
+        assert_eq!(t.as_of(10), Some(&"a"), "an event sees its own writes");
+        assert_eq!(t.as_of(25), Some(&"b"));
+        assert_eq!(t.as_of(99), Some(&"c"));
+        // Every reader is now at 25 or later: "a" can never be read again, "b" can.
+        t.insert(40, "d", 25);
+        assert_eq!(t.entries.len(), 3);
+        assert_eq!(t.as_of(25), Some(&"b"));
+        // However many values one key takes ahead of the slowest reader, at most
+        // TIMELINE_MAX are kept.
+        for p in 100..1000 {
+            t.insert(p, "e", 0);
+        }
+        assert_eq!(t.entries.len(), TIMELINE_MAX);
     }
 
     mod rsa {
@@ -827,7 +955,7 @@ mod tests {
             let mut keys = ServerKeys::default();
             for i in 0..SERVERS_REMEMBERED as u32 + 10 {
                 let ip = IpAddr::V4(Ipv4Addr::from(i));
-                keys.insert(Endpoint { ip, port: 443 }, 1);
+                keys.insert(Endpoint { ip, port: 443 }, u64::from(i), 1, 0);
             }
             assert_eq!(keys.map.len(), SERVERS_REMEMBERED);
             assert_eq!(keys.order.len(), SERVERS_REMEMBERED);
@@ -835,8 +963,11 @@ mod tests {
                 ip: IpAddr::V4(Ipv4Addr::from(i)),
                 port: 443,
             };
-            assert_eq!(keys.get(&ep(0)), None);
-            assert_eq!(keys.get(&ep(SERVERS_REMEMBERED as u32 + 9)), Some(1));
+            assert_eq!(keys.get(&ep(0), u64::MAX), None);
+            assert_eq!(
+                keys.get(&ep(SERVERS_REMEMBERED as u32 + 9), u64::MAX),
+                Some(1)
+            );
         }
     }
 
@@ -897,7 +1028,7 @@ mod tests {
         for i in 0..n {
             s.recovered(&i.to_be_bytes(), &[1]);
         }
-        let shared = s.shared();
+        let shared = s.shared_now();
         assert_eq!(shared.recovered_seen.set.len(), RECOVERED_REMEMBERED);
         assert_eq!(shared.recovered_seen.order.len(), RECOVERED_REMEMBERED);
         drop(shared);
