@@ -2,7 +2,7 @@
 //!
 //! The crate follows the pipeline, one module per stage; `analysis` drives them over
 //! one or more capture files (the transport stages on one thread, the sessions on
-//! another):
+//! one or more session workers):
 //!
 //! ```text
 //!  capture ─► net ─┬► tcp ──── flow::Chunk / FlowSummary ──┐

@@ -230,7 +230,10 @@ pub fn analyze_streaming(
     let (tx, rx) = sync_channel::<Batch>(CHANNEL_BATCHES);
 
     let file_names: Vec<Arc<str>> = readers.iter().map(|(n, _)| Arc::from(n.as_str())).collect();
-    let reader = std::thread::spawn(move || transport.run(readers, tx));
+    let reader = std::thread::Builder::new()
+        .name("transport".into())
+        .spawn(move || transport.run(readers, tx))
+        .expect("start the transport thread");
     // `follow` and `export` make their decoders on the caller's thread: one stage.
     let workers = if tap.is_some() {
         1

@@ -6,8 +6,8 @@
 //!   (batches)  (Arc)   └─► worker 1: Stage (its connections) ─ ended, by position ─┘  (caller's thread)
 //! ```
 //! Every worker sees every batch and takes the events of its connections: those whose
-//! endpoints hash to it (the symmetric hash of `--shard`, mixed so that the two do not
-//! line up), and all QUIC on worker 0, because a QUIC connection can move to a new
+//! endpoints hash to it (a symmetric hash: both directions of a flow go to one
+//! worker), and all QUIC on worker 0, because a QUIC connection can move to a new
 //! flow that only its connection IDs tie to the old one. Each worker reports, per
 //! batch, the connections that ended with the position of the event that ended them;
 //! the merge hands them to [`Output`] in that order, so the reorder window sees what a
@@ -40,16 +40,30 @@ pub(super) struct Route {
     quic: HashSet<u64>,
 }
 
-/// The worker of a flow between these endpoints: its symmetric hash, mixed
-/// (splitmix64's finaliser) so that a `--shard` of the same hash still spreads.
+/// The worker of a flow between these endpoints: a symmetric hash (the same for both
+/// directions: a sum of the two endpoints' own hashes), cheap because every worker
+/// works it out for every event. Not `--shard`'s hash, which must stay the same on
+/// every machine and is slower; a shard still spreads over its workers.
 fn worker_of(endpoints: &[crate::net::Endpoint; 2], workers: usize) -> usize {
-    let mut h = crate::flow::shard::flow_hash(endpoints[0], endpoints[1], 0);
+    let h = mix(endpoint_key(&endpoints[0]).wrapping_add(endpoint_key(&endpoints[1])));
+    (h % workers as u64) as usize
+}
+
+fn endpoint_key(e: &crate::net::Endpoint) -> u64 {
+    let ip = match e.ip {
+        std::net::IpAddr::V4(ip) => u128::from(ip.to_ipv6_mapped()),
+        std::net::IpAddr::V6(ip) => u128::from(ip),
+    };
+    mix((ip as u64) ^ mix((ip >> 64) as u64 ^ u64::from(e.port)))
+}
+
+/// splitmix64's finaliser.
+fn mix(mut h: u64) -> u64 {
     h ^= h >> 30;
     h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
     h ^= h >> 27;
     h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
-    h ^= h >> 31;
-    (h % workers as u64) as usize
+    h ^ (h >> 31)
 }
 
 impl Route {
@@ -153,33 +167,39 @@ pub(super) fn run<'o, 'e>(
             let secrets = secrets.for_worker(turns.clone(), worker);
             let (turns, evictions, file_names) =
                 (turns.clone(), evictions.clone(), file_names.clone());
-            handles.push(s.spawn(move || {
-                let _done = FinishOnDrop {
-                    turns: &turns,
-                    worker,
-                };
-                let route = Route::new(worker, workers, turns.clone());
-                let budget = MemoryBudget::new(share);
-                let out = Collect { tx };
-                let mut stage = Stage::new(
-                    options,
-                    secrets,
-                    budget,
-                    None,
-                    evictions,
-                    file_names,
-                    out,
-                    Some(route),
-                );
-                for (batch, base) in brx {
-                    stage.batch(&batch, base);
-                    turns.reached(worker, base + batch.events.len() as u64);
-                }
-                (stage.totals(), stage.secrets)
-            }));
+            let named = std::thread::Builder::new().name(format!("session-{worker}"));
+            handles.push(
+                named
+                    .spawn_scoped(s, move || {
+                        let _done = FinishOnDrop {
+                            turns: &turns,
+                            worker,
+                        };
+                        let route = Route::new(worker, workers, turns.clone());
+                        let budget = MemoryBudget::new(share);
+                        let out = Collect { tx };
+                        let mut stage = Stage::new(
+                            options,
+                            secrets,
+                            budget,
+                            None,
+                            evictions,
+                            file_names,
+                            out,
+                            Some(route),
+                        );
+                        for (batch, base) in brx {
+                            stage.batch(&batch, base);
+                            turns.reached(worker, base + batch.events.len() as u64);
+                        }
+                        (stage.totals(), stage.secrets)
+                    })
+                    .expect("start a session worker"),
+            );
         }
         let stop = &options.stop;
-        s.spawn(move || {
+        let named = std::thread::Builder::new().name("fan-out".into());
+        let fan_out = named.spawn_scoped(s, move || {
             let mut base = 0u64;
             for batch in rx {
                 if stop.load(std::sync::atomic::Ordering::Relaxed) {
@@ -195,6 +215,7 @@ pub(super) fn run<'o, 'e>(
                 base += len;
             }
         });
+        fan_out.expect("start the fan-out thread");
         let mut output = Output::new(options, emit);
         merge(&turns, &from_workers, &mut output);
         drop(from_workers);
@@ -266,5 +287,33 @@ fn merge(turns: &Turns, from: &[Receiver<Ended>], output: &mut Output) {
                 None => std::thread::sleep(MERGE_POLL / 10),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::Endpoint;
+
+    fn e(ip: &str, port: u16) -> Endpoint {
+        Endpoint {
+            ip: ip.parse().unwrap(),
+            port,
+        }
+    }
+
+    #[test]
+    fn both_directions_go_to_one_worker_and_flows_spread() {
+        let server = e("10.0.0.2", 443);
+        let mut per = [0usize; 3];
+        for port in 1024..4024u16 {
+            let client = e("10.0.0.1", port);
+            let w = worker_of(&[client, server], 3);
+            assert_eq!(w, worker_of(&[server, client], 3));
+            per[w] += 1;
+        }
+        assert!(per.iter().all(|&n| n > 900), "{per:?}");
+        let v6 = [e("2001:db8::1", 50000), e("2001:db8::2", 443)];
+        assert_eq!(worker_of(&v6, 4), worker_of(&[v6[1], v6[0]], 4));
     }
 }
