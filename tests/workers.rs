@@ -63,3 +63,58 @@ fn the_key_log_written_is_the_same_with_any_workers() {
     args.extend(samples());
     same_for_any_workers(&args);
 }
+
+/// Past `--max-memory`, the workers (one budget between them) end connections early as
+/// one worker does: every connection is still reported exactly once, and the capture
+/// says how many ended early.
+#[test]
+fn workers_share_one_memory_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = std::process::Command::new("python3")
+        .arg(root().join("bench").join("stress.py"))
+        .args(["--scale", "small", "--only", "open-hellos", "--out"])
+        .arg(dir.path())
+        .output();
+    let Ok(made) = made else {
+        eprintln!("note: python3 not found: skipping");
+        return;
+    };
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let capture = dir.path().join("open-hellos.pcap").display().to_string();
+    for threads in [1, 4] {
+        let args: Vec<String> = ["summary", "--format", "jsonl", "-q", "--max-memory", "2M"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain([capture.clone()])
+            .collect();
+        let out = String::from_utf8(output(&args, threads)).unwrap();
+        let mut ids = Vec::new();
+        let mut capture_line = None;
+        for line in out.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            match v.get("capture") {
+                Some(c) => capture_line = Some(c.clone()),
+                None => ids.push(v["id"].as_u64().unwrap()),
+            }
+        }
+        let c = capture_line.expect("the capture line");
+        let n = c["tcp_connections"].as_u64().unwrap();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(
+            ids.len() as u64,
+            n,
+            "--threads {threads}: each connection once"
+        );
+        let warned = c["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("ended early"));
+        assert!(warned, "--threads {threads}: {c}");
+    }
+}

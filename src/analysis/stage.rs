@@ -30,6 +30,11 @@ pub(super) struct Stage<'o, O> {
     route: Option<Route>,
     /// The position of the event being handled.
     position: u64,
+    /// What this stage's open connections hold, of the budget.
+    held_total: usize,
+    /// With several workers sharing the budget: past it, only a worker holding more
+    /// than this ends connections early (the one that holds the memory pays for it).
+    fair_share: Option<usize>,
     /// Connections whose session was ended early: their later chunks are ignored.
     evicted: HashSet<u64>,
     evictions: u64,
@@ -81,8 +86,8 @@ impl StageTotals {
 }
 
 impl<'o, O: Finished> Stage<'o, O> {
-    /// `budget`: what this stage's open connections may hold (`--max-memory`, or a
-    /// worker's share of it).
+    /// `budget`: what the open connections may hold (`--max-memory`: this stage's alone,
+    /// or shared by all the workers).
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         options: &'o Options,
@@ -95,6 +100,7 @@ impl<'o, O: Finished> Stage<'o, O> {
         route: Option<Route>,
     ) -> Self {
         let secrets_prefetch = secrets.prefetch.is_some();
+        let fair_share = route.as_ref().map(|r| budget.cap() / r.workers());
         let settings = SessionSettings {
             retention: Retention {
                 messages: options.messages == Messages::All,
@@ -107,6 +113,8 @@ impl<'o, O: Finished> Stage<'o, O> {
         };
         Stage {
             options,
+            held_total: 0,
+            fair_share,
             sessions: HashMap::new(),
             secrets,
             settings,
@@ -215,8 +223,10 @@ impl<'o, O: Finished> Stage<'o, O> {
                     let budget = &self.settings.budget;
                     let secrets = &mut self.secrets;
                     let paths = &mut self.quic_paths;
+                    let held_total = &mut self.held_total;
                     let report = self.sessions.remove(&id).and_then(|o| {
                         budget.release(o.held);
+                        *held_total -= o.held;
                         let Connection { feed, session } = *o.c;
                         paths.forget(id, feed.connection_ids());
                         feed.finish(session, summary, secrets)
@@ -288,8 +298,12 @@ impl<'o, O: Finished> Stage<'o, O> {
         } else {
             budget.release(open.held - held);
         }
+        self.held_total = self.held_total + held - open.held;
         open.held = held;
-        while budget.over() && !self.sessions.is_empty() {
+        while budget.over()
+            && !self.sessions.is_empty()
+            && self.fair_share.is_none_or(|f| self.held_total > f)
+        {
             self.evict();
         }
     }
@@ -353,6 +367,7 @@ impl<'o, O: Finished> Stage<'o, O> {
         for id in ids {
             if let Some(o) = self.sessions.remove(&id) {
                 self.settings.budget.release(o.held);
+                self.held_total -= o.held;
                 self.evictions += 1;
                 self.evicted.insert(id);
                 let Connection { feed, session } = *o.c;

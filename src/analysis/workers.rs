@@ -13,8 +13,9 @@
 //! the merge hands them to [`Output`] in that order, so the reorder window sees what a
 //! single stage would have given it. What connections share (the resumption caches,
 //! RSA trials, the `keylog` output) is touched in capture order ([`crate::turns`]).
-//! What is not the same as one stage: the memory budget is split evenly, so under
-//! `--max-memory` pressure the connections ended early can differ.
+//! What is not the same as one stage: past the memory budget (one for all), a worker
+//! that holds more than its share ends its own least recently active connections, so
+//! under `--max-memory` pressure the connections ended early can differ.
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TryRecvError};
@@ -106,6 +107,11 @@ impl Route {
         owner == self.worker
     }
 
+    /// The number of workers.
+    pub fn workers(&self) -> usize {
+        self.workers
+    }
+
     /// This worker has handled all its events before `position`.
     pub fn reached(&self, position: u64) {
         self.turns.reached(self.worker, position);
@@ -154,7 +160,8 @@ pub(super) fn run<'o, 'e>(
     emit: &'e mut dyn FnMut(ConnectionReport),
 ) -> (Output<'o, 'e>, StageTotals, Secrets) {
     let turns = Arc::new(Turns::new(workers));
-    let share = (options.memory_budget / workers).max(1);
+    // One budget: a worker's share of it is what it may hold when the budget is passed.
+    let budget = MemoryBudget::new(options.memory_budget);
     std::thread::scope(|s| {
         let mut to_workers = Vec::new();
         let mut from_workers = Vec::new();
@@ -165,8 +172,12 @@ pub(super) fn run<'o, 'e>(
             to_workers.push(btx);
             from_workers.push(erx);
             let secrets = secrets.for_worker(turns.clone(), worker);
-            let (turns, evictions, file_names) =
-                (turns.clone(), evictions.clone(), file_names.clone());
+            let (turns, evictions, file_names, budget) = (
+                turns.clone(),
+                evictions.clone(),
+                file_names.clone(),
+                budget.clone(),
+            );
             let named = std::thread::Builder::new().name(format!("session-{worker}"));
             handles.push(
                 named
@@ -176,7 +187,6 @@ pub(super) fn run<'o, 'e>(
                             worker,
                         };
                         let route = Route::new(worker, workers, turns.clone());
-                        let budget = MemoryBudget::new(share);
                         let out = Collect { tx };
                         let mut stage = Stage::new(
                             options,
@@ -230,6 +240,8 @@ pub(super) fn run<'o, 'e>(
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
+        // Each stage counts the one budget's refusals: count them once.
+        totals.refused = budget.refused();
         let secrets = first.unwrap_or(secrets);
         (output, totals, secrets)
     })
