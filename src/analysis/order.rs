@@ -122,6 +122,7 @@ impl<'o, 'e> Output<'o, 'e> {
         c.tls_connections = self.tls_connections;
         c.warnings.extend(secrets.keylog.warnings());
         c.warnings.extend(secrets.rsa_warnings());
+        c.warnings.extend(secrets.remembered_warnings());
         c.warnings.extend(self.key_notes.warnings());
         let unused: Vec<String> = secrets
             .unused_keys()

@@ -7,5 +7,6 @@ pub mod keys;
 pub mod prf;
 pub mod quic;
 pub mod record;
+mod remembered;
 pub mod secrets;
 pub mod tls13;

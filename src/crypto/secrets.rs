@@ -1,12 +1,13 @@
 //! Key material shared by all connections of a run: the server's RSA keys, key logs,
 //! and the master secrets recovered so far (for session resumption and `keylog`).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::keylog::{self, KeyLog};
 use super::keys::{PreMasterError, PreMasterResults, ServerKey};
+use super::remembered::Remembered;
 use crate::flow::Direction;
 use crate::net::Endpoint;
 
@@ -47,7 +48,7 @@ impl KeySource {
 /// Decryption Secrets Block, which every worker reads at its place in the capture);
 /// what the connections change together is behind one lock. With several workers,
 /// each thing written there carries the capture position it was written at, and is
-/// read as of the reader's position ([`Timeline`]), so most accesses need not wait; an
+/// read as of the reader's position ([`super::remembered`]), so most accesses need not wait; an
 /// access whose answer depends on everything before it (a resumption not found yet,
 /// the blind RSA allowance, the `keylog` output's order) waits for its turn in capture
 /// order ([`crate::turns`]).
@@ -265,7 +266,13 @@ impl Secrets {
         let ordered = certificate_modulus.is_none();
         let remembered = match certificate_modulus {
             Some(_) => None,
-            None => server.and_then(|s| self.shared_in_turn().rsa.servers.get(&s, self.position)),
+            None => server.and_then(|s| {
+                self.shared_in_turn()
+                    .rsa
+                    .servers
+                    .get(&s, self.position)
+                    .copied()
+            }),
         };
         let candidates = match certificate_modulus {
             Some(m) => {
@@ -315,7 +322,7 @@ impl Secrets {
                     let mut shared = self.shared_if(ordered);
                     shared.rsa.blind_successes += u64::from(blind);
                     if let Some(s) = server {
-                        shared.rsa.servers.insert(s, self.position, i, floor);
+                        shared.rsa.servers.insert(&s, self.position, i, floor);
                     }
                     shared.mark_used(i);
                     return Ok((pms, i));
@@ -345,6 +352,22 @@ impl Secrets {
         )]
     }
 
+    /// What the capture report says about what was remembered for resumption and RSA:
+    /// values dropped because one session id, ticket or server took more than
+    /// [`super::remembered::TIMELINE_MAX`] while a worker lagged (a hostile capture).
+    pub fn remembered_warnings(&self) -> Vec<String> {
+        let shared = self.shared_now();
+        let dropped =
+            shared.by_session_id.dropped + shared.by_ticket.dropped + shared.rsa.servers.dropped;
+        if dropped == 0 {
+            return Vec::new();
+        }
+        vec![format!(
+            "{dropped} session, ticket or server keys remembered were dropped: one id took more than {} values within the workers' reach",
+            super::remembered::TIMELINE_MAX
+        )]
+    }
+
     /// Notes that a key belongs to a server in the capture: its modulus matched a
     /// certificate, or it opened a connection.
     pub fn mark_used(&mut self, index: usize) {
@@ -365,30 +388,42 @@ impl Secrets {
     /// A session another connection may resume by its id; its key log line goes to the
     /// `keylog` output, for a pass over another shard or file.
     pub fn remember_session(&mut self, session_id: &[u8], master: &[u8]) {
-        if session_id.is_empty() {
-            return;
-        }
-        let floor = self.floor();
-        let mut shared = self.shared_if(self.writes_keylog);
-        shared
-            .by_session_id
-            .insert(session_id, self.position, master, floor);
-        shared.write_line(LINE_SESSION_ID, session_id, || {
-            keylog::session_id_line(session_id, master)
-        });
+        self.remember(
+            |s| &mut s.by_session_id,
+            LINE_SESSION_ID,
+            session_id,
+            master,
+            || keylog::session_id_line(session_id, master),
+        );
     }
 
     /// A ticket another connection may resume with, as [`Secrets::remember_session`].
     pub fn remember_ticket(&mut self, ticket: &[u8], master: &[u8]) {
-        if ticket.is_empty() {
+        self.remember(
+            |s| &mut s.by_ticket,
+            LINE_TICKET,
+            ticket,
+            master,
+            || keylog::ticket_line(ticket, master),
+        );
+    }
+
+    /// `master` under `key` in `cache`, from this event on, and its `keylog` line.
+    fn remember(
+        &mut self,
+        cache: fn(&mut Shared) -> &mut ResumptionCache,
+        kind: u8,
+        key: &[u8],
+        master: &[u8],
+        line: impl FnOnce() -> String,
+    ) {
+        if key.is_empty() {
             return;
         }
         let floor = self.floor();
         let mut shared = self.shared_if(self.writes_keylog);
-        shared
-            .by_ticket
-            .insert(ticket, self.position, master, floor);
-        shared.write_line(LINE_TICKET, ticket, || keylog::ticket_line(ticket, master));
+        cache(&mut shared).insert(key, self.position, master.to_vec(), floor);
+        shared.write_line(kind, key, line);
     }
 
     /// The master secret of a session id: seen in this run, or in a key log.
@@ -562,71 +597,7 @@ impl RsaTrials {
 }
 
 /// The key that last opened each server, for the last [`SERVERS_REMEMBERED`] servers.
-#[derive(Default)]
-struct ServerKeys {
-    map: HashMap<Endpoint, Timeline<usize>>,
-    order: VecDeque<Endpoint>,
-}
-
-impl ServerKeys {
-    fn insert(&mut self, server: Endpoint, position: u64, key: usize, floor: u64) {
-        let entry = self.map.entry(server).or_insert_with(|| {
-            self.order.push_back(server);
-            Timeline::default()
-        });
-        entry.insert(position, key, floor);
-        if self.order.len() > SERVERS_REMEMBERED {
-            if let Some(old) = self.order.pop_front() {
-                self.map.remove(&old);
-            }
-        }
-    }
-
-    /// The key that last opened `server`, as of `position`.
-    fn get(&self, server: &Endpoint, position: u64) -> Option<usize> {
-        self.map.get(server)?.as_of(position).copied()
-    }
-}
-
-/// Values one key took at positions in the capture, written in any order (by workers
-/// at different places), read as of a position: the last written before it.
-#[derive(Debug)]
-struct Timeline<V> {
-    /// By position; equal positions in the order written.
-    entries: Vec<(u64, V)>,
-}
-
-impl<V> Default for Timeline<V> {
-    fn default() -> Self {
-        Timeline {
-            entries: Vec::new(),
-        }
-    }
-}
-
-/// Values a [`Timeline`] keeps past the floor: the workers' reach (a few batches)
-/// holds far fewer for one key; the cap only stops a hostile capture.
-const TIMELINE_MAX: usize = 64;
-
-impl<V> Timeline<V> {
-    /// `floor`: no reader will read before it, so of the values before it only the last
-    /// still matters.
-    fn insert(&mut self, position: u64, value: V, floor: u64) {
-        let at = self.entries.partition_point(|e| e.0 <= position);
-        self.entries.insert(at, (position, value));
-        let below = self.entries.partition_point(|e| e.0 < floor);
-        let drop = below
-            .saturating_sub(1)
-            .max(self.entries.len().saturating_sub(TIMELINE_MAX));
-        self.entries.drain(..drop);
-    }
-
-    /// The last value written at or before `position` (the event's own writes count).
-    fn as_of(&self, position: u64) -> Option<&V> {
-        let n = self.entries.partition_point(|e| e.0 <= position);
-        n.checked_sub(1).map(|i| &self.entries[i].1)
-    }
-}
+type ServerKeys = Remembered<Endpoint, usize, SERVERS_REMEMBERED>;
 
 /// (label kind, client random) pairs already written to the `keylog` output.
 pub const RECOVERED_REMEMBERED: usize = 65_536;
@@ -660,38 +631,10 @@ impl RecentlySeen {
 /// Master secrets of resumable sessions, by session id or ticket. Bounded like a
 /// server's own cache: past [`RESUMABLE_SESSIONS`] entries the oldest are forgotten, so
 /// a capture of millions of handshakes does not keep them all.
-#[derive(Default)]
-struct ResumptionCache {
-    map: HashMap<Vec<u8>, Timeline<Vec<u8>>>,
-    order: std::collections::VecDeque<Vec<u8>>,
-}
+type ResumptionCache = Remembered<Vec<u8>, Vec<u8>, RESUMABLE_SESSIONS>;
 
 /// Sessions (and, apart, tickets) remembered for resumption.
 const RESUMABLE_SESSIONS: usize = 20_000;
-
-impl ResumptionCache {
-    fn insert(&mut self, key: &[u8], position: u64, master: &[u8], floor: u64) {
-        match self.map.get_mut(key) {
-            Some(t) => t.insert(position, master.to_vec(), floor),
-            None => {
-                let mut t = Timeline::default();
-                t.insert(position, master.to_vec(), floor);
-                self.map.insert(key.to_vec(), t);
-                self.order.push_back(key.to_vec());
-            }
-        }
-        while self.order.len() > RESUMABLE_SESSIONS {
-            if let Some(old) = self.order.pop_front() {
-                self.map.remove(&old);
-            }
-        }
-    }
-
-    /// The master secret remembered under `key`, as of `position`.
-    fn get(&self, key: &[u8], position: u64) -> Option<&Vec<u8>> {
-        self.map.get(key)?.as_of(position)
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -701,36 +644,13 @@ mod tests {
     fn resumption_cache_forgets_the_oldest() {
         let mut c = ResumptionCache::default();
         for i in 0..RESUMABLE_SESSIONS as u32 + 10 {
-            c.insert(&i.to_be_bytes(), u64::from(i), &[1], u64::from(i));
+            c.insert(&i.to_be_bytes()[..], u64::from(i), vec![1], u64::from(i));
         }
         assert_eq!(c.map.len(), RESUMABLE_SESSIONS);
-        assert!(c.get(&0u32.to_be_bytes(), u64::MAX).is_none());
+        assert!(c.get(&0u32.to_be_bytes()[..], u64::MAX).is_none());
         assert!(c
-            .get(&(RESUMABLE_SESSIONS as u32 + 9).to_be_bytes(), u64::MAX)
+            .get(&(RESUMABLE_SESSIONS as u32 + 9).to_be_bytes()[..], u64::MAX)
             .is_some());
-    }
-
-    #[test]
-    fn a_timeline_is_read_as_of_a_position_whatever_the_order_written() {
-        let mut t = Timeline::default();
-        // Written out of order, as two workers might: 30 first, then 10 and 20.
-        t.insert(30, "c", 0);
-        t.insert(10, "a", 0);
-        t.insert(20, "b", 0);
-        assert_eq!(t.as_of(5), None);
-        assert_eq!(t.as_of(10), Some(&"a"), "an event sees its own writes");
-        assert_eq!(t.as_of(25), Some(&"b"));
-        assert_eq!(t.as_of(99), Some(&"c"));
-        // Every reader is now at 25 or later: "a" can never be read again, "b" can.
-        t.insert(40, "d", 25);
-        assert_eq!(t.entries.len(), 3);
-        assert_eq!(t.as_of(25), Some(&"b"));
-        // However many values one key takes ahead of the slowest reader, at most
-        // TIMELINE_MAX are kept.
-        for p in 100..1000 {
-            t.insert(p, "e", 0);
-        }
-        assert_eq!(t.entries.len(), TIMELINE_MAX);
     }
 
     mod rsa {
@@ -955,7 +875,7 @@ mod tests {
             let mut keys = ServerKeys::default();
             for i in 0..SERVERS_REMEMBERED as u32 + 10 {
                 let ip = IpAddr::V4(Ipv4Addr::from(i));
-                keys.insert(Endpoint { ip, port: 443 }, u64::from(i), 1, 0);
+                keys.insert(&Endpoint { ip, port: 443 }, u64::from(i), 1, 0);
             }
             assert_eq!(keys.map.len(), SERVERS_REMEMBERED);
             assert_eq!(keys.order.len(), SERVERS_REMEMBERED);
@@ -963,9 +883,10 @@ mod tests {
                 ip: IpAddr::V4(Ipv4Addr::from(i)),
                 port: 443,
             };
-            assert_eq!(keys.get(&ep(0), u64::MAX), None);
+            assert_eq!(keys.get(&ep(0), u64::MAX).copied(), None);
             assert_eq!(
-                keys.get(&ep(SERVERS_REMEMBERED as u32 + 9), u64::MAX),
+                keys.get(&ep(SERVERS_REMEMBERED as u32 + 9), u64::MAX)
+                    .copied(),
                 Some(1)
             );
         }
