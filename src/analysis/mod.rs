@@ -249,7 +249,7 @@ pub fn analyze_streaming(
         let mut base = 0;
         for batch in rx {
             if !options.stop.load(Ordering::Relaxed) {
-                stage.batch(&batch, base);
+                stage.batch(&batch, base, None);
             }
             base += batch.events.len() as u64;
         }

@@ -157,13 +157,13 @@ impl<'o, O: Finished> Stage<'o, O> {
         }
     }
 
-    /// Handles the events of `batch` that are this stage's; `base` is the position of
-    /// its first event in the run.
-    pub fn batch(&mut self, batch: &Batch, base: u64) {
+    /// Handles the events of `batch` that are this stage's (a worker's: `owners` says
+    /// whose each event is); `base` is the position of its first event in the run.
+    pub fn batch(&mut self, batch: &Batch, base: u64, owners: Option<&[u16]>) {
         for (i, ev) in batch.events.iter().enumerate() {
             let position = base + i as u64;
-            if let Some(route) = &mut self.route {
-                if !route.owns(ev) {
+            if let (Some(route), Some(owners)) = (&self.route, owners) {
+                if !route.owns(owners[i]) {
                     continue;
                 }
                 route.reached(position);

@@ -5,14 +5,15 @@
 //!  transport ─► fan-out┤        ▲ shared secrets, in capture order (turns)          ├─► merge ─► Output
 //!   (batches)  (Arc)   └─► worker 1: Stage (its connections) ─ ended, by position ─┘  (caller's thread)
 //! ```
-//! Every worker sees every batch and takes the events of its connections: those whose
-//! endpoints hash to it (a symmetric hash: both directions of a flow go to one
-//! worker), and all QUIC on worker 0, because a QUIC connection can move to a new
-//! flow that only its connection IDs tie to the old one. Each worker reports, per
-//! batch, the connections that ended with the position of the event that ended them;
-//! the merge hands them to [`Output`] in that order, so the reorder window sees what a
-//! single stage would have given it. What connections share (the resumption caches,
-//! RSA trials, the `keylog` output) is touched in capture order ([`crate::turns`]).
+//! The fan-out decides once whose each event is, and every worker gets every batch
+//! with that list and takes the events of its connections: those whose endpoints hash
+//! to it (a symmetric hash: both directions of a flow go to one worker), and all QUIC
+//! on worker 0, because a QUIC connection can move to a new flow that only its
+//! connection IDs tie to the old one. Each worker sends each connection it ends with
+//! the position of the event that ended it; the merge hands them to [`Output`] in that
+//! order, so the reorder window sees what a single stage would have given it. What
+//! connections share (resumption caches, RSA trials, the `keylog` output) is read as
+//! of each event's position, or waits for its turn in capture order ([`crate::turns`]).
 //! What is not the same as one stage: past the memory budget (one for all), a worker
 //! that holds more than its share ends its own least recently active connections, so
 //! under `--max-memory` pressure the connections ended early can differ.
@@ -33,17 +34,28 @@ use super::transport::{Batch, DataUnit, Event, Evictions};
 use super::Options;
 
 /// Which events of the run are one worker's.
+/// A worker's seat in the run: which it is, and the turns it takes.
 pub(super) struct Route {
     worker: usize,
     workers: usize,
     turns: Arc<Turns>,
-    /// The open flows that carry QUIC (all worker 0's); bounded by the UDP flow table.
+}
+
+/// Every worker: the owner of a file or key log event, which changes what comes after
+/// it for all.
+const EVERY_WORKER: u16 = u16::MAX;
+
+/// Decides once, on the fan-out thread, whose each event is.
+struct Router {
+    workers: usize,
+    /// The open flows that carry QUIC (all worker 0's); bounded by the UDP flow table,
+    /// whose every flow ends with a `Closed` event.
     quic: HashSet<u64>,
 }
 
 /// The worker of a flow between these endpoints: a symmetric hash (the same for both
-/// directions: a sum of the two endpoints' own hashes), cheap because every worker
-/// works it out for every event. Not `--shard`'s hash, which must stay the same on
+/// directions: a sum of the two endpoints' own hashes), cheap because it is worked out
+/// for every event. Not `--shard`'s hash, which must stay the same on
 /// every machine and is slower; a shard still spreads over its workers.
 fn worker_of(endpoints: &[crate::net::Endpoint; 2], workers: usize) -> usize {
     let h = mix(endpoint_key(&endpoints[0]).wrapping_add(endpoint_key(&endpoints[1])));
@@ -67,20 +79,14 @@ fn mix(mut h: u64) -> u64 {
     h ^ (h >> 31)
 }
 
-impl Route {
-    fn new(worker: usize, workers: usize, turns: Arc<Turns>) -> Self {
-        Route {
-            worker,
-            workers,
-            turns,
-            quic: HashSet::new(),
-        }
+impl Router {
+    /// The owner of each event of `batch` (a worker, or [`EVERY_WORKER`]).
+    fn owners(&mut self, batch: &Batch) -> Vec<u16> {
+        batch.events.iter().map(|e| self.owner(e)).collect()
     }
 
-    /// Whether this worker handles `event` (every worker reads the file and key log
-    /// events: they change what comes after them).
-    pub fn owns(&mut self, event: &Event) -> bool {
-        let owner = match event {
+    fn owner(&mut self, event: &Event) -> u16 {
+        let worker = match event {
             Event::Data {
                 id,
                 endpoints,
@@ -102,9 +108,24 @@ impl Route {
                     worker_of(&summary.endpoints, self.workers)
                 }
             }
-            Event::File(_) | Event::KeyLog { .. } => return true,
+            Event::File(_) | Event::KeyLog { .. } => return EVERY_WORKER,
         };
-        owner == self.worker
+        worker as u16
+    }
+}
+
+impl Route {
+    fn new(worker: usize, workers: usize, turns: Arc<Turns>) -> Self {
+        Route {
+            worker,
+            workers,
+            turns,
+        }
+    }
+
+    /// Whether an event of `owner` is this worker's.
+    pub fn owns(&self, owner: u16) -> bool {
+        owner == EVERY_WORKER || usize::from(owner) == self.worker
     }
 
     /// The number of workers.
@@ -122,6 +143,12 @@ impl Route {
 /// hundred KB): enough for the workers to be in different connections of a capture of
 /// long connections one after another, where a smaller reach leaves them in turn.
 const WORKER_BATCHES: usize = 16;
+
+/// A batch and the owner of each of its events, shared by all the workers.
+struct Routed {
+    batch: Batch,
+    owners: Vec<u16>,
+}
 
 /// A connection a worker ended: (position, id, report).
 type Ended = (u64, u64, Option<ConnectionReport>);
@@ -167,7 +194,7 @@ pub(super) fn run<'o, 'e>(
         let mut from_workers = Vec::new();
         let mut handles = Vec::new();
         for worker in 0..workers {
-            let (btx, brx) = sync_channel::<(Arc<Batch>, u64)>(WORKER_BATCHES);
+            let (btx, brx) = sync_channel::<(Arc<Routed>, u64)>(WORKER_BATCHES);
             let (tx, erx) = sync_channel::<Ended>(IN_FLIGHT);
             to_workers.push(btx);
             from_workers.push(erx);
@@ -198,9 +225,9 @@ pub(super) fn run<'o, 'e>(
                             out,
                             Some(route),
                         );
-                        for (batch, base) in brx {
-                            stage.batch(&batch, base);
-                            turns.reached(worker, base + batch.events.len() as u64);
+                        for (routed, base) in brx {
+                            stage.batch(&routed.batch, base, Some(&routed.owners));
+                            turns.reached(worker, base + routed.batch.events.len() as u64);
                         }
                         (stage.totals(), stage.secrets)
                     })
@@ -211,12 +238,17 @@ pub(super) fn run<'o, 'e>(
         let named = std::thread::Builder::new().name("fan-out".into());
         let fan_out = named.spawn_scoped(s, move || {
             let mut base = 0u64;
+            let mut router = Router {
+                workers,
+                quic: HashSet::new(),
+            };
             for batch in rx {
                 if stop.load(std::sync::atomic::Ordering::Relaxed) {
                     continue;
                 }
                 let len = batch.events.len() as u64;
-                let batch = Arc::new(batch);
+                let owners = router.owners(&batch);
+                let batch = Arc::new(Routed { batch, owners });
                 for tx in &to_workers {
                     if tx.send((batch.clone(), base)).is_err() {
                         return;
@@ -257,8 +289,11 @@ fn merge(turns: &Turns, from: &[Receiver<Ended>], output: &mut Output) {
     let workers = from.len();
     let mut held: Vec<VecDeque<Ended>> = (0..workers).map(|_| VecDeque::new()).collect();
     let mut closed = vec![false; workers];
+    let mut reached = vec![0u64; workers];
     loop {
-        let reached: Vec<u64> = (0..workers).map(|w| turns.done_before(w)).collect();
+        for (w, r) in reached.iter_mut().enumerate() {
+            *r = turns.done_before(w);
+        }
         for w in 0..workers {
             while !closed[w] && held[w].len() < IN_FLIGHT {
                 match from[w].try_recv() {
