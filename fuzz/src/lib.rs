@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use tlsscope::app::Decoder;
 use tlsscope::capture::{
     strip_link_layer, CaptureEvent, CaptureReader, LinkError, LinkType, NetworkPayload,
 };

@@ -11,7 +11,8 @@
 //! hashed as they pass, never held; the transaction list and each header list are capped
 //! and the rest counted.
 
-use super::body_hash::{BodyDigest, BodyHash};
+use super::body_hash::{AppDataHash, BodyDigest, BodyHash};
+use super::Decoder;
 use crate::report::model::Side;
 
 /// A message head (request or status line and headers) longer than this is not HTTP
@@ -292,6 +293,28 @@ pub fn looks_like_http1(side: Side, bytes: &[u8]) -> bool {
     }
 }
 
+impl Decoder for Http1 {
+    fn data_beside(
+        &mut self,
+        side: Side,
+        ts: i64,
+        mut bytes: &[u8],
+        app_data: &mut AppDataHash<'_>,
+    ) {
+        let i = side_index(side);
+        while !bytes.is_empty() {
+            let state = std::mem::replace(&mut self.dirs[i], State::Lost);
+            let (next, used) = match state {
+                State::Head(buf) => self.head(side, ts, buf, bytes),
+                State::Body(body, msg, hash) => self.body(side, body, msg, hash, bytes, app_data),
+                s @ (State::Tunnel | State::Lost) => (s, bytes.len()),
+            };
+            self.dirs[i] = next;
+            bytes = &bytes[used..];
+        }
+    }
+}
+
 impl Http1 {
     /// A decoder that also hands each body to `bodies`.
     pub fn with_bodies(bodies: Bodies) -> Self {
@@ -303,21 +326,6 @@ impl Http1 {
 
     fn problem(&mut self, text: String) {
         push_problem(&mut self.problems, &mut self.problems_omitted, text);
-    }
-
-    /// Decrypted bytes one side sent, in order.
-    pub fn data(&mut self, side: Side, ts: i64, mut bytes: &[u8]) {
-        let i = side_index(side);
-        while !bytes.is_empty() {
-            let state = std::mem::replace(&mut self.dirs[i], State::Lost);
-            let (next, used) = match state {
-                State::Head(buf) => self.head(side, ts, buf, bytes),
-                State::Body(body, msg, hash) => self.body(side, body, msg, hash, bytes),
-                s @ (State::Tunnel | State::Lost) => (s, bytes.len()),
-            };
-            self.dirs[i] = next;
-            bytes = &bytes[used..];
-        }
     }
 
     /// `len` bytes of `side` were lost: the message they were in is incomplete, and
@@ -507,10 +515,11 @@ impl Http1 {
         mut msg: Box<Message>,
         mut hash: BodyHash,
         bytes: &[u8],
+        app_data: &mut AppDataHash<'_>,
     ) -> (State, usize) {
         let sink = &mut self.bodies;
         let mut take = |b: &[u8]| {
-            hash.update(b);
+            hash.update_beside(b, app_data);
             if let Some(bodies) = sink {
                 bodies.sink.data(side, None, b);
             }

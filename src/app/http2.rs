@@ -16,9 +16,10 @@
 
 use std::collections::HashMap;
 
-use super::body_hash::BodyHash;
+use super::body_hash::{AppDataHash, BodyHash};
 use super::hpack;
 use super::http1::{push_problem, Bodies, HeadBytes, Transaction};
+use super::Decoder;
 use crate::report::model::Side;
 
 /// What a client sends first (RFC 9113 §3.4).
@@ -163,6 +164,27 @@ pub struct Http2 {
     bodies: Option<Bodies>,
 }
 
+impl Decoder for Http2 {
+    fn data_beside(
+        &mut self,
+        side: Side,
+        ts: i64,
+        mut bytes: &[u8],
+        app_data: &mut AppDataHash<'_>,
+    ) {
+        let i = index(side);
+        while !bytes.is_empty() && !self.dirs[i].lost {
+            let read = std::mem::replace(&mut self.dirs[i].read, Read::Lost);
+            let (next, used) = self.step(side, ts, read, bytes, app_data);
+            // A step that lost the side (`lose`) leaves it lost, whatever it returned.
+            if !self.dirs[i].lost {
+                self.dirs[i].read = next;
+            }
+            bytes = &bytes[used.min(bytes.len())..];
+        }
+    }
+}
+
 impl Http2 {
     /// A decoder that also hands each body to `bodies`.
     pub fn with_bodies(bodies: Bodies) -> Self {
@@ -230,22 +252,15 @@ impl Http2 {
         d.lost = true;
     }
 
-    /// Decrypted bytes one side sent, in order.
-    pub fn data(&mut self, side: Side, ts: i64, mut bytes: &[u8]) {
-        let i = index(side);
-        while !bytes.is_empty() && !self.dirs[i].lost {
-            let read = std::mem::replace(&mut self.dirs[i].read, Read::Lost);
-            let (next, used) = self.step(side, ts, read, bytes);
-            // A step that lost the side (`lose`) leaves it lost, whatever it returned.
-            if !self.dirs[i].lost {
-                self.dirs[i].read = next;
-            }
-            bytes = &bytes[used.min(bytes.len())..];
-        }
-    }
-
     /// One piece of the side's stream: the next state and how many bytes it took.
-    fn step(&mut self, side: Side, ts: i64, read: Read, bytes: &[u8]) -> (Read, usize) {
+    fn step(
+        &mut self,
+        side: Side,
+        ts: i64,
+        read: Read,
+        bytes: &[u8],
+        app_data: &mut AppDataHash<'_>,
+    ) -> (Read, usize) {
         match read {
             Read::Preface(seen) => {
                 let want = &PREFACE[seen..];
@@ -324,7 +339,7 @@ impl Http2 {
                 }
                 if data > 0 {
                     let n = (data as usize).min(bytes.len());
-                    self.body(side, head.stream, &bytes[..n]);
+                    self.body(side, head.stream, &bytes[..n], app_data);
                     let next = Read::Data {
                         head,
                         need_pad_len,

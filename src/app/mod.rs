@@ -17,6 +17,7 @@ pub mod http3;
 mod huffman;
 pub mod qpack;
 
+use self::body_hash::AppDataHash;
 use self::http1::{looks_like_http1, Bodies, BodySink, Http1};
 use self::http2::{Http2, PREFACE};
 use self::http3::Http3;
@@ -30,6 +31,18 @@ use crate::tls::handshake::HandshakeMessage;
 /// (24 bytes) fits, and so do an HTTP method token and its space (TLS 1.0's 1/n-1 record
 /// splitting sends one byte first).
 const SNIFF_BYTES: usize = PREFACE.len();
+
+/// A decoder of one connection's plaintext (HTTP/1, HTTP/2), each side in order.
+pub trait Decoder {
+    /// Decrypted bytes `side` sent, part of the record `app_data` is hashing: body bytes
+    /// found in them are hashed beside it.
+    fn data_beside(&mut self, side: Side, ts: i64, bytes: &[u8], app_data: &mut AppDataHash<'_>);
+
+    /// Decrypted bytes `side` sent, in order.
+    fn data(&mut self, side: Side, ts: i64, bytes: &[u8]) {
+        self.data_beside(side, ts, bytes, &mut AppDataHash::none());
+    }
+}
 
 /// What a connection's plaintext turned out to carry.
 #[derive(Debug, Default)]
@@ -181,6 +194,14 @@ impl AppDecoders {
 
 impl SessionSink for AppDecoders {
     fn event(&mut self, event: &Event<'_>) {
+        self.event_beside(event, &mut AppDataHash::none());
+    }
+}
+
+impl AppDecoders {
+    /// An event; a plaintext one is also hashed into `app_data`, in step with the bodies
+    /// found in it.
+    pub fn event_beside(&mut self, event: &Event<'_>, app_data: &mut AppDataHash<'_>) {
         if self.off {
             return;
         }
@@ -207,7 +228,7 @@ impl SessionSink for AppDecoders {
             }
             Event::Plaintext {
                 side, ts, bytes, ..
-            } => self.plaintext(side, ts, bytes),
+            } => self.plaintext_beside(side, ts, bytes, app_data),
             Event::Gap { side, gap, .. } => self.gap(side, gap.len),
             // The server's ALPN choice (ServerHello up to TLS 1.2, EncryptedExtensions in
             // 1.3) comes before any application data: it decides without sniffing.
@@ -243,6 +264,17 @@ impl SessionSink for AppDecoders {
 impl AppDecoders {
     /// Decrypted bytes of one side, in order.
     pub fn plaintext(&mut self, side: Side, ts: i64, bytes: &[u8]) {
+        self.plaintext_beside(side, ts, bytes, &mut AppDataHash::none());
+    }
+
+    /// [`AppDecoders::plaintext`] for a record that `app_data` is hashing.
+    fn plaintext_beside(
+        &mut self,
+        side: Side,
+        ts: i64,
+        bytes: &[u8],
+        app_data: &mut AppDataHash<'_>,
+    ) {
         if let Carried::Unknown = self.carried {
             self.carried = Carried::Sniffing(Box::default());
         }
@@ -272,16 +304,16 @@ impl AppDecoders {
                     held
                 };
                 let s = if j == 0 { Side::Client } else { Side::Server };
-                self.decode(s, ts, held);
+                self.decode(s, ts, held, &mut AppDataHash::none());
             }
         }
-        self.decode(side, ts, bytes);
+        self.decode(side, ts, bytes, app_data);
     }
 
-    fn decode(&mut self, side: Side, ts: i64, bytes: &[u8]) {
+    fn decode(&mut self, side: Side, ts: i64, bytes: &[u8], app_data: &mut AppDataHash<'_>) {
         match &mut self.carried {
-            Carried::Http1(h) => h.data(side, ts, bytes),
-            Carried::Http2(h) => h.data(side, ts, bytes),
+            Carried::Http1(h) => h.data_beside(side, ts, bytes, app_data),
+            Carried::Http2(h) => h.data_beside(side, ts, bytes, app_data),
             _ => {}
         }
     }

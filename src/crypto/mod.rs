@@ -9,4 +9,5 @@ pub mod quic;
 pub mod record;
 mod remembered;
 pub mod secrets;
+pub mod sha256;
 pub mod tls13;

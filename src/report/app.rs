@@ -330,6 +330,7 @@ fn error_name(code: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::Decoder;
     use crate::report::model::Side;
 
     /// Credentials stay out of the report unless asked for, like key material.

@@ -1,9 +1,11 @@
 //! The SHA-256 of what each side sent, decrypted: the report's `app_data`, which the
-//! tests compare with what the TLS libraries were given.
-
-use sha2::{Digest, Sha256};
+//! tests compare with what the TLS libraries were given. Each record's bytes are hashed
+//! as the application decoders read it, in step with the bodies they find in it
+//! ([`AppDataHash`]).
 
 use super::events::{Event, SessionSink};
+use crate::app::body_hash::AppDataHash;
+use crate::crypto::sha256::Sha256;
 use crate::flow::Direction;
 use crate::report::model::AppDataDigest;
 
@@ -37,6 +39,24 @@ impl Digests {
         }
     }
 
+    /// A record of plaintext `dir` sent (`early`: 0-RTT), counted now and hashed as the
+    /// returned [`AppDataHash`] is run and dropped.
+    pub fn plaintext<'a>(
+        &'a mut self,
+        dir: Direction,
+        bytes: &'a [u8],
+        early: bool,
+    ) -> AppDataHash<'a> {
+        let d = if early {
+            self.early.get_or_insert_with(Box::default)
+        } else {
+            self.dirs[dir.index()].get_or_insert_with(Box::default)
+        };
+        d.bytes += bytes.len() as u64;
+        d.records += 1;
+        AppDataHash::new(&mut d.hash, bytes)
+    }
+
     /// Bytes held beyond the fixed size.
     pub fn held_bytes(&self) -> usize {
         let one = std::mem::size_of::<SideDigest>() + 16;
@@ -44,33 +64,19 @@ impl Digests {
     }
 }
 
+/// Plaintext comes through [`Digests::plaintext`], beside the application decoders.
 impl SessionSink for Digests {
     fn event(&mut self, event: &Event<'_>) {
-        match *event {
-            Event::Plaintext {
-                dir, bytes, early, ..
-            } => {
-                let d = if early {
-                    self.early.get_or_insert_with(Box::default)
-                } else {
-                    self.dirs[dir.index()].get_or_insert_with(Box::default)
-                };
-                d.hash.update(bytes);
-                d.bytes += bytes.len() as u64;
-                d.records += 1;
-            }
-            Event::EarlyDataDecided { client, accepted } => {
-                // The early data is the start of the client's application data: its
-                // digest becomes the client's, as if hashed there (one run of records).
-                match self.early.take() {
-                    Some(mut e) if accepted && e.bytes > 0 => {
-                        e.records = 1;
-                        self.dirs[client.index()] = Some(e);
-                    }
-                    _ => {}
+        if let Event::EarlyDataDecided { client, accepted } = *event {
+            // The early data is the start of the client's application data: its digest
+            // becomes the client's, as if hashed there (one run of records).
+            match self.early.take() {
+                Some(mut e) if accepted && e.bytes > 0 => {
+                    e.records = 1;
+                    self.dirs[client.index()] = Some(e);
                 }
+                _ => {}
             }
-            _ => {}
         }
     }
 }

@@ -133,7 +133,7 @@ pub struct Session {
 struct Sinks {
     report: ReportBuilder,
     digests: Digests,
-    /// What the application protocol said (HTTP/1 so far).
+    /// What the application protocol said.
     decoders: AppDecoders,
     app: Option<Box<AppSink>>,
     observer: Option<Box<dyn SessionSink>>,
@@ -142,8 +142,20 @@ struct Sinks {
 impl Sinks {
     fn emit(&mut self, event: &Event<'_>) {
         self.report.event(event);
-        self.digests.event(event);
-        self.decoders.event(event);
+        match *event {
+            // The digest runs as the decoders read the record, in step with the bodies
+            // they find in it.
+            Event::Plaintext {
+                dir, bytes, early, ..
+            } => {
+                let mut app_data = self.digests.plaintext(dir, bytes, early);
+                self.decoders.event_beside(event, &mut app_data);
+            }
+            _ => {
+                self.digests.event(event);
+                self.decoders.event(event);
+            }
+        }
         if let Some(app) = &mut self.app {
             app.event(event);
         }

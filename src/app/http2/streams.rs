@@ -5,7 +5,7 @@
 use sha2::{Digest, Sha256};
 
 use super::{Block, Head, Http2, Stream};
-use crate::app::body_hash::BodyHash;
+use crate::app::body_hash::{AppDataHash, BodyHash};
 use crate::app::hpack::HeaderList;
 use crate::app::http1::BodyAt;
 use crate::app::http1::{
@@ -128,7 +128,13 @@ impl Http2 {
     }
 
     /// Body bytes of a stream (DATA without its padding).
-    pub(super) fn body(&mut self, side: Side, stream: u32, bytes: &[u8]) {
+    pub(super) fn body(
+        &mut self,
+        side: Side,
+        stream: u32,
+        bytes: &[u8],
+        app_data: &mut AppDataHash<'_>,
+    ) {
         let Some(st) = self.streams.get_mut(&stream) else {
             return;
         };
@@ -137,7 +143,7 @@ impl Http2 {
         if tx.is_none() {
             return;
         }
-        hash.update(bytes);
+        hash.update_beside(bytes, app_data);
         let open = std::mem::replace(&mut st.body_open[index(side)], true);
         if let Some(m) = self.side_message(side, tx) {
             m.body_bytes += bytes.len() as u64;

@@ -128,10 +128,7 @@ fn get_with_padded_data_and_priority() {
     let r = t.response.as_ref().unwrap();
     assert_eq!(r.status, Some(200));
     assert_eq!((r.body_bytes, r.body_wire_bytes), (11, 6 + 8));
-    assert_eq!(
-        (r.body_sha256.clone(), r.complete),
-        (sha(b"hello world"), true)
-    );
+    assert_eq!((r.body_sha256, r.complete), (sha(b"hello world"), true));
     assert_eq!(h.frames[0][usize::from(SETTINGS)], 1);
     assert_eq!(h.frames[0][usize::from(WINDOW_UPDATE)], 1);
     assert_eq!(h.frames[0][usize::from(UNKNOWN)], 1);
@@ -168,7 +165,7 @@ fn post_continuation_and_dynamic_table() {
     assert_eq!(q.method.as_deref(), Some("POST"));
     assert_eq!(q.header("x-big").map(<[u8]>::len), Some(20_000));
     assert_eq!(
-        (q.body_bytes, q.body_sha256.clone(), q.complete),
+        (q.body_bytes, q.body_sha256, q.complete),
         (3, sha(b"abc"), true)
     );
     let q2 = h.transactions[1].request.as_ref().unwrap();
