@@ -272,7 +272,7 @@ GOALS = [("bulk-gcm", 15.0), ("bulk-cbc", 15.0), ("handshakes", 12.0)]
 def goals(by: dict, bounds: dict, cores: int) -> list:
     """Issue 16's goals from this run: the speed ratios, the 1 -> N worker speed-up,
     peak RSS; each beside the machine's bound."""
-    out = ["", "## Goals (issue 16, this run)", "",
+    out = ["", "## Goals (issues 16 and 13, this run)", "",
            "| goal | measured | met | machine bound | tlsscope at % of bound |",
            "|---|---:|---|---:|---:|"]
     peak = 0.0
@@ -300,6 +300,16 @@ def goals(by: dict, bounds: dict, cores: int) -> list:
                    f"({one['median']:.3f} -> {many['median']:.3f} s) | {'yes' if speedup >= 1.7 else 'no'} | "
                    f"{fmt(ceiling, '.2f', 'x')} (1 worker keeps {fmt(busy, '.2f')} of {cores} cores busy) | "
                    f"{fmt(100 * (speedup - 1) / (ceiling - 1) if ceiling and ceiling > 1 else None, '.0f', ' %')} |")
+    for label in ("bulk-gcm", "bulk-cbc"):
+        # Issue 13: HTTP decoding costs at most 20 % of the bulk throughput.
+        r = by.get(label)
+        if not r or not r.get("no-http", {}).get("median") or not r["tlsscope"]["median"]:
+            continue
+        with_http, without = r["tlsscope"]["median"], r["no-http"]["median"]
+        loss = 1 - without / with_http
+        out.append(f"| {label}: HTTP decoding costs <= 20 % of throughput (issue 13) | "
+                   f"{100 * loss:.0f} % ({without:.3f} s without, {with_http:.3f} s with) | "
+                   f"{'yes' if loss <= 0.20 else 'no'} | | |")
     for r in by.values():
         for tool in ("tlsscope", "1-worker", "no-http"):
             if r.get(tool, {}).get("rss_mb"):

@@ -2,7 +2,8 @@
 //! events in capture order. One stage runs it all, or each session worker runs one
 //! over the connections its [`Route`] gives it.
 
-use std::collections::{HashMap, HashSet};
+use crate::flow::FlowMap;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::crypto::secrets::Secrets;
@@ -21,7 +22,7 @@ use super::{Messages, Options, Tap, TCP_CONNECTION_BYTES};
 /// connection that ends goes to `out` with the position of the event that ended it.
 pub(super) struct Stage<'o, O> {
     options: &'o Options,
-    sessions: HashMap<u64, Open>,
+    sessions: FlowMap<u64, Open>,
     pub secrets: Secrets,
     settings: SessionSettings,
     tap: Option<Tap>,
@@ -115,7 +116,7 @@ impl<'o, O: Finished> Stage<'o, O> {
             options,
             held_total: 0,
             fair_share,
-            sessions: HashMap::new(),
+            sessions: FlowMap::default(),
             secrets,
             settings,
             tap,

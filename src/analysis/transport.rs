@@ -9,7 +9,8 @@
 //! Batches hold their stream bytes in one buffer, so that moving data between threads
 //! costs one copy and no allocation per segment.
 
-use std::collections::{BTreeMap, HashMap};
+use crate::flow::FlowMap;
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::mpsc::SyncSender;
 use std::sync::Arc;
@@ -161,7 +162,7 @@ struct Sink<'a> {
     batch: Batch,
     prefetch: Option<&'a PreMasterPrefetch>,
     /// Boxed, and dropped (`None`) once done: the table costs a pointer per connection.
-    scanners: HashMap<ConnectionId, Option<Box<KeyExchangeScanner>>>,
+    scanners: FlowMap<ConnectionId, Option<Box<KeyExchangeScanner>>>,
     tcp_connections: u64,
 }
 
@@ -303,7 +304,7 @@ impl Transport {
             tx: &tx,
             batch: Batch::default(),
             prefetch: self.prefetch.as_deref(),
-            scanners: HashMap::new(),
+            scanners: FlowMap::default(),
             tcp_connections: 0,
         };
         let mut next_id = 0;

@@ -1,7 +1,7 @@
 //! The connection table: which segments belong together, who opened the connection, and
 //! when it ends.
 
-use std::collections::HashMap;
+use crate::flow::FlowMap;
 
 use super::assembler::{Chunk, TcpReassembler};
 pub use crate::flow::{ConnectionId, Direction, FlowSummary};
@@ -74,7 +74,7 @@ pub struct FlowTable {
     /// Keyed by (lower endpoint, higher endpoint) so both directions find the entry.
     /// Boxed: a table slot stays small however large a connection's state is, and the
     /// table is sized by its capacity, not by the connections in it.
-    open: HashMap<(Endpoint, Endpoint), Box<Connection>>,
+    open: FlowMap<(Endpoint, Endpoint), Box<Connection>>,
     next_id: ConnectionId,
     limits: FlowLimits,
     /// Out-of-order bytes held by all connections.
@@ -127,7 +127,7 @@ impl FlowTable {
 
     pub fn with_limits(limits: FlowLimits) -> Self {
         FlowTable {
-            open: HashMap::new(),
+            open: FlowMap::default(),
             next_id: 0,
             limits: FlowLimits {
                 max_open: limits.max_open.max(1),

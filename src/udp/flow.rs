@@ -3,6 +3,7 @@
 //! time, like Zeek's `udp_inactivity_timeout`), when the table is full, or with the
 //! capture.
 
+use crate::flow::FlowMap;
 use std::collections::HashMap;
 
 use super::classify::{classify, Carried, SNIFF_DATAGRAMS};
@@ -128,7 +129,7 @@ fn looks_like_short_header(payload: &[u8]) -> bool {
 
 /// All open UDP flows of a capture.
 pub struct UdpFlowTable {
-    open: HashMap<Key, Flow>,
+    open: FlowMap<Key, Flow>,
     /// The server endpoints of the open QUIC flows, with how many flows each: a flow of
     /// short headers to or from one may be a connection's new path (RFC 9000 §9).
     quic_servers: HashMap<Endpoint, u32>,
@@ -141,7 +142,7 @@ pub struct UdpFlowTable {
 impl UdpFlowTable {
     pub fn new(limits: UdpLimits) -> Self {
         UdpFlowTable {
-            open: HashMap::new(),
+            open: FlowMap::default(),
             quic_servers: HashMap::new(),
             limits: UdpLimits {
                 max_open: limits.max_open.max(1),

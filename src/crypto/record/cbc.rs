@@ -243,14 +243,15 @@ fn cbc_decrypt<C: BlockDecrypt>(cipher: &C, iv: &[u8], input: &[u8], out: &mut [
         debug_assert!(tail.is_empty());
         cipher.decrypt_blocks_inout(blocks);
     }
-    for (i, block) in out.chunks_exact_mut(bs).enumerate() {
-        let prev = if i == 0 {
-            iv
-        } else {
-            &input[(i - 1) * bs..i * bs]
-        };
-        block.iter_mut().zip(prev).for_each(|(b, p)| *b ^= p);
+    if input.is_empty() {
+        return;
     }
+    // Block i XORs with ciphertext block i - 1: the whole output but its first block
+    // with the input but its last, in one pass the compiler vectorises.
+    let (first, rest) = out.split_at_mut(bs);
+    first.iter_mut().zip(iv).for_each(|(b, p)| *b ^= p);
+    let prev = &input[..input.len() - bs];
+    rest.iter_mut().zip(prev).for_each(|(b, p)| *b ^= p);
 }
 
 #[cfg(test)]
