@@ -35,7 +35,8 @@ impl<W: Write> JsonStream<W> {
     pub fn connection(&mut self, c: &ConnectionReport) -> io::Result<()> {
         let sep = if self.first { HEAD } else { "," };
         self.first = false;
-        write!(self.out, "{sep}\n    {}", indented(c, "    "))
+        write!(self.out, "{sep}\n    ")?;
+        write_indented(&mut self.out, c, "    ")
     }
 
     pub fn end(&mut self, capture: &CaptureReport) -> io::Result<()> {
@@ -44,11 +45,9 @@ impl<W: Write> JsonStream<W> {
         } else {
             "\n  ]".to_string()
         };
-        write!(
-            self.out,
-            "{close},\n  \"capture\": {}\n}}\n",
-            indented(capture, "  ")
-        )?;
+        write!(self.out, "{close},\n  \"capture\": ")?;
+        write_indented(&mut self.out, capture, "  ")?;
+        self.out.write_all(b"\n}\n")?;
         self.out.flush()
     }
 
@@ -57,9 +56,115 @@ impl<W: Write> JsonStream<W> {
     }
 }
 
-/// Pretty JSON with every line after the first indented by `indent`.
-fn indented(value: &impl Serialize, indent: &str) -> String {
-    let text =
-        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    text.replace('\n', &format!("\n{indent}"))
+/// Pretty JSON (two spaces a level) straight into `out`, every line after the first
+/// indented by `base`: serialising into a string and indenting that was a tenth of a
+/// handshake-heavy run's CPU.
+fn write_indented(out: &mut impl Write, value: &impl Serialize, base: &str) -> io::Result<()> {
+    let formatter = Indented {
+        base: base.as_bytes(),
+        level: 0,
+        has_value: false,
+    };
+    let mut ser = serde_json::Serializer::with_formatter(out, formatter);
+    value.serialize(&mut ser).map_err(io::Error::other)
+}
+
+/// serde_json's pretty formatter, with a base indentation under every line.
+struct Indented<'a> {
+    base: &'a [u8],
+    level: usize,
+    has_value: bool,
+}
+
+impl Indented<'_> {
+    fn new_line<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+        w.write_all(b"\n")?;
+        w.write_all(self.base)?;
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.new_line(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.new_line(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Indented<'_> {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same text as serde_json's pretty printer, indented.
+    #[test]
+    fn as_pretty_printed_then_indented() {
+        let v = serde_json::json!({
+            "a": [1, {"b": [], "c": {}}, [2, [3]]],
+            "d": {"e": "x\ny", "f": null},
+            "g": []
+        });
+        let mut out = Vec::new();
+        write_indented(&mut out, &v, "    ").unwrap();
+        let want = serde_json::to_string_pretty(&v)
+            .unwrap()
+            .replace('\n', "\n    ");
+        assert_eq!(String::from_utf8(out).unwrap(), want);
+    }
 }
