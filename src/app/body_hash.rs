@@ -16,61 +16,12 @@
 
 use std::fmt;
 
-use crate::crypto::sha256::{update_pair, Sha256};
+use crate::crypto::sha256::{Sha256, SharedPass};
 
-/// A connection's `app_data` digest over one decrypted record, run as the decoders read
-/// the record: it hashes up to each body part they find in it, then that part in step
-/// with the body; whatever is left is hashed when it is dropped.
-pub struct AppDataHash<'a> {
-    lane: Option<&'a mut Sha256>,
-    record: &'a [u8],
-    done: usize,
-}
-
-impl<'a> AppDataHash<'a> {
-    /// `lane` is to absorb `record`, all of it, by the time this is dropped.
-    pub fn new(lane: &'a mut Sha256, record: &'a [u8]) -> Self {
-        AppDataHash {
-            lane: Some(lane),
-            record,
-            done: 0,
-        }
-    }
-
-    /// No digest to run beside: body parts are hashed alone.
-    pub fn none() -> AppDataHash<'static> {
-        AppDataHash {
-            lane: None,
-            record: &[],
-            done: 0,
-        }
-    }
-
-    /// `body.update(part)`, in step with the record's digest when `part` is a slice of
-    /// the record at or after what that digest has taken.
-    fn hash_beside(&mut self, body: &mut Sha256, part: &[u8]) {
-        if let Some(lane) = self.lane.as_deref_mut() {
-            // Where `part` starts in the record, if it is in it (comparing addresses
-            // only: the bytes hashed for the record are always the record's own).
-            let at = (part.as_ptr() as usize).wrapping_sub(self.record.as_ptr() as usize);
-            if at >= self.done && at <= self.record.len() && part.len() <= self.record.len() - at {
-                lane.update(&self.record[self.done..at]);
-                update_pair(lane, &self.record[at..at + part.len()], body, part);
-                self.done = at + part.len();
-                return;
-            }
-        }
-        body.update(part);
-    }
-}
-
-impl Drop for AppDataHash<'_> {
-    fn drop(&mut self) {
-        if let Some(lane) = self.lane.as_deref_mut() {
-            lane.update(&self.record[self.done..]);
-        }
-    }
-}
+/// A connection's `app_data` digest over one decrypted record (or a QUIC stream's digest
+/// over one in-order piece), run as the decoders read it: it hashes up to each body part
+/// they find in it, then that part in step with the body; the rest when it is dropped.
+pub type AppDataHash<'a> = SharedPass<'a>;
 
 /// A body's SHA-256, as it is sent; [`BodyHash::finish`] gives the digest.
 #[derive(Default)]

@@ -243,7 +243,11 @@ impl AppDecoders {
                 stream_id,
                 bytes,
                 ..
-            } => self.stream_data(stream_id, side, ts, bytes),
+            } => {
+                if let Carried::Http3(h) = &mut self.carried {
+                    h.stream_data_beside(stream_id, side, ts, bytes, app_data);
+                }
+            }
             Event::StreamGap {
                 side,
                 stream_id,

@@ -135,6 +135,60 @@ pub fn update_pair(a: &mut Sha256, a_bytes: &[u8], b: &mut Sha256, b_bytes: &[u8
     }
 }
 
+/// One hash's pass over a buffer that hashes of parts of it can share: it hashes up to
+/// each part given to [`SharedPass::hash_beside`], then that part in step with the other
+/// hash; whatever is left, when it is dropped.
+pub struct SharedPass<'a> {
+    lane: Option<&'a mut Sha256>,
+    record: &'a [u8],
+    done: usize,
+}
+
+impl<'a> SharedPass<'a> {
+    /// `lane` is to absorb `record`, all of it, by the time this is dropped.
+    pub fn new(lane: &'a mut Sha256, record: &'a [u8]) -> Self {
+        SharedPass {
+            lane: Some(lane),
+            record,
+            done: 0,
+        }
+    }
+
+    /// No pass to share: parts are hashed alone.
+    pub fn none() -> SharedPass<'static> {
+        SharedPass {
+            lane: None,
+            record: &[],
+            done: 0,
+        }
+    }
+
+    /// `body.update(part)`, in step with the record's digest when `part` is a slice of
+    /// the record at or after what that digest has taken.
+    pub fn hash_beside(&mut self, body: &mut Sha256, part: &[u8]) {
+        if let Some(lane) = self.lane.as_deref_mut() {
+            // Where `part` starts in the record, if it is in it (comparing addresses
+            // only: the bytes hashed for the record are always the record's own).
+            let at = (part.as_ptr() as usize).wrapping_sub(self.record.as_ptr() as usize);
+            if at >= self.done && at <= self.record.len() && part.len() <= self.record.len() - at {
+                lane.update(&self.record[self.done..at]);
+                update_pair(lane, &self.record[at..at + part.len()], body, part);
+                self.done = at + part.len();
+                return;
+            }
+        }
+        body.update(part);
+    }
+}
+
+impl Drop for SharedPass<'_> {
+    fn drop(&mut self) {
+        if let Some(lane) = self.lane.as_deref_mut() {
+            lane.update(&self.record[self.done..]);
+        }
+    }
+}
+
 /// Whether this CPU has the SHA extensions (checked once; the standard library caches it).
 fn sha_ni() -> bool {
     #[cfg(target_arch = "x86_64")]

@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 
-use sha2::{Digest, Sha256};
+use crate::crypto::sha256::{Sha256, SharedPass};
 
 use super::offset_stream::OffsetStream;
 use crate::flow::{Chunk, Direction};
@@ -89,11 +89,13 @@ pub struct StreamSummary {
 }
 
 /// A piece of one stream's data, in order, for the sinks.
-#[derive(Debug)]
 pub struct StreamChunk<'a> {
     pub stream_id: u64,
     pub dir: Direction,
     pub chunk: Chunk<'a>,
+    /// The stream's digest over this piece: it runs as the decoders read the piece (an
+    /// HTTP/3 body in it is hashed in step), and whatever is left when it is dropped.
+    pub digest: SharedPass<'a>,
 }
 
 /// The streams of one connection.
@@ -167,14 +169,18 @@ impl Streams {
             *fin_at = Some(offset.saturating_add(data.len() as u64));
         }
         let mut emit = |c: Chunk<'_>| {
-            match c {
-                Chunk::Data(d) => hash.update(d),
-                Chunk::Gap(g) => *lost_bytes += g.len,
-            }
+            let digest = match c {
+                Chunk::Data(d) => SharedPass::new(hash, d),
+                Chunk::Gap(g) => {
+                    *lost_bytes += g.len;
+                    SharedPass::none()
+                }
+            };
             out(StreamChunk {
                 stream_id,
                 dir,
                 chunk: c,
+                digest,
             });
         };
         let before = assembler.held_bytes();
@@ -223,6 +229,7 @@ impl Streams {
                 stream_id,
                 dir,
                 chunk: c,
+                digest: SharedPass::none(),
             })
         });
         held -= before - half.assembler.held_bytes();
@@ -239,14 +246,18 @@ impl Streams {
                 let dir = Direction::from_index(i);
                 let stream_id = s.id;
                 half.assembler.finish(&mut |c| {
-                    match c {
-                        Chunk::Data(d) => hash.update(d),
-                        Chunk::Gap(g) => *lost += g.len,
-                    }
+                    let digest = match c {
+                        Chunk::Data(d) => SharedPass::new(hash, d),
+                        Chunk::Gap(g) => {
+                            *lost += g.len;
+                            SharedPass::none()
+                        }
+                    };
                     out(StreamChunk {
                         stream_id,
                         dir,
                         chunk: c,
+                        digest,
                     })
                 });
             }
@@ -269,7 +280,7 @@ impl Streams {
                 halves: [0, 1].map(|i| {
                     s.halves[i].as_ref().map(|h| HalfSummary {
                         bytes: h.assembler.stats().bytes,
-                        sha256: h.hash.clone().finalize().into(),
+                        sha256: h.hash.clone().finalize(),
                         fin: h.fin_at.is_some_and(|end| end <= h.delivered()),
                         reset: h.reset,
                         lost_bytes: h.lost_bytes,
@@ -338,7 +349,10 @@ mod tests {
         assert_eq!(fwd.bytes, 10);
         assert!(fwd.fin);
         assert_eq!(fwd.retransmitted_bytes, 3);
-        assert_eq!(fwd.sha256, <[u8; 32]>::from(Sha256::digest(b"helloworld")));
+        assert_eq!(
+            fwd.sha256,
+            <[u8; 32]>::from(<sha2::Sha256 as sha2::Digest>::digest(b"helloworld"))
+        );
         assert_eq!(sum[1].id, 4);
         assert!(sum[1].halves[1].is_none());
         assert_eq!(s.held_bytes() - s.held, s.held_bytes()); // nothing held

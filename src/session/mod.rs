@@ -54,6 +54,7 @@ use crate::tls::registry::ProtocolVersion;
 
 use self::digest::Digests;
 use self::events::AppSink;
+use crate::crypto::sha256::SharedPass;
 
 /// One direction's record-layer state.
 #[derive(Debug, Default)]
@@ -156,6 +157,21 @@ impl Sinks {
                 self.decoders.event(event);
             }
         }
+        self.others(event);
+    }
+
+    /// A QUIC stream's in-order piece, whose stream digest (`digest`) runs as the
+    /// decoders read it, as a record's does in [`Sinks::emit`].
+    fn emit_stream_data(&mut self, event: &Event<'_>, mut digest: SharedPass<'_>) {
+        self.report.event(event);
+        self.digests.event(event);
+        self.decoders.event_beside(event, &mut digest);
+        drop(digest);
+        self.others(event);
+    }
+
+    /// The follow sink and the observer, which see every event as it is.
+    fn others(&mut self, event: &Event<'_>) {
         if let Some(app) = &mut self.app {
             app.event(event);
         }

@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use super::body_hash::BodyHash;
+use super::body_hash::{AppDataHash, BodyHash};
 use super::hpack::HeaderList;
 use super::http1::{
     push_problem, transactions_held, Bodies, BodyAt, HeadBytes, Message, Reset, Transaction,
@@ -192,7 +192,20 @@ impl Http3 {
     }
 
     /// Bytes `side` sent on `stream_id`, in order.
-    pub fn stream_data(&mut self, stream_id: u64, side: Side, ts: i64, mut bytes: &[u8]) {
+    pub fn stream_data(&mut self, stream_id: u64, side: Side, ts: i64, bytes: &[u8]) {
+        self.stream_data_beside(stream_id, side, ts, bytes, &mut AppDataHash::none());
+    }
+
+    /// [`Http3::stream_data`] for a piece the stream's digest (`digest`) is hashing:
+    /// bodies are hashed beside it.
+    pub fn stream_data_beside(
+        &mut self,
+        stream_id: u64,
+        side: Side,
+        ts: i64,
+        mut bytes: &[u8],
+        digest: &mut AppDataHash<'_>,
+    ) {
         let key = (stream_id, index(side));
         if !self.halves.contains_key(&key) {
             if self.halves.len() >= MAX_STREAMS {
@@ -210,7 +223,7 @@ impl Http3 {
             let Some(mut half) = self.halves.remove(&key) else {
                 return;
             };
-            let used = self.step(stream_id, side, ts, &mut half, bytes);
+            let used = self.step(stream_id, side, ts, &mut half, bytes, digest);
             self.halves.insert(key, half);
             bytes = &bytes[used.max(1).min(bytes.len())..];
         }
@@ -224,6 +237,7 @@ impl Http3 {
         ts: i64,
         half: &mut Half,
         bytes: &[u8],
+        digest: &mut AppDataHash<'_>,
     ) -> usize {
         match half.kind {
             Kind::Ignored => bytes.len(),
@@ -282,7 +296,7 @@ impl Http3 {
                     let piece = &bytes[..n];
                     if ty == DATA {
                         if role == Role::Request {
-                            half.body.update(piece);
+                            half.body.update_beside(piece, digest);
                             self.body_bytes(stream_id, side, n as u64);
                             self.body_to_sink(stream_id, side, half, piece);
                         }

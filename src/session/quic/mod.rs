@@ -847,13 +847,16 @@ fn emit_stream(session: &mut Session, c: StreamChunk<'_>, ts: i64) {
     let side = session.side_of(c.dir);
     let (dir, stream_id) = (c.dir, c.stream_id);
     match c.chunk {
-        Chunk::Data(bytes) => session.sinks.emit(&Event::StreamData {
-            dir,
-            side,
-            ts,
-            stream_id,
-            bytes,
-        }),
+        Chunk::Data(bytes) => session.sinks.emit_stream_data(
+            &Event::StreamData {
+                dir,
+                side,
+                ts,
+                stream_id,
+                bytes,
+            },
+            c.digest,
+        ),
         Chunk::Gap(g) => session.sinks.emit(&Event::StreamGap {
             dir,
             side,
