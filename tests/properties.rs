@@ -1,10 +1,12 @@
 //! Property tests: TCP reassembly gives back the stream whatever the segments'
-//! order, duplication and overlap; the parsers never panic on arbitrary bytes.
+//! order, duplication and overlap; two SHA-256 in step give what each alone gives; the
+//! parsers never panic on arbitrary bytes.
 
 use proptest::prelude::*;
 
 use tlsscope::capture::CaptureReader;
 use tlsscope::crypto::keylog::KeyLog;
+use tlsscope::crypto::sha256::{Sha256, SharedPass};
 use tlsscope::tcp::{Chunk, TcpReassembler};
 use tlsscope::tls::handshake::{HandshakeFrame, HandshakeMessage, KeyExchangeHint, ParseContext};
 use tlsscope::tls::hello::{ClientHello, ServerHello};
@@ -76,6 +78,39 @@ proptest! {
         r.finish(&mut sink);
         prop_assert_eq!(gaps, 0);
         prop_assert_eq!(out, data);
+    }
+
+    /// A stream cut into records, and body parts taken from each record at any places
+    /// (in order, overlapping, before what the record's pass took): the record pass and
+    /// the body hash agree with SHA-256 of what each was given.
+    #[test]
+    fn hashes_in_step_agree_with_sha2(
+        data in proptest::collection::vec(any::<u8>(), 0..5000),
+        cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..6),
+        parts in proptest::collection::vec((any::<prop::sample::Index>(), 0usize..2000), 0..12),
+    ) {
+        use sha2::Digest;
+        let mut at: Vec<usize> = cuts.iter().map(|i| i.index(data.len() + 1)).collect();
+        at.extend([0, data.len()]);
+        at.sort_unstable();
+        let mut stream = Sha256::new();
+        let mut body = Sha256::new();
+        let mut body_bytes = Vec::new();
+        for (r, w) in at.windows(2).enumerate() {
+            let record = &data[w[0]..w[1]];
+            let mut pass = SharedPass::new(&mut stream, record);
+            for (k, (start, len)) in parts.iter().enumerate() {
+                if k % at.len().max(1) != r % at.len().max(1) || record.is_empty() {
+                    continue;
+                }
+                let a = start.index(record.len() + 1);
+                let b = (a + len).min(record.len());
+                pass.hash_beside(&mut body, &record[a..b]);
+                body_bytes.extend_from_slice(&record[a..b]);
+            }
+        }
+        prop_assert_eq!(stream.finalize(), <[u8; 32]>::from(sha2::Sha256::digest(&data)));
+        prop_assert_eq!(body.finalize(), <[u8; 32]>::from(sha2::Sha256::digest(&body_bytes)));
     }
 
     #[test]
