@@ -40,12 +40,8 @@ impl BodyHash {
         Self::default()
     }
 
-    /// Body bytes that are not part of a record being decoded.
-    pub fn update(&mut self, bytes: &[u8]) {
-        self.hash.update(bytes);
-    }
-
-    /// Body bytes found in the record `app_data` is hashing.
+    /// Body bytes, found in the record `app_data` is hashing (or anywhere, with
+    /// [`AppDataHash::none`]).
     pub fn update_beside(&mut self, bytes: &[u8], app_data: &mut AppDataHash<'_>) {
         app_data.hash_beside(&mut self.hash, bytes);
     }
@@ -90,8 +86,8 @@ mod tests {
     #[test]
     fn alone() {
         let mut h = BodyHash::new();
-        h.update(b"hello ");
-        h.update(b"world");
+        h.update_beside(b"hello ", &mut AppDataHash::none());
+        h.update_beside(b"world", &mut AppDataHash::none());
         assert_eq!(h.finish().value(), sha(b"hello world"));
         assert_eq!(BodyHash::new().finish().value(), sha(b""));
     }

@@ -134,8 +134,20 @@ impl AppDecoders {
 
     /// Data of one QUIC stream, in order.
     pub fn stream_data(&mut self, stream_id: u64, side: Side, ts: i64, bytes: &[u8]) {
+        self.stream_data_beside(stream_id, side, ts, bytes, &mut AppDataHash::none());
+    }
+
+    /// [`AppDecoders::stream_data`] for a piece the stream's digest is hashing.
+    fn stream_data_beside(
+        &mut self,
+        stream_id: u64,
+        side: Side,
+        ts: i64,
+        bytes: &[u8],
+        digest: &mut AppDataHash<'_>,
+    ) {
         if let Carried::Http3(h) = &mut self.carried {
-            h.stream_data(stream_id, side, ts, bytes);
+            h.stream_data_beside(stream_id, side, ts, bytes, digest);
         }
     }
 
@@ -243,11 +255,7 @@ impl AppDecoders {
                 stream_id,
                 bytes,
                 ..
-            } => {
-                if let Carried::Http3(h) = &mut self.carried {
-                    h.stream_data_beside(stream_id, side, ts, bytes, app_data);
-                }
-            }
+            } => self.stream_data_beside(stream_id, side, ts, bytes, app_data),
             Event::StreamGap {
                 side,
                 stream_id,

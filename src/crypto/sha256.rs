@@ -4,7 +4,8 @@
 //! once as the body. SHA-256 is the slowest stage of a bulk run, and one hash cannot go
 //! faster: each block's 64 rounds are one chain of `sha256rnds2` instructions, each
 //! waiting for the one before. Two hashes interleaved fill those waits, so both cost
-//! about 1.4 times one (measured on this project's machines), not twice. The `sha2`
+//! about as much as one (3,560 against 1,800 MB/s of input on a Zen 4 EPYC; the
+//! earlier machine gained 1.4 times), not twice. The `sha2`
 //! crate hashes one message at a time and the multi-buffer crates hash whole messages,
 //! not two running states, so the two-lane step is here: [`update_pair`], which runs
 //! the blocks both lanes have whole in step and the rest alone.
@@ -66,10 +67,7 @@ impl Sha256 {
 
     pub fn update(&mut self, bytes: &[u8]) {
         let whole = self.top_up(bytes);
-        let rest = &bytes[whole..];
-        let blocks = rest.len() / BLOCK * BLOCK;
-        compress(&mut self.state, &rest[..blocks]);
-        self.keep(&rest[blocks..]);
+        self.absorb(&bytes[whole..]);
     }
 
     /// The digest of everything given.
@@ -113,8 +111,12 @@ impl Sha256 {
         n
     }
 
-    /// Keeps what is left (under a block) for the next update.
-    fn keep(&mut self, tail: &[u8]) {
+    /// Hashes the whole blocks of `rest` (which follows a topped-up partial block) and
+    /// keeps what is left, under a block, for the next update.
+    fn absorb(&mut self, rest: &[u8]) {
+        let blocks = rest.len() / BLOCK * BLOCK;
+        compress(&mut self.state, &rest[..blocks]);
+        let tail = &rest[blocks..];
         debug_assert!(self.filled + tail.len() < BLOCK || tail.is_empty());
         self.partial[self.filled..self.filled + tail.len()].copy_from_slice(tail);
         self.filled += tail.len();
@@ -128,11 +130,8 @@ pub fn update_pair(a: &mut Sha256, a_bytes: &[u8], b: &mut Sha256, b_bytes: &[u8
     let b_rest = &b_bytes[b.top_up(b_bytes)..];
     let both = a_rest.len().min(b_rest.len()) / BLOCK * BLOCK;
     compress_pair(&mut a.state, &a_rest[..both], &mut b.state, &b_rest[..both]);
-    for (h, rest) in [(a, &a_rest[both..]), (b, &b_rest[both..])] {
-        let blocks = rest.len() / BLOCK * BLOCK;
-        compress(&mut h.state, &rest[..blocks]);
-        h.keep(&rest[blocks..]);
-    }
+    a.absorb(&a_rest[both..]);
+    b.absorb(&b_rest[both..]);
 }
 
 /// One hash's pass over a buffer that hashes of parts of it can share: it hashes up to
@@ -235,7 +234,7 @@ fn compress_pair(a: &mut [u32; 8], a_blocks: &[u8], b: &mut [u32; 8], b_blocks: 
 
 fn portable(state: &mut [u32; 8], blocks: &[u8]) {
     for block in blocks.chunks_exact(BLOCK) {
-        sha2::compress256(state, &[*GenericArray::from_slice(block)]);
+        sha2::compress256(state, std::slice::from_ref(GenericArray::from_slice(block)));
     }
 }
 

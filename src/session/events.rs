@@ -5,7 +5,8 @@
 //!
 //! ```text
 //!                      ┌─► ReportBuilder (messages, alerts, warnings: bounded)
-//!  Session ─ Event ────┼─► Digests (SHA-256 of each side's decrypted data)
+//!  Session ─ Event ────┼─► Digests (SHA-256 of each side's decrypted data, run beside
+//!                      │   the decoders: HTTP bodies are hashed in step with it)
 //!                      └─► AppSink ─► AppDecoder (follow; HTTP later), chosen per connection
 //! ```
 

@@ -142,36 +142,32 @@ struct Sinks {
 
 impl Sinks {
     fn emit(&mut self, event: &Event<'_>) {
-        self.report.event(event);
-        match *event {
-            // The digest runs as the decoders read the record, in step with the bodies
-            // they find in it.
-            Event::Plaintext {
-                dir, bytes, early, ..
-            } => {
-                let mut app_data = self.digests.plaintext(dir, bytes, early);
-                self.decoders.event_beside(event, &mut app_data);
-            }
-            _ => {
-                self.digests.event(event);
-                self.decoders.event(event);
-            }
-        }
-        self.others(event);
+        self.dispatch(event, None);
     }
 
-    /// A QUIC stream's in-order piece, whose stream digest (`digest`) runs as the
-    /// decoders read it, as a record's does in [`Sinks::emit`].
-    fn emit_stream_data(&mut self, event: &Event<'_>, mut digest: SharedPass<'_>) {
+    /// A QUIC stream's in-order piece, with the stream's digest over it.
+    fn emit_stream_data(&mut self, event: &Event<'_>, digest: SharedPass<'_>) {
+        self.dispatch(event, Some(digest));
+    }
+
+    /// Every sink sees the event. The digest over the event's bytes (a record's
+    /// `app_data` digest, or the QUIC stream's `digest`) runs as the decoders read
+    /// them, in step with the bodies they find in them.
+    fn dispatch(&mut self, event: &Event<'_>, digest: Option<SharedPass<'_>>) {
         self.report.event(event);
         self.digests.event(event);
-        self.decoders.event_beside(event, &mut digest);
-        drop(digest);
-        self.others(event);
-    }
-
-    /// The follow sink and the observer, which see every event as it is.
-    fn others(&mut self, event: &Event<'_>) {
+        let mut pass = match (event, digest) {
+            (_, Some(d)) => d,
+            (
+                &Event::Plaintext {
+                    dir, bytes, early, ..
+                },
+                None,
+            ) => self.digests.plaintext(dir, bytes, early),
+            _ => SharedPass::none(),
+        };
+        self.decoders.event_beside(event, &mut pass);
+        drop(pass);
         if let Some(app) = &mut self.app {
             app.event(event);
         }
