@@ -146,5 +146,5 @@ pub struct CertificateValidation {
 }
 
 fn ser_time<S: Serializer>(ns: &i64, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&crate::report::time::rfc3339(*ns))
+    serde::Serialize::serialize(&crate::report::time::Rfc3339::new(*ns), s)
 }

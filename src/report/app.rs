@@ -137,7 +137,7 @@ fn is_false(b: &bool) -> bool {
 }
 
 fn ser_hash<S: Serializer>(h: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&hex::encode(h))
+    super::wire::Hex(h).serialize(s)
 }
 
 impl AppReport {

@@ -2,6 +2,7 @@
 //! tables are drawn from.
 
 use super::verdict::Verdict;
+use serde::ser::SerializeMap;
 use serde::Serialize;
 
 use crate::crypto::secrets::KeySource;
@@ -201,7 +202,8 @@ impl AlertEntry {
 #[schemars(rename = "AlertEntry")]
 pub(super) struct AlertJson {
     direction: Side,
-    time: String,
+    #[schemars(with = "String")]
+    time: super::time::Rfc3339,
     encrypted: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     level: Option<u8>,
@@ -217,7 +219,7 @@ impl Serialize for AlertEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         AlertJson {
             direction: self.side,
-            time: super::time::rfc3339(self.timestamp_ns),
+            time: super::time::Rfc3339::new(self.timestamp_ns),
             encrypted: self.encrypted,
             level: self.level.map(|l| l.0),
             level_name: self.level_name(),
@@ -239,29 +241,27 @@ pub struct AppDataRun {
 }
 
 /// What one entry of a connection's message list holds.
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum MessageBody {
-    #[serde(serialize_with = "super::wire::ser_message")]
     Handshake(Box<HandshakeMessage>),
-    #[serde(serialize_with = "ser_app_data")]
     ApplicationData(AppDataRun),
     /// TLS 1.3 0-RTT data from the client.
-    #[serde(serialize_with = "ser_early_data")]
     EarlyData(AppDataRun),
-    #[serde(serialize_with = "ser_alert")]
     Alert(AlertEntry),
-    #[serde(serialize_with = "ser_ccs")]
     ChangeCipherSpec {},
-    #[serde(serialize_with = "ser_enc_finished")]
-    EncryptedFinished { length: usize, note: &'static str },
-    #[serde(serialize_with = "ser_enc_hs")]
-    EncryptedHandshake { length: usize },
-    #[serde(serialize_with = "ser_enc_alert")]
-    EncryptedAlert { length: usize },
-    #[serde(serialize_with = "ser_heartbeat")]
-    Heartbeat { length: usize },
-    #[serde(serialize_with = "ser_malformed")]
+    EncryptedFinished {
+        length: usize,
+        note: &'static str,
+    },
+    EncryptedHandshake {
+        length: usize,
+    },
+    EncryptedAlert {
+        length: usize,
+    },
+    Heartbeat {
+        length: usize,
+    },
     Malformed {
         msg_type: HandshakeType,
         name: String,
@@ -270,72 +270,89 @@ pub enum MessageBody {
     },
 }
 
-fn ser_app_data<S: serde::Serializer>(run: &AppDataRun, s: S) -> Result<S::Ok, S::Error> {
-    ser_run("ApplicationData", run, s)
-}
-fn ser_early_data<S: serde::Serializer>(run: &AppDataRun, s: S) -> Result<S::Ok, S::Error> {
-    ser_run("EarlyData", run, s)
-}
-fn ser_run<S: serde::Serializer>(kind: &str, run: &AppDataRun, s: S) -> Result<S::Ok, S::Error> {
-    let mut v = serde_json::json!({"type": kind, "records": run.records, "bytes": run.bytes});
-    if let Some(d) = run.decrypted_bytes {
-        v["decrypted_bytes"] = d.into();
+impl MessageBody {
+    /// The body's fields, into the entry's map. Past the handshake messages, the keys
+    /// come in the order the contract has always shown them: sorted.
+    fn entries<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
+        match self {
+            MessageBody::Handshake(h) => super::wire::message_entries(m, h),
+            MessageBody::ApplicationData(run) => run_entries(m, "ApplicationData", run),
+            MessageBody::EarlyData(run) => run_entries(m, "EarlyData", run),
+            MessageBody::Alert(a) => {
+                m.serialize_entry("code", &a.code.map(|c| c.0))?;
+                m.serialize_entry("description", &a.code.map(|c| c.label()))?;
+                m.serialize_entry("level", &a.level.map(|l| l.label()))?;
+                m.serialize_entry("type", "Alert")
+            }
+            MessageBody::ChangeCipherSpec {} => m.serialize_entry("type", "ChangeCipherSpec"),
+            MessageBody::EncryptedFinished { length, note } => {
+                m.serialize_entry("encrypted", &true)?;
+                m.serialize_entry("length", length)?;
+                m.serialize_entry("note", note)?;
+                m.serialize_entry("type", "Finished")
+            }
+            MessageBody::EncryptedHandshake { length } => {
+                m.serialize_entry("encrypted", &true)?;
+                m.serialize_entry("length", length)?;
+                m.serialize_entry("type", "EncryptedHandshake")
+            }
+            MessageBody::EncryptedAlert { length } => {
+                m.serialize_entry("encrypted", &true)?;
+                m.serialize_entry("length", length)?;
+                m.serialize_entry("type", "Alert")
+            }
+            MessageBody::Heartbeat { length } => {
+                m.serialize_entry("length", length)?;
+                m.serialize_entry("type", "Heartbeat")
+            }
+            MessageBody::Malformed {
+                msg_type,
+                name,
+                length,
+                error,
+            } => {
+                m.serialize_entry("error", error)?;
+                m.serialize_entry("length", length)?;
+                m.serialize_entry("msg_type", &msg_type.0)?;
+                m.serialize_entry("name", name)?;
+                m.serialize_entry("type", "Malformed")
+            }
+        }
     }
-    v.serialize(s)
 }
-fn ser_alert<S: serde::Serializer>(a: &AlertEntry, s: S) -> Result<S::Ok, S::Error> {
-    serde_json::json!({"type": "Alert", "level": a.level_name(), "description": a.description(),
-        "code": a.code.map(|c| c.0)})
-    .serialize(s)
-}
-fn ser_ccs<S: serde::Serializer>(s: S) -> Result<S::Ok, S::Error> {
-    serde_json::json!({"type": "ChangeCipherSpec"}).serialize(s)
-}
-fn ser_enc_finished<S: serde::Serializer>(
-    length: &usize,
-    note: &&'static str,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    serde_json::json!({"type": "Finished", "encrypted": true, "length": length, "note": note})
-        .serialize(s)
-}
-fn ser_enc_hs<S: serde::Serializer>(length: &usize, s: S) -> Result<S::Ok, S::Error> {
-    serde_json::json!({"type": "EncryptedHandshake", "encrypted": true, "length": length})
-        .serialize(s)
-}
-fn ser_enc_alert<S: serde::Serializer>(length: &usize, s: S) -> Result<S::Ok, S::Error> {
-    serde_json::json!({"type": "Alert", "encrypted": true, "length": length}).serialize(s)
-}
-fn ser_heartbeat<S: serde::Serializer>(length: &usize, s: S) -> Result<S::Ok, S::Error> {
-    serde_json::json!({"type": "Heartbeat", "length": length}).serialize(s)
-}
-fn ser_malformed<S: serde::Serializer>(
-    msg_type: &HandshakeType,
-    name: &String,
-    length: &usize,
-    error: &String,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    serde_json::json!({"type": "Malformed", "msg_type": msg_type.0, "name": name,
-        "length": length, "error": error})
-    .serialize(s)
+
+fn run_entries<M: SerializeMap>(m: &mut M, kind: &str, run: &AppDataRun) -> Result<(), M::Error> {
+    m.serialize_entry("bytes", &run.bytes)?;
+    if let Some(d) = run.decrypted_bytes {
+        m.serialize_entry("decrypted_bytes", &d)?;
+    }
+    m.serialize_entry("records", &run.records)?;
+    m.serialize_entry("type", kind)
 }
 
 /// One record-layer event of a connection, in capture order.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct MessageEntry {
-    #[serde(skip)]
     pub direction: Direction,
-    #[serde(rename = "direction")]
     pub side: Side,
-    #[serde(rename = "time", serialize_with = "ser_time")]
     pub timestamp_ns: i64,
     /// The frame (tshark's `frame.number` in the connection's file) whose data completed
     /// the message: its record's last byte arrived in it. A run of application data
     /// records names the frame of its first record.
     pub frame: u64,
-    #[serde(flatten)]
     pub body: MessageBody,
+}
+
+/// `{"direction", "time", "frame", "type", …the body's fields}`.
+impl Serialize for MessageEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("direction", &self.side)?;
+        m.serialize_entry("time", &super::time::Rfc3339::new(self.timestamp_ns))?;
+        m.serialize_entry("frame", &self.frame)?;
+        self.body.entries(&mut m)?;
+        m.end()
+    }
 }
 
 /// Where a connection is in the capture: the file it was read from (its index in
@@ -352,7 +369,7 @@ pub struct FrameSpan {
 }
 
 fn ser_time<S: serde::Serializer>(ns: &i64, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&super::time::rfc3339(*ns))
+    super::time::Rfc3339::new(*ns).serialize(s)
 }
 
 impl MessageBody {

@@ -491,8 +491,8 @@ mod tests {
             let mut prev = root.clone();
             prev.sha256 = format!("{:064x}", i.saturating_sub(1));
             c.certificates = vec![
-                CertificateEntry::Parsed(Box::new(cert)),
-                CertificateEntry::Parsed(Box::new(prev)),
+                CertificateEntry::Parsed(std::sync::Arc::new(cert)),
+                CertificateEntry::Parsed(std::sync::Arc::new(prev)),
             ];
             t.connection(&c).unwrap();
         }

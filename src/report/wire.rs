@@ -5,7 +5,7 @@
 //! ```text
 //!  NamedGroup(29)             → {"id": 29, "name": "x25519"}      Coded
 //!  random: [u8; 32]           → "5f3a…"                           Hex
-//!  ClientHello                → {legacy_version, random, …}       ClientHelloJson
+//!  ClientHello                → {legacy_version, random, …}       client_hello_fields
 //!  HandshakeMessage           → {"type": "Finished", …}           Message
 //! ```
 //!
@@ -19,11 +19,10 @@ use serde::Serialize;
 
 use super::text::{bytes_as_text, protocols_hex, protocols_text};
 use crate::tls::certificate::{CertificateSummary, PublicKeySummary};
-use crate::tls::cipher_suite::CipherSuiteId;
 use crate::tls::extensions::{Extension, ExtensionData, KeyShareEntry, PskIdentity};
 use crate::tls::handshake::{CertificateEntry, HandshakeMessage, KeyExchangeHint};
-use crate::tls::hello::{ClientHello, OfferedSuite, ServerHello};
-use crate::tls::registry::{CompressionMethod, NamedGroup, ProtocolVersion, Registered};
+use crate::tls::hello::{ClientHello, ServerHello};
+use crate::tls::registry::{NamedGroup, Registered};
 
 /// A handshake message as the contract shows it: `{"type": "ClientHello", …}`.
 pub struct Message<'a>(pub &'a HandshakeMessage);
@@ -65,12 +64,20 @@ impl<T: Registered> Serialize for Codes<'_, T> {
     }
 }
 
-/// Bytes as lowercase hex.
-struct Hex<'a>(&'a [u8]);
+/// Bytes as lowercase hex; up to an RSA-4096 *z* on the stack.
+pub struct Hex<'a>(pub &'a [u8]);
 
 impl Serialize for Hex<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&hex::encode(self.0))
+        let mut buf = [0u8; 1024];
+        match buf.get_mut(..self.0.len() * 2) {
+            Some(out) => {
+                // Hex digits are ASCII, and `out` has room for them.
+                let _ = hex::encode_to_slice(self.0, out);
+                s.serialize_str(std::str::from_utf8(out).unwrap_or_default())
+            }
+            None => s.serialize_str(&hex::encode(self.0)),
+        }
     }
 }
 
@@ -103,35 +110,21 @@ impl<M: SerializeMap> Entries for M {}
 
 impl Serialize for Message<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Typed<'a> {
-            #[serde(rename = "type")]
-            kind: &'static str,
-            #[serde(flatten)]
-            fields: Fields<'a>,
-        }
-        Typed {
-            kind: self.0.type_name(),
-            fields: Fields(self.0),
-        }
-        .serialize(s)
+        let mut m = s.serialize_map(None)?;
+        message_entries(&mut m, self.0)?;
+        m.end()
     }
 }
 
-/// The fields of a message after its `type`.
-struct Fields<'a>(&'a HandshakeMessage);
-
-impl Serialize for Fields<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            HandshakeMessage::ClientHello(ch) => ClientHelloJson::of(ch).serialize(s),
-            HandshakeMessage::ServerHello(sh) => ServerHelloJson::of(sh).serialize(s),
-            other => {
-                let mut m = s.serialize_map(None)?;
-                message_fields(&mut m, other)?;
-                m.end()
-            }
-        }
+/// A message's `type` and fields, into a map the caller has opened (a message entry
+/// puts its direction, time and frame before them): one map, where serde's `flatten`
+/// would buffer every field first.
+pub fn message_entries<M: SerializeMap>(m: &mut M, msg: &HandshakeMessage) -> Result<(), M::Error> {
+    m.serialize_entry("type", msg.type_name())?;
+    match msg {
+        HandshakeMessage::ClientHello(ch) => client_hello_fields(m, ch),
+        HandshakeMessage::ServerHello(sh) => server_hello_fields(m, sh),
+        other => message_fields(m, other),
     }
 }
 
@@ -247,7 +240,7 @@ fn message_fields<M: SerializeMap>(m: &mut M, msg: &HandshakeMessage) -> Result<
             cookie,
         } => {
             m.serialize_entry("server_version", &Coded(*server_version))?;
-            m.serialize_entry("cookie", &hex::encode(cookie))?;
+            m.serialize_entry("cookie", &Hex(cookie))?;
         }
         H::Unknown { msg_type, length } => {
             m.serialize_entry("msg_type", &msg_type.0)?;
@@ -270,68 +263,33 @@ pub fn exchange_name(e: KeyExchangeHint) -> &'static str {
     }
 }
 
-#[derive(Serialize)]
-struct ClientHelloJson<'a> {
-    legacy_version: Coded<ProtocolVersion>,
-    /// The client random *x*.
-    random: Hex<'a>,
-    session_id: Hex<'a>,
-    cipher_suites: Codes<'a, OfferedSuite>,
-    #[serde(skip_serializing_if = "is_zero")]
-    cipher_suites_omitted: usize,
-    compression_methods: Codes<'a, CompressionMethod>,
-    extensions: Extensions<'a>,
-    #[serde(skip_serializing_if = "is_zero")]
-    extensions_omitted: usize,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    sslv2_format: bool,
-}
-
-impl<'a> ClientHelloJson<'a> {
-    fn of(ch: &'a ClientHello) -> Self {
-        ClientHelloJson {
-            legacy_version: Coded(ch.legacy_version),
-            random: Hex(&ch.random),
-            session_id: Hex(&ch.session_id),
-            cipher_suites: Codes(&ch.cipher_suites),
-            cipher_suites_omitted: ch.cipher_suites_omitted,
-            compression_methods: Codes(&ch.compression_methods),
-            extensions: Extensions(&ch.extensions),
-            extensions_omitted: ch.extensions_omitted,
-            sslv2_format: ch.sslv2_format,
-        }
+fn client_hello_fields<M: SerializeMap>(m: &mut M, ch: &ClientHello) -> Result<(), M::Error> {
+    m.serialize_entry("legacy_version", &Coded(ch.legacy_version))?;
+    // The client random *x*.
+    m.serialize_entry("random", &Hex(&ch.random))?;
+    m.serialize_entry("session_id", &Hex(&ch.session_id))?;
+    m.serialize_entry("cipher_suites", &Codes(&ch.cipher_suites))?;
+    m.count("cipher_suites_omitted", ch.cipher_suites_omitted)?;
+    m.serialize_entry("compression_methods", &Codes(&ch.compression_methods))?;
+    m.serialize_entry("extensions", &Extensions(&ch.extensions))?;
+    m.count("extensions_omitted", ch.extensions_omitted)?;
+    if ch.sslv2_format {
+        m.serialize_entry("sslv2_format", &true)?;
     }
+    Ok(())
 }
 
-#[derive(Serialize)]
-struct ServerHelloJson<'a> {
-    legacy_version: Coded<ProtocolVersion>,
-    selected_version: Coded<ProtocolVersion>,
-    /// The server random *y*.
-    random: Hex<'a>,
-    session_id: Hex<'a>,
-    cipher_suite: Coded<CipherSuiteId>,
-    compression_method: Coded<CompressionMethod>,
-    extensions: Extensions<'a>,
-    #[serde(skip_serializing_if = "is_zero")]
-    extensions_omitted: usize,
-    hello_retry_request: bool,
-}
-
-impl<'a> ServerHelloJson<'a> {
-    fn of(sh: &'a ServerHello) -> Self {
-        ServerHelloJson {
-            legacy_version: Coded(sh.legacy_version),
-            selected_version: Coded(sh.selected_version),
-            random: Hex(&sh.random),
-            session_id: Hex(&sh.session_id),
-            cipher_suite: Coded(sh.cipher_suite),
-            compression_method: Coded(sh.compression_method),
-            extensions: Extensions(&sh.extensions),
-            extensions_omitted: sh.extensions_omitted,
-            hello_retry_request: sh.hello_retry_request,
-        }
-    }
+fn server_hello_fields<M: SerializeMap>(m: &mut M, sh: &ServerHello) -> Result<(), M::Error> {
+    m.serialize_entry("legacy_version", &Coded(sh.legacy_version))?;
+    m.serialize_entry("selected_version", &Coded(sh.selected_version))?;
+    // The server random *y*.
+    m.serialize_entry("random", &Hex(&sh.random))?;
+    m.serialize_entry("session_id", &Hex(&sh.session_id))?;
+    m.serialize_entry("cipher_suite", &Coded(sh.cipher_suite))?;
+    m.serialize_entry("compression_method", &Coded(sh.compression_method))?;
+    m.serialize_entry("extensions", &Extensions(&sh.extensions))?;
+    m.count("extensions_omitted", sh.extensions_omitted)?;
+    m.serialize_entry("hello_retry_request", &sh.hello_retry_request)
 }
 
 // ---------------------------------------------------------------------------
@@ -582,7 +540,8 @@ mod tests {
     use crate::tls::codec::{MAX_CHAIN_ITEMS, MAX_LIST_ITEMS};
     use crate::tls::extensions::{parse_extensions, HelloKind};
     use crate::tls::handshake::{HandshakeFrame, KeyExchangeHint, ParseContext};
-    use crate::tls::registry::{ExtensionType, HandshakeType};
+    use crate::tls::hello::OfferedSuite;
+    use crate::tls::registry::{ExtensionType, HandshakeType, ProtocolVersion};
 
     fn v8(body: &[u8]) -> Vec<u8> {
         [&[body.len() as u8][..], body].concat()
@@ -999,8 +958,8 @@ mod tests {
             signature_algorithm: "sha256WithRSAEncryption".into(),
         };
         let chain = [
-            CertificateEntry::Parsed(Box::new(summary(0))),
-            CertificateEntry::Parsed(Box::new(summary(36))),
+            CertificateEntry::Parsed(std::sync::Arc::new(summary(0))),
+            CertificateEntry::Parsed(std::sync::Arc::new(summary(36))),
             CertificateEntry::Unparsed {
                 length: 2,
                 error: "no".into(),

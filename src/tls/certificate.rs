@@ -8,6 +8,7 @@
 //! SAN extension) are left out of the summary rather than failing it.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 use x509_parser::der_parser::der::parse_der_integer;
@@ -83,6 +84,34 @@ pub enum CertificateError {
     /// The bytes are not a DER X.509 certificate.
     #[error("certificate does not parse as X.509: {0}")]
     Parse(String),
+}
+
+/// Summaries this thread made lately, by the SHA-256 of the bytes they came from: the
+/// connections of a capture mostly show the same few chains, and parsing a certificate
+/// again for each was a twentieth of a handshake-heavy run. Emptied when full.
+const RECENT_SUMMARIES: usize = 256;
+
+thread_local! {
+    static RECENT: std::cell::RefCell<std::collections::HashMap<[u8; 32], Arc<CertificateSummary>>> =
+        std::cell::RefCell::default();
+}
+
+/// [`summarize`], shared with the other connections of the run that sent the same
+/// bytes.
+pub fn summarize_shared(der: &[u8]) -> Result<Arc<CertificateSummary>, CertificateError> {
+    let key: [u8; 32] = Sha256::digest(der).into();
+    if let Some(s) = RECENT.with(|r| r.borrow().get(&key).cloned()) {
+        return Ok(s);
+    }
+    let summary = Arc::new(summarize(der)?);
+    RECENT.with(|r| {
+        let mut r = r.borrow_mut();
+        if r.len() >= RECENT_SUMMARIES {
+            r.clear();
+        }
+        r.insert(key, summary.clone());
+    });
+    Ok(summary)
 }
 
 /// Summarize one DER-encoded certificate. Bytes after the certificate are

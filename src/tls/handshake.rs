@@ -4,7 +4,9 @@
 //!  Handshake: msg_type(1) length(3) body[length]     — may span records, or share one
 //! ```
 
-use super::certificate::{distinguished_name, summarize, CertificateSummary};
+use std::sync::Arc;
+
+use super::certificate::{distinguished_name, summarize_shared, CertificateSummary};
 use super::codec::{capped, DecodeError, DecodeResult, Reader, MAX_CHAIN_ITEMS, MAX_LIST_ITEMS};
 use super::extensions::{
     parse_extensions, raw_extension, Extension, ExtensionBlock, ExtensionData, HelloKind,
@@ -132,8 +134,12 @@ pub enum KeyExchangeHint {
 /// A certificate in a Certificate message: decoded, or why not.
 #[derive(Debug, Clone)]
 pub enum CertificateEntry {
-    Parsed(Box<CertificateSummary>),
-    Unparsed { length: usize, error: String },
+    /// Shared by the connections that sent the same certificate.
+    Parsed(Arc<CertificateSummary>),
+    Unparsed {
+        length: usize,
+        error: String,
+    },
 }
 
 /// The DER of the first `max` certificates of a Certificate message's body, in the
@@ -342,8 +348,8 @@ impl HandshakeMessage {
                         certificates_omitted += 1;
                         continue;
                     }
-                    certificates.push(match summarize(der) {
-                        Ok(c) => CertificateEntry::Parsed(Box::new(c)),
+                    certificates.push(match summarize_shared(der) {
+                        Ok(c) => CertificateEntry::Parsed(c),
                         Err(e) => CertificateEntry::Unparsed {
                             length: der.len(),
                             error: e.to_string(),
