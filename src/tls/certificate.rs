@@ -88,29 +88,77 @@ pub enum CertificateError {
 
 /// Summaries this thread made lately, by the SHA-256 of the bytes they came from: the
 /// connections of a capture mostly show the same few chains, and parsing a certificate
-/// again for each was a twentieth of a handshake-heavy run. Emptied when full.
-const RECENT_SUMMARIES: usize = 256;
+/// again for each was a twentieth of a handshake-heavy run. Emptied when it would pass
+/// either cap; a summary bigger than [`RECENT_ONE_BYTES`] (a hostile certificate's
+/// thousands of long names) is not kept. The memory budget does not see this table, so
+/// its caps are what bound it.
+pub const RECENT_SUMMARIES: usize = 256;
+pub const RECENT_BYTES: usize = 1 << 20;
+const RECENT_ONE_BYTES: usize = 16 << 10;
+
+#[derive(Default)]
+struct Recent {
+    summaries: std::collections::HashMap<[u8; 32], Arc<CertificateSummary>>,
+    bytes: usize,
+    /// Times the table was emptied for room.
+    cleared: u64,
+}
 
 thread_local! {
-    static RECENT: std::cell::RefCell<std::collections::HashMap<[u8; 32], Arc<CertificateSummary>>> =
-        std::cell::RefCell::default();
+    static RECENT: std::cell::RefCell<Recent> = std::cell::RefCell::default();
+}
+
+impl CertificateSummary {
+    /// About what the summary holds on the heap (its text), plus its own size.
+    fn footprint(&self) -> usize {
+        let text = [
+            &self.subject,
+            &self.issuer,
+            &self.serial,
+            &self.not_before,
+            &self.not_after,
+            &self.sha256,
+            &self.signature_algorithm,
+        ];
+        std::mem::size_of::<Self>()
+            + text.iter().map(|s| s.len()).sum::<usize>()
+            + self.san.iter().map(|s| s.len() + 24).sum::<usize>()
+            + self.public_key.algorithm.len()
+            + self.public_key.curve.as_ref().map_or(0, |c| c.len())
+            + self.public_key.rsa_modulus.as_ref().map_or(0, |m| m.len())
+            + self.public_key.rsa_exponent.as_ref().map_or(0, |e| e.len())
+    }
+}
+
+/// The table's (entries, bytes, times emptied) on this thread.
+pub fn recent_summaries() -> (usize, usize, u64) {
+    RECENT.with(|r| {
+        let r = r.borrow();
+        (r.summaries.len(), r.bytes, r.cleared)
+    })
 }
 
 /// [`summarize`], shared with the other connections of the run that sent the same
 /// bytes.
 pub fn summarize_shared(der: &[u8]) -> Result<Arc<CertificateSummary>, CertificateError> {
     let key: [u8; 32] = Sha256::digest(der).into();
-    if let Some(s) = RECENT.with(|r| r.borrow().get(&key).cloned()) {
+    if let Some(s) = RECENT.with(|r| r.borrow().summaries.get(&key).cloned()) {
         return Ok(s);
     }
     let summary = Arc::new(summarize(der)?);
-    RECENT.with(|r| {
-        let mut r = r.borrow_mut();
-        if r.len() >= RECENT_SUMMARIES {
-            r.clear();
-        }
-        r.insert(key, summary.clone());
-    });
+    let bytes = summary.footprint();
+    if bytes <= RECENT_ONE_BYTES {
+        RECENT.with(|r| {
+            let mut r = r.borrow_mut();
+            if r.summaries.len() >= RECENT_SUMMARIES || r.bytes + bytes > RECENT_BYTES {
+                r.summaries.clear();
+                r.bytes = 0;
+                r.cleared += 1;
+            }
+            r.bytes += bytes;
+            r.summaries.insert(key, summary.clone());
+        });
+    }
     Ok(summary)
 }
 
@@ -498,6 +546,27 @@ mod tests {
     // (and -newkey ec -pkeyopt ec_paramgen_curve:P-256 for the EC one).
     const RSA_DER: &[u8] = include_bytes!("testdata/cert-rsa2048.der");
     const EC_DER: &[u8] = include_bytes!("testdata/cert-ec256.der");
+
+    /// The same bytes give the same summary, shared; the table stays within its caps
+    /// however many different certificates come (bytes after a certificate make it
+    /// different bytes, the same summary).
+    #[test]
+    fn shared_summaries_are_bounded() {
+        let a = summarize_shared(RSA_DER).unwrap();
+        let b = summarize_shared(RSA_DER).unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(*a, summarize(RSA_DER).unwrap());
+        for i in 0..3 * RECENT_SUMMARIES as u32 {
+            let mut der = RSA_DER.to_vec();
+            der.extend_from_slice(&i.to_le_bytes());
+            assert_eq!(*summarize_shared(&der).unwrap(), *a);
+            let (entries, bytes, _) = recent_summaries();
+            assert!(entries <= RECENT_SUMMARIES, "{entries}");
+            assert!(bytes <= RECENT_BYTES, "{bytes}");
+        }
+        assert!(recent_summaries().2 >= 2, "emptied for room");
+        assert!(summarize_shared(&[0x30]).is_err());
+    }
 
     // `openssl x509 -inform DER -noout -modulus` of RSA_DER.
     const RSA_MODULUS: &str = "B2753243384EAE4239BCCD3E7641B80C9091475A1668D7F2EBA6D4A7711B69AD3144AB2974153390DF9AEC3A754934BC4EA36C98D043BEE224FF9CADED41A793A68F3D05CA83BB3E69F637E20719FDB8D789B55C34BEDC5E96E962111DBFB9541BBA6055D4E37811D49847E6DF0FD047C6F08EA4C6F1C1F17A430D519059B4A74A68AFECB1F09F014A019267009A045C93661C3DDD9A5AF75CA6FB12AF955DD98118A5FB4EA0917C6EECC9C225A1481733E01E39D6B08798724EA5DEF476374C2F64E955C48E93F33DAF2A5F1DABEA11338ED79AA64D52D0AF9B6951F10DFE9E7665B5731076312EBA6513E6ADEDAE2F9E9052FB66D136E0727FF44EEC60C58B";
