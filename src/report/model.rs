@@ -2,6 +2,8 @@
 //! tables are drawn from.
 
 use super::verdict::Verdict;
+use std::borrow::Cow;
+
 use serde::ser::SerializeMap;
 use serde::Serialize;
 
@@ -183,12 +185,12 @@ impl AlertEntry {
         }
     }
 
-    pub fn level_name(&self) -> Option<String> {
-        self.level.map(|l| l.label().into_owned())
+    pub fn level_name(&self) -> Option<Cow<'static, str>> {
+        self.level.map(|l| l.label())
     }
 
-    pub fn description(&self) -> Option<String> {
-        self.code.map(|c| c.label().into_owned())
+    pub fn description(&self) -> Option<Cow<'static, str>> {
+        self.code.map(|c| c.label())
     }
 
     /// A fatal alert in the clear.
@@ -208,11 +210,11 @@ pub(super) struct AlertJson {
     #[serde(skip_serializing_if = "Option::is_none")]
     level: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    level_name: Option<String>,
+    level_name: Option<Cow<'static, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     code: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<String>,
+    description: Option<Cow<'static, str>>,
 }
 
 impl Serialize for AlertEntry {
@@ -280,27 +282,18 @@ impl MessageBody {
             MessageBody::EarlyData(run) => run_entries(m, "EarlyData", run),
             MessageBody::Alert(a) => {
                 m.serialize_entry("code", &a.code.map(|c| c.0))?;
-                m.serialize_entry("description", &a.code.map(|c| c.label()))?;
-                m.serialize_entry("level", &a.level.map(|l| l.label()))?;
+                m.serialize_entry("description", &a.description())?;
+                m.serialize_entry("level", &a.level_name())?;
                 m.serialize_entry("type", "Alert")
             }
             MessageBody::ChangeCipherSpec {} => m.serialize_entry("type", "ChangeCipherSpec"),
             MessageBody::EncryptedFinished { length, note } => {
-                m.serialize_entry("encrypted", &true)?;
-                m.serialize_entry("length", length)?;
-                m.serialize_entry("note", note)?;
-                m.serialize_entry("type", "Finished")
+                encrypted_entries(m, "Finished", *length, Some(note))
             }
             MessageBody::EncryptedHandshake { length } => {
-                m.serialize_entry("encrypted", &true)?;
-                m.serialize_entry("length", length)?;
-                m.serialize_entry("type", "EncryptedHandshake")
+                encrypted_entries(m, "EncryptedHandshake", *length, None)
             }
-            MessageBody::EncryptedAlert { length } => {
-                m.serialize_entry("encrypted", &true)?;
-                m.serialize_entry("length", length)?;
-                m.serialize_entry("type", "Alert")
-            }
+            MessageBody::EncryptedAlert { length } => encrypted_entries(m, "Alert", *length, None),
             MessageBody::Heartbeat { length } => {
                 m.serialize_entry("length", length)?;
                 m.serialize_entry("type", "Heartbeat")
@@ -319,6 +312,20 @@ impl MessageBody {
             }
         }
     }
+}
+
+fn encrypted_entries<M: SerializeMap>(
+    m: &mut M,
+    kind: &str,
+    length: usize,
+    note: Option<&str>,
+) -> Result<(), M::Error> {
+    m.serialize_entry("encrypted", &true)?;
+    m.serialize_entry("length", &length)?;
+    if let Some(note) = note {
+        m.serialize_entry("note", note)?;
+    }
+    m.serialize_entry("type", kind)
 }
 
 fn run_entries<M: SerializeMap>(m: &mut M, kind: &str, run: &AppDataRun) -> Result<(), M::Error> {

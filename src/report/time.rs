@@ -102,9 +102,9 @@ pub struct Rfc3339 {
 }
 
 impl Rfc3339 {
-    /// `-YYYYYYYYYYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`: the longest year an `i64` of
-    /// nanoseconds reaches has six digits and a sign.
-    const MAX: usize = 40;
+    /// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`: an `i64` of nanoseconds spans the years 1677 to
+    /// 2262, four digits each.
+    const MAX: usize = 30;
 
     pub fn new(ns: i64) -> Self {
         let secs = ns.div_euclid(1_000_000_000);
@@ -116,12 +116,7 @@ impl Rfc3339 {
             buf: [0; Rfc3339::MAX],
             len: 0,
         };
-        if y < 0 {
-            t.push(b'-');
-        }
-        let year = y.unsigned_abs();
-        let width = year.checked_ilog10().map_or(1, |l| l as usize + 1).max(4);
-        t.digits(year, width);
+        t.digits(y.unsigned_abs(), 4);
         t.push(b'-');
         t.digits(u64::from(m), 2);
         t.push(b'-');

@@ -31,11 +31,6 @@ pub struct Message<'a>(pub &'a HandshakeMessage);
 pub struct Chain<'a>(pub &'a [CertificateEntry]);
 
 /// For `#[serde(serialize_with)]` in the report model.
-pub fn ser_message<S: Serializer>(m: &HandshakeMessage, s: S) -> Result<S::Ok, S::Error> {
-    Message(m).serialize(s)
-}
-
-/// For `#[serde(serialize_with)]` in the report model.
 pub fn ser_chain<S: Serializer>(c: &[CertificateEntry], s: S) -> Result<S::Ok, S::Error> {
     Chain(c).serialize(s)
 }
