@@ -639,6 +639,10 @@ pub struct ConnectionReport {
     pub frames: FrameSpan,
     pub version: Option<String>,
     pub cipher_suite: Option<SuiteReport>,
+    /// The key exchange's named group, Zeek's `curve`: TLS 1.3's from the server's key
+    /// share, TLS ≤ 1.2's from the ServerKeyExchange (ECDHE). `null` without one: RSA
+    /// and DHE key exchange, PSK-only resumption, or not seen.
+    pub key_exchange_group: Option<SuiteReport>,
     pub sni: Option<String>,
     /// Negotiated ALPN protocol when the server chose one, else what the client offered;
     /// as text, losslessly escaped (`\xff`) when not UTF-8.

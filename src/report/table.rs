@@ -656,6 +656,13 @@ pub(super) fn connection_facts(c: &ConnectionReport) -> Vec<(&'static str, Strin
     );
     fact("session id", c.session_id.clone().unwrap_or_default());
     fact(
+        "key exchange group",
+        c.key_exchange_group
+            .as_ref()
+            .map(|g| g.name.clone())
+            .unwrap_or_default(),
+    );
+    fact(
         "flags",
         [
             ("resumed", c.resumed),

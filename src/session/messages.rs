@@ -3,7 +3,7 @@
 //! server went through a full handshake, the certificate chains).
 
 use super::events::Event;
-use super::{Chains, Session, StoredHello};
+use super::{Chains, Session};
 use crate::crypto::secrets::Secrets;
 use crate::flow::Direction;
 use crate::report::model::Side;
@@ -116,10 +116,8 @@ impl Session {
     /// Keeps the connection's first ClientHello (a renegotiation's is only a message).
     pub(super) fn keep_client_hello(&mut self, body: &[u8], sslv2: bool) {
         if self.client_hello.is_none() {
-            self.client_hello = Some(StoredHello {
-                body: body.into(),
-                sslv2,
-            });
+            self.client_hello = Some(body.into());
+            self.client_hello_sslv2 = sslv2;
         }
     }
 
@@ -175,9 +173,12 @@ impl Session {
                 }
                 self.keep_chain(server, certificates, direction);
             }
-            HandshakeMessage::ServerKeyExchange { .. } | HandshakeMessage::ServerHelloDone {} => {
+            HandshakeMessage::ServerKeyExchange { named_group, .. } => {
                 self.server_full_handshake = true;
+                // The first handshake's, as its ServerHello is the one reported.
+                self.key_exchange_group = self.key_exchange_group.or(*named_group);
             }
+            HandshakeMessage::ServerHelloDone {} => self.server_full_handshake = true,
             _ => {}
         }
         self.sinks.emit(&Event::Handshake {
@@ -231,14 +232,10 @@ impl Session {
         if ders.is_empty() {
             return;
         }
-        let sni = self
-            .client_hello
-            .as_ref()
-            .and_then(StoredHello::parse)
-            .and_then(|c| {
-                c.sni_bytes()
-                    .map(|b| String::from_utf8_lossy(b).into_owned())
-            });
+        let sni = self.client_hello().and_then(|c| {
+            c.sni_bytes()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+        });
         let validation = validator.validate(&ders, sni.as_deref(), ts);
         if !self.sinks.report.charge(super::json_len(&validation)) {
             self.warn(

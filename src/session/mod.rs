@@ -50,7 +50,7 @@ use crate::net::Endpoint;
 use crate::report::model::{ConnectionReport, Side};
 use crate::tls::handshake::{CertificateEntry, HandshakeReassembler};
 use crate::tls::hello::{ClientHello, ServerHello};
-use crate::tls::registry::ProtocolVersion;
+use crate::tls::registry::{NamedGroup, ProtocolVersion};
 
 use self::digest::Digests;
 use self::events::AppSink;
@@ -96,13 +96,19 @@ pub struct Session {
     client_hello_dir: Option<Direction>,
     /// The first ClientHello as it travelled (its body, or the SSLv2-format record),
     /// parsed again when needed: an open connection costs its bytes, not a parse tree.
-    client_hello: Option<StoredHello>,
+    client_hello: Option<Box<[u8]>>,
+    /// `client_hello` is an SSLv2-format record (kept out of it: beside the box, the flag
+    /// would pad a word).
+    client_hello_sslv2: bool,
     server_hello: Option<Box<ServerHello>>,
     /// The server's and the client's certificate chains, when seen (and kept: they
     /// are charged to the memory budget).
     chains: Option<Box<Chains>>,
     /// Server sent Certificate / ServerKeyExchange / ServerHelloDone (a full handshake).
     server_full_handshake: bool,
+    /// The named group of the first handshake's ServerKeyExchange (TLS ≤ 1.2 ECDHE);
+    /// TLS 1.3's comes from the ServerHello's key share.
+    key_exchange_group: Option<NamedGroup>,
     /// A ServerHello (not a HelloRetryRequest) answered the last ClientHello: the next
     /// ClientHello is a renegotiation, not a retry (HRR, DTLS's HelloVerifyRequest).
     hello_answered: bool,
@@ -186,23 +192,6 @@ struct Chains {
     validation: Option<crate::pki::CertificateValidation>,
 }
 
-/// A ClientHello kept as bytes.
-#[derive(Debug)]
-struct StoredHello {
-    body: Box<[u8]>,
-    sslv2: bool,
-}
-
-impl StoredHello {
-    fn parse(&self) -> Option<ClientHello> {
-        if self.sslv2 {
-            ClientHello::parse_sslv2(&self.body).ok()
-        } else {
-            ClientHello::parse(&self.body).ok()
-        }
-    }
-}
-
 /// The client's TLS 1.3 0-RTT data (boxed in the session: few connections send any).
 #[derive(Debug, Default)]
 struct EarlyData {
@@ -260,9 +249,11 @@ impl Session {
             dirs: [DirState::default(), DirState::default()],
             client_hello_dir: None,
             client_hello: None,
+            client_hello_sslv2: false,
             server_hello: None,
             chains: None,
             server_full_handshake: false,
+            key_exchange_group: None,
             hello_answered: false,
             renegotiations: 0,
             saw_tls: false,
@@ -386,7 +377,12 @@ impl Session {
 
     /// The connection's (first) ClientHello.
     fn client_hello(&self) -> Option<ClientHello> {
-        self.client_hello.as_ref()?.parse()
+        let body = self.client_hello.as_deref()?;
+        if self.client_hello_sslv2 {
+            ClientHello::parse_sslv2(body).ok()
+        } else {
+            ClientHello::parse(body).ok()
+        }
     }
 
     /// The ClientHello offered TLS 1.3.
@@ -446,7 +442,7 @@ impl Session {
             .sum();
         std::mem::size_of::<Session>()
             + dirs
-            + self.client_hello.as_ref().map_or(0, |h| h.body.len() + 16)
+            + self.client_hello.as_ref().map_or(0, |h| h.len() + 16)
             + self.server_hello.as_ref().map_or(0, |h| {
                 std::mem::size_of::<ServerHello>() + h.extensions.len() * 64
             })

@@ -18,7 +18,7 @@ use crate::report::verdict::Verdict;
 use crate::tls::cipher_suite;
 use crate::tls::extensions::ExtensionData;
 use crate::tls::fingerprint::{self, HelloFields, Transport};
-use crate::tls::registry::{ExtensionType, ProtocolVersion};
+use crate::tls::registry::{ExtensionType, NamedGroup, ProtocolVersion};
 
 /// Builds a connection's lists (messages, alerts, warnings) from its events, bounded by
 /// the retention settings and the run's memory budget.
@@ -315,6 +315,10 @@ impl Session {
                 id: id.0,
                 name: id.label().into_owned(),
             }),
+            key_exchange_group: self.negotiated_group().map(|g| SuiteReport {
+                id: g.0,
+                name: g.label().into_owned(),
+            }),
             sni: ch.and_then(|c| c.sni_bytes()).map(bytes_as_text),
             alpn: protocols_text(alpn),
             alpn_hex: protocols_hex(alpn),
@@ -395,6 +399,17 @@ impl Session {
                 }
             })
         })
+    }
+
+    /// The group the key exchange used: TLS 1.3's ServerHello key share (a
+    /// HelloRetryRequest only asks for one), else the ServerKeyExchange's curve.
+    fn negotiated_group(&self) -> Option<NamedGroup> {
+        match self.server_hello.as_deref() {
+            Some(sh) if self.is_tls13() => (!sh.hello_retry_request)
+                .then(|| sh.key_share_group())
+                .flatten(),
+            _ => self.key_exchange_group,
+        }
     }
 
     /// The server resumed a session (TLS ≤ 1.2, abbreviated handshake) whose master

@@ -7,7 +7,7 @@ use super::parser::{Expr, Net, Test, Value};
 use super::Field;
 use crate::flow::Transport;
 use crate::pki::ValidationStatus;
-use crate::report::model::{ConnectionReport, DecryptionStatus, EndpointReport};
+use crate::report::model::{ConnectionReport, DecryptionStatus, EndpointReport, SuiteReport};
 use crate::report::verdict::Verdict;
 
 impl Expr {
@@ -59,16 +59,8 @@ fn values(field: Field, c: &ConnectionReport) -> Vec<Got<'_>> {
         Field::ClientPort => number(u64::from(c.client.port)),
         Field::ServerPort => number(u64::from(c.server.port)),
         Field::Version => c.version.iter().map(|v| Got::Version(v)).collect(),
-        Field::Cipher => c
-            .cipher_suite
-            .iter()
-            .flat_map(|s| {
-                [
-                    Got::Text(Cow::Borrowed(&s.name)),
-                    Got::Number(u64::from(s.id)),
-                ]
-            })
-            .collect(),
+        Field::Cipher => coded(&c.cipher_suite),
+        Field::Group => coded(&c.key_exchange_group),
         Field::Status => vec![Got::Status(c.decryption.status)],
         Field::Verdict => vec![Got::Verdict(c.decryption.verdict)],
         Field::Certificate => c
@@ -98,6 +90,19 @@ fn values(field: Field, c: &ConnectionReport) -> Vec<Got<'_>> {
         Field::Ja4 => texts(&c.ja4),
         Field::Bytes => number(c.transport_bytes().iter().sum()),
     }
+}
+
+/// A registry value: its name and its number, either of which a test may name.
+fn coded(value: &Option<SuiteReport>) -> Vec<Got<'_>> {
+    value
+        .iter()
+        .flat_map(|v| {
+            [
+                Got::Text(Cow::Borrowed(&v.name)),
+                Got::Number(u64::from(v.id)),
+            ]
+        })
+        .collect()
 }
 
 fn texts(s: &Option<String>) -> Vec<Got<'_>> {

@@ -118,6 +118,7 @@ pub enum Field {
     ServerPort,
     Version,
     Cipher,
+    Group,
     Status,
     Verdict,
     Certificate,
@@ -218,6 +219,12 @@ pub const FIELDS: &[FieldInfo] = &[
         "cipher",
         Kind::Text,
         "the cipher suite's name, or its id: 0x1301",
+    ),
+    info(
+        Field::Group,
+        "group",
+        Kind::Text,
+        "the key exchange group's name, or its id: x25519, 0x11ec",
     ),
     info(
         Field::Status,

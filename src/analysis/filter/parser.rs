@@ -335,7 +335,7 @@ fn typed(field: Field, text: &str, column: usize) -> Result<Value, FilterError> 
         (Kind::Choice, _) => {
             choice(field, text, column, &Transport::ALL, |t| t.as_str()).map(Value::Transport)
         }
-        (Kind::Text, Field::Cipher) => Ok(cipher_id(text).map_or_else(
+        (Kind::Text, Field::Cipher | Field::Group) => Ok(hex_id(text).map_or_else(
             || Value::Text(text.to_string()),
             |id| Value::Number(u64::from(id)),
         )),
@@ -344,8 +344,8 @@ fn typed(field: Field, text: &str, column: usize) -> Result<Value, FilterError> 
     }
 }
 
-/// A cipher suite's id written in hex: `0x1301`.
-fn cipher_id(text: &str) -> Option<u16> {
+/// A cipher suite's or a group's id written in hex: `0x1301`.
+fn hex_id(text: &str) -> Option<u16> {
     let hex = text
         .strip_prefix("0x")
         .or_else(|| text.strip_prefix("0X"))?;

@@ -223,6 +223,10 @@ pub(crate) fn connection() -> ConnectionReport {
         last_seen_ns: 0,
         frames: Default::default(),
         version: Some("TLS 1.3".into()),
+        key_exchange_group: Some(SuiteReport {
+            id: 0x11ec,
+            name: "X25519MLKEM768".into(),
+        }),
         cipher_suite: Some(SuiteReport {
             id: 0x1301,
             name: "TLS_AES_128_GCM_SHA256".into(),
@@ -301,6 +305,7 @@ fn fields_match_the_connection() {
         "port == 443 && port == 50000 && server_port == 443 && client_port > 49151",
         "version == 1.3 && version == tls1.3 && version == \"TLS 1.3\" && version ~ \"^TLS\"",
         "cipher == 0x1301 && cipher == tls_aes_128_gcm_sha256 && cipher ~ GCM",
+        "group == 0x11ec && group == x25519mlkem768 && group ~ MLKEM",
         "status == decrypted && status ~ dec",
         "key_source == keylog && key_source == keylog:/tmp/keys.log && key_source ~ keys",
         "state == failed && state ~ alert",
@@ -321,6 +326,7 @@ fn fields_match_the_connection() {
         "port in {80, 8443}",
         "version == 1.2 || version == dtls1.3",
         "cipher == 0x1302",
+        "group == x25519 || group == 0x1d",
         "status != decrypted",
         "key_source == rsa_key",
         "state == established",
