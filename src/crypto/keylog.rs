@@ -10,6 +10,7 @@
 //! | `CLIENT_EARLY_TRAFFIC_SECRET` … `EARLY_EXPORTER_SECRET` | client random (32) | TLS 1.3 secret (32 or 48) |
 //! | `RSA Session-ID:<id> Master-Key:<secret>` | session id (1–32), Wireshark's form | TLS ≤ 1.2 master secret (48) |
 //! | `TICKET_SHA256` | SHA-256 of a session ticket (32), tlsscope's own | TLS ≤ 1.2 master secret (48) |
+//! | `CLIENT_TRAFFIC_SECRET_N`, `SERVER_TRAFFIC_SECRET_N` | client random (32) | OpenSSL 3's secret after a KeyUpdate: read and skipped (derived from `_0`) |
 //!
 //! The last two are what a second pass needs to open sessions resumed from a handshake
 //! that another shard or file decrypted: `keylog` writes them beside `CLIENT_RANDOM`.
@@ -261,6 +262,10 @@ fn parse_line(line: &str) -> Result<Option<Line<'_>>, String> {
             want(id_bytes == 32 && secret_bytes == 48, "32 + 48 bytes")?;
             TICKET
         }
+        // OpenSSL 3 logs each KeyUpdate's new secret under these. Nothing needs them:
+        // every later secret follows from `_TRAFFIC_SECRET_0` (RFC 8446 §7.2), and the
+        // lines do not say which update they follow.
+        "CLIENT_TRAFFIC_SECRET_N" | "SERVER_TRAFFIC_SECRET_N" => return Ok(None),
         other => match TLS13_LABELS.iter().position(|&l| l == other) {
             Some(i) => {
                 want(
@@ -883,7 +888,8 @@ mod tests {
              SERVER_TRAFFIC_SECRET_0 {cr} {cr}\nRSA 0102030405060708 {ms}\n\
              PMS_CLIENT_RANDOM {cr} {cr}\nFOO {cr} {cr}\nCLIENT_RANDOM {cr}\n\
              CLIENT_HANDSHAKE_TRAFFIC_SECRET {cr} {}\nRSA 01020304050607 {ms}\n\
-             PMS_CLIENT_RANDOM {cr} {}",
+             PMS_CLIENT_RANDOM {cr} {}\nCLIENT_TRAFFIC_SECRET_N {cr} {cr}\n\
+             SERVER_TRAFFIC_SECRET_N {cr} {cr}",
             "cc".repeat(48),
             "dd".repeat(1024),
         );

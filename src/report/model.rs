@@ -579,12 +579,20 @@ impl DecryptionReport {
                 Verdict::PskNeeded,
                 "PSK key exchange: the pre-shared key is needed (--psk)".to_string(),
             ),
+            // RFC 4279 §4: the pre-master secret travels RSA-encrypted, not forward-secret.
+            Some(s) if matches!(s.key_exchange, KeyExchange::RsaPsk) => (
+                S::NoKey,
+                Verdict::PskNeeded,
+                "RSA_PSK key exchange: the server's RSA key and the pre-shared key are needed \
+                 (-k and --psk), or a key log"
+                    .to_string(),
+            ),
             Some(s) if !matches!(s.key_exchange, KeyExchange::Rsa | KeyExchange::RsaExport) => (
                 S::NotRsa,
                 Verdict::ForwardSecret,
                 format!(
-                    "key exchange is {:?}, not RSA: a key log is needed",
-                    s.key_exchange
+                    "key exchange is {}, not RSA: a key log is needed",
+                    key_exchange_name(s.key_exchange)
                 ),
             ),
             Some(_) => (
@@ -605,6 +613,26 @@ impl DecryptionReport {
             early_data: None,
             secrets: Vec::new(),
         }
+    }
+}
+
+/// A key exchange as the cipher suite names spell it (`TLS_ECDHE_RSA_…`).
+fn key_exchange_name(k: KeyExchange) -> &'static str {
+    match k {
+        KeyExchange::Null => "NULL",
+        KeyExchange::Rsa => "RSA",
+        KeyExchange::RsaExport => "RSA_EXPORT",
+        KeyExchange::Dh => "DH",
+        KeyExchange::Dhe => "DHE",
+        KeyExchange::Ecdh => "ECDH",
+        KeyExchange::Ecdhe => "ECDHE",
+        KeyExchange::Psk => "PSK",
+        KeyExchange::DhePsk => "DHE_PSK",
+        KeyExchange::EcdhePsk => "ECDHE_PSK",
+        KeyExchange::RsaPsk => "RSA_PSK",
+        KeyExchange::Srp => "SRP",
+        KeyExchange::Krb5 => "KRB5",
+        KeyExchange::Tls13 => "TLS 1.3 (EC)DHE",
     }
 }
 
