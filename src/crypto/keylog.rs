@@ -194,7 +194,8 @@ fn hex_len(s: &str) -> Option<usize> {
     (s.len().is_multiple_of(2) && s.bytes().all(|b| b.is_ascii_hexdigit())).then_some(s.len() / 2)
 }
 
-/// Parses one line (without its newline): `Ok(None)` for a blank line or a comment.
+/// Parses one line (without its newline): `Ok(None)` for a blank line, a comment or a
+/// line of a label read and not needed.
 fn parse_line(line: &str) -> Result<Option<Line<'_>>, String> {
     let line = line.trim();
     if line.is_empty() || line.starts_with('#') {

@@ -12,7 +12,7 @@ use crate::flow::Direction;
 use crate::net::{Endpoint, NetStats};
 use crate::tls::cipher_suite::{CipherSuite, KeyExchange};
 use crate::tls::handshake::{CertificateEntry, HandshakeMessage};
-use crate::tls::registry::{AlertDescription, AlertLevel, HandshakeType};
+use crate::tls::registry::{AlertDescription, AlertLevel, HandshakeType, Registered};
 
 /// The whole document: `{"capture": {...}, "connections": [...]}`.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -101,10 +101,20 @@ impl From<Endpoint> for EndpointReport {
     }
 }
 
+/// A value of an IANA registry (a cipher suite, a group): its number and its name.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct SuiteReport {
+pub struct RegistryValue {
     pub id: u16,
     pub name: String,
+}
+
+impl RegistryValue {
+    pub fn of<T: Registered + Into<u16>>(value: T) -> Self {
+        RegistryValue {
+            id: value.into(),
+            name: value.label().into_owned(),
+        }
+    }
 }
 
 /// Which side of the TLS connection sent something.
@@ -666,11 +676,11 @@ pub struct ConnectionReport {
     pub last_seen_ns: i64,
     pub frames: FrameSpan,
     pub version: Option<String>,
-    pub cipher_suite: Option<SuiteReport>,
+    pub cipher_suite: Option<RegistryValue>,
     /// The key exchange's named group, Zeek's `curve`: TLS 1.3's from the server's key
     /// share, TLS ≤ 1.2's from the ServerKeyExchange (ECDHE). `null` without one: RSA
     /// and DHE key exchange, PSK-only resumption, or not seen.
-    pub key_exchange_group: Option<SuiteReport>,
+    pub key_exchange_group: Option<RegistryValue>,
     pub sni: Option<String>,
     /// Negotiated ALPN protocol when the server chose one, else what the client offered;
     /// as text, losslessly escaped (`\xff`) when not UTF-8.

@@ -11,7 +11,7 @@ use crate::flow::{Direction, Transport as FlowTransport};
 use crate::report::model::{
     AppData, AppDataRun, ConnectionReport, ConnectionState as State, DecryptionReport,
     DecryptionStatus as Status, EarlyDataReport, EndpointReport, FrameSpan, GapReport, MessageBody,
-    MessageEntry, PerSide, Side, SuiteReport, TcpReport,
+    MessageEntry, PerSide, RegistryValue, Side, TcpReport,
 };
 use crate::report::text::{bytes_as_text, protocol_text, protocols_hex, protocols_text};
 use crate::report::verdict::Verdict;
@@ -311,14 +311,8 @@ impl Session {
                 ..FrameSpan::default()
             },
             version,
-            cipher_suite: suite.map(|id| SuiteReport {
-                id: id.0,
-                name: id.label().into_owned(),
-            }),
-            key_exchange_group: self.negotiated_group().map(|g| SuiteReport {
-                id: g.0,
-                name: g.label().into_owned(),
-            }),
+            cipher_suite: suite.map(RegistryValue::of),
+            key_exchange_group: self.negotiated_group().map(RegistryValue::of),
             sni: ch.and_then(|c| c.sni_bytes()).map(bytes_as_text),
             alpn: protocols_text(alpn),
             alpn_hex: protocols_hex(alpn),
@@ -405,9 +399,7 @@ impl Session {
     /// HelloRetryRequest only asks for one), else the ServerKeyExchange's curve.
     fn negotiated_group(&self) -> Option<NamedGroup> {
         match self.server_hello.as_deref() {
-            Some(sh) if self.is_tls13() => (!sh.hello_retry_request)
-                .then(|| sh.key_share_group())
-                .flatten(),
+            Some(sh) if self.is_tls13() => sh.key_share_group().filter(|_| !sh.hello_retry_request),
             _ => self.key_exchange_group,
         }
     }

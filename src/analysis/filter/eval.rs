@@ -7,7 +7,7 @@ use super::parser::{Expr, Net, Test, Value};
 use super::Field;
 use crate::flow::Transport;
 use crate::pki::ValidationStatus;
-use crate::report::model::{ConnectionReport, DecryptionStatus, EndpointReport, SuiteReport};
+use crate::report::model::{ConnectionReport, DecryptionStatus, EndpointReport, RegistryValue};
 use crate::report::verdict::Verdict;
 
 impl Expr {
@@ -93,7 +93,7 @@ fn values(field: Field, c: &ConnectionReport) -> Vec<Got<'_>> {
 }
 
 /// A registry value: its name and its number, either of which a test may name.
-fn coded(value: &Option<SuiteReport>) -> Vec<Got<'_>> {
+fn coded(value: &Option<RegistryValue>) -> Vec<Got<'_>> {
     value
         .iter()
         .flat_map(|v| {

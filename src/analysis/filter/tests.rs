@@ -223,11 +223,11 @@ pub(crate) fn connection() -> ConnectionReport {
         last_seen_ns: 0,
         frames: Default::default(),
         version: Some("TLS 1.3".into()),
-        key_exchange_group: Some(SuiteReport {
+        key_exchange_group: Some(RegistryValue {
             id: 0x11ec,
             name: "X25519MLKEM768".into(),
         }),
-        cipher_suite: Some(SuiteReport {
+        cipher_suite: Some(RegistryValue {
             id: 0x1301,
             name: "TLS_AES_128_GCM_SHA256".into(),
         }),
