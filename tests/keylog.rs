@@ -129,6 +129,61 @@ fn tls13_samples_say_what_they_did() {
     assert!(early["decrypted_bytes"].as_u64().unwrap() > 0);
 }
 
+/// Early data counts the client's 0-RTT application data records, never its
+/// EndOfEarlyData (RFC 8446 §4.5), which travels under the same key: with the early
+/// secret in the key log, and without it (the records then cannot be opened, and the
+/// last one before the handshake key takes over is the EndOfEarlyData).
+#[test]
+fn early_data_counts_data_records_not_end_of_early_data() {
+    let t = truth("samples/tls13-early-data.pcap").unwrap();
+    let sent = &t["connections"][1];
+    let writes = sent["client_early_writes"].as_array().unwrap().len() as u64;
+    let keylog = root().join("samples/tls13-early-data.keylog");
+    let dir = tempfile::tempdir().unwrap();
+    let no_early = dir.path().join("no-early.keylog");
+    let text = std::fs::read_to_string(&keylog).unwrap();
+    let kept: String = text
+        .lines()
+        .filter(|l| !l.starts_with("CLIENT_EARLY_TRAFFIC_SECRET"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(
+        kept.len(),
+        text.len(),
+        "the sample's key log has an early secret"
+    );
+    std::fs::write(&no_early, kept).unwrap();
+    for (keys, decrypted) in [(&keylog, true), (&no_early, false)] {
+        let doc = json(&[
+            "inspect",
+            "--json",
+            "--keylog",
+            keys.to_str().unwrap(),
+            "samples/tls13-early-data.pcap",
+        ]);
+        let c = &doc["connections"][1];
+        let early = &c["decryption"]["early_data"];
+        assert_eq!(early["records"], writes, "{early}");
+        assert_eq!(early["accepted"], true, "{early}");
+        if decrypted {
+            assert_eq!(
+                early["decrypted_bytes"], sent["client_early_bytes"],
+                "{early}"
+            );
+        } else {
+            assert!(early["decrypted_bytes"].is_null(), "{early}");
+        }
+        let early_runs: u64 = c["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["type"] == "EarlyData")
+            .map(|m| m["records"].as_u64().unwrap())
+            .sum();
+        assert_eq!(early_runs, writes, "{}", c["messages"]);
+    }
+}
+
 fn lines(text: &str) -> BTreeSet<String> {
     text.lines()
         .map(str::trim)

@@ -821,7 +821,7 @@ fn h2_streams() {
         );
         assert_eq!(
             app["problems"],
-            serde_json::json!(["streams still open at the end of the capture: 1000"])
+            serde_json::json!(["streams still open when the connection closed: 1000"])
         );
     }
     let out = s.run(&["requests"], &[], &limits()).stdout();

@@ -161,7 +161,7 @@ fn captures_that_lack_part_of_the_handshake() {
     let sample = "samples/tls12-rsa-aes128gcm.pcap";
     let dir = tempfile::tempdir().unwrap();
     let key = ["-k", "samples/keys/server-rsa2048.key"];
-    let cases: [(&str, FrameDropped, &str); 4] = [
+    let cases: [(&str, FrameDropped, &str); 5] = [
         ("mid-stream.pcap", |f| f <= 9, "handshake_not_captured"),
         (
             "lost-key-exchange.pcap",
@@ -174,6 +174,9 @@ fn captures_that_lack_part_of_the_handshake() {
             "handshake_segment_lost",
         ),
         ("hello-only.pcap", |f| f > 5, "no_server_hello"),
+        // The handshake stops after the server's flight (a client refusing the
+        // certificate, say): no key would open more than what went in the clear.
+        ("no-key-exchange.pcap", |f| f >= 8, "nothing_encrypted"),
     ];
     for (name, drop, want) in cases {
         let path = cut(sample, dir.path(), name, drop);

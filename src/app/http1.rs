@@ -348,18 +348,27 @@ impl Http1 {
         }
     }
 
-    /// The connection ended: a body delimited by the close is complete, others are not.
+    /// The capture ended: a body delimited by the close is complete, others are not.
     pub fn close(&mut self) {
+        self.end_connection(false);
+    }
+
+    /// The capture ended, and `closed`: the connection had closed (FIN or RST) before.
+    pub fn end_connection(&mut self, closed: bool) {
         for side in [Side::Client, Side::Server] {
             let i = side_index(side);
             if let State::Body(body, msg, hash) = std::mem::replace(&mut self.dirs[i], State::Lost)
             {
                 let complete = body == Body::UntilClose;
                 if !complete {
-                    self.problem(format!(
-                        "{} body incomplete at the end of the capture",
-                        what(side)
-                    ));
+                    let when = match body {
+                        _ if !closed => " at the end of the capture".to_string(),
+                        Body::Length(left) => {
+                            format!(": the connection closed {left} bytes before its end")
+                        }
+                        _ => ": the connection closed before its last chunk".to_string(),
+                    };
+                    self.problem(format!("{} body incomplete{when}", what(side)));
                 }
                 self.finish_message(side, *msg, hash, complete);
             }

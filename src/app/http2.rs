@@ -26,6 +26,9 @@ use crate::report::model::Side;
 pub const PREFACE: &[u8; 24] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 /// Streams followed at once; more are counted, their frames skipped.
 pub const MAX_OPEN_STREAMS: usize = 1000;
+/// Streams one side reset while the other's half was still open, kept to follow what
+/// that side had in flight (oldest cut first): a rapid-reset flood holds no more.
+pub const MAX_DRAINING_STREAMS: usize = 32;
 /// One header block with its CONTINUATIONs (a 20 KB cookie fits many times): past it,
 /// the block cannot be decoded, so neither can that side's later ones.
 pub const MAX_HEADER_BLOCK: usize = 256 << 10;
@@ -144,6 +147,9 @@ pub struct GoAway {
 pub struct Http2 {
     dirs: [Dir; 2],
     streams: HashMap<u32, Stream>,
+    /// Streams in `streams` that one side reset, oldest first (at most
+    /// [`MAX_DRAINING_STREAMS`]): the other side's frames already sent still count.
+    draining: std::collections::VecDeque<u32>,
     /// The highest stream the client opened: one at or below it that is not in `streams`
     /// was closed, reset or not followed, and is not opened again.
     last_client_stream: u32,
@@ -207,6 +213,7 @@ impl Default for Http2 {
         Http2 {
             dirs: [dir(Read::Preface(0)), dir(Read::Header([0; 9], 0))],
             streams: HashMap::new(),
+            draining: Default::default(),
             last_client_stream: 0,
             streams_omitted: 0,
             transactions: Vec::new(),
@@ -574,14 +581,27 @@ impl Http2 {
         }
     }
 
-    /// The connection ended: streams still open keep their incomplete messages.
+    /// The capture ended: streams still open keep their incomplete messages.
     pub fn close(&mut self) {
+        self.end_connection(false);
+    }
+
+    /// The capture ended, and `closed`: the connection had closed (FIN or RST) before.
+    pub fn end_connection(&mut self, closed: bool) {
+        // A reset stream whose other half never ended is no open stream: that side
+        // stopped, as asked.
+        for id in std::mem::take(&mut self.draining) {
+            if let Some(st) = self.streams.remove(&id) {
+                self.cut_short(id, st);
+            }
+        }
         let open: Vec<u32> = self.streams.keys().copied().collect();
         if !open.is_empty() {
-            self.problem(format!(
-                "streams still open at the end of the capture: {}",
-                open.len()
-            ));
+            let when = match closed {
+                true => "when the connection closed",
+                false => "at the end of the capture",
+            };
+            self.problem(format!("streams still open {when}: {}", open.len()));
         }
         for id in open {
             if let Some(st) = self.streams.remove(&id) {

@@ -172,15 +172,16 @@ impl AppDecoders {
         }
     }
 
-    /// The report's `app` object, once the connection has ended.
-    pub fn finish(&mut self, show_secrets: bool) -> Option<AppReport> {
+    /// The report's `app` object, once the connection has ended (`closed`: by FIN or
+    /// RST, rather than with the capture).
+    pub fn finish(&mut self, show_secrets: bool, closed: bool) -> Option<AppReport> {
         match &mut self.carried {
             Carried::Http1(h) => {
-                h.close();
+                h.end_connection(closed);
                 Some(AppReport::http1(h, show_secrets))
             }
             Carried::Http2(h) => {
-                h.close();
+                h.end_connection(closed);
                 Some(AppReport::http2(h, show_secrets))
             }
             Carried::Http3(h) => {
@@ -268,6 +269,16 @@ impl AppDecoders {
                 reset,
                 ..
             } => self.stream_end(stream_id, side, reset),
+            Event::StreamAbort {
+                side,
+                stream_id,
+                code,
+                ..
+            } => {
+                if let Carried::Http3(h) = &mut self.carried {
+                    h.stream_abort(stream_id, side, code);
+                }
+            }
             _ => {}
         }
     }
@@ -393,7 +404,7 @@ mod tests {
                 early: false,
             });
         }
-        d.finish(false)
+        d.finish(false, false)
     }
 
     /// Without ALPN, the first bytes tell: the client preface (even cut in pieces, and
@@ -444,7 +455,7 @@ mod tests {
             bytes: b"GET / HTTP/1.1\r\n\r\n",
             early: false,
         });
-        let r = d.finish(false).unwrap();
+        let r = d.finish(false, false).unwrap();
         assert_eq!(r.protocol, "h2");
         assert!(r.problems[0].contains("preface"), "{:?}", r.problems);
     }

@@ -13,7 +13,10 @@
 //! Coalesced packets share the destination connection ID of the first (RFC 9000 §12.2
 //! lets receivers drop those that do not); bytes after the first packet that do not
 //! start with it are taken for garbage, which also keeps zero padding from passing for
-//! a short-header packet.
+//! a short-header packet. Towards an endpoint with a zero-length connection ID every
+//! byte string starts with it, so zeros after the first packet are padding too: no
+//! packet is all zeros (a long header has its top bit set, and a short header's
+//! payload ends in a 16-byte AEAD tag).
 
 use super::header::{is_long_header, parse_packet, HeaderError, Packet};
 
@@ -87,7 +90,7 @@ impl<'a> Iterator for Packets<'a> {
                 } else {
                     rest.get(1..1 + dcid.len()) == Some(dcid)
                 };
-                if !starts_with_dcid {
+                if !starts_with_dcid || rest.iter().all(|&b| b == 0) {
                     return Some(Err(self.trailing()));
                 }
                 dcid.len()
@@ -188,6 +191,19 @@ mod tests {
                 offset: 32,
                 len: 32,
                 zeros: false
+            })
+        );
+        // Zeros after a packet towards a zero-length connection ID are padding too,
+        // not a short-header packet (aioquic pads a server's Initial datagram so).
+        let mut d = handshake(b"", 20);
+        let first = d.len();
+        d.extend_from_slice(&[0; 40]);
+        assert_eq!(
+            kinds(&d)[1],
+            Err(DatagramError::Trailing {
+                offset: first,
+                len: 40,
+                zeros: true
             })
         );
         // The same DCID coalesces.

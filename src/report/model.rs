@@ -451,19 +451,22 @@ pub enum DecryptionStatus {
     UnsupportedCipher,
     /// The capture lacks what decryption needs (a gap, or a handshake it does not hold).
     Incomplete,
+    /// The handshake ended before either side encrypted a record: nothing to decrypt.
+    NotEncrypted,
     /// No TLS record parsed.
     NotTls,
 }
 
 impl DecryptionStatus {
     /// Every status, in the order the README lists them.
-    pub const ALL: [DecryptionStatus; 7] = [
+    pub const ALL: [DecryptionStatus; 8] = [
         DecryptionStatus::Decrypted,
         DecryptionStatus::NoKey,
         DecryptionStatus::NotRsa,
         DecryptionStatus::KeyMismatch,
         DecryptionStatus::UnsupportedCipher,
         DecryptionStatus::Incomplete,
+        DecryptionStatus::NotEncrypted,
         DecryptionStatus::NotTls,
     ];
 
@@ -475,6 +478,7 @@ impl DecryptionStatus {
             DecryptionStatus::KeyMismatch => "key_mismatch",
             DecryptionStatus::UnsupportedCipher => "unsupported_cipher",
             DecryptionStatus::Incomplete => "incomplete",
+            DecryptionStatus::NotEncrypted => "not_encrypted",
             DecryptionStatus::NotTls => "not_tls",
         }
     }

@@ -733,14 +733,22 @@ pub(super) fn connection_facts(c: &ConnectionReport) -> Vec<(&'static str, Strin
     }
     if let Some(e) = &c.decryption.early_data {
         let what = match (e.decrypted_bytes, e.accepted) {
+            _ if e.records == 0 => "none sent".to_string(),
             (Some(p), Some(false)) => format!("{p} bytes decrypted, rejected by the server"),
             (Some(p), _) => format!("{p} bytes decrypted"),
             (None, _) => "not decrypted (no CLIENT_EARLY_TRAFFIC_SECRET)".to_string(),
         };
-        fact(
-            "early data",
-            format!("{} records, {} bytes: {what}", e.records, e.bytes),
-        );
+        let records = match e.records {
+            1 => "1 record".to_string(),
+            n => format!("{n} records"),
+        };
+        let text = match e.accepted {
+            _ if e.records > 0 => format!("{records}, {} bytes: {what}", e.bytes),
+            Some(true) => format!("offered and accepted, {what}"),
+            Some(false) => format!("offered and rejected, {what}"),
+            None => format!("offered, {what}"),
+        };
+        fact("early data", text);
     }
     for w in &c.warnings {
         fact("warning", cell(w));

@@ -32,13 +32,15 @@ pub enum Verdict {
     ResumedWithoutFullHandshake,
     /// The cipher suite (or a part of the handshake it needs) is not supported.
     UnsupportedCipher,
+    /// The handshake ended (an alert, a close) before either side encrypted a record.
+    NothingEncrypted,
     /// No TLS record parsed.
     NotTls,
 }
 
 impl Verdict {
     /// Every verdict, in the order the README lists them.
-    pub const ALL: [Verdict; 14] = [
+    pub const ALL: [Verdict; 15] = [
         Verdict::Decrypted,
         Verdict::DecryptedWithGaps,
         Verdict::NoRsaKey,
@@ -52,6 +54,7 @@ impl Verdict {
         Verdict::NoServerHello,
         Verdict::ResumedWithoutFullHandshake,
         Verdict::UnsupportedCipher,
+        Verdict::NothingEncrypted,
         Verdict::NotTls,
     ];
 
@@ -70,6 +73,7 @@ impl Verdict {
             Verdict::NoServerHello => "no_server_hello",
             Verdict::ResumedWithoutFullHandshake => "resumed_without_full_handshake",
             Verdict::UnsupportedCipher => "unsupported_cipher",
+            Verdict::NothingEncrypted => "nothing_encrypted",
             Verdict::NotTls => "not_tls",
         }
     }
@@ -96,6 +100,9 @@ impl Verdict {
                 "resumed session whose full handshake is not in the capture"
             }
             Verdict::UnsupportedCipher => "the cipher suite is not supported",
+            Verdict::NothingEncrypted => {
+                "the handshake ended before anything was encrypted: nothing to decrypt"
+            }
             Verdict::NotTls => "not TLS: no TLS record parsed",
         }
     }

@@ -57,6 +57,13 @@ pub enum Event<'a> {
         ts: i64,
         length: usize,
     },
+    /// The last record of `dir` reported as unopened early data turned out to be the
+    /// client's EndOfEarlyData: its [`Event::ApplicationData`] is taken back.
+    EndOfEarlyData {
+        dir: Direction,
+        ts: i64,
+        length: usize,
+    },
     /// An application data record (`early`: TLS 1.3 0-RTT data): its length on the
     /// wire, and its plaintext's when it was decrypted.
     ApplicationData {
@@ -99,6 +106,15 @@ pub enum Event<'a> {
         side: Side,
         stream_id: u64,
         reset: Option<u64>,
+    },
+    /// `side` aborted its use of a QUIC stream with an application error code: it
+    /// asked its peer to stop sending (STOP_SENDING, `stop`), or reset its own half
+    /// (RESET_STREAM, which may come after that half's FIN and then ends nothing).
+    StreamAbort {
+        side: Side,
+        stream_id: u64,
+        code: u64,
+        stop: bool,
     },
     /// The server accepted the early data (or the capture ended without its answer),
     /// or rejected it.

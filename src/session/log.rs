@@ -250,6 +250,24 @@ impl EventLog {
         }
     }
 
+    /// Takes one record of `length` back from the undecrypted 0-RTT run at the end of
+    /// the list (it was the EndOfEarlyData), dropping the run if it held only that one.
+    pub fn take_back_early_record(&mut self, direction: crate::flow::Direction, length: u64) {
+        let Some(run) = self.open_run(direction, true) else {
+            return;
+        };
+        if run.decrypted_bytes.is_some() || run.bytes < length {
+            return;
+        }
+        run.records -= 1;
+        run.bytes -= length;
+        if run.records == 0 {
+            if let Some(lists) = self.lists.as_mut() {
+                lists.messages.pop();
+            }
+        }
+    }
+
     /// The data run at the end of the list that the next record of `direction` may
     /// join (`early`: a 0-RTT run), if the last event was kept and is such a run.
     pub fn open_run(

@@ -201,6 +201,11 @@ struct EarlyData {
     decrypted_records: u64,
     decrypted_bytes: u64,
     accepted: Option<bool>,
+    /// A record opened under the early key (the key log had it).
+    key_known: bool,
+    /// The wire length of the last early record, when it could not be opened: if the
+    /// server accepted, the client's EndOfEarlyData (RFC 8446 §4.5) rather than data.
+    last_unopened: u64,
 }
 
 /// The encryption level a handshake message travelled at (QUIC: RFC 9001 §4.1.4).

@@ -86,18 +86,28 @@ impl Session {
                     );
                 }
                 if switched {
+                    if early {
+                        self.end_unopened_early_data(direction, ts);
+                    }
                     if let Some(c) = &mut self.crypto {
                         c.tls13_switched(direction);
                     }
                     self.apply_key_changes(ts);
                 }
                 let early = early && !switched;
+                let data = ContentType(opened.content_type) == ContentType::APPLICATION_DATA;
                 if early {
+                    // Only application data is early data: the EndOfEarlyData message
+                    // travels under the same key.
                     let e = self.early_mut();
-                    e.records += 1;
-                    e.bytes += wire as u64;
+                    e.key_known = true;
+                    e.last_unopened = 0;
+                    if data {
+                        e.records += 1;
+                        e.bytes += wire as u64;
+                    }
                 }
-                if early && ContentType(opened.content_type) == ContentType::APPLICATION_DATA {
+                if early && data {
                     self.on_early_data(direction, wire, &opened.data, ts);
                 } else {
                     self.on_clear(
@@ -114,6 +124,7 @@ impl Session {
                 let e = self.early_mut();
                 e.records += 1;
                 e.bytes += wire as u64;
+                e.last_unopened = wire as u64;
                 self.sinks.emit(&Event::ApplicationData {
                     dir: direction,
                     side: self.side_of(direction),
@@ -193,6 +204,26 @@ impl Session {
                 change: event,
             });
         }
+    }
+
+    /// The client's records switched from the early key to its handshake key while the
+    /// early key was unknown: if the server accepted the early data, the last record
+    /// under the early key was the EndOfEarlyData message (RFC 8446 §4.5), not data.
+    fn end_unopened_early_data(&mut self, direction: Direction, ts: i64) {
+        let Some(e) = self.early.as_mut() else {
+            return;
+        };
+        let length = std::mem::take(&mut e.last_unopened);
+        if length == 0 || e.accepted != Some(true) {
+            return;
+        }
+        e.records -= 1;
+        e.bytes -= length;
+        self.sinks.emit(&Event::EndOfEarlyData {
+            dir: direction,
+            ts,
+            length: length as usize,
+        });
     }
 
     /// Decrypted 0-RTT application data from the client.

@@ -141,6 +141,12 @@ impl SessionSink for ReportBuilder {
             Event::Heartbeat { dir, ts, length } => {
                 self.message(dir, ts, MessageBody::Heartbeat { length })
             }
+            Event::EndOfEarlyData { dir, ts, length } => {
+                if self.log.keeps_messages() {
+                    self.log.take_back_early_record(dir, length as u64);
+                    self.message(dir, ts, MessageBody::EncryptedHandshake { length });
+                }
+            }
             Event::ApplicationData {
                 dir,
                 ts,
@@ -156,7 +162,8 @@ impl SessionSink for ReportBuilder {
             | Event::Gap { .. }
             | Event::StreamData { .. }
             | Event::StreamGap { .. }
-            | Event::StreamEnd { .. } => {}
+            | Event::StreamEnd { .. }
+            | Event::StreamAbort { .. } => {}
         }
     }
 }
@@ -290,7 +297,8 @@ impl Session {
         if let Some(app) = &mut self.sinks.app {
             app.close();
         }
-        let app = self.sinks.decoders.finish(self.show_secrets);
+        let closed = !tcp.open_at_end && !tcp.evicted;
+        let app = self.sinks.decoders.finish(self.show_secrets, closed);
         let (lists, charge) = self.sinks.report.log.take();
         let chains = self.chains.take().map(|c| *c).unwrap_or_default();
         // ALPN as sent (bytes): the server's choice, else the client's offer.
@@ -445,7 +453,7 @@ impl Session {
             r.early_data = Some(EarlyDataReport {
                 records: e.records,
                 bytes: e.bytes,
-                decrypted_bytes: (e.decrypted_records > 0).then_some(e.decrypted_bytes),
+                decrypted_bytes: e.key_known.then_some(e.decrypted_bytes),
                 accepted: e.accepted,
             });
         }
@@ -453,6 +461,7 @@ impl Session {
         let failures = cd.failed_records() + sd.failed_records();
         let finished_failed = cd.finished == Some(FinishedCheck::Failed)
             || sd.finished == Some(FinishedCheck::Failed);
+        let obstacle = crypto.and_then(|c| c.obstacle.as_ref());
         let (status, verdict, reason) = if decrypted > 0 && !finished_failed {
             let mut why = format!("{decrypted} records decrypted");
             if failures > 0 {
@@ -470,7 +479,31 @@ impl Session {
                 Verdict::KeyMismatch,
                 "the master secret does not verify: wrong key or corrupt records".to_string(),
             )
-        } else if let Some(o) = crypto.and_then(|c| c.obstacle.as_ref()) {
+        } else if hellos.0
+            && hellos.1
+            && !incomplete
+            && !self.dirs.iter().any(|d| d.encrypted)
+            && obstacle.is_none_or(|o| {
+                matches!(
+                    o.verdict,
+                    Verdict::ForwardSecret
+                        | Verdict::KeylogNoLine
+                        | Verdict::NoRsaKey
+                        | Verdict::PskNeeded
+                )
+            })
+        {
+            // A failed handshake (a certificate refused, say) that never reached the
+            // keys: no key or key log would show more than the records in the clear.
+            // What the keys given did (an RSA padding failing, say) is still said.
+            (
+                Status::NotEncrypted,
+                Verdict::NothingEncrypted,
+                "neither side encrypted a record: the handshake stopped before its \
+                 ChangeCipherSpec"
+                    .to_string(),
+            )
+        } else if let Some(o) = obstacle {
             (o.status, o.verdict, o.reason.clone())
         } else if self.resumed_without_secret() && r.status == Status::NoKey {
             (

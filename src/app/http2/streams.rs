@@ -13,7 +13,7 @@ use crate::app::http1::{
 };
 use crate::report::model::Side;
 
-use super::{index, MAX_OPEN_STREAMS};
+use super::{index, MAX_DRAINING_STREAMS, MAX_OPEN_STREAMS};
 
 impl Http2 {
     /// A whole header block: decoded by the side's HPACK context (always, to keep it in
@@ -208,20 +208,54 @@ impl Http2 {
         }
         self.body_end(side, id, tx, open);
         if both {
-            self.streams.remove(&id);
+            self.close_stream(id);
         }
     }
 
-    /// RST_STREAM: the stream is over; what had not ended stays incomplete.
+    /// Forgets a stream both of whose halves are over.
+    fn close_stream(&mut self, id: u32) {
+        if self.streams.remove(&id).is_some() && !self.draining.is_empty() {
+            self.draining.retain(|&d| d != id);
+        }
+    }
+
+    /// RST_STREAM from `by`: its half is over, incomplete if it had not ended. The
+    /// other half goes on until its END_STREAM or RST_STREAM: its frames sent before the
+    /// reset reached it are on the wire too (RFC 9113 §5.4.2), and are what it said.
     pub(super) fn reset(&mut self, by: Side, id: u32, code: u32) {
-        let reset = Some(Reset { by, code });
-        match self.streams.remove(&id) {
+        let i = index(by);
+        match self.streams.get_mut(&id) {
             Some(st) => {
                 let tx = st.tx;
-                self.cut_short(id, st);
                 if let Some(t) = tx.and_then(|t| self.transactions.get_mut(t)) {
-                    t.reset = reset;
+                    t.reset.get_or_insert(Reset { by, code });
                 }
+                if !st.ended[i] {
+                    st.ended[i] = true;
+                    let hash = std::mem::take(&mut st.hash[i]).finish();
+                    let open = st.body_open[i];
+                    if let Some(m) = self.side_message(by, tx) {
+                        m.body_sha256 = hash;
+                    }
+                    self.body_end(by, id, tx, open);
+                }
+                let other_ended = self.streams.get(&id).is_some_and(|s| s.ended[1 - i]);
+                if other_ended || self.draining.contains(&id) {
+                    // Both halves are over now (the other reset too, or had ended).
+                    if let Some(st) = self.streams.remove(&id) {
+                        self.draining.retain(|&d| d != id);
+                        self.cut_short(id, st);
+                    }
+                    return;
+                }
+                if self.draining.len() >= MAX_DRAINING_STREAMS {
+                    if let Some(old) = self.draining.pop_front() {
+                        if let Some(st) = self.streams.remove(&old) {
+                            self.cut_short(old, st);
+                        }
+                    }
+                }
+                self.draining.push_back(id);
             }
             // A reset after both ends (a client giving up late): still said.
             None => {

@@ -503,13 +503,21 @@ impl Http3 {
         }
     }
 
-    /// `side`'s half of `stream_id` ended: by FIN (`reset` none) or RESET_STREAM.
-    pub fn stream_end(&mut self, stream_id: u64, side: Side, reset: Option<u64>) {
-        if let (Some(code), Some(&i)) = (reset, self.tx_of.get(&stream_id)) {
+    /// `side` aborted `stream_id` (STOP_SENDING or RESET_STREAM): the first side to
+    /// abort a request cancelled it (RFC 9114 §4.1.1), whatever its peer answers.
+    pub fn stream_abort(&mut self, stream_id: u64, side: Side, code: u64) {
+        if let Some(&i) = self.tx_of.get(&stream_id) {
             self.transactions[i].reset.get_or_insert(Reset {
                 by: side,
                 code: u32::try_from(code).unwrap_or(u32::MAX),
             });
+        }
+    }
+
+    /// `side`'s half of `stream_id` ended: by FIN (`reset` none) or RESET_STREAM.
+    pub fn stream_end(&mut self, stream_id: u64, side: Side, reset: Option<u64>) {
+        if let Some(code) = reset {
+            self.stream_abort(stream_id, side, code);
         }
         let Some(half) = self.halves.remove(&(stream_id, index(side))) else {
             return;

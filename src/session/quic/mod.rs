@@ -490,11 +490,16 @@ impl QuicFeed {
                         emit_stream_end(session, dir, stream_id, None);
                     }
                 }
+                Ok(Frame::StopSending {
+                    stream_id,
+                    error_code,
+                }) => emit_stream_abort(session, dir, stream_id, error_code, true),
                 Ok(Frame::ResetStream {
                     stream_id,
                     error_code,
                     ..
                 }) => {
+                    emit_stream_abort(session, dir, stream_id, error_code, false);
                     let ended = table(streams).reset(dir, stream_id, error_code, &mut |c| {
                         emit_stream(session, c, ts)
                     });
@@ -874,6 +879,17 @@ fn emit_stream_end(session: &mut Session, dir: Direction, stream_id: u64, reset:
         side,
         stream_id,
         reset,
+    });
+}
+
+/// `dir` aborted `stream_id` (STOP_SENDING if `stop`, else RESET_STREAM).
+fn emit_stream_abort(session: &mut Session, dir: Direction, stream_id: u64, code: u64, stop: bool) {
+    let side = session.side_of(dir);
+    session.sinks.emit(&Event::StreamAbort {
+        side,
+        stream_id,
+        code,
+        stop,
     });
 }
 
