@@ -648,3 +648,29 @@ fn no_http_leaves_the_app_out() {
     assert_eq!(c["decryption"]["status"], "decrypted");
     assert!(c["app"].is_null(), "{}", c["app"]);
 }
+
+/// TLS 1.3 keeps the server's ALPN choice in its EncryptedExtensions (RFC 8446
+/// §4.3.1): once they are decrypted it is `alpn_negotiated`, and `alpn` is that choice
+/// rather than the client's offer; without keys only the offer is known.
+#[test]
+fn tls13_alpn_comes_from_the_encrypted_extensions() {
+    let sample = "samples/h2-tls13-scenarios.pcap";
+    let with_keys = json(&[
+        "summary",
+        "--json",
+        "--keylog",
+        "samples/h2-tls13-scenarios.keylog",
+        sample,
+    ]);
+    let without = json(&["summary", "--json", sample]);
+    let (a, b) = (&with_keys["connections"][0], &without["connections"][0]);
+    assert_eq!(a["version"], "TLS 1.3");
+    assert_eq!(a["alpn_negotiated"], "h2", "{}", a["alpn"]);
+    assert_eq!(a["alpn"], serde_json::json!(["h2"]));
+    assert!(b["alpn_negotiated"].is_null(), "{}", b["alpn_negotiated"]);
+    assert_eq!(
+        b["alpn"],
+        serde_json::json!(["h2"]),
+        "curl offered h2 alone"
+    );
+}

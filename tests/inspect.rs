@@ -142,6 +142,25 @@ fn renegotiations_are_counted_with_and_without_keys() {
     }
     let out = tlsscope(&["summary", "--wide", sample]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("established (1 renegotiation)"));
+    // Renegotiations the server refused (no_renegotiation alerts) are none, whether
+    // the refused ClientHellos can be read or not.
+    let refused = "samples/tls12-renegotiation-refused.pcap";
+    for keys in [
+        vec![],
+        vec!["--keylog", "samples/tls12-renegotiation-refused.keylog"],
+    ] {
+        let mut args = vec!["summary", "--format", "json", refused];
+        args.extend(keys.iter().copied());
+        let c = &json(&args)["connections"][0];
+        assert_eq!(c["renegotiations"], 0, "{keys:?}");
+        let refusals = c["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["description"] == "no_renegotiation")
+            .count();
+        assert_eq!(refusals, if keys.is_empty() { 0 } else { 17 }, "{keys:?}");
+    }
     // Neither a HelloRetryRequest nor DTLS's cookie exchange is a renegotiation.
     for other in [
         "samples/tls13-hrr.pcap",

@@ -142,9 +142,9 @@ pub fn net_tcp(data: &[u8]) {
         retention: Retention {
             messages: true,
             max_messages: 64,
+            secrets: true,
         },
         budget: MemoryBudget::new(if flags & 0x80 != 0 { 4096 } else { 1 << 20 }),
-        show_secrets: true,
         decrypt: true,
         decode_app: true,
     };

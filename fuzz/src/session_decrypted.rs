@@ -970,9 +970,9 @@ pub fn session_decrypted_report(data: &[u8]) -> Option<String> {
         retention: Retention {
             messages: true,
             max_messages: if small { 8 } else { 64 },
+            secrets: true,
         },
         budget: MemoryBudget::new(if small { 4096 } else { 1 << 20 }),
-        show_secrets: true,
         decrypt: true,
         decode_app: true,
     };

@@ -106,9 +106,9 @@ impl<'o, O: Finished> Stage<'o, O> {
             retention: Retention {
                 messages: options.messages == Messages::All,
                 max_messages: options.max_messages,
+                secrets: options.show_secrets,
             },
             budget,
-            show_secrets: options.show_secrets,
             decode_app: options.decode_app,
             decrypt: secrets.may_decrypt(),
         };

@@ -12,6 +12,7 @@ use crate::flow::Direction;
 use crate::net::{Endpoint, NetStats};
 use crate::tls::cipher_suite::{CipherSuite, KeyExchange};
 use crate::tls::handshake::{CertificateEntry, HandshakeMessage};
+use crate::tls::heartbeat::{self, HeartbeatMessage};
 use crate::tls::registry::{AlertDescription, AlertLevel, HandshakeType, Registered};
 
 /// The whole document: `{"capture": {...}, "connections": [...]}`.
@@ -273,6 +274,8 @@ pub enum MessageBody {
     },
     Heartbeat {
         length: usize,
+        /// Its header, when the record was in the clear or decrypted.
+        message: Option<HeartbeatMessage>,
     },
     Malformed {
         msg_type: HandshakeType,
@@ -304,8 +307,17 @@ impl MessageBody {
                 encrypted_entries(m, "EncryptedHandshake", *length, None)
             }
             MessageBody::EncryptedAlert { length } => encrypted_entries(m, "Alert", *length, None),
-            MessageBody::Heartbeat { length } => {
+            MessageBody::Heartbeat { length, message } => {
                 m.serialize_entry("length", length)?;
+                if let Some(h) = message {
+                    let kind = match h.kind {
+                        heartbeat::REQUEST => "request",
+                        heartbeat::RESPONSE => "response",
+                        _ => "unknown",
+                    };
+                    m.serialize_entry("heartbeat_type", kind)?;
+                    m.serialize_entry("payload_length", &h.payload_length)?;
+                }
                 m.serialize_entry("type", "Heartbeat")
             }
             MessageBody::Malformed {
@@ -702,8 +714,9 @@ pub struct ConnectionReport {
     pub server_random: Option<String>,
     pub session_id: Option<String>,
     pub resumed: bool,
-    /// Handshakes after the first (TLS ≤ 1.2 renegotiation), seen in the clear, decrypted,
-    /// or as the client's encrypted handshake record after its Finished.
+    /// Handshakes after the first (TLS ≤ 1.2 renegotiation) that the server answered,
+    /// seen in the clear, decrypted, or as the client's encrypted handshake record after
+    /// its Finished and the server's answer; a refused one is none.
     pub renegotiations: u32,
     pub extended_master_secret: bool,
     pub encrypt_then_mac: bool,

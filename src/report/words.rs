@@ -422,7 +422,24 @@ fn body_text(body: &MessageBody) -> String {
         MessageBody::EncryptedHandshake { length } | MessageBody::EncryptedAlert { length } => {
             format!("encrypted, {length} bytes")
         }
-        MessageBody::Heartbeat { length } => format!("{length} bytes"),
+        MessageBody::Heartbeat {
+            length,
+            message: None,
+        } => format!("{length} bytes"),
+        MessageBody::Heartbeat {
+            length,
+            message: Some(h),
+        } => {
+            let kind = match h.kind {
+                crate::tls::heartbeat::REQUEST => "request",
+                crate::tls::heartbeat::RESPONSE => "response",
+                _ => "unknown type",
+            };
+            format!(
+                "{kind}, payload_length {}, {length} bytes",
+                h.payload_length
+            )
+        }
         MessageBody::Malformed {
             msg_type,
             name,

@@ -295,6 +295,7 @@ impl Session {
                 if ct == ContentType::APPLICATION_DATA {
                     self.dirs[i].app_records += 1;
                     self.dirs[i].app_bytes += wire as u64;
+                    self.dirs[i].app_record_over_alert = true;
                 }
                 self.on_clear(dir, ct, &data, ts, secrets, Some(wire));
             }
@@ -316,6 +317,8 @@ impl Session {
         self.dirs[i].records += 1;
         self.dirs[i].app_records += 1;
         self.dirs[i].app_bytes += sealed.len() as u64;
+        // Unified headers vary in length: the alert-sized test is TLS 1.3's alone.
+        self.dirs[i].app_record_over_alert = true;
         if failed {
             let d = self.dirs[i].dec_mut();
             d.failed_records += 1;

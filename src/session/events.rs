@@ -13,6 +13,7 @@
 use crate::flow::{Direction, Gap};
 use crate::report::model::{AlertEntry, Side};
 use crate::tls::handshake::HandshakeMessage;
+use crate::tls::heartbeat::HeartbeatMessage;
 use crate::tls::registry::HandshakeType;
 
 /// One thing that happened on a connection.
@@ -52,10 +53,12 @@ pub enum Event<'a> {
         length: usize,
         finished: bool,
     },
+    /// A heartbeat record: `message` once its plaintext is known.
     Heartbeat {
         dir: Direction,
         ts: i64,
         length: usize,
+        message: Option<HeartbeatMessage>,
     },
     /// The last record of `dir` reported as unopened early data turned out to be the
     /// client's EndOfEarlyData: its [`Event::ApplicationData`] is taken back.

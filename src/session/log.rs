@@ -35,6 +35,8 @@ pub struct Retention {
     pub messages: bool,
     /// Messages kept per connection; the rest are counted.
     pub max_messages: usize,
+    /// Put the connection's secrets in its report, as key log lines (`--show-secrets`).
+    pub secrets: bool,
 }
 
 impl Default for Retention {
@@ -42,6 +44,7 @@ impl Default for Retention {
         Retention {
             messages: true,
             max_messages: 10_000,
+            secrets: false,
         }
     }
 }
@@ -205,6 +208,9 @@ pub struct Lists {
     pub fatal: Option<AlertEntry>,
     pub warnings: Vec<String>,
     pub warnings_omitted: u64,
+    /// The protocol the server chose in its EncryptedExtensions (TLS 1.3 and QUIC keep
+    /// ALPN there, RFC 8446 §4.3.1), once decrypted.
+    pub encrypted_alpn: Option<Vec<u8>>,
 }
 
 /// The least a message entry costs (`json_len` adds this to its JSON): when there is not
@@ -226,6 +232,19 @@ impl EventLog {
 
     fn lists(&mut self) -> &mut Lists {
         self.lists.get_or_insert_with(Box::default)
+    }
+
+    /// The server's ALPN choice from its EncryptedExtensions (the first one counts).
+    pub fn encrypted_alpn(&mut self, protocol: &[u8]) {
+        let lists = self.lists();
+        if lists.encrypted_alpn.is_none() {
+            lists.encrypted_alpn = Some(protocol.to_vec());
+        }
+    }
+
+    /// Whether the report shows the connection's secrets.
+    pub fn keeps_secrets(&self) -> bool {
+        self.retention.secrets
     }
 
     /// Whether messages are kept at all (`inspect`).
@@ -383,6 +402,7 @@ mod tests {
             Retention {
                 messages: true,
                 max_messages: 3,
+                secrets: false,
             },
             &budget,
         );
@@ -412,8 +432,12 @@ mod tests {
         let mut a = EventLog::new(Retention::default(), &budget);
         let mut b = EventLog::new(Retention::default(), &budget);
         for _ in 0..20 {
-            a.push_message(entry(MessageBody::Heartbeat { length: 1 }));
-            b.push_message(entry(MessageBody::Heartbeat { length: 1 }));
+            let beat = MessageBody::Heartbeat {
+                length: 1,
+                message: None,
+            };
+            a.push_message(entry(beat.clone()));
+            b.push_message(entry(beat));
         }
         assert!(budget.used() <= 1000);
         let omitted = |l: &EventLog| l.lists.as_ref().unwrap().messages_omitted;
@@ -434,6 +458,7 @@ mod tests {
             Retention {
                 messages: true,
                 max_messages: 1,
+                secrets: false,
             },
             &budget,
         );

@@ -3,7 +3,7 @@
 //! server went through a full handshake, the certificate chains).
 
 use super::events::Event;
-use super::{Chains, Session};
+use super::{Chains, Hellos, Session};
 use crate::crypto::secrets::Secrets;
 use crate::flow::Direction;
 use crate::report::model::Side;
@@ -128,9 +128,8 @@ impl Session {
         ts: i64,
         secrets: &mut Secrets,
     ) {
-        if matches!(msg, HandshakeMessage::ClientHello(_)) && self.hello_answered {
-            self.hello_answered = false;
-            self.renegotiations = self.renegotiations.saturating_add(1);
+        if matches!(msg, HandshakeMessage::ClientHello(_)) && self.hellos == Hellos::Answered {
+            self.hellos = Hellos::RenegotiationAsked;
         }
         match &msg {
             HandshakeMessage::ClientHello(_) if self.client_hello_dir.is_none() => {
@@ -147,7 +146,12 @@ impl Session {
             }
             HandshakeMessage::ServerHello(sh) => {
                 let retry = sh.hello_retry_request;
-                self.hello_answered |= !retry;
+                if !retry {
+                    if self.hellos == Hellos::RenegotiationAsked {
+                        self.renegotiations = self.renegotiations.saturating_add(1);
+                    }
+                    self.hellos = Hellos::Answered;
+                }
                 if self
                     .server_hello
                     .as_ref()

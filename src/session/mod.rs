@@ -56,6 +56,17 @@ use self::digest::Digests;
 use self::events::AppSink;
 use crate::crypto::sha256::SharedPass;
 
+/// Where a connection's hellos stand (TLS ≤ 1.2 renegotiation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hellos {
+    /// No ServerHello (other than a HelloRetryRequest) answered the ClientHello yet: the
+    /// next ClientHello is a retry (HRR, DTLS's HelloVerifyRequest), not a renegotiation.
+    Unanswered,
+    Answered,
+    /// A ClientHello came after an answered one: a renegotiation, once answered.
+    RenegotiationAsked,
+}
+
 /// One direction's record-layer state.
 #[derive(Debug, Default)]
 struct DirState {
@@ -72,6 +83,9 @@ struct DirState {
     gap_bytes: u64,
     app_records: u64,
     app_bytes: u64,
+    /// An application_data record longer than a protected alert: TLS 1.3 keeps its
+    /// Finished (at least 32 + 4 + 1 bytes and a tag) and its data in such records.
+    app_record_over_alert: bool,
     change_cipher_spec: bool,
     /// Keys and counts: made when keys first arrive (most connections of most runs never
     /// decrypt anything).
@@ -109,12 +123,17 @@ pub struct Session {
     /// The named group of the first handshake's ServerKeyExchange (TLS ≤ 1.2 ECDHE);
     /// TLS 1.3's comes from the ServerHello's key share.
     key_exchange_group: Option<NamedGroup>,
-    /// A ServerHello (not a HelloRetryRequest) answered the last ClientHello: the next
-    /// ClientHello is a renegotiation, not a retry (HRR, DTLS's HelloVerifyRequest).
-    hello_answered: bool,
-    /// Handshakes after the first on this connection (TLS ≤ 1.2 renegotiation); a
-    /// count that stops at its maximum (the session stays within 512 bytes).
+    /// Where the hellos stand: a ClientHello after an answered one asks for a
+    /// renegotiation, which is one once the server answers it too (a refusal, a
+    /// no_renegotiation alert, is none).
+    hellos: Hellos,
+    /// Handshakes after the first on this connection (TLS ≤ 1.2 renegotiation) that the
+    /// server took up; a count that stops at its maximum (the session stays within 512
+    /// bytes).
     renegotiations: u16,
+    /// The last heartbeat's direction and what it carried (its payload, or its record's
+    /// length when encrypted), until the other side answers it.
+    heartbeat_sent: Option<(Direction, u16)>,
     saw_tls: bool,
     /// Capture times of the first and last data fed (for a report made early).
     first_ns: i64,
@@ -130,7 +149,7 @@ pub struct Session {
     levels: Option<Box<[[HandshakeReassembler; 4]; 2]>>,
     sinks: Sinks,
     /// `--show-secrets`: the report carries the connection's secrets.
-    show_secrets: bool,
+
     /// What carried the connection (its report says so; JA4 marks it).
     transport: Transport,
 }
@@ -223,8 +242,6 @@ pub struct SessionSettings {
     pub retention: Retention,
     /// What all connections together may hold (shared with the run).
     pub budget: Arc<MemoryBudget>,
-    /// `--show-secrets`: the report carries the connection's secrets.
-    pub show_secrets: bool,
     /// Some key material may open connections (keys, key logs, a PSK, or a capture
     /// that can carry secrets blocks): keep the handshake crypto. Without any, a session
     /// keeps no transcript and derives nothing.
@@ -239,7 +256,6 @@ impl Default for SessionSettings {
         SessionSettings {
             retention: Retention::default(),
             budget: MemoryBudget::unlimited(),
-            show_secrets: false,
             decrypt: true,
             decode_app: true,
         }
@@ -256,10 +272,11 @@ impl Session {
             client_hello: None,
             client_hello_sslv2: false,
             server_hello: None,
+            heartbeat_sent: None,
             chains: None,
             server_full_handshake: false,
             key_exchange_group: None,
-            hello_answered: false,
+            hellos: Hellos::Unanswered,
             renegotiations: 0,
             saw_tls: false,
             first_ns: i64::MAX,
@@ -280,7 +297,6 @@ impl Session {
                 app: None,
                 observer: None,
             },
-            show_secrets: settings.show_secrets,
             transport: Transport::Tcp,
         }
     }

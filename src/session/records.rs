@@ -8,15 +8,21 @@
 //! ```
 
 use super::events::{Event, KeyEvent};
-use super::{KeyChange, Session};
+use super::{Hellos, KeyChange, Session};
 use crate::crypto::record::{RecordKeys, Unlocked};
 use crate::crypto::secrets::Secrets;
 use crate::flow::Direction;
 use crate::report::model::{AlertEntry, Side};
 use crate::tls::handshake::{HandshakeFrame, HandshakeMessage};
+use crate::tls::heartbeat::{self, HeartbeatMessage};
 use crate::tls::hello::ClientHello;
 use crate::tls::record::{self, Record};
 use crate::tls::registry::{ContentType, HandshakeType};
+
+/// The longest a TLS 1.3 protected alert is likely to be: its 2 bytes, the inner
+/// content type and a 16-byte tag, with a few bytes of padding. The shortest
+/// Finished is 32 + 4 + 1 bytes and an 8-byte tag.
+const MAX_PROTECTED_ALERT: usize = 24;
 
 impl Session {
     /// One record of one direction, as it travelled.
@@ -31,8 +37,10 @@ impl Session {
         let i = direction.index();
         self.dirs[i].records += 1;
         if rec.content_type == ContentType::APPLICATION_DATA {
-            self.dirs[i].app_records += 1;
-            self.dirs[i].app_bytes += rec.fragment.len() as u64;
+            let d = &mut self.dirs[i];
+            d.app_records += 1;
+            d.app_bytes += rec.fragment.len() as u64;
+            d.app_record_over_alert |= rec.fragment.len() > MAX_PROTECTED_ALERT;
         }
         if rec.content_type == record::SSLV2_CLIENT_HELLO {
             match ClientHello::parse_sslv2(rec.fragment) {
@@ -278,9 +286,18 @@ impl Session {
                 let n = self.dirs[i].encrypted_handshakes;
                 let finished = n == 1 && !self.is_tls13();
                 // TLS ≤ 1.2: the client's next encrypted handshake record after its
-                // Finished opens a renegotiation (its ClientHello, under the old keys).
-                if n == 2 && !self.is_tls13() && self.side_of(dir) == Side::Client {
-                    self.renegotiations = self.renegotiations.saturating_add(1);
+                // Finished opens a renegotiation (its ClientHello, under the old keys);
+                // it is one once the server answers with a handshake record (its
+                // ServerHello), not with an alert refusing it.
+                if !self.is_tls13() {
+                    match self.side_of(dir) {
+                        Side::Client if n == 2 => self.hellos = Hellos::RenegotiationAsked,
+                        Side::Server if self.hellos == Hellos::RenegotiationAsked => {
+                            self.hellos = Hellos::Answered;
+                            self.renegotiations = self.renegotiations.saturating_add(1);
+                        }
+                        _ => {}
+                    }
                 }
                 self.sinks.emit(&Event::ProtectedHandshake {
                     dir,
@@ -298,6 +315,7 @@ impl Session {
                 plain: None,
                 early: false,
             }),
+            ContentType::HEARTBEAT => self.heartbeat(dir, ts, length, None),
             other => self.other_record(dir, other, length, ts),
         }
     }
@@ -386,8 +404,62 @@ impl Session {
                     early: false,
                 });
             }
+            ContentType::HEARTBEAT => {
+                let length = wire.unwrap_or(fragment.len());
+                self.heartbeat(dir, ts, length, Some(fragment));
+            }
             other => self.other_record(dir, other, fragment.len(), ts),
         }
+    }
+
+    /// A heartbeat record (`plaintext` when in the clear or decrypted). Heartbleed is
+    /// said as Zeek says it: a request claiming more payload than it carries, and an
+    /// answer larger than the request it answers (the peer's memory, even when both
+    /// are encrypted and only their lengths are known).
+    fn heartbeat(&mut self, dir: Direction, ts: i64, length: usize, plaintext: Option<&[u8]>) {
+        let message = plaintext.and_then(HeartbeatMessage::parse);
+        // What this heartbeat carries: its payload when readable (no more than the
+        // message holds, whatever it claims), else its record's length.
+        let size = message.map_or(length, |m| usize::from(m.payload_length).min(m.length - 3));
+        // Encrypted, only record lengths compare: the padding (16 bytes or more, the
+        // sender's choice) may differ between a request and its echo.
+        let slack = if message.is_some() {
+            0
+        } else {
+            2 * heartbeat::MIN_PADDING
+        };
+        let asked = match self.heartbeat_sent.take() {
+            Some((from, size)) if from != dir => Some(size),
+            _ => None,
+        };
+        if let Some(m) = message.filter(|m| m.kind == heartbeat::REQUEST && m.overclaims()) {
+            self.warn(
+                dir,
+                format!(
+                    "heartbeat request claims a {}-byte payload in a {}-byte message: a \
+                     Heartbleed probe (CVE-2014-0160)",
+                    m.payload_length, m.length
+                ),
+            );
+        } else if let Some(asked) = asked
+            .filter(|&a| size > usize::from(a) + slack)
+            .filter(|_| message.is_none_or(|m| m.kind == heartbeat::RESPONSE))
+        {
+            self.warn(
+                dir,
+                format!(
+                    "heartbeat of {size} bytes answers one of {asked}: more came back than \
+                     was sent, as Heartbleed's memory disclosure (CVE-2014-0160) does"
+                ),
+            );
+        }
+        self.heartbeat_sent = Some((dir, u16::try_from(size).unwrap_or(u16::MAX)));
+        self.sinks.emit(&Event::Heartbeat {
+            dir,
+            ts,
+            length,
+            message,
+        });
     }
 
     fn on_change_cipher_spec(&mut self, direction: Direction, ts: i64) {
@@ -430,14 +502,11 @@ impl Session {
     }
 
     fn other_record(&mut self, dir: Direction, content_type: ContentType, length: usize, ts: i64) {
-        if content_type == ContentType::HEARTBEAT {
-            self.sinks.emit(&Event::Heartbeat { dir, ts, length });
-        } else {
-            self.warn(
-                dir,
-                format!("record of unknown content type {}", content_type.0),
-            );
-        }
+        let _ = (length, ts);
+        self.warn(
+            dir,
+            format!("record of unknown content type {}", content_type.0),
+        );
     }
 }
 

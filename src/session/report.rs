@@ -85,6 +85,12 @@ impl SessionSink for ReportBuilder {
     fn event(&mut self, event: &Event<'_>) {
         match *event {
             Event::Handshake { dir, ts, message } => {
+                if let crate::tls::handshake::HandshakeMessage::EncryptedExtensions { .. } = message
+                {
+                    if let Some(p) = crate::app::server_alpn(message) {
+                        self.log.encrypted_alpn(p);
+                    }
+                }
                 if self.log.keeps_messages() {
                     self.message(dir, ts, MessageBody::Handshake(Box::new(message.clone())))
                 }
@@ -138,9 +144,12 @@ impl SessionSink for ReportBuilder {
                 };
                 self.message(dir, ts, body);
             }
-            Event::Heartbeat { dir, ts, length } => {
-                self.message(dir, ts, MessageBody::Heartbeat { length })
-            }
+            Event::Heartbeat {
+                dir,
+                ts,
+                length,
+                message,
+            } => self.message(dir, ts, MessageBody::Heartbeat { length, message }),
             Event::EndOfEarlyData { dir, ts, length } => {
                 if self.log.keeps_messages() {
                     self.log.take_back_early_record(dir, length as u64);
@@ -249,7 +258,13 @@ impl Session {
         }
         let fatal = self.sinks.report.log.fatal();
         let established = if tls13 {
-            self.dirs[c].app_records > 0 || self.dirs[s].app_records > 3
+            // Without keys: the client's Finished went by (a record no alert fills), or
+            // the client's records are not in the capture and the server sent more than
+            // its handshake flight. A client that only sent an alert-sized record
+            // refused the handshake (a certificate it did not trust, say).
+            let client = &self.dirs[c];
+            client.app_record_over_alert
+                || (client.app_records == 0 && self.dirs[s].app_records > 3)
         } else {
             self.dirs[c].change_cipher_spec && self.dirs[s].change_cipher_spec
         };
@@ -298,15 +313,22 @@ impl Session {
             app.close();
         }
         let closed = !tcp.open_at_end && !tcp.evicted;
-        let app = self.sinks.decoders.finish(self.show_secrets, closed);
+        let show_secrets = self.sinks.report.log.keeps_secrets();
+        let app = self.sinks.decoders.finish(show_secrets, closed);
         let (lists, charge) = self.sinks.report.log.take();
         let chains = self.chains.take().map(|c| *c).unwrap_or_default();
-        // ALPN as sent (bytes): the server's choice, else the client's offer.
+        // ALPN as sent (bytes): the server's choice (its ServerHello's, or in TLS 1.3
+        // its EncryptedExtensions'), else the client's offer.
+        let ee_alpn = lists.encrypted_alpn.clone().map(|p| vec![p]);
         let alpn = sh
             .map(|s| s.alpn())
             .filter(|a| !a.is_empty())
+            .or(ee_alpn.as_deref())
             .unwrap_or_else(|| ch.map(|c| c.alpn()).unwrap_or_default());
-        let alpn_negotiated = sh.and_then(|s| s.alpn().first());
+        let alpn_negotiated = sh
+            .and_then(|s| s.alpn().first())
+            .map(|p| &p[..])
+            .or(lists.encrypted_alpn.as_deref());
         Some(ConnectionReport {
             id: self.id,
             client: EndpointReport::from(self.endpoints[c]),
@@ -324,7 +346,7 @@ impl Session {
             sni: ch.and_then(|c| c.sni_bytes()).map(bytes_as_text),
             alpn: protocols_text(alpn),
             alpn_hex: protocols_hex(alpn),
-            alpn_negotiated: alpn_negotiated.map(|p| protocol_text(p)),
+            alpn_negotiated: alpn_negotiated.map(protocol_text),
             alpn_negotiated_hex: alpn_negotiated
                 .filter(|p| std::str::from_utf8(p).is_err())
                 .map(hex::encode),
@@ -446,7 +468,7 @@ impl Session {
         };
         let crypto = self.crypto.as_deref();
         r.key_source = crypto.and_then(|c| c.source.clone());
-        if self.show_secrets {
+        if self.sinks.report.log.keeps_secrets() {
             r.secrets = crypto.map(|c| c.secret_lines()).unwrap_or_default();
         }
         if let Some(e) = self.early.as_ref().filter(|e| e.offered) {

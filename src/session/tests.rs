@@ -627,3 +627,37 @@ mod decrypted {
         let _ = KeyEvent::Installed;
     }
 }
+
+/// Heartbleed as Zeek reports it: a request claiming more payload than it carries, and
+/// a response carrying more than the request did; well-formed heartbeats are quiet.
+#[test]
+fn heartbleed_is_said_and_plain_heartbeats_are_not() {
+    const HEARTBEAT: u8 = 24;
+    let handshake = |r: &mut Run| {
+        r.send(C, &record(HANDSHAKE, &client_hello(false)))
+            .send(S, &record(HANDSHAKE, &server_hello(0x009c, false)));
+    };
+    let mut probe = Run::new();
+    handshake(&mut probe);
+    let mut leak = vec![2, 0x10, 0x00];
+    leak.extend(std::iter::repeat_n(0xaa, 0x1000 + 16));
+    probe
+        .send(C, &record(HEARTBEAT, &[1, 0x10, 0x00]))
+        .send(S, &record(HEARTBEAT, &leak));
+    let r = probe.report();
+    assert_eq!(r.warnings.len(), 2, "{:?}", r.warnings);
+    assert!(r.warnings[0].contains("claims a 4096-byte payload in a 3-byte message"));
+    assert!(r.warnings[1].contains("heartbeat of 4096 bytes answers one of 0"));
+
+    let mut plain = Run::new();
+    handshake(&mut plain);
+    let beat = |kind: u8| {
+        let mut m = vec![kind, 0, 4];
+        m.extend_from_slice(b"ping");
+        m.extend_from_slice(&[0; 16]);
+        record(HEARTBEAT, &m)
+    };
+    plain.send(C, &beat(1)).send(S, &beat(2));
+    let r = plain.report();
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}

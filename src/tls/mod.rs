@@ -7,6 +7,7 @@ pub mod dtls;
 pub mod extensions;
 pub mod fingerprint;
 pub mod handshake;
+pub mod heartbeat;
 pub mod hello;
 pub mod record;
 pub mod registry;
