@@ -10,6 +10,7 @@
 //! HTTP/3 (`http3/`, with `qpack/`) reads a QUIC connection's streams, chosen by ALPN.
 
 pub mod body_hash;
+mod held;
 pub mod hpack;
 pub mod http1;
 pub mod http2;
@@ -18,6 +19,7 @@ mod huffman;
 pub mod qpack;
 
 use self::body_hash::AppDataHash;
+use self::held::{Held, HeldStream};
 use self::http1::{looks_like_http1, Bodies, BodySink, Http1};
 use self::http2::{Http2, PREFACE};
 use self::http3::Http3;
@@ -65,20 +67,18 @@ enum Carried {
 #[derive(Debug, Default)]
 pub struct AppDecoders {
     carried: Carried,
-    /// The client's 0-RTT data while the server's answer is not known, and whether it
-    /// is known.
-    early: Vec<u8>,
-    early_ts: i64,
+    /// The client's 0-RTT data while the server's answer is not known, and QUIC
+    /// stream events before the server's ALPN is (boxed: most connections hold none).
+    held: Option<Box<Held>>,
+    /// The server's answer to the 0-RTT data is known.
     early_decided: bool,
+    /// The server's ALPN choice was seen: stream events are no longer held for it.
+    alpn_seen: bool,
     /// Where the bodies go (`export`), handed to the decoder once one is chosen.
     bodies: Option<Bodies>,
     /// Reads nothing (`--no-http`).
     off: bool,
 }
-
-/// 0-RTT data held until the server takes or rejects it (servers allow 16 KB or so);
-/// past it, the rest is not read.
-const MAX_EARLY: usize = 1 << 20;
 
 impl AppDecoders {
     /// Decoders that read nothing: the report has no `app`.
@@ -109,6 +109,7 @@ impl AppDecoders {
 
     /// The server chose `alpn`: `h2` and `h3` decide the decoder without sniffing.
     pub fn protocol(&mut self, alpn: &[u8]) {
+        self.alpn_seen = true;
         if !matches!(self.carried, Carried::Unknown) {
             return;
         }
@@ -127,9 +128,55 @@ impl AppDecoders {
                     None => Http3::default(),
                 };
                 self.carried = Carried::Http3(Box::new(h));
+                self.replay_streams();
             }
             _ => {}
         }
+        if let Some(h) = &mut self.held {
+            h.take_streams(); // not HTTP/3: no decoder reads streams
+        }
+    }
+
+    /// Hands the stream events held before the decoder was chosen to it.
+    fn replay_streams(&mut self) {
+        let Some(held) = self.held.as_mut() else {
+            return;
+        };
+        for e in held.take_streams() {
+            match e {
+                HeldStream::Data {
+                    stream_id,
+                    side,
+                    ts,
+                    bytes,
+                } => self.stream_data(stream_id, side, ts, &bytes),
+                HeldStream::Gap {
+                    stream_id,
+                    side,
+                    len,
+                } => self.stream_gap(stream_id, side, len),
+                HeldStream::End {
+                    stream_id,
+                    side,
+                    reset,
+                } => self.stream_end(stream_id, side, reset),
+                HeldStream::Abort {
+                    stream_id,
+                    side,
+                    code,
+                } => self.stream_abort(stream_id, side, code),
+            }
+        }
+    }
+
+    /// Stream events wait while the decoder is not chosen (QUIC 0-RTT streams come
+    /// before the server's ALPN); `true` if this one was held.
+    fn hold_stream(&mut self, event: impl FnOnce() -> HeldStream) -> bool {
+        if self.alpn_seen || !matches!(self.carried, Carried::Unknown) {
+            return false;
+        }
+        self.held.get_or_insert_with(Box::default).stream(event());
+        true
     }
 
     /// Data of one QUIC stream, in order.
@@ -146,20 +193,59 @@ impl AppDecoders {
         bytes: &[u8],
         digest: &mut AppDataHash<'_>,
     ) {
+        let held = || HeldStream::Data {
+            stream_id,
+            side,
+            ts,
+            bytes: bytes.to_vec(),
+        };
+        if self.hold_stream(held) {
+            return;
+        }
         if let Carried::Http3(h) = &mut self.carried {
             h.stream_data_beside(stream_id, side, ts, bytes, digest);
         }
     }
 
     pub fn stream_gap(&mut self, stream_id: u64, side: Side, len: u64) {
+        let held = || HeldStream::Gap {
+            stream_id,
+            side,
+            len,
+        };
+        if self.hold_stream(held) {
+            return;
+        }
         if let Carried::Http3(h) = &mut self.carried {
             h.stream_gap(stream_id, side, len);
         }
     }
 
     pub fn stream_end(&mut self, stream_id: u64, side: Side, reset: Option<u64>) {
+        let held = || HeldStream::End {
+            stream_id,
+            side,
+            reset,
+        };
+        if self.hold_stream(held) {
+            return;
+        }
         if let Carried::Http3(h) = &mut self.carried {
             h.stream_end(stream_id, side, reset);
+        }
+    }
+
+    fn stream_abort(&mut self, stream_id: u64, side: Side, code: u64) {
+        let held = || HeldStream::Abort {
+            stream_id,
+            side,
+            code,
+        };
+        if self.hold_stream(held) {
+            return;
+        }
+        if let Carried::Http3(h) = &mut self.carried {
+            h.stream_abort(stream_id, side, code);
         }
     }
 
@@ -201,7 +287,7 @@ impl AppDecoders {
             Carried::Sniffing(_) => 2 * SNIFF_BYTES + 64,
             _ => 0,
         };
-        decoder + self.early.capacity()
+        decoder + self.held.as_ref().map_or(0, |h| 8 + h.held_bytes())
     }
 }
 
@@ -225,18 +311,18 @@ impl AppDecoders {
                 early: true,
                 ..
             } if !self.early_decided => {
-                if self.early.is_empty() {
-                    self.early_ts = ts;
-                }
-                let room = MAX_EARLY - self.early.len();
-                self.early
-                    .extend_from_slice(&bytes[..bytes.len().min(room)]);
+                self.held
+                    .get_or_insert_with(Box::default)
+                    .early_data(ts, bytes);
             }
             Event::EarlyDataDecided { accepted, .. } => {
                 self.early_decided = true;
-                let early = std::mem::take(&mut self.early);
+                let Some(held) = self.held.as_mut() else {
+                    return;
+                };
+                let (early, ts) = (std::mem::take(&mut held.early), held.early_ts);
                 if accepted && !early.is_empty() {
-                    self.plaintext(Side::Client, self.early_ts, &early);
+                    self.plaintext(Side::Client, ts, &early);
                 }
             }
             Event::Plaintext {
@@ -248,6 +334,8 @@ impl AppDecoders {
             Event::Handshake { message, .. } => {
                 if let Some(p) = server_alpn(message) {
                     self.protocol(p);
+                } else if let HandshakeMessage::EncryptedExtensions { .. } = message {
+                    self.protocol(b""); // no ALPN: nothing to hold streams for
                 }
             }
             Event::StreamData {
@@ -274,11 +362,7 @@ impl AppDecoders {
                 stream_id,
                 code,
                 ..
-            } => {
-                if let Carried::Http3(h) = &mut self.carried {
-                    h.stream_abort(stream_id, side, code);
-                }
-            }
+            } => self.stream_abort(stream_id, side, code),
             _ => {}
         }
     }
@@ -458,5 +542,31 @@ mod tests {
         let r = d.finish(false, false).unwrap();
         assert_eq!(r.protocol, "h2");
         assert!(r.problems[0].contains("preface"), "{:?}", r.problems);
+    }
+
+    /// QUIC 0-RTT streams come before the EncryptedExtensions that name `h3`: they are
+    /// held, then read once it does (an ngtcp2 client's resumed requests were lost).
+    #[test]
+    fn streams_before_the_alpn_are_held_for_http3() {
+        let frame = |ty: u8, payload: &[u8]| [&[ty, payload.len() as u8][..], payload].concat();
+        // GET https://a/x with QPACK's static table; :status 200.
+        let request = [&[0, 0, 0xd1, 0xd7, 0x51, 2][..], b"/x", &[0x50, 1], b"a"].concat();
+        let control = [&[0u8][..], &frame(4, &[0x01, 0x40, 0x64])].concat();
+        let mut d = AppDecoders::default();
+        d.stream_data(2, Side::Client, 0, &control);
+        d.stream_data(0, Side::Client, 0, &frame(1, &request));
+        d.stream_end(0, Side::Client, None);
+        assert!(d.held.as_ref().is_some_and(|h| h.held_bytes() > 0));
+        d.protocol(b"h3");
+        d.stream_data(3, Side::Server, 1, &control);
+        d.stream_data(0, Side::Server, 1, &frame(1, &[0, 0, 0xd9]));
+        d.stream_end(0, Side::Server, None);
+        let Carried::Http3(h) = &d.carried else {
+            panic!("HTTP/3 chosen by the ALPN");
+        };
+        assert!(h.problems.is_empty(), "{:?}", h.problems);
+        let t = &h.transactions[0];
+        assert_eq!(t.request.as_ref().unwrap().target.as_deref(), Some("/x"));
+        assert_eq!(t.response.as_ref().unwrap().status, Some(200));
     }
 }
