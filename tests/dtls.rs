@@ -123,6 +123,51 @@ fn dtls_samples_without_keys() {
     }
 }
 
+/// The Certificate's middle fragment lost in the capture (frame 5 of
+/// dtls12-rsa-aes128sha): once the client's ClientKeyExchange shows it had the server's
+/// flight, the ServerHelloDone behind the hole is read, the loss is said, and the
+/// Finished are left unchecked rather than failed. The key log's master secret still
+/// opens every record (a false `key_mismatch` before); the RSA key cannot, as the
+/// extended master secret hashes the lost message.
+#[test]
+fn a_lost_handshake_fragment_is_said_and_the_key_still_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = "samples/udp/dtls12-rsa-aes128sha.pcap";
+    let path = common::cut(sample, dir.path(), "lost-fragment.pcap", |f| f == 5);
+    let t = truth("dtls12-rsa-aes128sha");
+    let rsa = json(&[
+        "summary",
+        "--json",
+        "-k",
+        "samples/keys/server-rsa2048.key",
+        &path,
+    ]);
+    let d = &only_connection(&rsa, "lost-fragment")["decryption"];
+    assert_eq!(d["verdict"], "handshake_segment_lost", "{d}");
+    let keylog = "samples/udp/dtls12-rsa-aes128sha.keylog";
+    let doc = json(&["inspect", "--json", "--keylog", keylog, &path]);
+    let c = only_connection(&doc, "lost-fragment");
+    let d = &c["decryption"];
+    assert_eq!(d["verdict"], "decrypted", "{d}");
+    assert_eq!(d["server_finished_verified"], false);
+    assert_eq!(c["resumed"], false);
+    assert_eq!(c["dtls"]["handshake"]["server"]["lost_messages"], 1);
+    let warned = c["warnings"].as_array().unwrap();
+    assert!(
+        warned
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("handshake message 2 was lost")),
+        "{warned:?}"
+    );
+    let tc = &t["connections"][0];
+    assert_eq!(c["app_data"]["client"]["sha256"], tc["client_sha256"]);
+    assert!(c["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["type"] == "ServerHelloDone"));
+}
+
 /// `-mtu 500`: the server's Certificate (a 2048-bit RSA certificate) travelled in three
 /// fragments over three datagrams, and is read whole.
 #[test]

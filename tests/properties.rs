@@ -123,7 +123,10 @@ proptest! {
             let version = version.map(ProtocolVersion);
             for key_exchange in [KeyExchangeHint::Rsa, KeyExchangeHint::Dhe, KeyExchangeHint::Ecdhe, KeyExchangeHint::Psk] {
                 let frame = HandshakeFrame { msg_type: HandshakeType(ty), body: &bytes, raw: &raw };
-                let _ = HandshakeMessage::parse(&frame, &ParseContext { version, key_exchange });
+                for psk_identity_first in [false, true] {
+                    let ctx = ParseContext { version, key_exchange, psk_identity_first };
+                    let _ = HandshakeMessage::parse(&frame, &ctx);
+                }
             }
         }
     }

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::{json, key_args, samples};
 
 /// The verdicts of a run's connections, in order.
@@ -131,26 +129,6 @@ fn every_sample_connection_with_its_keys_is_decrypted_or_says_why() {
     }
 }
 
-/// `src` (a little-endian classic pcap) without the frames (numbered from 1) `drop`
-/// says to leave out, written into `dir`.
-fn cut(src: &str, dir: &Path, name: &str, drop: impl Fn(usize) -> bool) -> String {
-    let bytes = std::fs::read(common::root().join(src)).unwrap();
-    assert_eq!(&bytes[..4], &[0xd4, 0xc3, 0xb2, 0xa1], "little-endian pcap");
-    let mut out = bytes[..24].to_vec();
-    let (mut at, mut frame) = (24, 0);
-    while at + 16 <= bytes.len() {
-        let len = u32::from_le_bytes(bytes[at + 8..at + 12].try_into().unwrap()) as usize;
-        frame += 1;
-        if !drop(frame) {
-            out.extend_from_slice(&bytes[at..at + 16 + len]);
-        }
-        at += 16 + len;
-    }
-    let path = dir.join(name);
-    std::fs::write(&path, out).unwrap();
-    path.to_str().unwrap().to_string()
-}
-
 /// Whether frame N (from 1) is left out of a cut capture.
 type FrameDropped = fn(usize) -> bool;
 
@@ -179,7 +157,7 @@ fn captures_that_lack_part_of_the_handshake() {
         ("no-key-exchange.pcap", |f| f >= 8, "nothing_encrypted"),
     ];
     for (name, drop, want) in cases {
-        let path = cut(sample, dir.path(), name, drop);
+        let path = common::cut(sample, dir.path(), name, drop);
         let mut args = vec![path.as_str()];
         args.extend(key);
         assert_eq!(verdicts(&args), [want], "{name}");

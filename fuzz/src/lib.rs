@@ -506,6 +506,7 @@ pub fn tls_records(data: &[u8]) {
     let ctx = ParseContext {
         version: VERSIONS[(flags & 7) as usize],
         key_exchange: KEY_EXCHANGES[(flags >> 3 & 7) as usize % KEY_EXCHANGES.len()],
+        psk_identity_first: flags & 0x80 != 0,
     };
     let contexts = [ctx, ParseContext::default()];
 

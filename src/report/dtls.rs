@@ -22,6 +22,9 @@ pub struct ReassemblyCounts {
     pub fragments_over_cap: u64,
     /// Messages never made whole.
     pub incomplete_messages: u64,
+    /// Messages lost in the capture: the peer answered the flight they were in, and
+    /// the messages behind them were read without them.
+    pub lost_messages: u64,
 }
 
 /// One side's DTLS 1.3 records (unified header, RFC 9147 §4), counted.
@@ -133,6 +136,10 @@ impl DtlsReport {
             + s.incomplete_messages;
         if lost > 0 {
             v.push(("fragments not placed", lost.to_string()));
+        }
+        let lost_messages = c.lost_messages + s.lost_messages;
+        if lost_messages > 0 {
+            v.push(("handshake messages lost", lost_messages.to_string()));
         }
         if let Some(d) = &self.dtls13 {
             let side = |c: &Dtls13Counts| {

@@ -604,6 +604,7 @@ mod tests {
         ParseContext {
             version: Some(ProtocolVersion::TLS1_2),
             key_exchange: KeyExchangeHint::Unknown,
+            psk_identity_first: false,
         }
     }
 

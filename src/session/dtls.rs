@@ -157,6 +157,7 @@ impl DtlsFeed {
         let d = &mut self.dirs[dir.index()];
         d.records += 1;
         let mut behind = Vec::new();
+        let mut answered = false;
         if rec.content_type == ContentType::CHANGE_CIPHER_SPEC {
             // A ChangeCipherSpec leaves the epoch it travels in; a retransmitted flight
             // repeats it, which must not switch keys again.
@@ -171,6 +172,7 @@ impl DtlsFeed {
                 let seq = u16::from_be_bytes([hi, lo]);
                 d.assembler.skip(seq, &mut |m| behind.push(m));
             }
+            answered = true;
         }
         // Only the epoch this side's keys were installed for can be opened.
         let in_force = rec.epoch == d.epoch;
@@ -178,9 +180,43 @@ impl DtlsFeed {
             d.other_epoch += 1;
         }
         let aad = in_force.then(|| self.record_aad(rec));
+        if answered {
+            self.peer_flight_answered(session, dir.other(), ts, secrets);
+        }
         match session.on_dtls_record(dir, rec, aad, ts, secrets) {
             Content::Handshake(data) => self.handshake(session, dir, &data, ts, secrets),
             Content::Taken => {}
+        }
+        for m in behind {
+            self.message(session, dir, &m, ts, secrets);
+        }
+    }
+
+    /// `dir`'s peer sent its ChangeCipherSpec, so it had `dir`'s last flight: what of
+    /// it is still missing was lost in the capture. The messages behind the hole are
+    /// read, and the transcript, lacking the lost ones, can check no Finished.
+    fn peer_flight_answered(
+        &mut self,
+        session: &mut Session,
+        dir: Direction,
+        ts: i64,
+        secrets: &mut Secrets,
+    ) {
+        let mut behind = Vec::new();
+        let assembler = &mut self.dirs[dir.index()].assembler;
+        let Some((first, n)) = assembler.give_up_holes(&mut |m| behind.push(m)) else {
+            return;
+        };
+        let what = match n {
+            1 => format!("handshake message {first} was"),
+            n => format!("{n} handshake messages from {first} on were"),
+        };
+        session.warn(
+            dir,
+            format!("{what} lost in the capture: the Finished cannot be checked"),
+        );
+        if let Some(c) = session.crypto.as_deref_mut() {
+            c.transcript_lost();
         }
         for m in behind {
             self.message(session, dir, &m, ts, secrets);
@@ -266,6 +302,15 @@ impl DtlsFeed {
         ts: i64,
         secrets: &mut Secrets,
     ) {
+        if matches!(
+            m.msg_type,
+            HandshakeType::CLIENT_KEY_EXCHANGE | HandshakeType::FINISHED
+        ) {
+            // Sent in answer to the peer's whole flight (its ServerHelloDone, its
+            // Finished): what of that flight is missing was lost in the capture, and
+            // must be known before this message settles keys or checks the transcript.
+            self.peer_flight_answered(session, dir.other(), ts, secrets);
+        }
         let mut body = Cow::Borrowed(&m.body[..]);
         match m.msg_type {
             HandshakeType::CLIENT_HELLO => {
@@ -416,6 +461,7 @@ impl DtlsFeed {
                 conflicting_fragments: a.conflicting_fragments,
                 fragments_over_cap: a.fragments_over_cap,
                 incomplete_messages: a.incomplete_messages,
+                lost_messages: a.lost_messages,
             }
         };
         DtlsReport {

@@ -23,11 +23,13 @@ impl Session {
             .server_hello
             .as_ref()
             .map(|s| s.version().tls_equivalent());
-        let key_exchange = self
+        let suite_exchange = self
             .server_hello
             .as_ref()
             .and_then(|s| cipher_suite::lookup(s.suite_id()))
-            .map(|s| match s.key_exchange {
+            .map(|s| s.key_exchange);
+        let key_exchange = suite_exchange
+            .map(|k| match k {
                 KeyExchange::Rsa | KeyExchange::RsaExport => KeyExchangeHint::Rsa,
                 KeyExchange::Dh | KeyExchange::Dhe | KeyExchange::DhePsk => KeyExchangeHint::Dhe,
                 KeyExchange::Ecdh | KeyExchange::Ecdhe | KeyExchange::EcdhePsk => {
@@ -40,6 +42,10 @@ impl Session {
         ParseContext {
             version,
             key_exchange,
+            psk_identity_first: matches!(
+                suite_exchange,
+                Some(KeyExchange::DhePsk | KeyExchange::EcdhePsk)
+            ),
         }
     }
 

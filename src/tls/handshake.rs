@@ -108,6 +108,10 @@ pub struct ParseContext {
     /// The negotiated version (ServerHello), if known.
     pub version: Option<ProtocolVersion>,
     pub key_exchange: KeyExchangeHint,
+    /// DHE_PSK and ECDHE_PSK: the key exchange messages open with the PSK identity
+    /// hint (ServerKeyExchange) and identity (ClientKeyExchange) before the (EC)DH
+    /// values (RFC 4279 §3, RFC 5489 §2).
+    pub psk_identity_first: bool,
 }
 
 impl ParseContext {
@@ -499,6 +503,9 @@ fn server_key_exchange(body: &[u8], ctx: &ParseContext) -> HandshakeMessage {
     };
     let mut r = Reader::new(body, "ServerKeyExchange");
     let parsed: DecodeResult<()> = (|| {
+        if ctx.psk_identity_first {
+            r.vec16()?; // psk_identity_hint
+        }
         match ctx.key_exchange {
             KeyExchangeHint::Ecdhe => {
                 if r.u8()? != 3 {
@@ -534,6 +541,14 @@ fn server_key_exchange(body: &[u8], ctx: &ParseContext) -> HandshakeMessage {
 
 fn client_key_exchange(body: &[u8], ctx: &ParseContext) -> HandshakeMessage {
     let mut r = Reader::new(body, "ClientKeyExchange");
+    if ctx.psk_identity_first && r.vec16().is_err() {
+        return HandshakeMessage::ClientKeyExchange {
+            exchange: ctx.key_exchange,
+            length: body.len(),
+            encrypted_pre_master_secret: None,
+            public_key_length: None,
+        };
+    }
     let (epms, public_key_length) = match ctx.key_exchange {
         KeyExchangeHint::Rsa => {
             // SSL 3.0 sends the bare ciphertext; TLS prefixes it with a 2-byte length.
@@ -594,6 +609,7 @@ mod tests {
         let ctx = ParseContext {
             version: Some(ProtocolVersion(version)),
             key_exchange: KeyExchangeHint::Unknown,
+            psk_identity_first: false,
         };
         HandshakeMessage::parse(&frame, &ctx).unwrap()
     }
@@ -749,6 +765,7 @@ mod tests {
         let ctx = ParseContext {
             version: Some(ProtocolVersion::TLS1_2),
             key_exchange: KeyExchangeHint::Rsa,
+            psk_identity_first: false,
         };
         match HandshakeMessage::parse(&frame, &ctx).unwrap() {
             HandshakeMessage::ClientKeyExchange {
@@ -776,6 +793,49 @@ mod tests {
                 encrypted_pre_master_secret.as_deref(),
                 Some(&[0, 2, 0xab, 0xcd][..])
             ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// ECDHE_PSK (RFC 5489 §2): the identity hint and identity come before the curve
+    /// and the points, and no signature follows.
+    #[test]
+    fn ecdhe_psk_key_exchanges_skip_the_psk_identities() {
+        let ctx = ParseContext {
+            version: Some(ProtocolVersion::TLS1_2),
+            key_exchange: KeyExchangeHint::Ecdhe,
+            psk_identity_first: true,
+        };
+        let mut ske = vec![0, 2, b'h', b'i', 3, 0, 29, 32];
+        ske.extend([0x55; 32]);
+        let frame = HandshakeFrame {
+            msg_type: H::SERVER_KEY_EXCHANGE,
+            body: &ske,
+            raw: &[],
+        };
+        match HandshakeMessage::parse(&frame, &ctx).unwrap() {
+            HandshakeMessage::ServerKeyExchange {
+                named_group,
+                public_key_length,
+                signature_length,
+                ..
+            } => {
+                assert_eq!(named_group, Some(NamedGroup(29)));
+                assert_eq!((public_key_length, signature_length), (Some(32), None));
+            }
+            other => panic!("{other:?}"),
+        }
+        let mut cke = vec![0, 5, b's', b'w', b'e', b'e', b'p', 32];
+        cke.extend([0x66; 32]);
+        let frame = HandshakeFrame {
+            msg_type: H::CLIENT_KEY_EXCHANGE,
+            body: &cke,
+            raw: &[],
+        };
+        match HandshakeMessage::parse(&frame, &ctx).unwrap() {
+            HandshakeMessage::ClientKeyExchange {
+                public_key_length, ..
+            } => assert_eq!(public_key_length, Some(32)),
             other => panic!("{other:?}"),
         }
     }

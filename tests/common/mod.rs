@@ -112,3 +112,23 @@ pub fn all_key_args() -> Vec<String> {
     }
     args
 }
+
+/// `src` (a little-endian classic pcap) without the frames (numbered from 1) `drop`
+/// says to leave out, written into `dir`.
+pub fn cut(src: &str, dir: &Path, name: &str, drop: impl Fn(usize) -> bool) -> String {
+    let bytes = std::fs::read(root().join(src)).unwrap();
+    assert_eq!(&bytes[..4], &[0xd4, 0xc3, 0xb2, 0xa1], "little-endian pcap");
+    let mut out = bytes[..24].to_vec();
+    let (mut at, mut frame) = (24, 0);
+    while at + 16 <= bytes.len() {
+        let len = u32::from_le_bytes(bytes[at + 8..at + 12].try_into().unwrap()) as usize;
+        frame += 1;
+        if !drop(frame) {
+            out.extend_from_slice(&bytes[at..at + 16 + len]);
+        }
+        at += 16 + len;
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, out).unwrap();
+    path.to_str().unwrap().to_string()
+}

@@ -142,6 +142,12 @@ pub struct SessionCrypto {
 }
 
 impl SessionCrypto {
+    /// A handshake message of this connection was lost in the capture: the transcript
+    /// is incomplete, so a Finished that does not match proves nothing.
+    pub fn transcript_lost(&mut self) {
+        self.transcript.lose();
+    }
+
     /// About the memory this state holds.
     pub fn held_bytes(&self) -> usize {
         std::mem::size_of::<SessionCrypto>()
@@ -348,9 +354,18 @@ impl SessionCrypto {
                 let Some(kind) = self.prf_kind() else { return };
                 let master = if self.ems {
                     let Some(hash) = self.transcript.digest(TranscriptHash::for_prf(kind)) else {
-                        self.obstacle = Some(Obstacle::unsupported(
-                            "the handshake is too long to hash for the extended master secret",
-                        ));
+                        self.obstacle = Some(if self.transcript.is_missing() {
+                            Obstacle::new(
+                                DecryptionStatus::Incomplete,
+                                Verdict::HandshakeSegmentLost,
+                                "a handshake message was lost in the capture: the extended \
+                                 master secret hashes every one of them",
+                            )
+                        } else {
+                            Obstacle::unsupported(
+                                "the handshake is too long to hash for the extended master secret",
+                            )
+                        });
                         return;
                     };
                     prf::extended_master_secret(kind, &pms, &hash)

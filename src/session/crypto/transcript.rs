@@ -102,6 +102,8 @@ enum State {
     /// Longer than could be buffered before the hash was known.
     #[default]
     Lost,
+    /// A handshake message was lost in the capture.
+    Missing,
 }
 
 /// One handshake's transcript.
@@ -124,6 +126,7 @@ impl std::fmt::Debug for Transcript {
             State::Buffered(b) => write!(f, "Transcript(buffered, {} bytes)", b.len()),
             State::Hashing(r) => write!(f, "Transcript({:?})", r.hash()),
             State::Lost => write!(f, "Transcript(lost)"),
+            State::Missing => write!(f, "Transcript(a message missing)"),
         }
     }
 }
@@ -137,8 +140,18 @@ impl Transcript {
             }
             State::Buffered(_) => self.state = State::Lost,
             State::Hashing(r) => r.update(bytes),
-            State::Lost => {}
+            State::Lost | State::Missing => {}
         }
+    }
+
+    /// A handshake message was lost in the capture: no Finished can be checked.
+    pub fn lose(&mut self) {
+        self.state = State::Missing;
+    }
+
+    /// A message was lost in the capture ([`Transcript::lose`]).
+    pub fn is_missing(&self) -> bool {
+        matches!(self.state, State::Missing)
     }
 
     /// The bytes so far, while they are still kept.
@@ -202,7 +215,7 @@ impl Transcript {
                     Some(prf::finished_from_hash(kind, master, from_client, &digest))
                 }
             },
-            State::Lost => None,
+            State::Lost | State::Missing => None,
         }
     }
 
@@ -211,7 +224,7 @@ impl Transcript {
         match &self.state {
             State::Buffered(b) => b.capacity(),
             State::Hashing(_) => std::mem::size_of::<Running>(),
-            State::Lost => 0,
+            State::Lost | State::Missing => 0,
         }
     }
 }

@@ -81,6 +81,9 @@ pub struct AssemblyStats {
     pub fragments_over_cap: u64,
     /// Messages never made whole (counted at [`MessageAssembler::finish`]).
     pub incomplete_messages: u64,
+    /// Messages given up on as lost, so that those after them could be delivered
+    /// ([`MessageAssembler::give_up_holes`]).
+    pub lost_messages: u64,
 }
 
 #[derive(Debug)]
@@ -248,6 +251,44 @@ impl MessageAssembler {
         }
     }
 
+    /// The peer has answered this side's flight, so what of it is missing now was lost
+    /// in the capture: every whole message held behind a hole is delivered, in order,
+    /// and the holes counted as lost. Returns the first lost message_seq and how many
+    /// were lost (none: `None`).
+    pub fn give_up_holes(&mut self, deliver: &mut impl FnMut(Message)) -> Option<(u16, u64)> {
+        let next = self.next?;
+        let last_whole = self
+            .pending
+            .iter()
+            .filter(|(_, p)| p.is_whole())
+            .map(|(&seq, _)| seq)
+            .next_back()?;
+        let mut lost = None;
+        for seq in next..=last_whole {
+            match self.pending.remove(&seq) {
+                Some(p) if p.is_whole() => {
+                    self.held -= p.body.len();
+                    let m = Message {
+                        msg_type: p.msg_type,
+                        message_seq: seq,
+                        body: p.body,
+                    };
+                    self.deliver(m, deliver);
+                }
+                partial => {
+                    if let Some(p) = partial {
+                        self.held -= p.body.len();
+                    }
+                    self.stats.lost_messages += 1;
+                    lost.get_or_insert((seq, 0)).1 += 1;
+                }
+            }
+        }
+        self.next = Some(last_whole.wrapping_add(1));
+        self.drain(deliver);
+        lost
+    }
+
     /// The flow ended: messages never made whole are counted and their bytes released.
     pub fn finish(&mut self) {
         self.stats.incomplete_messages += self.pending.len() as u64;
@@ -394,5 +435,30 @@ mod tests {
         );
         assert!(out.is_empty());
         assert_eq!(a.stats.conflicting_fragments, 1);
+    }
+
+    /// A fragment lost in the capture: once given up on, the messages behind it are
+    /// delivered and the hole is counted.
+    #[test]
+    fn holes_are_given_up_on_and_what_waited_is_delivered() {
+        let mut a = MessageAssembler::new(1 << 16);
+        let got = run(
+            &mut a,
+            &[
+                frag(2, 4, 1, 0, b"shel"),
+                frag(11, 8, 2, 0, b"cert"), // its second half is lost
+                frag(12, 2, 3, 0, b"ke"),
+                frag(14, 0, 4, 0, b""),
+            ],
+        );
+        assert_eq!(got.len(), 1);
+        let mut behind = Vec::new();
+        assert_eq!(a.give_up_holes(&mut |m| behind.push(m)), Some((2, 1)));
+        let seqs: Vec<u16> = behind.iter().map(|m| m.message_seq).collect();
+        assert_eq!(seqs, [3, 4]);
+        assert_eq!((a.stats.lost_messages, a.held_bytes()), (1, 0));
+        assert_eq!(a.give_up_holes(&mut |_| panic!("nothing left")), None);
+        // The next message after them is delivered as it comes.
+        assert_eq!(run(&mut a, &[frag(20, 1, 5, 0, b"f")]).len(), 1);
     }
 }
