@@ -177,8 +177,9 @@ impl SessionCrypto {
         }
         let Some(client) = self.client else { return };
         let Some(logged) = secrets.keylog.tls13(&self.client_random) else {
+            // As without any key given: forward secret, not a missing RSA key.
             self.obstacle = Some(Obstacle::needs_keylog(
-                crate::report::model::DecryptionStatus::NoKey,
+                crate::report::model::DecryptionStatus::NotRsa,
                 secrets,
                 &self.client_random,
             ));
