@@ -12,7 +12,8 @@ pub use super::quic::Sides;
 pub struct ReassemblyCounts {
     /// Whole handshake messages delivered, each once.
     pub messages: u64,
-    /// Fragments of messages already delivered: retransmitted flights.
+    /// Fragments already had (of messages delivered, or bytes already held of one not
+    /// yet whole): retransmitted flights, duplicated datagrams.
     pub retransmitted_fragments: u64,
     /// Fragments too far ahead of the next message expected, dropped.
     pub fragments_ahead: u64,

@@ -71,7 +71,8 @@ impl Message {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AssemblyStats {
     pub messages: u64,
-    /// Fragments of messages already delivered (retransmitted flights).
+    /// Fragments already had: of messages delivered, or bytes already held of one
+    /// not yet whole (retransmitted flights, duplicated datagrams).
     pub retransmitted_fragments: u64,
     /// Fragments too far ahead of the next expected message.
     pub fragments_ahead: u64,
@@ -98,6 +99,14 @@ struct Partial {
 impl Partial {
     fn is_whole(&self) -> bool {
         self.have == [(0, self.length)] || self.length == 0
+    }
+
+    /// [start, end) is within one received range already.
+    fn covers(&self, start: u32, end: u32) -> bool {
+        let i = self.have.partition_point(|&(_, e)| e < end);
+        self.have
+            .get(i)
+            .is_some_and(|&(s, e)| s <= start && end <= e)
     }
 
     /// Adds [start, end), merging the ranges it touches, in place; false if that would
@@ -193,6 +202,12 @@ impl MessageAssembler {
             });
         if partial.msg_type != f.msg_type || partial.length != f.length {
             self.stats.conflicting_fragments += 1;
+            return false;
+        }
+        if !f.body.is_empty() && partial.covers(start, end) {
+            // Bytes already held (a retransmitted flight cut the same way, a duplicated
+            // datagram): counted as retransmitted, not copied again.
+            self.stats.retransmitted_fragments += 1;
             return false;
         }
         let grow = (end as usize).saturating_sub(partial.body.len());
@@ -460,5 +475,24 @@ mod tests {
         assert_eq!(a.give_up_holes(&mut |_| panic!("nothing left")), None);
         // The next message after them is delivered as it comes.
         assert_eq!(run(&mut a, &[frag(20, 1, 5, 0, b"f")]).len(), 1);
+    }
+
+    /// A duplicated datagram's fragment of a message not yet whole counts as a
+    /// retransmission, and the message is delivered once.
+    #[test]
+    fn a_duplicate_fragment_of_a_pending_message_is_counted() {
+        let mut a = MessageAssembler::new(1 << 16);
+        let got = run(
+            &mut a,
+            &[
+                frag(11, 8, 0, 0, b"cert"),
+                frag(11, 8, 0, 0, b"cert"),
+                frag(11, 8, 0, 1, b"er"),
+                frag(11, 8, 0, 4, b"ific"),
+            ],
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].body, b"certific");
+        assert_eq!(a.stats.retransmitted_fragments, 2);
     }
 }
