@@ -32,6 +32,7 @@ pub mod packet;
 pub mod streams;
 #[cfg(test)]
 pub(crate) mod testvectors;
+pub mod transport_parameters;
 pub mod varint;
 pub mod version;
 

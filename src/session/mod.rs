@@ -367,6 +367,9 @@ impl Session {
     /// Handshake bytes that travelled outside TLS records, by encryption level (QUIC's
     /// CRYPTO frames, already decrypted by packet protection): each level is its own
     /// stream of handshake messages.
+    ///
+    /// Returns the connection ID the server's EncryptedExtensions offered with its
+    /// preferred address (QUIC), when these bytes completed them.
     pub fn on_handshake_data(
         &mut self,
         dir: Direction,
@@ -374,7 +377,7 @@ impl Session {
         data: &[u8],
         ts: i64,
         secrets: &mut Secrets,
-    ) {
+    ) -> Option<Vec<u8>> {
         self.touch(ts);
         self.saw_tls = true;
         let levels = self.levels.get_or_insert_with(Box::default);
@@ -384,9 +387,14 @@ impl Session {
         if let Err(e) = pushed {
             self.warn(dir, e.to_string());
         }
+        let mut preferred = None;
         for raw in frames {
+            if preferred.is_none() {
+                preferred = crate::quic::transport_parameters::preferred_address_cid(&raw);
+            }
             self.on_frame(dir, &raw, ts, secrets);
         }
+        preferred
     }
 
     /// The client's records are 0-RTT early data now.

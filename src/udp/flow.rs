@@ -86,8 +86,8 @@ struct Flow {
     first_frame: u64,
     last_frame: u64,
     snaplen_cut: bool,
-    /// A QUIC flow (from a long header): its server, `endpoints[1]`, is counted in
-    /// [`UdpFlowTable::quic_servers`] while the flow is open.
+    /// A QUIC flow (from a long header): both its endpoints are counted in
+    /// [`UdpFlowTable::quic_endpoints`] while the flow is open.
     quic_server: bool,
 }
 
@@ -130,9 +130,11 @@ fn looks_like_short_header(payload: &[u8]) -> bool {
 /// All open UDP flows of a capture.
 pub struct UdpFlowTable {
     open: FlowMap<Key, Flow>,
-    /// The server endpoints of the open QUIC flows, with how many flows each: a flow of
-    /// short headers to or from one may be a connection's new path (RFC 9000 §9).
-    quic_servers: HashMap<Endpoint, u32>,
+    /// The endpoints of the open QUIC flows, with how many flows each: a flow of short
+    /// headers to or from one may be a connection's new path (RFC 9000 §9): the client
+    /// moving (from a server endpoint's view), or moving to the server's preferred
+    /// address (§9.6: from the client's socket to an address not seen yet).
+    quic_endpoints: HashMap<Endpoint, u32>,
     limits: UdpLimits,
     /// Capture time of the last sweep for idle flows.
     last_sweep_ns: Option<i64>,
@@ -143,7 +145,7 @@ impl UdpFlowTable {
     pub fn new(limits: UdpLimits) -> Self {
         UdpFlowTable {
             open: FlowMap::default(),
-            quic_servers: HashMap::new(),
+            quic_endpoints: HashMap::new(),
             limits: UdpLimits {
                 max_open: limits.max_open.max(1),
                 idle_timeout_ns: limits.idle_timeout_ns.max(0),
@@ -210,8 +212,8 @@ impl UdpFlowTable {
             let carried = classify(d.payload);
             let new_path = carried.is_none()
                 && looks_like_short_header(d.payload)
-                && (self.quic_servers.contains_key(&d.dst)
-                    || self.quic_servers.contains_key(&d.src));
+                && (self.quic_endpoints.contains_key(&d.dst)
+                    || self.quic_endpoints.contains_key(&d.src));
             f.kind = match carried {
                 Some(carried) => {
                     if f.endpoints[0] != d.src {
@@ -222,7 +224,8 @@ impl UdpFlowTable {
                     if carried == Carried::Quic {
                         self.stats.quic_flows += 1;
                         f.quic_server = true;
-                        *self.quic_servers.entry(d.dst).or_default() += 1;
+                        *self.quic_endpoints.entry(d.dst).or_default() += 1;
+                        *self.quic_endpoints.entry(d.src).or_default() += 1;
                     }
                     self.stats.dtls_flows += u64::from(carried == Carried::Dtls);
                     Kind::Known(carried, next_id())
@@ -309,10 +312,12 @@ impl UdpFlowTable {
         out: &mut impl FnMut(UdpEvent<'_>),
     ) {
         if f.quic_server {
-            if let Some(n) = self.quic_servers.get_mut(&f.endpoints[1]) {
-                *n -= 1;
-                if *n == 0 {
-                    self.quic_servers.remove(&f.endpoints[1]);
+            for e in f.endpoints {
+                if let Some(n) = self.quic_endpoints.get_mut(&e) {
+                    *n -= 1;
+                    if *n == 0 {
+                        self.quic_endpoints.remove(&e);
+                    }
                 }
             }
         }
@@ -480,7 +485,24 @@ mod tests {
         assert_eq!(r.table.stats.quic_path_candidates, 1);
         assert_eq!(r.table.stats.quic_flows, 1);
         r.finish();
-        assert!(r.table.quic_servers.is_empty(), "counted while open only");
+        assert!(r.table.quic_endpoints.is_empty(), "counted while open only");
+    }
+
+    /// Short headers from a QUIC client's socket to an address not seen yet may be the
+    /// move to the server's preferred address (RFC 9000 §9.6): passed on too; the same
+    /// from an unknown socket to an unknown address are not.
+    #[test]
+    fn a_move_to_the_preferred_address_is_a_candidate() {
+        let initial = h(V1_CLIENT_PACKET);
+        let short = [0x41; 40];
+        let mut r = Run::new(UdpLimits::default());
+        r.send(5000, 443, &initial, 0);
+        r.send(5000, 4866, &short, 1);
+        r.send(6000, 7000, &short, 1);
+        assert_eq!(r.table.stats.quic_path_candidates, 1);
+        assert_eq!(r.seen.len(), 2, "{:?}", r.seen);
+        r.finish();
+        assert!(r.table.quic_endpoints.is_empty());
     }
 
     #[test]

@@ -473,9 +473,16 @@ impl QuicFeed {
                         Box::new(OffsetStream::new(CRYPTO_HELD_CAP, CRYPTO_WINDOW))
                     });
                     let (bytes, lost) = (&mut *crypto_bytes, &mut *crypto_lost);
+                    let mut preferred = None;
                     stream.insert(offset, data, &mut |c| {
-                        deliver(session, dir, level, c, ts, secrets, bytes, lost)
+                        let cid = deliver(session, dir, level, c, ts, secrets, bytes, lost);
+                        preferred = preferred.take().or(cid);
                     });
+                    if let Some(cid) = preferred {
+                        // The server's preferred address (RFC 9000 §9.6): the client may
+                        // move there, with this ID; its packets name it.
+                        self.fresh_cids.push((cid, dir));
+                    }
                 }
                 Ok(Frame::Stream {
                     stream_id,
@@ -565,7 +572,9 @@ impl QuicFeed {
                     Level::Application,
                 ][l];
                 let (bytes, lost) = (&mut d.crypto_bytes, &mut d.crypto_lost);
-                stream.finish(&mut |c| deliver(session, dir, level, c, ts, secrets, bytes, lost));
+                stream.finish(&mut |c| {
+                    deliver(session, dir, level, c, ts, secrets, bytes, lost);
+                });
             }
         }
         if let Some(streams) = &mut self.streams {
@@ -904,15 +913,16 @@ fn deliver(
     secrets: &mut Secrets,
     bytes: &mut u64,
     lost: &mut u64,
-) {
+) -> Option<Vec<u8>> {
     match chunk {
         Chunk::Data(data) => {
             *bytes += data.len() as u64;
-            session.on_handshake_data(dir, level, data, ts, secrets);
+            session.on_handshake_data(dir, level, data, ts, secrets)
         }
         Chunk::Gap(gap) => {
             *lost += gap.len;
             session.on_gap(dir, gap);
+            None
         }
     }
 }
