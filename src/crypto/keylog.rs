@@ -126,6 +126,8 @@ pub const MAX_INDEXED: usize = 4 << 20;
 const MAX_LONG_SECRET_BYTES: usize = 4 << 20;
 /// Malformed lines listed by number; the others are counted.
 const MAX_LISTED_PROBLEMS: usize = 100;
+/// Early secrets tried for one connection ([`KeyLog::early_secrets`]).
+pub const MAX_EARLY_SECRETS: usize = 4;
 /// Candidate lines read back for one lookup (hash collisions are rare and unforgeable:
 /// the hash is keyed; this bounds the work if a file changed under us).
 const MAX_CANDIDATE_READS: usize = 64;
@@ -681,6 +683,24 @@ impl KeyLog {
     /// The last line of `kind` for `id` (whose tag is `tag`) in an indexed file, read
     /// back and checked.
     fn find_in_file(&self, f: &IndexedFile, kind: u8, id: &[u8], tag: u64) -> Option<Found> {
+        let mut first = None;
+        self.scan_file(f, kind, id, tag, &mut |found| {
+            first = Some(found);
+            false
+        });
+        first
+    }
+
+    /// The lines of `kind` for `id` in an indexed file, the last first, to `each` until
+    /// it returns false.
+    fn scan_file(
+        &self,
+        f: &IndexedFile,
+        kind: u8,
+        id: &[u8],
+        tag: u64,
+        each: &mut dyn FnMut(Found) -> bool,
+    ) {
         // The lines of this kind and tag, the last first.
         let bound = |kind: u8| IndexEntry {
             tag,
@@ -706,17 +726,45 @@ impl KeyLog {
             };
             match parse_raw(line, false) {
                 Ok(Some(l)) if l.kind == kind && l.id() == id => {
-                    return Some(Found {
+                    let found = Found {
                         order: (f.clock, e.offset()),
                         secret: hex::decode(l.secret).unwrap_or_default(),
                         source: f.source,
-                    })
+                    };
+                    if !each(found) {
+                        return;
+                    }
                 }
                 Ok(Some(l)) if l.kind == kind => {} // another id with the same hash
                 _ => self.failed_reads.bump(),
             }
         }
-        None
+    }
+
+    /// Every distinct CLIENT_EARLY_TRAFFIC_SECRET logged for a client random, the last
+    /// first, at most [`MAX_EARLY_SECRETS`]. One is the rule; GnuTLS logs a second one
+    /// after a HelloRetryRequest (for a ClientHello that sends no early data), so the
+    /// last line is not always the key of the early data sent.
+    pub fn early_secrets(&self, client_random: &[u8]) -> Vec<Vec<u8>> {
+        let kind = TLS13_FIRST;
+        let mut all: Vec<Vec<u8>> = Vec::new();
+        let mut keep = |secret: Vec<u8>| {
+            if !secret.is_empty() && !all.contains(&secret) && all.len() < MAX_EARLY_SECRETS {
+                all.push(secret);
+            }
+            all.len() < MAX_EARLY_SECRETS
+        };
+        if id_len(kind) != client_random.len() {
+            return Vec::new();
+        }
+        if let Some(last) = self.lookup(kind, client_random) {
+            keep(last.secret);
+        }
+        let tag = self.tag(client_random);
+        for f in self.files.iter().rev() {
+            self.scan_file(f, kind, client_random, tag, &mut |found| keep(found.secret));
+        }
+        all
     }
 
     fn logged(&self, kind: u8, id: &[u8]) -> Option<Logged> {
@@ -878,6 +926,27 @@ mod tests {
             assert!(!k.has_tls13());
             assert_eq!(k.problems.len(), 2, "{:?}", k.problems);
         }
+    }
+
+    /// GnuTLS after a HelloRetryRequest logs a second early secret for the same client
+    /// random: from a file both are candidates, the last first; a secrets block or a
+    /// pipe keeps the last only.
+    #[test]
+    fn every_early_secret_of_a_client_random_is_a_candidate() {
+        let cr = [5u8; 32];
+        let text = cr_line("CLIENT_EARLY_TRAFFIC_SECRET", &cr, &[1; 32])
+            + &cr_line("CLIENT_EARLY_TRAFFIC_SECRET", &cr, &[2; 32])
+            + &cr_line("CLIENT_EARLY_TRAFFIC_SECRET", &cr, &[2; 32])
+            + &cr_line("CLIENT_EARLY_TRAFFIC_SECRET", &[6; 32], &[3; 32]);
+        let (logs, _dir) = three_ways(&text);
+        let [block, pipe, file] = &logs[..] else {
+            unreachable!()
+        };
+        assert_eq!(file.early_secrets(&cr), [vec![2; 32], vec![1; 32]]);
+        assert_eq!(block.early_secrets(&cr), [vec![2; 32]]);
+        assert_eq!(pipe.early_secrets(&cr), [vec![2; 32]]);
+        assert_eq!(file.early_secrets(&[7; 32]), Vec::<Vec<u8>>::new());
+        assert_eq!(file.early_secrets(&[5; 8]), Vec::<Vec<u8>>::new());
     }
 
     #[test]

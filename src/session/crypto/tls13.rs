@@ -123,17 +123,30 @@ impl SessionCrypto {
             ..Default::default()
         };
         let logged = secrets.keylog.tls13(&self.client_random);
-        if let Some(early) = logged.as_ref().and_then(|t| t.client_early.as_ref()) {
+        if logged.as_ref().is_some_and(|t| t.client_early.is_some()) {
             let rfc = Tls13Variant {
                 draft: None,
                 dtls: false,
             };
-            let alternatives: Vec<RecordKeys> = ch
+            // Each early secret logged under each suite offered: the first record that
+            // opens says which (the suite is not chosen yet, and a key log may hold
+            // more than one early secret for this client random).
+            let suites: Vec<_> = ch
                 .suite_ids()
                 .into_iter()
                 .filter_map(cipher_suite::lookup)
-                .filter(|s| s.is_tls13() && SuiteHash::for_suite(s).output_len() == early.len())
-                .filter_map(|s| Tls13Decryptor::new(s, rfc, early).ok())
+                .filter(|s| s.is_tls13())
+                .collect();
+            let alternatives: Vec<RecordKeys> = secrets
+                .keylog
+                .early_secrets(&self.client_random)
+                .iter()
+                .flat_map(|early| {
+                    suites
+                        .iter()
+                        .filter(|s| SuiteHash::for_suite(s).output_len() == early.len())
+                        .filter_map(move |s| Tls13Decryptor::new(s, rfc, early).ok())
+                })
                 .map(RecordKeys::Tls13)
                 .collect();
             if !alternatives.is_empty() {
