@@ -168,7 +168,10 @@ pub struct AlertEntry {
     pub direction: Direction,
     pub side: Side,
     pub timestamp_ns: i64,
+    /// Still encrypted: not read.
     pub encrypted: bool,
+    /// Sent encrypted and read once decrypted (else sent in the clear, or unread).
+    pub decrypted: bool,
     pub level: Option<AlertLevel>,
     pub code: Option<AlertDescription>,
 }
@@ -180,6 +183,7 @@ impl AlertEntry {
             side: Side::Client,
             timestamp_ns: ts,
             encrypted: false,
+            decrypted: false,
             level: Some(AlertLevel(level)),
             code: Some(AlertDescription(code)),
         }
@@ -191,6 +195,7 @@ impl AlertEntry {
             side: Side::Client,
             timestamp_ns: ts,
             encrypted: true,
+            decrypted: false,
             level: None,
             code: None,
         }
@@ -217,7 +222,11 @@ pub(super) struct AlertJson {
     direction: Side,
     #[schemars(with = "String")]
     time: super::time::Rfc3339,
+    /// Still encrypted: level and description unknown.
     encrypted: bool,
+    /// Sent encrypted, read once decrypted (absent: sent in the clear, or unread).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    decrypted: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     level: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -234,6 +243,7 @@ impl Serialize for AlertEntry {
             direction: self.side,
             time: super::time::Rfc3339::new(self.timestamp_ns),
             encrypted: self.encrypted,
+            decrypted: self.decrypted,
             level: self.level.map(|l| l.0),
             level_name: self.level_name(),
             code: self.code.map(|c| c.0),

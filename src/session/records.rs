@@ -370,7 +370,10 @@ impl Session {
                         self.warn(direction, "alert record of odd length".into());
                         break;
                     }
-                    let alert = AlertEntry::clear(direction, ts, pair[0], pair[1]);
+                    let alert = AlertEntry {
+                        decrypted,
+                        ..AlertEntry::clear(direction, ts, pair[0], pair[1])
+                    };
                     self.sinks.emit(&Event::Alert {
                         dir,
                         ts,
