@@ -155,9 +155,11 @@ fn message_fields<M: SerializeMap>(m: &mut M, msg: &HandshakeMessage) -> Result<
         H::Certificate {
             certificates,
             certificates_omitted,
+            stapled_ocsp_length,
         } => {
             m.serialize_entry("certificates", &Chain(certificates))?;
             m.count("certificates_omitted", *certificates_omitted)?;
+            m.some("stapled_ocsp_length", stapled_ocsp_length.as_ref())?;
         }
         H::ServerKeyExchange {
             length,

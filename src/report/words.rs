@@ -76,7 +76,14 @@ pub fn message_lines(msg: &HandshakeMessage) -> String {
         H::Certificate {
             certificates,
             certificates_omitted,
-        } => certificate_lines(certificates, *certificates_omitted),
+            stapled_ocsp_length,
+        } => {
+            let mut lines = certificate_lines(certificates, *certificates_omitted);
+            if let Some(n) = stapled_ocsp_length {
+                lines.push_str(&format!("\nOCSP response stapled to the leaf, {n} bytes"));
+            }
+            lines
+        }
         H::HelloRequest {} | H::EndOfEarlyData {} | H::ServerHelloDone {} => String::new(),
         H::NewSessionTicket {
             lifetime_hint,

@@ -197,6 +197,10 @@ pub enum HandshakeMessage {
         /// The first 64 certificates of the chain.
         certificates: Vec<CertificateEntry>,
         certificates_omitted: usize,
+        /// TLS 1.3: the length of the OCSP response stapled to the leaf, in its entry's
+        /// status_request extension (RFC 8446 §4.4.2.1; TLS 1.2 sends a
+        /// CertificateStatus message instead).
+        stapled_ocsp_length: Option<usize>,
     },
     /// Its parameters as far as they decoded.
     ServerKeyExchange {
@@ -342,10 +346,14 @@ impl HandshakeMessage {
                     Reader::new(r.field("certificate_list").vec24()?, "certificate_list");
                 let mut certificates = Vec::new();
                 let mut certificates_omitted = 0;
+                let mut stapled_ocsp_length = None;
                 while !list.is_empty() {
                     let der = list.field("cert_data").vec24()?;
                     if ctx.tls13() {
-                        list.field("extensions").vec16()?;
+                        let extensions = list.field("extensions").vec16()?;
+                        if certificates.is_empty() && certificates_omitted == 0 {
+                            stapled_ocsp_length = stapled_ocsp(extensions);
+                        }
                     }
                     // Past the cap a certificate is framed and counted, not decoded.
                     if certificates.len() >= MAX_CHAIN_ITEMS {
@@ -363,6 +371,7 @@ impl HandshakeMessage {
                 HandshakeMessage::Certificate {
                     certificates,
                     certificates_omitted,
+                    stapled_ocsp_length,
                 }
             }
             HandshakeType::SERVER_KEY_EXCHANGE => server_key_exchange(body, ctx),
@@ -477,6 +486,25 @@ fn ca_names(list: &mut Reader<'_>) -> DecodeResult<(usize, Vec<String>)> {
         }
     }
     Ok((count, names))
+}
+
+/// The length of the OCSP response in a TLS 1.3 certificate entry's extensions: its
+/// status_request extension holds a CertificateStatus (status_type 1, ocsp, and the
+/// response, RFC 6066 §8).
+fn stapled_ocsp(extensions: &[u8]) -> Option<usize> {
+    let mut r = Reader::new(extensions, "certificate entry extensions");
+    while !r.is_empty() {
+        let id = ExtensionType(r.u16().ok()?);
+        let body = r.vec16().ok()?;
+        if id == ExtensionType::STATUS_REQUEST {
+            let mut s = Reader::new(body, "CertificateStatus");
+            if s.u8().ok()? != CertificateStatusType::OCSP.0 {
+                return None;
+            }
+            return Some(s.vec24().ok()?.len());
+        }
+    }
+    None
 }
 
 fn server_key_exchange(body: &[u8], ctx: &ParseContext) -> HandshakeMessage {
@@ -627,6 +655,7 @@ mod tests {
         let HandshakeMessage::Certificate {
             certificates,
             certificates_omitted,
+            ..
         } = parse(H::CERTIFICATE, &len_prefixed(3, &entries), 0x0303)
         else {
             panic!()
@@ -645,11 +674,26 @@ mod tests {
         let HandshakeMessage::Certificate {
             certificates,
             certificates_omitted,
+            stapled_ocsp_length,
         } = parse(H::CERTIFICATE, &body, 0x0304)
         else {
             panic!()
         };
         assert_eq!((certificates.len(), certificates_omitted), (3, 0));
+        assert_eq!(stapled_ocsp_length, None);
+        // The leaf's entry with a stapled OCSP response of 5 bytes.
+        let status = [vec![1], len_prefixed(3, &[9; 5])].concat();
+        let ext = [vec![0, 5], len_prefixed(2, &status)].concat();
+        let leaf = [len_prefixed(3, &[0x30, 0]), len_prefixed(2, &ext)].concat();
+        let body = [vec![0], len_prefixed(3, &leaf)].concat();
+        let HandshakeMessage::Certificate {
+            stapled_ocsp_length,
+            ..
+        } = parse(H::CERTIFICATE, &body, 0x0304)
+        else {
+            panic!()
+        };
+        assert_eq!(stapled_ocsp_length, Some(5));
 
         // EncryptedExtensions with 1,100 extensions.
         let exts: Vec<u8> = (0..1100u16)
