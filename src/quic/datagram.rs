@@ -20,6 +20,40 @@
 
 use super::header::{is_long_header, parse_packet, HeaderError, Packet};
 
+/// Datagrams up to this size are taken as sent (an Ethernet MTU's payload); a larger
+/// one may be a sender's GSO buffer, captured before the kernel cut it into segments.
+const MAX_WIRE_DATAGRAM: usize = 1500;
+/// The smallest segment size looked for (a short header, a packet number and a tag).
+const MIN_SEGMENT: usize = 64;
+/// The shortest connection ID that marks segment starts reliably enough.
+const MIN_MARKING_CID: usize = 4;
+
+/// The segment size of a UDP GSO buffer (Linux `UDP_SEGMENT`), when `datagram` is one:
+/// a capture on the sending host shows the buffer the kernel later cut into datagrams
+/// of `size` bytes (the last one shorter). Each segment then starts with a short header
+/// carrying the same destination connection ID (its fixed bit may be greased), which is
+/// what is looked for: the
+/// smallest size at which every segment starts so. `None` for an ordinary datagram, or
+/// when the connection ID is too short to tell.
+pub fn gso_segment_size(datagram: &[u8], short_dcid_len: usize) -> Option<usize> {
+    if datagram.len() <= MAX_WIRE_DATAGRAM
+        || short_dcid_len < MIN_MARKING_CID
+        || is_long_header(datagram[0])
+    {
+        return None;
+    }
+    // The fixed bit is not looked at: peers may grease it (RFC 9287).
+    let dcid = datagram.get(1..1 + short_dcid_len)?;
+    let starts_segment = |at: usize| {
+        !is_long_header(datagram[at]) && datagram.get(at + 1..at + 1 + short_dcid_len) == Some(dcid)
+    };
+    (MIN_SEGMENT..=MAX_WIRE_DATAGRAM).find(|&size| {
+        (size..datagram.len())
+            .step_by(size)
+            .all(|at| datagram.len() - at > short_dcid_len && starts_segment(at))
+    })
+}
+
 /// Why the packets of a datagram stop before its end.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DatagramError {
@@ -239,5 +273,36 @@ mod tests {
                 assert!(packets(&flipped, 8).count() <= d.len() + 1);
             }
         }
+    }
+
+    /// A GSO buffer of three 1,200-byte segments and a shorter last one is cut where
+    /// its segments start; an ordinary datagram, or one whose ID is too short, is not.
+    #[test]
+    fn gso_buffers_are_cut_into_their_segments() {
+        let dcid = [0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8];
+        let segment = |n: usize| {
+            let mut s = vec![0x41];
+            s.extend_from_slice(&dcid);
+            s.resize(n, 0x77);
+            s
+        };
+        let buffer = [segment(1200), segment(1200), segment(1200), segment(300)].concat();
+        assert_eq!(gso_segment_size(&buffer, 8), Some(1200));
+        assert_eq!(
+            gso_segment_size(&buffer[..1200], 8),
+            None,
+            "one wire datagram"
+        );
+        assert_eq!(
+            gso_segment_size(&buffer, 2),
+            None,
+            "too short an ID to tell"
+        );
+        let mut one_packet = segment(4000);
+        one_packet[2000] = 0x41;
+        assert_eq!(gso_segment_size(&one_packet, 8), None);
+        // A segment cut just after its ID's first bytes does not pass for one.
+        let ragged = [segment(1200), segment(1200), segment(5)].concat();
+        assert_eq!(gso_segment_size(&ragged, 8), None);
     }
 }

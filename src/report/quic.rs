@@ -121,6 +121,9 @@ pub struct QuicReport {
     pub offered_versions: Vec<Version>,
     /// Datagrams with bytes that parsed as no packet (zero padding after the last is fine).
     pub malformed_datagrams: Sides<u64>,
+    /// UDP GSO buffers captured on the sender before the kernel cut them (their
+    /// segments are counted as the datagrams they became).
+    pub gso_buffers: Sides<u64>,
     /// Ended early to stay under a cap (`--max-connections` UDP flows, or `--max-memory`):
     /// the counts are what was seen before.
     pub evicted: bool,

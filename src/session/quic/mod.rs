@@ -26,7 +26,7 @@ use crate::crypto::secrets::Secrets;
 use crate::crypto::tls13::SuiteHash;
 use crate::flow::{Chunk, Direction};
 use crate::net::Endpoint;
-use crate::quic::datagram::{packets, DatagramError};
+use crate::quic::datagram::{gso_segment_size, packets, DatagramError};
 use crate::quic::frame::{frames, CloseKind, Frame, FrameKind};
 use crate::quic::header::{LongPacket, Packet, Protected};
 use crate::quic::offset_stream::OffsetStream;
@@ -72,6 +72,8 @@ struct QuicDir {
     datagrams: u64,
     bytes: u64,
     malformed: u64,
+    /// GSO buffers cut into their segments.
+    gso_buffers: u64,
     spaces: [SpaceCounts; 3],
 
     /// The largest packet number opened per space, for decoding the next.
@@ -165,14 +167,23 @@ impl QuicFeed {
         secrets: &mut Secrets,
     ) {
         session.touch(ts);
-        let d = &mut self.dirs[dir.index()];
-        d.datagrams += 1;
-        d.bytes += datagram.len() as u64;
         // Short headers carry the receiver's connection ID: the SCID it sends with.
         let short_dcid_len = self.dirs[dir.other().index()]
             .scids
             .first()
             .map_or(0, Vec::len);
+        if let Some(size) = gso_segment_size(datagram, short_dcid_len) {
+            // Captured on the sender before segmentation: the datagrams sent were its
+            // segments (one packet each, as a receiver got them).
+            self.dirs[dir.index()].gso_buffers += 1;
+            for segment in datagram.chunks(size) {
+                self.feed(session, dir, segment, ts, secrets);
+            }
+            return;
+        }
+        let d = &mut self.dirs[dir.index()];
+        d.datagrams += 1;
+        d.bytes += datagram.len() as u64;
         for p in packets(datagram, short_dcid_len) {
             match p {
                 Ok(Packet::Long(l)) => self.long(session, dir, &l, ts, secrets),
@@ -764,6 +775,7 @@ impl QuicFeed {
             offered_versions: self.offered_versions.clone(),
             version_negotiation_packets: self.version_negotiations,
             malformed_datagrams: sides(&|d| d.malformed),
+            gso_buffers: sides(&|d| d.gso_buffers),
             // The flow's end is the transport's to say (`Feed`).
             evicted: false,
             idle_closed: false,
