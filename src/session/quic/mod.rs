@@ -154,6 +154,10 @@ pub struct QuicFeed {
     /// [client, server] endpoints.
     paths: Vec<[Endpoint; 2]>,
     paths_omitted: u64,
+    /// The connection ID of the server's preferred address: the first offered only
+    /// (one per connection, so a hostile stream of EncryptedExtensions adds no more),
+    /// kept to be forgotten with the others.
+    preferred_cid: Option<Vec<u8>>,
 }
 
 impl QuicFeed {
@@ -489,10 +493,11 @@ impl QuicFeed {
                         let cid = deliver(session, dir, level, c, ts, secrets, bytes, lost);
                         preferred = preferred.take().or(cid);
                     });
-                    if let Some(cid) = preferred {
+                    if let (Some(cid), None) = (preferred, &self.preferred_cid) {
                         // The server's preferred address (RFC 9000 §9.6): the client may
                         // move there, with this ID; its packets name it.
-                        self.fresh_cids.push((cid, dir));
+                        self.fresh_cids.push((cid.clone(), dir));
+                        self.preferred_cid = Some(cid);
                     }
                 }
                 Ok(Frame::Stream {
@@ -646,6 +651,7 @@ impl QuicFeed {
                     .iter()
                     .chain(d.detail.iter().flat_map(|x| &x.new_cids))
             })
+            .chain(&self.preferred_cid)
             .cloned()
             .collect()
     }
