@@ -379,3 +379,30 @@ proptest::proptest! {
         proptest::prop_assert!(h.problems.len() <= MAX_PROBLEMS);
     }
 }
+
+/// A rapid-reset flood (every stream opened and reset by the client, the server never
+/// answering): at most MAX_DRAINING_STREAMS reset streams wait for the server's frames.
+#[test]
+fn reset_streams_waiting_for_the_peer_are_capped() {
+    let mut h = Http2::default();
+    h.data(Side::Client, 0, &client_start());
+    for i in 0..1000u32 {
+        let id = 2 * i + 1;
+        h.data(
+            Side::Client,
+            0,
+            &frame(HEADERS, END_HEADERS | END_STREAM, id, &get("/")),
+        );
+        h.data(
+            Side::Client,
+            0,
+            &frame(RST_STREAM, 0, id, &8u32.to_be_bytes()),
+        );
+    }
+    assert_eq!(h.draining.len(), super::MAX_DRAINING_STREAMS);
+    assert_eq!(h.streams.len(), super::MAX_DRAINING_STREAMS);
+    assert_eq!(h.transactions.len(), 1000);
+    assert!(h.transactions.iter().all(|t| t.reset.is_some()));
+    h.close();
+    assert!(h.problems.is_empty(), "{:?}", h.problems);
+}
