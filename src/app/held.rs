@@ -4,6 +4,8 @@
 //! EncryptedExtensions that say `h3`). Bounded: past [`MAX_HELD`] bytes, data is held
 //! as the gap it will be.
 
+use std::borrow::Cow;
+
 use crate::report::model::Side;
 
 /// Bytes held per connection (servers allow 16 KB or so of early data); past it, the
@@ -13,14 +15,14 @@ pub const MAX_HELD: usize = 1 << 20;
 /// only as far as the same stream goes on).
 const MAX_HELD_EVENTS: usize = 4096;
 
-/// One QUIC stream event, held.
+/// One QUIC stream event, as the session emits it (borrowed) or as held (owned).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HeldStream {
+pub enum StreamEvent<'a> {
     Data {
         stream_id: u64,
         side: Side,
         ts: i64,
-        bytes: Vec<u8>,
+        bytes: Cow<'a, [u8]>,
     },
     Gap {
         stream_id: u64,
@@ -37,6 +39,54 @@ pub enum HeldStream {
         side: Side,
         code: u64,
     },
+}
+
+/// A stream event held: its bytes owned.
+pub type HeldStream = StreamEvent<'static>;
+
+impl StreamEvent<'_> {
+    fn into_owned(self) -> HeldStream {
+        match self {
+            StreamEvent::Data {
+                stream_id,
+                side,
+                ts,
+                bytes,
+            } => StreamEvent::Data {
+                stream_id,
+                side,
+                ts,
+                bytes: Cow::Owned(bytes.into_owned()),
+            },
+            StreamEvent::Gap {
+                stream_id,
+                side,
+                len,
+            } => StreamEvent::Gap {
+                stream_id,
+                side,
+                len,
+            },
+            StreamEvent::End {
+                stream_id,
+                side,
+                reset,
+            } => StreamEvent::End {
+                stream_id,
+                side,
+                reset,
+            },
+            StreamEvent::Abort {
+                stream_id,
+                side,
+                code,
+            } => StreamEvent::Abort {
+                stream_id,
+                side,
+                code,
+            },
+        }
+    }
 }
 
 /// The held data of one connection.
@@ -59,10 +109,11 @@ impl Held {
             .extend_from_slice(&bytes[..bytes.len().min(room)]);
     }
 
-    /// Holds a stream event; data past the caps becomes a gap of its length.
-    pub fn stream(&mut self, event: HeldStream) {
+    /// Holds a stream event; data past the caps becomes a gap of its length (its bytes
+    /// are only copied when kept).
+    pub fn stream(&mut self, event: StreamEvent<'_>) {
         let event = match event {
-            HeldStream::Data {
+            StreamEvent::Data {
                 stream_id,
                 side,
                 bytes,
@@ -70,22 +121,22 @@ impl Held {
             } if self.stream_bytes + self.early.len() + bytes.len() > MAX_HELD
                 || self.streams.len() >= MAX_HELD_EVENTS =>
             {
-                HeldStream::Gap {
+                StreamEvent::Gap {
                     stream_id,
                     side,
                     len: bytes.len() as u64,
                 }
             }
-            other => other,
+            other => other.into_owned(),
         };
         // A gap after a gap of the same stream half grows it.
         if let (
-            HeldStream::Gap {
+            StreamEvent::Gap {
                 stream_id,
                 side,
                 len,
             },
-            Some(HeldStream::Gap {
+            Some(StreamEvent::Gap {
                 stream_id: last_id,
                 side: last_side,
                 len: last_len,
@@ -97,10 +148,10 @@ impl Held {
                 return;
             }
         }
-        if self.streams.len() >= MAX_HELD_EVENTS && !matches!(event, HeldStream::End { .. }) {
+        if self.streams.len() >= MAX_HELD_EVENTS && !matches!(event, StreamEvent::End { .. }) {
             return; // the caps are full: what would be lost is lost (an end still counts)
         }
-        if let HeldStream::Data { bytes, .. } = &event {
+        if let StreamEvent::Data { bytes, .. } = &event {
             self.stream_bytes += bytes.len();
         }
         self.streams.push(event);
@@ -129,7 +180,7 @@ mod tests {
             stream_id,
             side: Side::Client,
             ts: 0,
-            bytes: vec![7; n],
+            bytes: vec![7; n].into(),
         }
     }
 

@@ -19,7 +19,8 @@ mod huffman;
 pub mod qpack;
 
 use self::body_hash::AppDataHash;
-use self::held::{Held, HeldStream};
+use self::held::Held;
+pub use self::held::StreamEvent;
 use self::http1::{looks_like_http1, Bodies, BodySink, Http1};
 use self::http2::{Http2, PREFACE};
 use self::http3::Http3;
@@ -143,109 +144,43 @@ impl AppDecoders {
             return;
         };
         for e in held.take_streams() {
-            match e {
-                HeldStream::Data {
-                    stream_id,
-                    side,
-                    ts,
-                    bytes,
-                } => self.stream_data(stream_id, side, ts, &bytes),
-                HeldStream::Gap {
-                    stream_id,
-                    side,
-                    len,
-                } => self.stream_gap(stream_id, side, len),
-                HeldStream::End {
-                    stream_id,
-                    side,
-                    reset,
-                } => self.stream_end(stream_id, side, reset),
-                HeldStream::Abort {
-                    stream_id,
-                    side,
-                    code,
-                } => self.stream_abort(stream_id, side, code),
-            }
+            self.stream(e, &mut AppDataHash::none());
         }
     }
 
-    /// Stream events wait while the decoder is not chosen (QUIC 0-RTT streams come
-    /// before the server's ALPN); `true` if this one was held.
-    fn hold_stream(&mut self, event: impl FnOnce() -> HeldStream) -> bool {
-        if self.alpn_seen || !matches!(self.carried, Carried::Unknown) {
-            return false;
-        }
-        self.held.get_or_insert_with(Box::default).stream(event());
-        true
-    }
-
-    /// Data of one QUIC stream, in order.
-    pub fn stream_data(&mut self, stream_id: u64, side: Side, ts: i64, bytes: &[u8]) {
-        self.stream_data_beside(stream_id, side, ts, bytes, &mut AppDataHash::none());
-    }
-
-    /// [`AppDecoders::stream_data`] for a piece the stream's digest is hashing.
-    fn stream_data_beside(
-        &mut self,
-        stream_id: u64,
-        side: Side,
-        ts: i64,
-        bytes: &[u8],
-        digest: &mut AppDataHash<'_>,
-    ) {
-        let held = || HeldStream::Data {
-            stream_id,
-            side,
-            ts,
-            bytes: bytes.to_vec(),
-        };
-        if self.hold_stream(held) {
+    /// One QUIC stream event: held while the decoder is not chosen (0-RTT streams come
+    /// before the server's ALPN), else to HTTP/3 (`digest`: the stream's digest is
+    /// hashing this piece).
+    pub fn stream(&mut self, event: StreamEvent<'_>, digest: &mut AppDataHash<'_>) {
+        if !self.alpn_seen && matches!(self.carried, Carried::Unknown) {
+            self.held.get_or_insert_with(Box::default).stream(event);
             return;
         }
-        if let Carried::Http3(h) = &mut self.carried {
-            h.stream_data_beside(stream_id, side, ts, bytes, digest);
-        }
-    }
-
-    pub fn stream_gap(&mut self, stream_id: u64, side: Side, len: u64) {
-        let held = || HeldStream::Gap {
-            stream_id,
-            side,
-            len,
-        };
-        if self.hold_stream(held) {
+        let Carried::Http3(h) = &mut self.carried else {
             return;
-        }
-        if let Carried::Http3(h) = &mut self.carried {
-            h.stream_gap(stream_id, side, len);
-        }
-    }
-
-    pub fn stream_end(&mut self, stream_id: u64, side: Side, reset: Option<u64>) {
-        let held = || HeldStream::End {
-            stream_id,
-            side,
-            reset,
         };
-        if self.hold_stream(held) {
-            return;
-        }
-        if let Carried::Http3(h) = &mut self.carried {
-            h.stream_end(stream_id, side, reset);
-        }
-    }
-
-    fn stream_abort(&mut self, stream_id: u64, side: Side, code: u64) {
-        let held = || HeldStream::Abort {
-            stream_id,
-            side,
-            code,
-        };
-        if self.hold_stream(held) {
-            return;
-        }
-        if let Carried::Http3(h) = &mut self.carried {
-            h.stream_abort(stream_id, side, code);
+        match event {
+            StreamEvent::Data {
+                stream_id,
+                side,
+                ts,
+                bytes,
+            } => h.stream_data_beside(stream_id, side, ts, &bytes, digest),
+            StreamEvent::Gap {
+                stream_id,
+                side,
+                len,
+            } => h.stream_gap(stream_id, side, len),
+            StreamEvent::End {
+                stream_id,
+                side,
+                reset,
+            } => h.stream_end(stream_id, side, reset),
+            StreamEvent::Abort {
+                stream_id,
+                side,
+                code,
+            } => h.stream_abort(stream_id, side, code),
         }
     }
 
@@ -344,25 +279,55 @@ impl AppDecoders {
                 stream_id,
                 bytes,
                 ..
-            } => self.stream_data_beside(stream_id, side, ts, bytes, app_data),
+            } => {
+                let bytes = bytes.into();
+                let e = StreamEvent::Data {
+                    stream_id,
+                    side,
+                    ts,
+                    bytes,
+                };
+                self.stream(e, app_data)
+            }
             Event::StreamGap {
                 side,
                 stream_id,
                 len,
                 ..
-            } => self.stream_gap(stream_id, side, len),
+            } => self.stream(
+                StreamEvent::Gap {
+                    stream_id,
+                    side,
+                    len,
+                },
+                app_data,
+            ),
             Event::StreamEnd {
                 side,
                 stream_id,
                 reset,
                 ..
-            } => self.stream_end(stream_id, side, reset),
+            } => self.stream(
+                StreamEvent::End {
+                    stream_id,
+                    side,
+                    reset,
+                },
+                app_data,
+            ),
             Event::StreamAbort {
                 side,
                 stream_id,
                 code,
                 ..
-            } => self.stream_abort(stream_id, side, code),
+            } => self.stream(
+                StreamEvent::Abort {
+                    stream_id,
+                    side,
+                    code,
+                },
+                app_data,
+            ),
             _ => {}
         }
     }
@@ -553,14 +518,26 @@ mod tests {
         let request = [&[0, 0, 0xd1, 0xd7, 0x51, 2][..], b"/x", &[0x50, 1], b"a"].concat();
         let control = [&[0u8][..], &frame(4, &[0x01, 0x40, 0x64])].concat();
         let mut d = AppDecoders::default();
-        d.stream_data(2, Side::Client, 0, &control);
-        d.stream_data(0, Side::Client, 0, &frame(1, &request));
-        d.stream_end(0, Side::Client, None);
+        let data = |stream_id, side, bytes: &[u8]| StreamEvent::Data {
+            stream_id,
+            side,
+            ts: 0,
+            bytes: bytes.to_vec().into(),
+        };
+        let end = |stream_id, side| StreamEvent::End {
+            stream_id,
+            side,
+            reset: None,
+        };
+        let none = &mut AppDataHash::none();
+        d.stream(data(2, Side::Client, &control), none);
+        d.stream(data(0, Side::Client, &frame(1, &request)), none);
+        d.stream(end(0, Side::Client), none);
         assert!(d.held.as_ref().is_some_and(|h| h.held_bytes() > 0));
         d.protocol(b"h3");
-        d.stream_data(3, Side::Server, 1, &control);
-        d.stream_data(0, Side::Server, 1, &frame(1, &[0, 0, 0xd9]));
-        d.stream_end(0, Side::Server, None);
+        d.stream(data(3, Side::Server, &control), none);
+        d.stream(data(0, Side::Server, &frame(1, &[0, 0, 0xd9])), none);
+        d.stream(end(0, Side::Server), none);
         let Carried::Http3(h) = &d.carried else {
             panic!("HTTP/3 chosen by the ALPN");
         };

@@ -26,8 +26,9 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use self::object::{Coding, ObjectWriter};
+use crate::app::body_hash::AppDataHash;
 use crate::app::http1::{push_problem, BodyAt, BodySink, Message};
-use crate::app::AppDecoders;
+use crate::app::{AppDecoders, StreamEvent};
 use crate::files::PrivateFile;
 use crate::report::model::Side;
 use crate::session::AppDecoder;
@@ -376,15 +377,32 @@ impl AppDecoder for ExportDecoder {
     }
 
     fn stream_data(&mut self, stream_id: u64, side: Side, ts: i64, bytes: &[u8]) {
-        self.decoders.stream_data(stream_id, side, ts, bytes);
+        let bytes = bytes.into();
+        let e = StreamEvent::Data {
+            stream_id,
+            side,
+            ts,
+            bytes,
+        };
+        self.decoders.stream(e, &mut AppDataHash::none());
     }
 
     fn stream_gap(&mut self, stream_id: u64, side: Side, len: u64) {
-        self.decoders.stream_gap(stream_id, side, len);
+        let e = StreamEvent::Gap {
+            stream_id,
+            side,
+            len,
+        };
+        self.decoders.stream(e, &mut AppDataHash::none());
     }
 
     fn stream_end(&mut self, stream_id: u64, side: Side, reset: Option<u64>) {
-        self.decoders.stream_end(stream_id, side, reset);
+        let e = StreamEvent::End {
+            stream_id,
+            side,
+            reset,
+        };
+        self.decoders.stream(e, &mut AppDataHash::none());
     }
 
     fn protocol(&mut self, alpn: &[u8]) {
