@@ -316,7 +316,7 @@ impl Session {
                 early: false,
             }),
             ContentType::HEARTBEAT => self.heartbeat(dir, ts, length, None),
-            other => self.other_record(dir, other, length, ts),
+            other => self.unknown_content_type(dir, other),
         }
     }
 
@@ -411,7 +411,7 @@ impl Session {
                 let length = wire.unwrap_or(fragment.len());
                 self.heartbeat(dir, ts, length, Some(fragment));
             }
-            other => self.other_record(dir, other, fragment.len(), ts),
+            other => self.unknown_content_type(dir, other),
         }
     }
 
@@ -504,8 +504,7 @@ impl Session {
         });
     }
 
-    fn other_record(&mut self, dir: Direction, content_type: ContentType, length: usize, ts: i64) {
-        let _ = (length, ts);
+    fn unknown_content_type(&mut self, dir: Direction, content_type: ContentType) {
         self.warn(
             dir,
             format!("record of unknown content type {}", content_type.0),
