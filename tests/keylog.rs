@@ -456,3 +456,39 @@ fn a_tls13_certificate_marks_its_key_used() {
         .to_string()
         .contains("matches no server certificate"));
 }
+
+/// GnuTLS after a HelloRetryRequest: the early data sent with the first ClientHello is
+/// rejected by the retry, yet the second ClientHello offers early_data again (RFC 8446
+/// §4.2.10 forbids it) and the server accepts it, so the client's EndOfEarlyData is
+/// under the key log's second early secret. Both Finished verify and no record fails.
+#[test]
+fn early_data_offered_again_after_a_retry() {
+    let doc = json(&[
+        "inspect",
+        "--json",
+        "--keylog",
+        "samples/tls13-gnutls-0rtt-hrr.keylog",
+        "samples/tls13-gnutls-0rtt-hrr.pcap",
+    ]);
+    let c = &doc["connections"][1];
+    let d = &c["decryption"];
+    assert_eq!(d["client_finished_verified"], true, "{d}");
+    assert_eq!(d["server_finished_verified"], true, "{d}");
+    assert_eq!(d["record_failures"]["client"], 0, "{d}");
+    assert_eq!(d["early_data"]["accepted"], false, "{d}");
+    assert_eq!(d["early_data"]["decrypted_bytes"], 39, "{d}");
+    assert_eq!(c["app_data"]["client"]["bytes"], 0, "{}", c["app_data"]);
+    let types: Vec<&str> = c["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["type"].as_str().unwrap())
+        .collect();
+    assert!(types.contains(&"EndOfEarlyData"), "{types:?}");
+    // The client's own alert, under its handshake key, is read too.
+    assert!(c["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["direction"] == "client" && a["description"] == "internal_error"));
+}

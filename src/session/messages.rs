@@ -157,6 +157,11 @@ impl Session {
                         self.renegotiations = self.renegotiations.saturating_add(1);
                     }
                     self.hellos = Hellos::Answered;
+                } else if self.early_offered() {
+                    // A HelloRetryRequest rejects the early data sent with the first
+                    // ClientHello (RFC 8446 §4.2.10), whatever a later
+                    // EncryptedExtensions says.
+                    self.decide_early_data(false);
                 }
                 if self
                     .server_hello

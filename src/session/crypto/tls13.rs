@@ -124,31 +124,7 @@ impl SessionCrypto {
         };
         let logged = secrets.keylog.tls13(&self.client_random);
         if logged.as_ref().is_some_and(|t| t.client_early.is_some()) {
-            let rfc = Tls13Variant {
-                draft: None,
-                dtls: false,
-            };
-            // Each early secret logged under each suite offered: the first record that
-            // opens says which (the suite is not chosen yet, and a key log may hold
-            // more than one early secret for this client random).
-            let suites: Vec<_> = ch
-                .suite_ids()
-                .into_iter()
-                .filter_map(cipher_suite::lookup)
-                .filter(|s| s.is_tls13())
-                .collect();
-            let alternatives: Vec<RecordKeys> = secrets
-                .keylog
-                .early_secrets(&self.client_random)
-                .iter()
-                .flat_map(|early| {
-                    suites
-                        .iter()
-                        .filter(|s| SuiteHash::for_suite(s).output_len() == early.len())
-                        .filter_map(move |s| Tls13Decryptor::new(s, rfc, early).ok())
-                })
-                .map(RecordKeys::Tls13)
-                .collect();
+            let alternatives = early_alternatives(&self.client_random, ch, secrets);
             if !alternatives.is_empty() {
                 self.changes
                     .push((dir, KeyChange::Alternatives(alternatives)));
@@ -268,6 +244,19 @@ impl SessionCrypto {
             HandshakeType::CLIENT_HELLO => {
                 state.second_client_hello = true;
                 self.transcript.add(hashed);
+                // RFC 8446 §4.2.10 forbids early_data in the ClientHello after a retry,
+                // but GnuTLS sends it and its server accepts: the early data that follows
+                // is under this ClientHello's early secret, the key log's second.
+                if let Some(HandshakeMessage::ClientHello(ch)) = msg {
+                    if ch.has_extension(ExtensionType::EARLY_DATA) && state.secrets.is_some() {
+                        let alternatives = early_alternatives(&self.client_random, ch, secrets);
+                        if !alternatives.is_empty() {
+                            state.client_early = true;
+                            self.changes
+                                .push((dir, KeyChange::Alternatives(alternatives)));
+                        }
+                    }
+                }
                 None
             }
             HandshakeType::SERVER_HELLO => {
@@ -374,4 +363,37 @@ impl SessionCrypto {
     pub fn in_early_data(&self, dir: Direction) -> bool {
         Some(dir) == self.client && self.tls13.as_ref().is_some_and(|t| t.tracks_early_data())
     }
+}
+
+/// The keys a client's early data may be under: each early secret logged for
+/// `client_random` under each TLS 1.3 suite `ch` offers with that secret's hash length.
+/// The first record that opens says which (the suite is not chosen yet, and a key log
+/// may hold more than one early secret for one client random).
+fn early_alternatives(
+    client_random: &[u8],
+    ch: &ClientHello,
+    secrets: &Secrets,
+) -> Vec<RecordKeys> {
+    let rfc = Tls13Variant {
+        draft: None,
+        dtls: false,
+    };
+    let suites: Vec<_> = ch
+        .suite_ids()
+        .into_iter()
+        .filter_map(cipher_suite::lookup)
+        .filter(|s| s.is_tls13())
+        .collect();
+    secrets
+        .keylog
+        .early_secrets(client_random)
+        .iter()
+        .flat_map(|early| {
+            suites
+                .iter()
+                .filter(|s| SuiteHash::for_suite(s).output_len() == early.len())
+                .filter_map(move |s| Tls13Decryptor::new(s, rfc, early).ok())
+        })
+        .map(RecordKeys::Tls13)
+        .collect()
 }
