@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{json, root, tlsscope};
+use common::{json, message_types, root, tlsscope};
 use serde_json::Value;
 
 /// (sample, suite, version, key arguments besides the key log)
@@ -183,12 +183,7 @@ fn fragmented_certificate_is_put_back_together() {
         "{}",
         c["certificates"][0]
     );
-    let types: Vec<&str> = c["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["type"].as_str().unwrap())
-        .collect();
+    let types = message_types(&c);
     assert_eq!(
         types[..6],
         [
@@ -364,12 +359,7 @@ fn dtls13_decrypts(name: &str, suite: &str) {
         );
     }
     assert!(c["warnings"].as_array().unwrap().is_empty(), "{name}: {c}");
-    let types: Vec<&str> = c["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["type"].as_str().unwrap())
-        .collect();
+    let types = message_types(&c);
     let retried = c["messages"][1]["hello_retry_request"] == true;
     assert_eq!(Value::from(retried), t["hello_retry_request"], "{name}");
     let counted = c["dtls"]["hello_retry_requests"].as_u64().unwrap_or(0);

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{corpus, json, root, samples, tlsscope};
+use common::{corpus, json, message_types, root, samples, tlsscope};
 use serde_json::Value;
 
 fn truth(sample: &str) -> Option<Value> {
@@ -478,12 +478,7 @@ fn early_data_offered_again_after_a_retry() {
     assert_eq!(d["early_data"]["accepted"], false, "{d}");
     assert_eq!(d["early_data"]["decrypted_bytes"], 39, "{d}");
     assert_eq!(c["app_data"]["client"]["bytes"], 0, "{}", c["app_data"]);
-    let types: Vec<&str> = c["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["type"].as_str().unwrap())
-        .collect();
+    let types = message_types(c);
     assert!(types.contains(&"EndOfEarlyData"), "{types:?}");
     // The client's own alert, under its handshake key, is read too.
     assert!(c["alerts"]

@@ -132,3 +132,13 @@ pub fn cut(src: &str, dir: &Path, name: &str, drop: impl Fn(usize) -> bool) -> S
     std::fs::write(&path, out).unwrap();
     path.to_str().unwrap().to_string()
 }
+
+/// The types of a connection's messages (`inspect --json`), in order.
+pub fn message_types(connection: &serde_json::Value) -> Vec<&str> {
+    connection["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["type"].as_str().unwrap())
+        .collect()
+}
