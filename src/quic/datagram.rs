@@ -30,27 +30,50 @@ const MIN_MARKING_CID: usize = 4;
 
 /// The segment size of a UDP GSO buffer (Linux `UDP_SEGMENT`), when `datagram` is one:
 /// a capture on the sending host shows the buffer the kernel later cut into datagrams
-/// of `size` bytes (the last one shorter). Each segment then starts with a short header
-/// carrying the same destination connection ID (its fixed bit may be greased), which is
-/// what is looked for: the
-/// smallest size at which every segment starts so. `None` for an ordinary datagram, or
-/// when the connection ID is too short to tell.
+/// of `size` bytes (the last one shorter). Each segment then starts with a packet
+/// towards the same destination connection ID: a short header (its fixed bit may be
+/// greased), or a long one (a server's first flight: Initial and Handshake packets,
+/// then 1-RTT), and holds whole packets:
+///
+/// ```text
+///  | Initial | Handshake |  Handshake | 1-RTT ·········|  1-RTT ··············|  1-RTT ···|
+///  0                     size                          2·size                 3·size
+/// ```
+/// What is looked for is the smallest size at which every segment starts so and reads
+/// as packets to its end (a long header's Length may not run past it). `None` for an
+/// ordinary datagram, or when the connection ID is too short to tell.
 pub fn gso_segment_size(datagram: &[u8], short_dcid_len: usize) -> Option<usize> {
-    if datagram.len() <= MAX_WIRE_DATAGRAM
-        || short_dcid_len < MIN_MARKING_CID
-        || is_long_header(datagram[0])
-    {
+    if datagram.len() <= MAX_WIRE_DATAGRAM {
         return None;
     }
     // The fixed bit is not looked at: peers may grease it (RFC 9287).
-    let dcid = datagram.get(1..1 + short_dcid_len)?;
+    let dcid = if is_long_header(datagram[0]) {
+        let len = usize::from(*datagram.get(5)?);
+        datagram.get(6..6 + len)?
+    } else {
+        datagram.get(1..1 + short_dcid_len)?
+    };
+    if dcid.len() < MIN_MARKING_CID {
+        return None;
+    }
     let starts_segment = |at: usize| {
-        !is_long_header(datagram[at]) && datagram.get(at + 1..at + 1 + short_dcid_len) == Some(dcid)
+        let rest = &datagram[at..];
+        if is_long_header(rest[0]) {
+            rest.get(5).map(|&n| usize::from(n)) == Some(dcid.len())
+                && rest.get(6..6 + dcid.len()) == Some(dcid)
+        } else {
+            dcid.len() == short_dcid_len
+                && rest.len() > short_dcid_len
+                && rest.get(1..1 + dcid.len()) == Some(dcid)
+        }
+    };
+    let whole_packets = |segment: &[u8]| {
+        packets(segment, short_dcid_len)
+            .all(|p| matches!(p, Ok(_) | Err(DatagramError::Trailing { zeros: true, .. })))
     };
     (MIN_SEGMENT..=MAX_WIRE_DATAGRAM).find(|&size| {
-        (size..datagram.len())
-            .step_by(size)
-            .all(|at| datagram.len() - at > short_dcid_len && starts_segment(at))
+        (size..datagram.len()).step_by(size).all(starts_segment)
+            && datagram.chunks(size).all(whole_packets)
     })
 }
 
@@ -304,5 +327,51 @@ mod tests {
         // A segment cut just after its ID's first bytes does not pass for one.
         let ragged = [segment(1200), segment(1200), segment(5)].concat();
         assert_eq!(gso_segment_size(&ragged, 8), None);
+    }
+
+    /// A Handshake packet towards `dcid`, `len` bytes long in all (a 2-byte Length).
+    fn long_packet(dcid: &[u8], len: usize) -> Vec<u8> {
+        let n = len - 9 - dcid.len();
+        let mut p = vec![0xe0, 0, 0, 0, 1, dcid.len() as u8];
+        p.extend_from_slice(dcid);
+        p.extend_from_slice(&[0, 0x40 | (n >> 8) as u8, n as u8]);
+        p.resize(len, 0x55);
+        p
+    }
+
+    /// A server's first flight in one GSO buffer: segments that start with long
+    /// headers, some with a 1-RTT packet after them, are cut too; a loopback datagram
+    /// whose long packets only seem to start segments is not.
+    #[test]
+    fn gso_buffers_starting_with_long_headers_are_cut() {
+        let dcid = [0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8];
+        let short = |n: usize| {
+            let mut s = vec![0x41];
+            s.extend_from_slice(&dcid);
+            s.resize(n, 0x77);
+            s
+        };
+        let buffer = [
+            long_packet(&dcid, 400),
+            long_packet(&dcid, 200),
+            short(200),
+            long_packet(&dcid, 400),
+            short(400),
+            short(150),
+        ]
+        .concat();
+        assert_eq!(gso_segment_size(&buffer, 8), Some(400));
+        let mut kinds_seen = Vec::new();
+        for segment in buffer.chunks(400) {
+            kinds_seen.extend(kinds(segment));
+        }
+        assert_eq!(kinds_seen.len(), 6);
+        assert!(kinds_seen.iter().all(Result::is_ok), "{kinds_seen:?}");
+        // Initial-sized then a long 0-RTT packet, one datagram: the bytes at 2,400
+        // look like a packet start, but the packet at 1,200 runs past it.
+        let mut one = [long_packet(&dcid, 1200), long_packet(&dcid, 1800)].concat();
+        one[2400..2400 + 14].copy_from_slice(&long_packet(&dcid, 20)[..14]);
+        assert_eq!(gso_segment_size(&one, 8), None);
+        assert_eq!(gso_segment_size(&long_packet(&dcid[..2], 1600), 2), None);
     }
 }
