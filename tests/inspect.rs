@@ -192,3 +192,52 @@ fn renegotiations_in_the_corpus() {
         assert_eq!(got, want, "{capture}");
     }
 }
+
+/// RFC 8879: a chain sent in a CompressedCertificate (rustls, brotli and zlib) is
+/// decompressed, shown, kept and validated like a Certificate's.
+#[test]
+fn compressed_certificates_are_read() {
+    for alg in ["brotli", "zlib"] {
+        let name = format!("samples/tls13-rustls-certcomp-{alg}");
+        let doc = json(&[
+            "inspect",
+            "--json",
+            "--keylog",
+            &format!("{name}.keylog"),
+            &format!("{name}.pcap"),
+        ]);
+        let c = &doc["connections"][0];
+        let m = c["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["type"] == "CompressedCertificate")
+            .unwrap_or_else(|| panic!("{alg}: {}", c["messages"]));
+        assert_eq!(m["algorithm"]["name"], alg, "{m}");
+        assert!(m["decompression_error"].is_null(), "{m}");
+        assert!(
+            m["uncompressed_length"].as_u64().unwrap()
+                > m["compressed_length"].as_u64().unwrap() / 2
+        );
+        assert_eq!(c["certificates"].as_array().unwrap().len(), 1, "{alg}");
+        assert!(
+            c["certificates"][0]["subject"]
+                .as_str()
+                .unwrap()
+                .contains("localhost"),
+            "{}",
+            c["certificates"][0]
+        );
+        assert_eq!(
+            c["certificate_validation"]["status"], "unknown_issuer",
+            "{alg}"
+        );
+        let ext = c["messages"][0]["extensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == "compress_certificate")
+            .unwrap();
+        assert_eq!(ext["algorithms"][0]["name"], alg, "{ext}");
+    }
+}

@@ -156,7 +156,14 @@ fn message_fields<M: SerializeMap>(m: &mut M, msg: &HandshakeMessage) -> Result<
             certificates,
             certificates_omitted,
             stapled_ocsp_length,
+            compression,
         } => {
+            if let Some(c) = compression {
+                m.serialize_entry("algorithm", &Coded(c.algorithm))?;
+                m.serialize_entry("uncompressed_length", &c.uncompressed_length)?;
+                m.serialize_entry("compressed_length", &c.compressed_length)?;
+                m.some("decompression_error", c.error.as_ref())?;
+            }
             m.serialize_entry("certificates", &Chain(certificates))?;
             m.count("certificates_omitted", *certificates_omitted)?;
             m.some("stapled_ocsp_length", stapled_ocsp_length.as_ref())?;
@@ -375,6 +382,9 @@ impl Serialize for Body<'_> {
                 m.serialize_entry("selected_group", &Coded(*selected_group))?
             }
             D::PskModes { modes } => m.serialize_entry("modes", &Codes(modes))?,
+            D::CompressCertificate { algorithms } => {
+                m.serialize_entry("algorithms", &Codes(algorithms))?
+            }
             D::PreSharedKey {
                 identities,
                 identities_omitted,

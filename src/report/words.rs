@@ -77,8 +77,22 @@ pub fn message_lines(msg: &HandshakeMessage) -> String {
             certificates,
             certificates_omitted,
             stapled_ocsp_length,
+            compression,
         } => {
-            let mut lines = certificate_lines(certificates, *certificates_omitted);
+            let mut lines = String::new();
+            if let Some(c) = compression {
+                lines.push_str(&format!(
+                    "compressed with {}: {} bytes, {} uncompressed",
+                    c.algorithm.label(),
+                    c.compressed_length,
+                    c.uncompressed_length
+                ));
+                if let Some(e) = &c.error {
+                    lines.push_str(&format!("\nchain not read: {e}"));
+                }
+                lines.push('\n');
+            }
+            lines.push_str(&certificate_lines(certificates, *certificates_omitted));
             if let Some(n) = stapled_ocsp_length {
                 lines.push_str(&format!("\nOCSP response stapled to the leaf, {n} bytes"));
             }
@@ -369,6 +383,7 @@ fn extension_value(e: &Extension) -> Option<String> {
         ),
         D::KeyShareRetry { selected_group } => format!("retry with {}", selected_group.label()),
         D::PskModes { modes } => names(modes, 0),
+        D::CompressCertificate { algorithms } => names(algorithms, 0),
         D::PreSharedKey {
             identities,
             identities_omitted,

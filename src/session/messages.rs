@@ -8,6 +8,7 @@ use crate::crypto::secrets::Secrets;
 use crate::flow::Direction;
 use crate::report::model::Side;
 use crate::report::wire::Chain;
+use crate::tls::cert_compression::Compressed;
 use crate::tls::cipher_suite::{self, KeyExchange};
 use crate::tls::handshake::{
     certificate_ders, CertificateEntry, HandshakeFrame, HandshakeMessage, KeyExchangeHint,
@@ -94,8 +95,12 @@ impl Session {
         if let Ok(HandshakeMessage::ClientHello(_)) = &parsed {
             self.keep_client_hello(&raw[4..], false);
         }
-        if msg_type == HandshakeType::CERTIFICATE && parsed.is_ok() {
-            self.validate_chain(direction, &raw[4..], ts, secrets);
+        let certificate = matches!(
+            msg_type,
+            HandshakeType::CERTIFICATE | HandshakeType::COMPRESSED_CERTIFICATE
+        );
+        if certificate && parsed.is_ok() {
+            self.validate_chain(direction, msg_type, &raw[4..], ts, secrets);
         }
         match parsed {
             Ok(m) => self.on_message(direction, m, ts, secrets),
@@ -233,9 +238,16 @@ impl Session {
 }
 
 impl Session {
-    /// Validates the server's first chain at the capture time of its Certificate
-    /// message, for the name the client asked for.
-    fn validate_chain(&mut self, direction: Direction, body: &[u8], ts: i64, secrets: &Secrets) {
+    /// Validates the server's first chain at the capture time of its Certificate (or
+    /// CompressedCertificate) message, for the name the client asked for.
+    fn validate_chain(
+        &mut self,
+        direction: Direction,
+        msg_type: HandshakeType,
+        body: &[u8],
+        ts: i64,
+        secrets: &Secrets,
+    ) {
         let Some(validator) = &secrets.validator else {
             return;
         };
@@ -243,7 +255,21 @@ impl Session {
         if done || self.side_of(direction) != Side::Server {
             return;
         }
-        let ders = certificate_ders(body, self.ctx().tls13(), crate::pki::MAX_INTERMEDIATES + 1);
+        let plain;
+        let body = if msg_type == HandshakeType::COMPRESSED_CERTIFICATE {
+            // Decompressed again (it was for the message too): rare, and small.
+            match Compressed::parse(body).map(|c| c.decompress()) {
+                Ok(Ok(p)) => {
+                    plain = p;
+                    &plain[..]
+                }
+                _ => return,
+            }
+        } else {
+            body
+        };
+        let tls13 = self.ctx().tls13() || msg_type == HandshakeType::COMPRESSED_CERTIFICATE;
+        let ders = certificate_ders(body, tls13, crate::pki::MAX_INTERMEDIATES + 1);
         if ders.is_empty() {
             return;
         }

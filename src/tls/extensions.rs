@@ -4,8 +4,8 @@
 
 use super::codec::{DecodeResult, Reader, MAX_LIST_ITEMS};
 use super::registry::{
-    is_grease, CertificateStatusType, EcPointFormat, ExtensionType, NamedGroup, ProtocolVersion,
-    PskKeyExchangeMode, SignatureScheme,
+    is_grease, CertificateCompressionAlgorithm, CertificateStatusType, EcPointFormat,
+    ExtensionType, NamedGroup, ProtocolVersion, PskKeyExchangeMode, SignatureScheme,
 };
 
 /// Which hello an extension travels in: a few have different shapes on each side.
@@ -71,6 +71,10 @@ pub enum ExtensionData {
     },
     PskModes {
         modes: Vec<PskKeyExchangeMode>,
+    },
+    /// RFC 8879: the algorithms the sender can decompress certificates with.
+    CompressCertificate {
+        algorithms: Vec<CertificateCompressionAlgorithm>,
     },
     PreSharedKey {
         identities: Vec<PskIdentity>,
@@ -225,6 +229,12 @@ fn parse_one(id: ExtensionType, body: &[u8], kind: HelloKind) -> DecodeResult<Ex
                 groups_omitted,
             }
         }
+        ExtensionType::COMPRESS_CERTIFICATE => ExtensionData::CompressCertificate {
+            algorithms: Reader::u16_list(r.field("algorithms").vec8()?, "compress_certificate")?
+                .into_iter()
+                .map(CertificateCompressionAlgorithm)
+                .collect(),
+        },
         ExtensionType::EC_POINT_FORMATS => ExtensionData::EcPointFormats {
             formats: r.vec8()?.iter().map(|&f| EcPointFormat(f)).collect(),
         },

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use super::cert_compression::{CertificateCompression, Compressed};
 use super::certificate::{distinguished_name, summarize_shared, CertificateSummary};
 use super::codec::{capped, DecodeError, DecodeResult, Reader, MAX_CHAIN_ITEMS, MAX_LIST_ITEMS};
 use super::extensions::{
@@ -201,6 +202,8 @@ pub enum HandshakeMessage {
         /// status_request extension (RFC 8446 §4.4.2.1; TLS 1.2 sends a
         /// CertificateStatus message instead).
         stapled_ocsp_length: Option<usize>,
+        /// The chain came in a CompressedCertificate (RFC 8879): how.
+        compression: Option<Box<CertificateCompression>>,
     },
     /// Its parameters as far as they decoded.
     ServerKeyExchange {
@@ -268,6 +271,10 @@ impl HandshakeMessage {
             HandshakeMessage::NewSessionTicket { .. } => "NewSessionTicket",
             HandshakeMessage::EndOfEarlyData {} => "EndOfEarlyData",
             HandshakeMessage::EncryptedExtensions { .. } => "EncryptedExtensions",
+            HandshakeMessage::Certificate {
+                compression: Some(_),
+                ..
+            } => "CompressedCertificate",
             HandshakeMessage::Certificate { .. } => "Certificate",
             HandshakeMessage::ServerKeyExchange { .. } => "ServerKeyExchange",
             HandshakeMessage::CertificateRequest { .. } => "CertificateRequest",
@@ -338,40 +345,43 @@ impl HandshakeMessage {
                     extensions_omitted: block.omitted,
                 }
             }
-            HandshakeType::CERTIFICATE => {
-                if ctx.tls13() {
-                    r.field("certificate_request_context").vec8()?;
-                }
-                let mut list =
-                    Reader::new(r.field("certificate_list").vec24()?, "certificate_list");
-                let mut certificates = Vec::new();
-                let mut certificates_omitted = 0;
-                let mut stapled_ocsp_length = None;
-                while !list.is_empty() {
-                    let der = list.field("cert_data").vec24()?;
-                    if ctx.tls13() {
-                        let extensions = list.field("extensions").vec16()?;
-                        if certificates.is_empty() && certificates_omitted == 0 {
-                            stapled_ocsp_length = stapled_ocsp(extensions);
+            HandshakeType::CERTIFICATE => certificate(body, ctx.tls13())?,
+            HandshakeType::COMPRESSED_CERTIFICATE => {
+                let compressed = Compressed::parse(body)?;
+                let mut compression = Box::new(CertificateCompression {
+                    algorithm: compressed.algorithm,
+                    uncompressed_length: compressed.uncompressed_length,
+                    compressed_length: compressed.data.len(),
+                    error: None,
+                });
+                // Only TLS 1.3 compresses certificates (RFC 8879 §3).
+                let chain = compressed
+                    .decompress()
+                    .and_then(|plain| certificate(&plain, true).map_err(|e| e.to_string()));
+                match chain {
+                    Ok(HandshakeMessage::Certificate {
+                        certificates,
+                        certificates_omitted,
+                        stapled_ocsp_length,
+                        ..
+                    }) => HandshakeMessage::Certificate {
+                        certificates,
+                        certificates_omitted,
+                        stapled_ocsp_length,
+                        compression: Some(compression),
+                    },
+                    other => {
+                        compression.error = Some(match other {
+                            Err(e) => e,
+                            Ok(_) => "not a Certificate".to_string(),
+                        });
+                        HandshakeMessage::Certificate {
+                            certificates: Vec::new(),
+                            certificates_omitted: 0,
+                            stapled_ocsp_length: None,
+                            compression: Some(compression),
                         }
                     }
-                    // Past the cap a certificate is framed and counted, not decoded.
-                    if certificates.len() >= MAX_CHAIN_ITEMS {
-                        certificates_omitted += 1;
-                        continue;
-                    }
-                    certificates.push(match summarize_shared(der) {
-                        Ok(c) => CertificateEntry::Parsed(c),
-                        Err(e) => CertificateEntry::Unparsed {
-                            length: der.len(),
-                            error: e.to_string(),
-                        },
-                    });
-                }
-                HandshakeMessage::Certificate {
-                    certificates,
-                    certificates_omitted,
-                    stapled_ocsp_length,
                 }
             }
             HandshakeType::SERVER_KEY_EXCHANGE => server_key_exchange(body, ctx),
@@ -505,6 +515,46 @@ fn stapled_ocsp(extensions: &[u8]) -> Option<usize> {
         }
     }
     None
+}
+
+/// A Certificate message's body: the chain (capped) and, in TLS 1.3, the leaf's
+/// stapled OCSP response length.
+fn certificate(body: &[u8], tls13: bool) -> DecodeResult<HandshakeMessage> {
+    let mut r = Reader::new(body, "Certificate");
+    if tls13 {
+        r.field("certificate_request_context").vec8()?;
+    }
+    let mut list = Reader::new(r.field("certificate_list").vec24()?, "certificate_list");
+    let mut certificates = Vec::new();
+    let mut certificates_omitted = 0;
+    let mut stapled_ocsp_length = None;
+    while !list.is_empty() {
+        let der = list.field("cert_data").vec24()?;
+        if tls13 {
+            let extensions = list.field("extensions").vec16()?;
+            if certificates.is_empty() && certificates_omitted == 0 {
+                stapled_ocsp_length = stapled_ocsp(extensions);
+            }
+        }
+        // Past the cap a certificate is framed and counted, not decoded.
+        if certificates.len() >= MAX_CHAIN_ITEMS {
+            certificates_omitted += 1;
+            continue;
+        }
+        certificates.push(match summarize_shared(der) {
+            Ok(c) => CertificateEntry::Parsed(c),
+            Err(e) => CertificateEntry::Unparsed {
+                length: der.len(),
+                error: e.to_string(),
+            },
+        });
+    }
+    Ok(HandshakeMessage::Certificate {
+        certificates,
+        certificates_omitted,
+        stapled_ocsp_length,
+        compression: None,
+    })
 }
 
 fn server_key_exchange(body: &[u8], ctx: &ParseContext) -> HandshakeMessage {
@@ -675,12 +725,33 @@ mod tests {
             certificates,
             certificates_omitted,
             stapled_ocsp_length,
+            ..
         } = parse(H::CERTIFICATE, &body, 0x0304)
         else {
             panic!()
         };
         assert_eq!((certificates.len(), certificates_omitted), (3, 0));
         assert_eq!(stapled_ocsp_length, None);
+        // The same chain zlib-compressed (RFC 8879), then claiming one byte too many.
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut z, &body).unwrap();
+        let z = z.finish().unwrap();
+        for (claimed, chain) in [(body.len(), 3), (body.len() + 1, 0)] {
+            let mut compressed = vec![0, 1];
+            compressed.extend_from_slice(&(claimed as u32).to_be_bytes()[1..]);
+            compressed.extend(len_prefixed(3, &z));
+            let HandshakeMessage::Certificate {
+                certificates,
+                compression: Some(c),
+                ..
+            } = parse(H::COMPRESSED_CERTIFICATE, &compressed, 0x0304)
+            else {
+                panic!()
+            };
+            assert_eq!(certificates.len(), chain);
+            assert_eq!(c.algorithm.label(), "zlib");
+            assert_eq!(c.error.is_some(), chain == 0, "{:?}", c.error);
+        }
         // The leaf's entry with a stapled OCSP response of 5 bytes.
         let status = [vec![1], len_prefixed(3, &[9; 5])].concat();
         let ext = [vec![0, 5], len_prefixed(2, &status)].concat();

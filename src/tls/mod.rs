@@ -1,5 +1,6 @@
 //! TLS: record layer, handshake codec, the IANA registries and fingerprints.
 
+pub mod cert_compression;
 pub mod certificate;
 pub mod cipher_suite;
 pub mod codec;

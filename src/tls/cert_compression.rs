@@ -1,0 +1,140 @@
+//! Certificate compression (RFC 8879): the TLS 1.3 CompressedCertificate message.
+//!
+//! ```text
+//!  CompressedCertificate: algorithm(2) uncompressed_length(3) compressed_certificate_message<1..2^24-1>
+//! ```
+//! The compressed bytes are the body of the Certificate message it stands for (Chrome
+//! offers brotli, and servers such as Cloudflare's send it). The transcript hashes the
+//! message as sent, so decompressing only serves to read the chain.
+
+use std::io::Read;
+
+use super::codec::{DecodeResult, Reader};
+use super::handshake::MAX_HANDSHAKE_LEN;
+use super::registry::CertificateCompressionAlgorithm;
+
+/// A CompressedCertificate message's fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Compressed<'a> {
+    pub algorithm: CertificateCompressionAlgorithm,
+    pub uncompressed_length: usize,
+    pub data: &'a [u8],
+}
+
+impl<'a> Compressed<'a> {
+    pub fn parse(body: &'a [u8]) -> DecodeResult<Self> {
+        let mut r = Reader::new(body, "CompressedCertificate");
+        Ok(Compressed {
+            algorithm: CertificateCompressionAlgorithm(r.field("algorithm").u16()?),
+            uncompressed_length: r.field("uncompressed_length").u24()? as usize,
+            data: r.field("compressed_certificate_message").vec24()?,
+        })
+    }
+
+    /// The Certificate message body it carries.
+    pub fn decompress(&self) -> Result<Vec<u8>, String> {
+        decompress(self.algorithm, self.data, self.uncompressed_length)
+    }
+}
+
+/// What a CompressedCertificate said about itself, beside the chain it carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateCompression {
+    pub algorithm: CertificateCompressionAlgorithm,
+    pub uncompressed_length: usize,
+    pub compressed_length: usize,
+    /// Why the chain was not read: an algorithm not decoded here (zstd), or damage.
+    pub error: Option<String>,
+}
+
+/// Brotli's working buffer: its window is allocated apart from it, at most 16 MiB.
+const BROTLI_BUFFER: usize = 4096;
+
+/// The Certificate body inside `compressed`, which must be exactly `uncompressed_length`
+/// bytes (RFC 8879 §4: anything else is a bad_certificate). At most
+/// [`MAX_HANDSHAKE_LEN`] bytes are ever produced, whatever the message claims, so a
+/// small message cannot make a large allocation.
+fn decompress(
+    algorithm: CertificateCompressionAlgorithm,
+    compressed: &[u8],
+    uncompressed_length: usize,
+) -> Result<Vec<u8>, String> {
+    if uncompressed_length > MAX_HANDSHAKE_LEN {
+        return Err(format!(
+            "claims {uncompressed_length} bytes uncompressed, over the {MAX_HANDSHAKE_LEN}-byte limit"
+        ));
+    }
+    // One byte more than claimed: enough to tell that the data runs longer.
+    let limit = uncompressed_length as u64 + 1;
+    let mut out = Vec::with_capacity(uncompressed_length);
+    let read = match algorithm {
+        CertificateCompressionAlgorithm::ZLIB => flate2::read::ZlibDecoder::new(compressed)
+            .take(limit)
+            .read_to_end(&mut out),
+        CertificateCompressionAlgorithm::BROTLI => {
+            brotli_decompressor::Decompressor::new(compressed, BROTLI_BUFFER)
+                .take(limit)
+                .read_to_end(&mut out)
+        }
+        other => return Err(format!("{} is not decoded here", other.label())),
+    };
+    match read {
+        Err(e) => Err(format!(
+            "{} data does not decompress: {e}",
+            algorithm.label()
+        )),
+        Ok(_) if out.len() != uncompressed_length => Err(format!(
+            "decompresses to {}{} bytes, not the {uncompressed_length} it claims",
+            if out.len() as u64 == limit {
+                "more than "
+            } else {
+                ""
+            },
+            out.len().min(uncompressed_length)
+        )),
+        Ok(_) => Ok(out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zlib(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn zlib_round_trip_and_wrong_lengths() {
+        let body = b"certificate body".repeat(100);
+        let z = zlib(&body);
+        let alg = CertificateCompressionAlgorithm::ZLIB;
+        assert_eq!(decompress(alg, &z, body.len()).unwrap(), body);
+        let short = decompress(alg, &z, body.len() - 1).unwrap_err();
+        assert!(short.contains("more than"), "{short}");
+        assert!(decompress(alg, &z, body.len() + 1).is_err());
+        assert!(decompress(alg, &z[..z.len() / 2], body.len()).is_err());
+        assert!(decompress(alg, b"not zlib", 10).is_err());
+    }
+
+    /// A bomb (a few KB that inflate to 64 MiB) stops at the claimed length.
+    #[test]
+    fn bombs_stop_at_the_claimed_length() {
+        let z = zlib(&vec![0u8; 64 << 20]);
+        assert!(z.len() < 100_000);
+        let alg = CertificateCompressionAlgorithm::ZLIB;
+        assert!(decompress(alg, &z, 1000).is_err());
+        assert!(decompress(alg, &z, 64 << 20).is_err(), "over the limit");
+    }
+
+    #[test]
+    fn zstd_and_unknown_algorithms_are_named() {
+        let e = decompress(CertificateCompressionAlgorithm::ZSTD, b"x", 1).unwrap_err();
+        assert!(e.contains("zstd"), "{e}");
+        let e = decompress(CertificateCompressionAlgorithm(9), b"x", 1).unwrap_err();
+        assert!(e.contains('9'), "{e}");
+    }
+}
