@@ -130,6 +130,37 @@ mod tests {
         assert!(decompress(alg, &z, 64 << 20).is_err(), "over the limit");
     }
 
+    /// Random and bit-flipped inputs never panic, and never give more than claimed.
+    #[test]
+    fn damaged_inputs_fail_cleanly() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let good = zlib(&b"certificate body".repeat(50));
+        for _ in 0..2000 {
+            let mut input: Vec<u8> = if next() % 2 == 0 {
+                (0..next() % 300).map(|_| next() as u8).collect()
+            } else {
+                good.clone()
+            };
+            if !input.is_empty() {
+                let i = next() as usize % input.len();
+                input[i] ^= 1 << (next() % 8);
+            }
+            let claimed = (next() % 2000) as usize;
+            for alg in [1, 2] {
+                let alg = CertificateCompressionAlgorithm(alg);
+                if let Ok(out) = decompress(alg, &input, claimed) {
+                    assert_eq!(out.len(), claimed);
+                }
+            }
+        }
+    }
+
     #[test]
     fn zstd_and_unknown_algorithms_are_named() {
         let e = decompress(CertificateCompressionAlgorithm::ZSTD, b"x", 1).unwrap_err();
