@@ -43,12 +43,44 @@ pub struct CertificateCompression {
     pub algorithm: CertificateCompressionAlgorithm,
     pub uncompressed_length: usize,
     pub compressed_length: usize,
-    /// Why the chain was not read: an algorithm not decoded here (zstd), or damage.
+    /// Why the chain was not read: an algorithm not decoded here, or damage.
     pub error: Option<String>,
 }
 
 /// Brotli's working buffer: its window is allocated apart from it, at most 16 MiB.
 const BROTLI_BUFFER: usize = 4096;
+
+/// The largest zstd window taken (the decoder reserves it before decoding a byte, and a
+/// frame header may ask for 100 MiB); an encoder that knew it had a chain of at most
+/// 1 MiB to compress asks for no more than that.
+const MAX_ZSTD_WINDOW: u64 = 8 << 20;
+
+/// A zstd frame's window size (RFC 8878 §3.1.1.1): from its Window_Descriptor, or, in
+/// a single-segment frame, its Frame_Content_Size. `None` if `data` is no frame header.
+fn zstd_window(data: &[u8]) -> Option<u64> {
+    if data.get(..4)? != [0x28, 0xb5, 0x2f, 0xfd] {
+        return None;
+    }
+    let descriptor = *data.get(4)?;
+    if descriptor & 0x20 == 0 {
+        let window = *data.get(5)?;
+        let base = 1u64 << (10 + u64::from(window >> 3));
+        return Some(base + base / 8 * u64::from(window & 7));
+    }
+    let dictionary_id_len = [0, 1, 2, 4][usize::from(descriptor & 3)];
+    let content_size_len = [1, 2, 4, 8][usize::from(descriptor >> 6)];
+    let at = 5 + dictionary_id_len;
+    let bytes = data.get(at..at + content_size_len)?;
+    let size = bytes
+        .iter()
+        .rev()
+        .fold(0u64, |v, &b| (v << 8) | u64::from(b));
+    Some(if content_size_len == 2 {
+        size + 256
+    } else {
+        size
+    })
+}
 
 /// The Certificate body inside `compressed`, which must be exactly `uncompressed_length`
 /// bytes (RFC 8879 §4: anything else is a bad_certificate). At most
@@ -76,6 +108,18 @@ fn decompress(
                 .take(limit)
                 .read_to_end(&mut out)
         }
+        CertificateCompressionAlgorithm::ZSTD => match zstd_window(compressed) {
+            None => return Err("zstd data does not start with a frame header".into()),
+            Some(w) if w > MAX_ZSTD_WINDOW => {
+                return Err(format!(
+                    "zstd frame asks for a {w}-byte window, over the {MAX_ZSTD_WINDOW}-byte limit"
+                ))
+            }
+            Some(_) => match ruzstd::decoding::StreamingDecoder::new(compressed) {
+                Ok(d) => d.take(limit).read_to_end(&mut out),
+                Err(e) => Err(std::io::Error::other(e.to_string())),
+            },
+        },
         other => return Err(format!("{} is not decoded here", other.label())),
     };
     match read {
@@ -130,7 +174,7 @@ mod tests {
         assert!(decompress(alg, &z, 64 << 20).is_err(), "over the limit");
     }
 
-    /// Random and bit-flipped inputs never panic, and never give more than claimed.
+    /// Random and bit-flipped (zlib, zstd) inputs never panic, and never give more than claimed.
     #[test]
     fn damaged_inputs_fail_cleanly() {
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
@@ -140,19 +184,21 @@ mod tests {
             x ^= x << 17;
             x
         };
-        let good = zlib(&b"certificate body".repeat(50));
-        for _ in 0..2000 {
-            let mut input: Vec<u8> = if next() % 2 == 0 {
-                (0..next() % 300).map(|_| next() as u8).collect()
-            } else {
-                good.clone()
+        let good = [
+            zlib(&b"certificate body".repeat(50)),
+            hex::decode(ZSTD_FRAME).unwrap(),
+        ];
+        for _ in 0..3000 {
+            let mut input: Vec<u8> = match next() % 3 {
+                0 => (0..next() % 300).map(|_| next() as u8).collect(),
+                n => good[n as usize - 1].clone(),
             };
             if !input.is_empty() {
                 let i = next() as usize % input.len();
                 input[i] ^= 1 << (next() % 8);
             }
             let claimed = (next() % 2000) as usize;
-            for alg in [1, 2] {
+            for alg in [1, 2, 3] {
                 let alg = CertificateCompressionAlgorithm(alg);
                 if let Ok(out) = decompress(alg, &input, claimed) {
                     assert_eq!(out.len(), claimed);
@@ -161,10 +207,32 @@ mod tests {
         }
     }
 
+    /// `zstd -19` of "certificate body " 60 times: a single-segment frame whose
+    /// content size (1,020 bytes) is its window.
+    const ZSTD_FRAME: &str =
+        "28b52ffd64fc02c5000088636572746966696361746520626f6479200100d153359772edd76b";
+
     #[test]
-    fn zstd_and_unknown_algorithms_are_named() {
-        let e = decompress(CertificateCompressionAlgorithm::ZSTD, b"x", 1).unwrap_err();
-        assert!(e.contains("zstd"), "{e}");
+    fn zstd_round_trip_and_windows() {
+        let z = hex::decode(ZSTD_FRAME).unwrap();
+        let alg = CertificateCompressionAlgorithm::ZSTD;
+        assert_eq!(zstd_window(&z), Some(1020));
+        assert_eq!(
+            decompress(alg, &z, 1020).unwrap(),
+            b"certificate body ".repeat(60)
+        );
+        assert!(decompress(alg, &z, 1019).is_err());
+        assert!(decompress(alg, &z[..20], 1020).is_err());
+        // A frame header asking for a 1 GiB window is refused before any decoding.
+        let big = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 20 << 3, 0, 0, 0];
+        assert_eq!(zstd_window(&big), Some(1 << 30));
+        let e = decompress(alg, &big, 100).unwrap_err();
+        assert!(e.contains("window"), "{e}");
+        assert!(decompress(alg, b"not zstd", 10).is_err());
+    }
+
+    #[test]
+    fn unknown_algorithms_are_named() {
         let e = decompress(CertificateCompressionAlgorithm(9), b"x", 1).unwrap_err();
         assert!(e.contains('9'), "{e}");
     }
