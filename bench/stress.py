@@ -774,6 +774,24 @@ def make_cert_flood(out, name, n):
     return path, [], n
 
 
+def make_certcomp_flood(out, name, n):
+    """After the hellos, the server sends n CompressedCertificate messages (RFC 8879),
+    each a zlib bomb of about 2 KB claiming 1 MiB (more than 16 times its size, so
+    never inflated) and inflating past it."""
+    import zlib
+    path = out / f"{name}.pcap"
+    p, c = one_connection(path)
+    hello_exchange(c, random.Random(13))
+    bomb = zlib.compress(bytes(2 << 20), 9)
+    msg = handshake(25, u16(1) + u24(1 << 20) + u24(len(bomb)) + bomb)
+    per = max(1, 16000 // len(msg))
+    for k in range(0, n, per):
+        c.send(1, records(22, msg * min(per, n - k)))
+    c.close()
+    p.close()
+    return path, [], n
+
+
 def make_ticket_flood(out, name, n):
     """A TLS 1.2 ECDHE handshake (session tickets negotiated) whose server sends n
     NewSessionTicket messages (192-byte tickets) before its ChangeCipherSpec."""
@@ -1057,6 +1075,10 @@ CLASSES = [
           doc="open connections, each a 1 MiB handshake message but its last byte"),
     Class("cert-flood", make_cert_flood, dict(n=5_000), dict(n=4_000), "Certificate message",
           doc="one connection, the same 2.8 KB Certificate message again and again"),
+    Class("certcomp-flood", make_certcomp_flood, dict(n=20_000), dict(n=2_000),
+          "CompressedCertificate message",
+          doc="one connection, CompressedCertificate zlib bombs (2 KB claiming 1 MiB, "
+              "inflating past it) again and again"),
     Class("ticket-flood", make_ticket_flood, dict(n=100_000), dict(n=50_000), "ticket",
           doc="one TLS 1.2 connection, NewSessionTicket after NewSessionTicket"),
 ]

@@ -533,6 +533,28 @@ fn cert_flood() {
     flood("cert-flood");
 }
 
+/// Compressed certificates that are zlib bombs (2 KB claiming 1 MiB): none is
+/// inflated, for claiming more than 16 times its size, so the run stays under the
+/// memory and time limits and says why each chain was not read.
+#[test]
+fn certcomp_flood() {
+    let Some(s) = Stress::generate("certcomp-flood") else {
+        return;
+    };
+    let doc = s.json(&["summary", "--json"], &[], &limits());
+    assert_eq!(doc["capture"]["tls_connections"], 1);
+    let doc = s.json(&["inspect", "--json"], &[], &rss_limit(rss_cap() * 3 / 2));
+    let messages = doc["connections"][0]["messages"].as_array().unwrap();
+    let bombs: Vec<&Value> = messages
+        .iter()
+        .filter(|m| m["type"] == "CompressedCertificate")
+        .collect();
+    assert!(!bombs.is_empty());
+    assert!(bombs.iter().all(|m| m["decompression_error"]
+        .as_str()
+        .is_some_and(|e| e.contains("16 times"))));
+}
+
 #[test]
 fn ticket_flood() {
     flood("ticket-flood");

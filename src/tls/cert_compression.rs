@@ -50,6 +50,14 @@ pub struct CertificateCompression {
 /// Brotli's working buffer: its window is allocated apart from it, at most 16 MiB.
 const BROTLI_BUFFER: usize = 4096;
 
+/// How much larger than its compressed form a chain may claim to be. Certificates
+/// are mostly keys and signatures, which do not compress: real chains shrink by a
+/// third at most (805 bytes to 776 with brotli), so 16 times is far beyond them, and it
+/// keeps a capture of small bombs from costing a megabyte of inflating per message.
+const MAX_RATIO: usize = 16;
+/// What any message may claim beyond that ratio (a tiny chain compresses badly).
+const RATIO_SLACK: usize = 1024;
+
 /// The largest zstd window taken (the decoder reserves it before decoding a byte, and a
 /// frame header may ask for 100 MiB); an encoder that knew it had a chain of at most
 /// 1 MiB to compress asks for no more than that.
@@ -94,6 +102,13 @@ fn decompress(
     if uncompressed_length > MAX_HANDSHAKE_LEN {
         return Err(format!(
             "claims {uncompressed_length} bytes uncompressed, over the {MAX_HANDSHAKE_LEN}-byte limit"
+        ));
+    }
+    if uncompressed_length > compressed.len() * MAX_RATIO + RATIO_SLACK {
+        return Err(format!(
+            "claims {uncompressed_length} bytes from {}: more than {MAX_RATIO} times, not \
+             decompressed",
+            compressed.len()
         ));
     }
     // One byte more than claimed: enough to tell that the data runs longer.
@@ -172,6 +187,8 @@ mod tests {
         let alg = CertificateCompressionAlgorithm::ZLIB;
         assert!(decompress(alg, &z, 1000).is_err());
         assert!(decompress(alg, &z, 64 << 20).is_err(), "over the limit");
+        let e = decompress(alg, &z, z.len() * 16 + 2000).unwrap_err();
+        assert!(e.contains("16 times"), "{e}");
     }
 
     /// Random and bit-flipped (zlib, zstd) inputs never panic, and never give more than claimed.
