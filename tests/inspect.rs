@@ -241,3 +241,29 @@ fn compressed_certificates_are_read() {
         assert_eq!(ext["algorithms"][0]["name"], alg, "{ext}");
     }
 }
+
+/// RFC 6066: a record over the agreed max_fragment_length is said (mbedTLS sends its
+/// 865-byte Certificate record after agreeing 512), once per side.
+#[test]
+fn records_over_the_max_fragment_length_are_warned() {
+    let doc = json(&[
+        "inspect",
+        "--json",
+        "-k",
+        "samples/keys/server-rsa2048.key",
+        "samples/tls12-mbedtls-mfl512.pcap",
+    ]);
+    let c = &doc["connections"][0];
+    let over: Vec<&str> = c["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .filter(|w| w.contains("max_fragment_length"))
+        .collect();
+    assert_eq!(
+        over,
+        ["server: a record of 865 plaintext bytes, over the 512-byte max_fragment_length agreed (RFC 6066: record_overflow)"]
+    );
+    assert_eq!(c["decryption"]["client_finished_verified"], true);
+}

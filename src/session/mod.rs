@@ -87,6 +87,8 @@ struct DirState {
     /// Finished (at least 32 + 4 + 1 bytes and a tag) and its data in such records.
     app_record_over_alert: bool,
     change_cipher_spec: bool,
+    /// A record over the negotiated max_fragment_length was seen (warned once).
+    over_fragment_length: bool,
     /// Keys and counts: made when keys first arrive (most connections of most runs never
     /// decrypt anything).
     dec: Option<Box<Decrypting>>,

@@ -13,6 +13,7 @@ use crate::crypto::record::{RecordKeys, Unlocked};
 use crate::crypto::secrets::Secrets;
 use crate::flow::Direction;
 use crate::report::model::{AlertEntry, Side};
+use crate::tls::extensions::ExtensionData;
 use crate::tls::handshake::{HandshakeFrame, HandshakeMessage};
 use crate::tls::heartbeat::{self, HeartbeatMessage};
 use crate::tls::hello::ClientHello;
@@ -342,6 +343,7 @@ impl Session {
         let decrypted = wire.is_some();
         let i = direction.index();
         let dir = direction;
+        self.check_fragment_length(dir, fragment.len());
         match content_type {
             ContentType::HANDSHAKE => {
                 let mut frames: Vec<Vec<u8>> = Vec::new();
@@ -502,6 +504,34 @@ impl Session {
             ts,
             change,
         });
+    }
+
+    /// RFC 6066 §4: once the ServerHello has agreed a max_fragment_length, neither side
+    /// may send a record whose plaintext is longer (the peer answers record_overflow).
+    /// The record that carries the ServerHello is checked no more: the limit starts after
+    /// it. Said once per direction.
+    fn check_fragment_length(&mut self, dir: Direction, length: usize) {
+        if self.dirs[dir.index()].over_fragment_length {
+            return;
+        }
+        let Some(max) = self.server_hello.as_ref().and_then(|sh| {
+            sh.extensions.iter().find_map(|e| match e.data {
+                ExtensionData::MaxFragmentLength { code: c @ 1..=4 } => Some(1usize << (8 + c)),
+                _ => None,
+            })
+        }) else {
+            return;
+        };
+        if length > max {
+            self.dirs[dir.index()].over_fragment_length = true;
+            self.warn(
+                dir,
+                format!(
+                    "a record of {length} plaintext bytes, over the {max}-byte \
+                     max_fragment_length agreed (RFC 6066: record_overflow)"
+                ),
+            );
+        }
     }
 
     fn unknown_content_type(&mut self, dir: Direction, content_type: ContentType) {
