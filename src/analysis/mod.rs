@@ -64,8 +64,8 @@ pub struct Options {
     pub memory_budget: usize,
     /// Threads for RSA decryption ahead of need (0: none, all inline).
     pub rsa_threads: usize,
-    /// Session workers: connections are shared out among them by a symmetric hash of
-    /// their endpoints (1: the session stage runs on the caller's thread).
+    /// Session workers: each connection goes to the least loaded one at its first event
+    /// (1: the session stage runs on the caller's thread).
     pub workers: usize,
     /// Show a progress bar on stderr for long runs.
     pub progress: bool,

@@ -6,9 +6,9 @@
 //!   (batches)  (Arc)   └─► worker 1: Stage (its connections) ─ ended, by position ─┘  (caller's thread)
 //! ```
 //! The fan-out decides once whose each event is, and every worker gets every batch
-//! with that list and takes the events of its connections: those whose endpoints hash
-//! to it (a symmetric hash: both directions of a flow go to one worker), and all QUIC
-//! on worker 0, because a QUIC connection can move to a new flow that only its
+//! with that list and takes the events of its connections: each connection is given
+//! at its first event to the least loaded worker and keeps it (so both directions go to
+//! one worker), and all QUIC is worker 0's, because a QUIC connection can move to a new flow that only its
 //! connection IDs tie to the old one. Each worker sends each connection it ends with
 //! the position of the event that ended it; the merge hands them to [`Output`] in that
 //! order, so the reorder window sees what a single stage would have given it. What
