@@ -323,7 +323,8 @@ pub struct Common {
     /// NSS key log file (SSLKEYLOGFILE); repeatable.
     #[arg(long = "keylog", value_name = "FILE")]
     pub keylogs: Vec<PathBuf>,
-    /// Pre-shared key (hex) for PSK and RSA-PSK cipher suites.
+    /// Pre-shared key (hex) for PSK and RSA-PSK cipher suites, and TLS 1.3 with an
+    /// external PSK and no (EC)DHE (psk_ke).
     #[arg(long = "psk", value_name = "HEX")]
     pub psk: Option<String>,
     /// Password of encrypted key files (PKCS#8, PKCS#12).

@@ -487,3 +487,30 @@ fn early_data_offered_again_after_a_retry() {
         .iter()
         .any(|a| a["direction"] == "client" && a["description"] == "internal_error"));
 }
+
+/// TLS 1.3 with an external PSK alone (psk_ke): `--psk` runs the whole key schedule
+/// (the same plaintext as GnuTLS's key log gives); a wrong PSK is a key mismatch;
+/// without either the verdict asks for the PSK, not for forward-secret keys.
+#[test]
+fn tls13_psk_ke_opens_with_the_psk() {
+    let sample = "samples/tls13-gnutls-psk-ke.pcap";
+    let run = |args: &[&str]| {
+        let mut all = vec!["inspect", "--json"];
+        all.extend_from_slice(args);
+        all.push(sample);
+        json(&all)["connections"][0].clone()
+    };
+    let by_psk = run(&["--psk", "0102030405060708090a0b0c0d0e0f10"]);
+    let by_keylog = run(&["--keylog", "samples/tls13-gnutls-psk-ke.keylog"]);
+    assert_eq!(by_psk["decryption"]["key_source"], "psk");
+    assert_eq!(by_psk["decryption"]["client_finished_verified"], true);
+    assert_eq!(by_psk["app_data"], by_keylog["app_data"]);
+    let wrong = run(&["--psk", "0102030405060708090a0b0c0d0e0f11"]);
+    assert_eq!(wrong["decryption"]["verdict"], "key_mismatch");
+    let none = run(&[]);
+    assert_eq!(
+        none["decryption"]["verdict"], "psk_needed",
+        "{}",
+        none["decryption"]
+    );
+}

@@ -202,6 +202,82 @@ pub fn next_traffic_secret(hash: SuiteHash, variant: Tls13Variant, secret: &[u8]
     )
 }
 
+/// Derive-Secret(secret, label, messages) (RFC 8446 §7.1), given the messages' hash.
+fn derive_secret(
+    hash: SuiteHash,
+    variant: Tls13Variant,
+    secret: &[u8],
+    label: &[u8],
+    transcript_hash: &[u8],
+) -> Vec<u8> {
+    hkdf_expand_label(
+        hash,
+        variant,
+        secret,
+        label,
+        transcript_hash,
+        hash.output_len(),
+    )
+}
+
+/// The key schedule of a handshake keyed by an external PSK alone (psk_ke: no
+/// (EC)DHE, RFC 8446 §7.1), which a reader holding the PSK can run in full: the
+/// (EC)DHE input is a string of zeros, so every secret follows from the PSK and the
+/// transcript.
+#[derive(Debug, Clone)]
+pub struct PskSchedule {
+    hash: SuiteHash,
+    variant: Tls13Variant,
+    handshake_secret: Vec<u8>,
+}
+
+impl PskSchedule {
+    pub fn new(hash: SuiteHash, variant: Tls13Variant, psk: &[u8]) -> Self {
+        let zeros = vec![0u8; hash.output_len()];
+        let early = hkdf_extract(hash, &zeros, psk);
+        let empty = hash.digest(b"");
+        let derived = derive_secret(hash, variant, &early, b"derived", &empty);
+        PskSchedule {
+            hash,
+            variant,
+            handshake_secret: hkdf_extract(hash, &derived, &zeros),
+        }
+    }
+
+    /// The client's and the server's handshake traffic secrets, given the hash of the
+    /// transcript through the ServerHello.
+    pub fn handshake(&self, transcript_hash: &[u8]) -> (Vec<u8>, Vec<u8>) {
+        let d = |label: &[u8]| {
+            derive_secret(
+                self.hash,
+                self.variant,
+                &self.handshake_secret,
+                label,
+                transcript_hash,
+            )
+        };
+        (d(b"c hs traffic"), d(b"s hs traffic"))
+    }
+
+    /// The client's and the server's first application traffic secrets, given the
+    /// hash of the transcript through the server's Finished.
+    pub fn application(&self, transcript_hash: &[u8]) -> (Vec<u8>, Vec<u8>) {
+        let zeros = vec![0u8; self.hash.output_len()];
+        let empty = self.hash.digest(b"");
+        let derived = derive_secret(
+            self.hash,
+            self.variant,
+            &self.handshake_secret,
+            b"derived",
+            &empty,
+        );
+        let master = hkdf_extract(self.hash, &derived, &zeros);
+        let d =
+            |label: &[u8]| derive_secret(self.hash, self.variant, &master, label, transcript_hash);
+        (d(b"c ap traffic"), d(b"s ap traffic"))
+    }
+}
+
 /// The synthetic `message_hash` message that replaces ClientHello1 in the transcript
 /// after a HelloRetryRequest (RFC 8446 §4.4.1).
 pub fn message_hash(hash: SuiteHash, client_hello1: &[u8]) -> Vec<u8> {

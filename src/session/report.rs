@@ -544,9 +544,32 @@ impl Session {
         } else {
             (r.status, r.verdict, r.reason.clone())
         };
+        let (status, verdict, reason) =
+            if verdict == Verdict::ForwardSecret && self.tls13_psk_only() {
+                // No (EC)DHE: not forward secret; the keys follow from the PSK alone.
+                (
+                    Status::NoKey,
+                    Verdict::PskNeeded,
+                    "TLS 1.3 PSK without (EC)DHE (psk_ke): the pre-shared key (--psk), or a key \
+                 log, is needed"
+                        .to_string(),
+                )
+            } else {
+                (status, verdict, reason)
+            };
         r.status = status;
         r.verdict = verdict;
         r.reason = reason;
         r
+    }
+
+    /// TLS 1.3 keyed by a PSK alone: the ServerHello selects a PSK and sends no key
+    /// share (psk_ke, RFC 8446 §4.2.9).
+    fn tls13_psk_only(&self) -> bool {
+        self.is_tls13()
+            && self.server_hello.as_ref().is_some_and(|sh| {
+                sh.has_extension(ExtensionType::PRE_SHARED_KEY)
+                    && !sh.has_extension(ExtensionType::KEY_SHARE)
+            })
     }
 }

@@ -2,7 +2,8 @@
 //! the transcript, and the check of both Finished messages.
 //!
 //! A passive reader cannot run the key schedule (it lacks the (EC)DHE secret), so the
-//! traffic secrets come from a key log, by client random. What is left is to know when
+//! traffic secrets come from a key log, by client random; only a handshake keyed by an
+//! external PSK alone (psk_ke) can be followed from `--psk`. What is left is to know when
 //! each side switches:
 //!
 //! ```text
@@ -43,6 +44,9 @@ pub(super) struct Tls13State {
     early_accepted: bool,
     /// The client's Finished was seen: later messages are not in the transcript.
     done: bool,
+    /// An external PSK without (EC)DHE (psk_ke) and `--psk`: the secrets are derived
+    /// here, the application ones at the server's Finished.
+    psk: Option<Box<tls13::PskSchedule>>,
 }
 
 impl Tls13State {
@@ -165,7 +169,24 @@ impl SessionCrypto {
                 .start_hashing(TranscriptHash::for_tls13(hash));
         }
         let Some(client) = self.client else { return };
-        let Some(logged) = secrets.keylog.tls13(&self.client_random) else {
+        let logged = match secrets.keylog.tls13(&self.client_random) {
+            Some(logged) => {
+                secrets.recovered_tls13(&self.client_random);
+                self.source = logged
+                    .source
+                    .as_ref()
+                    .map(|s| KeySource::KeyLog(s.to_string()));
+                Some(logged)
+            }
+            None => {
+                let derived = psk_only_secrets(state, sh, secrets.psk.as_deref(), &self.transcript);
+                if derived.is_some() {
+                    self.source = Some(KeySource::Psk);
+                }
+                derived
+            }
+        };
+        let Some(logged) = logged else {
             // As without any key given: forward secret, not a missing RSA key.
             self.obstacle = Some(Obstacle::needs_keylog(
                 crate::report::model::DecryptionStatus::NotRsa,
@@ -174,11 +195,6 @@ impl SessionCrypto {
             ));
             return;
         };
-        secrets.recovered_tls13(&self.client_random);
-        self.source = logged
-            .source
-            .as_ref()
-            .map(|s| KeySource::KeyLog(s.to_string()));
         state.secrets = Some(logged.clone());
         let server = client.other();
         let mut changes = Vec::new();
@@ -291,7 +307,7 @@ impl SessionCrypto {
             }
             HandshakeType::FINISHED => {
                 let from_client = dir == client;
-                let logged = state.secrets.clone().unwrap_or_default();
+                let mut logged = state.secrets.clone().unwrap_or_default();
                 let base = if from_client {
                     logged.client_handshake.as_ref()
                 } else {
@@ -312,6 +328,24 @@ impl SessionCrypto {
                     _ => FinishedCheck::Unknown,
                 };
                 self.transcript.add(hashed);
+                if !from_client {
+                    // psk_ke: the application secrets follow from the transcript so far.
+                    let application =
+                        state
+                            .psk
+                            .as_deref()
+                            .zip(state.hash())
+                            .and_then(|(schedule, hash)| {
+                                let th = self.transcript.digest(TranscriptHash::for_tls13(hash))?;
+                                Some(schedule.application(&th))
+                            });
+                    if let Some((c, s)) = application {
+                        let all = state.secrets.get_or_insert_with(Default::default);
+                        all.client_traffic_0 = Some(c);
+                        all.server_traffic_0 = Some(s);
+                        logged = all.clone();
+                    }
+                }
                 let next = if from_client {
                     state.done = true;
                     logged.client_traffic_0.as_ref()
@@ -396,4 +430,31 @@ fn early_alternatives(
         })
         .map(RecordKeys::Tls13)
         .collect()
+}
+
+/// An external PSK without (EC)DHE (psk_ke: the ServerHello selects a PSK and sends no
+/// key share) and `--psk` given: the handshake traffic secrets from the PSK and the
+/// transcript through the ServerHello, and the schedule kept for the application ones.
+fn psk_only_secrets(
+    state: &mut Tls13State,
+    sh: &ServerHello,
+    psk: Option<&[u8]>,
+    transcript: &super::transcript::Transcript,
+) -> Option<Tls13Secrets> {
+    let psk = psk?;
+    if !sh.has_extension(ExtensionType::PRE_SHARED_KEY)
+        || sh.has_extension(ExtensionType::KEY_SHARE)
+    {
+        return None;
+    }
+    let (hash, variant) = (state.hash()?, state.variant?);
+    let th = transcript.digest(TranscriptHash::for_tls13(hash))?;
+    let schedule = tls13::PskSchedule::new(hash, variant, psk);
+    let (client, server) = schedule.handshake(&th);
+    state.psk = Some(Box::new(schedule));
+    Some(Tls13Secrets {
+        client_handshake: Some(client),
+        server_handshake: Some(server),
+        ..Default::default()
+    })
 }
