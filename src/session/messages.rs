@@ -10,6 +10,7 @@ use crate::report::model::Side;
 use crate::report::wire::Chain;
 use crate::tls::cert_compression::Compressed;
 use crate::tls::cipher_suite::{self, KeyExchange};
+use crate::tls::extensions::ExtensionData;
 use crate::tls::handshake::{
     certificate_ders, CertificateEntry, HandshakeFrame, HandshakeMessage, KeyExchangeHint,
     ParseContext,
@@ -174,6 +175,16 @@ impl Session {
                     .is_none_or(|s| s.hello_retry_request)
                 {
                     self.server_hello = Some(sh.clone());
+                    self.max_fragment_length = sh
+                        .extensions
+                        .iter()
+                        .find_map(|e| match e.data {
+                            ExtensionData::MaxFragmentLength { code: c @ 1..=4 } => {
+                                Some(1u16 << (8 + c))
+                            }
+                            _ => None,
+                        })
+                        .unwrap_or(0);
                 }
                 if !retry && self.is_tls13() {
                     // Everything the server sends after its ServerHello is encrypted.

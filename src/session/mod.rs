@@ -125,6 +125,10 @@ pub struct Session {
     /// The named group of the first handshake's ServerKeyExchange (TLS ≤ 1.2 ECDHE);
     /// TLS 1.3's comes from the ServerHello's key share.
     key_exchange_group: Option<NamedGroup>,
+    /// The plaintext bytes a record may carry once the ServerHello agreed a
+    /// max_fragment_length (RFC 6066 §4), 0 when it did not: read once from the
+    /// ServerHello, since every record is checked against it.
+    max_fragment_length: u16,
     /// Where the hellos stand: a ClientHello after an answered one asks for a
     /// renegotiation, which is one once the server answers it too (a refusal, a
     /// no_renegotiation alert, is none).
@@ -278,6 +282,7 @@ impl Session {
             chains: None,
             server_full_handshake: false,
             key_exchange_group: None,
+            max_fragment_length: 0,
             hellos: Hellos::Unanswered,
             renegotiations: 0,
             saw_tls: false,

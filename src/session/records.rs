@@ -13,7 +13,6 @@ use crate::crypto::record::{RecordKeys, Unlocked};
 use crate::crypto::secrets::Secrets;
 use crate::flow::Direction;
 use crate::report::model::{AlertEntry, Side};
-use crate::tls::extensions::ExtensionData;
 use crate::tls::handshake::{HandshakeFrame, HandshakeMessage};
 use crate::tls::heartbeat::{self, HeartbeatMessage};
 use crate::tls::hello::ClientHello;
@@ -511,17 +510,10 @@ impl Session {
     /// The record that carries the ServerHello is checked no more: the limit starts after
     /// it. Said once per direction.
     fn check_fragment_length(&mut self, dir: Direction, length: usize) {
-        if self.dirs[dir.index()].over_fragment_length {
+        let max = usize::from(self.max_fragment_length);
+        if max == 0 || self.dirs[dir.index()].over_fragment_length {
             return;
         }
-        let Some(max) = self.server_hello.as_ref().and_then(|sh| {
-            sh.extensions.iter().find_map(|e| match e.data {
-                ExtensionData::MaxFragmentLength { code: c @ 1..=4 } => Some(1usize << (8 + c)),
-                _ => None,
-            })
-        }) else {
-            return;
-        };
         if length > max {
             self.dirs[dir.index()].over_fragment_length = true;
             self.warn(
