@@ -18,12 +18,13 @@
 //! that holds more than its share ends its own least recently active connections, so
 //! under `--max-memory` pressure the connections ended early can differ.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TryRecvError};
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::crypto::secrets::Secrets;
+use crate::flow::FlowMap;
 use crate::report::model::ConnectionReport;
 use crate::session::MemoryBudget;
 use crate::turns::{FinishOnDrop, Turns};
@@ -52,8 +53,9 @@ const EVERY_WORKER: u16 = u16::MAX;
 /// the run waited for it.
 struct Router {
     /// Each open connection's worker; bounded by the flow tables, whose every flow ends
-    /// with a `Closed` event, which takes it out.
-    open: HashMap<u64, u16>,
+    /// with a `Closed` event, which takes it out. Looked up for every event: the flow
+    /// tables' fast hash, not SipHash.
+    open: FlowMap<u64, u16>,
     /// Each worker's load: its open connections, and the bytes it was given.
     load: Vec<(usize, u64)>,
 }
@@ -61,7 +63,7 @@ struct Router {
 impl Router {
     fn new(workers: usize) -> Self {
         Router {
-            open: HashMap::new(),
+            open: FlowMap::default(),
             load: vec![(0, 0); workers],
         }
     }
