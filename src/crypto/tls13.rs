@@ -229,18 +229,27 @@ pub struct PskSchedule {
     hash: SuiteHash,
     variant: Tls13Variant,
     handshake_secret: Vec<u8>,
+    master_secret: Vec<u8>,
 }
 
 impl PskSchedule {
     pub fn new(hash: SuiteHash, variant: Tls13Variant, psk: &[u8]) -> Self {
         let zeros = vec![0u8; hash.output_len()];
-        let early = hkdf_extract(hash, &zeros, psk);
         let empty = hash.digest(b"");
-        let derived = derive_secret(hash, variant, &early, b"derived", &empty);
+        // Each stage: Extract(Derive-Secret(previous, "derived", ""), zeros), the first
+        // from the PSK itself.
+        let next = |previous: &[u8]| {
+            let derived = derive_secret(hash, variant, previous, b"derived", &empty);
+            hkdf_extract(hash, &derived, &zeros)
+        };
+        let early = hkdf_extract(hash, &zeros, psk);
+        let handshake_secret = next(&early);
+        let master_secret = next(&handshake_secret);
         PskSchedule {
             hash,
             variant,
-            handshake_secret: hkdf_extract(hash, &derived, &zeros),
+            handshake_secret,
+            master_secret,
         }
     }
 
@@ -262,18 +271,15 @@ impl PskSchedule {
     /// The client's and the server's first application traffic secrets, given the
     /// hash of the transcript through the server's Finished.
     pub fn application(&self, transcript_hash: &[u8]) -> (Vec<u8>, Vec<u8>) {
-        let zeros = vec![0u8; self.hash.output_len()];
-        let empty = self.hash.digest(b"");
-        let derived = derive_secret(
-            self.hash,
-            self.variant,
-            &self.handshake_secret,
-            b"derived",
-            &empty,
-        );
-        let master = hkdf_extract(self.hash, &derived, &zeros);
-        let d =
-            |label: &[u8]| derive_secret(self.hash, self.variant, &master, label, transcript_hash);
+        let d = |label: &[u8]| {
+            derive_secret(
+                self.hash,
+                self.variant,
+                &self.master_secret,
+                label,
+                transcript_hash,
+            )
+        };
         (d(b"c ap traffic"), d(b"s ap traffic"))
     }
 }
