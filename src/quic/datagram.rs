@@ -298,17 +298,22 @@ mod tests {
         }
     }
 
+    /// The connection ID of the GSO tests' packets.
+    const GSO_DCID: [u8; 8] = [0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8];
+
+    /// A 1-RTT packet towards [`GSO_DCID`], `n` bytes long.
+    fn short_packet(n: usize) -> Vec<u8> {
+        let mut s = vec![0x41];
+        s.extend_from_slice(&GSO_DCID);
+        s.resize(n, 0x77);
+        s
+    }
+
     /// A GSO buffer of three 1,200-byte segments and a shorter last one is cut where
     /// its segments start; an ordinary datagram, or one whose ID is too short, is not.
     #[test]
     fn gso_buffers_are_cut_into_their_segments() {
-        let dcid = [0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8];
-        let segment = |n: usize| {
-            let mut s = vec![0x41];
-            s.extend_from_slice(&dcid);
-            s.resize(n, 0x77);
-            s
-        };
+        let segment = short_packet;
         let buffer = [segment(1200), segment(1200), segment(1200), segment(300)].concat();
         assert_eq!(gso_segment_size(&buffer, 8), Some(1200));
         assert_eq!(
@@ -344,13 +349,8 @@ mod tests {
     /// whose long packets only seem to start segments is not.
     #[test]
     fn gso_buffers_starting_with_long_headers_are_cut() {
-        let dcid = [0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8];
-        let short = |n: usize| {
-            let mut s = vec![0x41];
-            s.extend_from_slice(&dcid);
-            s.resize(n, 0x77);
-            s
-        };
+        let dcid = GSO_DCID;
+        let short = short_packet;
         let buffer = [
             long_packet(&dcid, 400),
             long_packet(&dcid, 200),
